@@ -1,0 +1,119 @@
+// The AST nodes there are many of (properties, nodes, node bodies), as classes that keep token
+// indices and compute their spans and values when asked.
+//
+// Why: an eager AST for a large board is several objects per token (spans, raw strings, cell
+// wrappers); keeping millions of small objects alive until the tree is built made parsing mostly
+// garbage collection. Here a parsed document costs O(properties + nodes) objects: spans are made on
+// access, and a property value is decoded from the token stream (already validated by the parse)
+// on each access of `value`, so its parts are short-lived unless the reader keeps them.
+import type { Span } from "../src/source/index.ts";
+import type * as A from "./ast.ts";
+import type { TokenBuffer } from "./tokens.ts";
+
+/** The token stream of one parse, and how to decode a property value from it. */
+export interface ValueSource {
+  readonly tokens: TokenBuffer;
+  /** Decodes the tokens `[start, end)` of a validated property value. */
+  decodeValue(start: number, end: number): A.ValuePart[];
+}
+
+// The bookkeeping fields are #private: the own enumerable properties of a node are exactly the
+// interface's stored fields, the rest are getters (toJSON shows them all).
+
+export class PropertyNode implements A.PropertyDef {
+  readonly kind = "property";
+  readonly #source: ValueSource;
+  /** Token index of the name; the value (if any) starts two tokens later, after `=`. */
+  readonly #nameIndex: number;
+  /** Token index of the closing `;`. */
+  readonly #semiIndex: number;
+  readonly #hasValue: boolean;
+
+  constructor(readonly labels: readonly A.Label[], readonly name: string, source: ValueSource, nameIndex: number, semiIndex: number, hasValue: boolean) {
+    this.#source = source;
+    this.#nameIndex = nameIndex;
+    this.#semiIndex = semiIndex;
+    this.#hasValue = hasValue;
+  }
+
+  get nameSpan(): Span {
+    return this.#source.tokens.span(this.#nameIndex);
+  }
+
+  get span(): Span {
+    return this.#source.tokens.spanBetween(this.#nameIndex, this.#semiIndex);
+  }
+
+  /** Decoded on every access (see the file comment): read it once. */
+  get value(): readonly A.ValuePart[] | undefined {
+    return this.#hasValue ? this.#source.decodeValue(this.#nameIndex + 2, this.#semiIndex) : undefined;
+  }
+
+  toJSON(): A.PropertyDef {
+    return { kind: this.kind, labels: this.labels, name: this.name, nameSpan: this.nameSpan, value: this.value, span: this.span };
+  }
+}
+
+export class BodyNode implements A.NodeBody {
+  readonly #tokens: TokenBuffer;
+  /** Token indices of `{` and of the `;` after `}`. */
+  readonly #openIndex: number;
+  readonly #semiIndex: number;
+
+  constructor(
+    readonly properties: readonly (A.PropertyDef | A.DeleteProperty)[],
+    readonly children: readonly (A.NodeDef | A.DeleteNode)[],
+    tokens: TokenBuffer,
+    openIndex: number,
+    semiIndex: number,
+  ) {
+    this.#tokens = tokens;
+    this.#openIndex = openIndex;
+    this.#semiIndex = semiIndex;
+  }
+
+  get span(): Span {
+    return this.#tokens.spanBetween(this.#openIndex, this.#semiIndex);
+  }
+
+  toJSON(): A.NodeBody {
+    return { properties: this.properties, children: this.children, span: this.span };
+  }
+}
+
+export class NodeNode implements A.NodeDef {
+  readonly kind = "node";
+  readonly #tokens: TokenBuffer;
+  /** Token indices of the name, of the first label/keyword/name, and of the final `;`. */
+  readonly #nameIndex: number;
+  readonly #firstIndex: number;
+  readonly #semiIndex: number;
+
+  constructor(
+    readonly labels: readonly A.Label[],
+    readonly omitIfNoRef: boolean,
+    readonly name: string,
+    readonly body: A.NodeBody,
+    tokens: TokenBuffer,
+    nameIndex: number,
+    firstIndex: number,
+    semiIndex: number,
+  ) {
+    this.#tokens = tokens;
+    this.#nameIndex = nameIndex;
+    this.#firstIndex = firstIndex;
+    this.#semiIndex = semiIndex;
+  }
+
+  get nameSpan(): Span {
+    return this.#tokens.span(this.#nameIndex);
+  }
+
+  get span(): Span {
+    return this.#tokens.spanBetween(this.#firstIndex, this.#semiIndex);
+  }
+
+  toJSON(): A.NodeDef {
+    return { kind: this.kind, labels: this.labels, omitIfNoRef: this.omitIfNoRef, name: this.name, nameSpan: this.nameSpan, body: this.body, span: this.span };
+  }
+}

@@ -1,0 +1,685 @@
+// The DTS grammar of dtc-parser.y (dtc 1.8.1) as a chevrotain EmbeddedActionsParser that builds
+// the AST of ./ast.ts. Syntax only: no value is computed and no reference is looked up here.
+//
+// dtc's bison parser detects a syntax error at the first token that cannot continue a valid
+// prefix, and reports that token's position. This parser accepts the same language with LL(1)
+// decisions that never commit early, so it stops at the same token.
+//
+// Depth: node bodies are parsed by one flat loop with an explicit stack of open nodes (`{` pushes,
+// `};` pops), so nesting is bounded only by memory. Only expressions recurse (parentheses and
+// `?:`); their depth is limited to MAX_EXPRESSION_DEPTH.
+//
+// Property values and expressions are recognised here (with the expression depth limit) but not
+// built: nodes keep token indices (./nodes.ts), and ./values.ts builds a value from its validated
+// tokens when it is read. A document thus costs O(properties + nodes) objects, not O(tokens).
+import { createTokenInstance, EmbeddedActionsParser, EOF, type IOrAlt, type IToken, type ParserMethod, type TokenType } from "chevrotain";
+import { span, type Span } from "../src/source/index.ts";
+import type * as A from "./ast.ts";
+import { BodyNode, NodeNode, PropertyNode, type ValueSource } from "./nodes.ts";
+import { associate, binaryPrecedence, decodePrimary, decodeValue } from "./values.ts";
+import * as T from "./tokens.ts";
+import { DtsToken, type TokenBuffer } from "./tokens.ts";
+
+/**
+ * Deepest expression tree accepted (parentheses, operators and `?:` each add a level, and a flat
+ * chain `a + b + c` is left-deep). dtc has no such limit below its parser stack; ours keeps the
+ * parser's and an evaluator's recursion far from the JS stack limit.
+ */
+export const MAX_EXPRESSION_DEPTH = 256;
+
+/** Thrown by grammar actions for errors dtc's grammar reports itself (and for our depth limit). */
+export class GrammarStop extends Error {
+  constructor(
+    /** Index of the token at which dtc stops: its lexical errors are the last ones printed. */
+    readonly index: number,
+    message: string,
+    readonly span: Span,
+  ) {
+    super(message);
+    this.name = "GrammarStop";
+  }
+}
+
+export type ParseOutcome =
+  | { readonly ok: true; readonly document: A.DtsDocument }
+  | { readonly ok: false; /** Index of the failing token. */ readonly index: number; readonly message: string; readonly span: Span };
+
+/** An open node while its body is being parsed. */
+interface Frame {
+  readonly labels: readonly A.Label[];
+  readonly omitIfNoRef: boolean;
+  readonly name: string;
+  readonly nameIndex: number; // -1 for the statement's own body
+  readonly firstIndex: number; // first label, keyword or name
+  readonly openIndex: number;
+  readonly properties: (A.PropertyDef | A.DeleteProperty)[];
+  readonly children: (A.NodeDef | A.DeleteNode)[];
+  sawChild: boolean;
+}
+
+const NO_LABELS: readonly A.Label[] = Object.freeze([]) as readonly A.Label[];
+
+function nameOf(image: string): string {
+  return image.charCodeAt(0) === 92 ? image.slice(1) : image;
+}
+
+/** What LA returns past the end (never reached in practice: the grammar consumes `End` last). */
+const PAST_END = createTokenInstance(EOF, "", NaN, NaN, NaN, NaN, NaN, NaN);
+
+export class DtsParser extends EmbeddedActionsParser {
+  // ---- token access: tokens are made from the scanner's typed arrays on demand ----
+  /** chevrotain's position in the token stream (its own field, not in its typings). */
+  declare private currIdx: number;
+  private buffer: TokenBuffer | undefined = undefined;
+  /** Tokens at or past this index read as past-the-end. */
+  private limit = 0;
+  /** The token LA_FAST returns, re-pointed at each new position (see tokenAt). */
+  private readonly cursor = new DtsToken(EOF, EOF.tokenTypeIdx!, -1, undefined);
+  private busy = false;
+
+  // ---- state of the current parse ----
+  private source: ValueSource | undefined = undefined;
+  private frames: Frame[] = [];
+  private finishedBody: A.NodeBody | undefined = undefined;
+  private pendingLabels: A.Label[] = [];
+  private pendingOmit = false;
+  private pendingFirst = -1;
+  /** Token index of the name of the property or node being parsed (values hold no names). */
+  private lastName = -1;
+  /** In a property value: whether a component is expected next (at the start and after `,`). */
+  private needComponent = false;
+  private exprNesting = 0;
+  /** Depth of the expression a rule just recognised (returned on the side, rules return nothing). */
+  private exprDepth = 0;
+
+  // ---- rules ----
+  document!: ParserMethod<[], A.DtsDocument>;
+  private header!: ParserMethod<[], A.Header>;
+  private memreserve!: ParserMethod<[], A.MemReserve>;
+  private firstStatement!: ParserMethod<[], A.TopLevelStatement>;
+  private statement!: ParserMethod<[], A.TopLevelStatement>;
+  private reference!: ParserMethod<[], A.Reference>;
+  private nodeBody!: ParserMethod<[], A.NodeBody>;
+  private propertyValue!: ParserMethod<[], void>;
+  private cellArray!: ParserMethod<[], void>;
+  private byteString!: ParserMethod<[], void>;
+  private incbin!: ParserMethod<[], void>;
+  private primary!: ParserMethod<[], void>;
+  private parenExpr!: ParserMethod<[], void>;
+  private ternary!: ParserMethod<[], void>;
+  private unary!: ParserMethod<[], void>;
+
+  // ---- OR alternatives and loop bodies, built once (closures per call cost in hot rules) ----
+  private bodyAlts!: IOrAlt<void>[];
+  private afterNameAlts!: IOrAlt<void>[];
+  private valueAlts!: IOrAlt<void>[];
+  private cellAlts!: IOrAlt<void>[];
+  private byteAlts!: IOrAlt<void>[];
+  private statementAlts!: IOrAlt<A.TopLevelStatement>[];
+  private firstStatementAlts!: IOrAlt<A.TopLevelStatement>[];
+  private primaryAlts!: IOrAlt<void>[];
+  private referenceAlts!: IOrAlt<number>[];
+  private unaryOpAlts!: IOrAlt<number>[];
+
+  constructor(options: { readonly validate: boolean }) {
+    super(T.allTokenTypes as TokenType[], { maxLookahead: 1, recoveryEnabled: false, skipValidations: !options.validate });
+    const $ = this;
+    /** Index of the token a CONSUME just returned (token objects are reused: keep indices). */
+    const at = (t: IToken): number => (t as DtsToken).index;
+
+    // ---------------- top level ----------------
+
+    $.document = $.RULE("document", (): A.DtsDocument => {
+      const headers: A.Header[] = [];
+      const memreserves: A.MemReserve[] = [];
+      const statements: A.TopLevelStatement[] = [];
+      $.AT_LEAST_ONE(() => {
+        headers.push($.SUBRULE($.header));
+      });
+      $.MANY(() => {
+        memreserves.push($.SUBRULE($.memreserve));
+      });
+      statements.push($.SUBRULE($.firstStatement));
+      $.MANY2(() => {
+        statements.push($.SUBRULE($.statement));
+      });
+      $.CONSUME(T.End);
+      return { headers, memreserves, statements };
+    });
+
+    // header: DT_V1 ';' | DT_V1 ';' DT_PLUGIN ';'
+    $.header = $.RULE("header", (): A.Header => {
+      const v1 = at($.CONSUME(T.DtsV1));
+      let last = at($.CONSUME(T.Semicolon));
+      let plugin = false;
+      $.OPTION(() => {
+        $.CONSUME(T.Plugin);
+        last = at($.CONSUME2(T.Semicolon));
+        plugin = true;
+      });
+      return $.RECORDING_PHASE ? (undefined as never) : { plugin, span: $.spanOf(v1, last) };
+    });
+
+    // memreserve: DT_MEMRESERVE integer_prim integer_prim ';' | DT_LABEL memreserve
+    $.memreserve = $.RULE("memreserve", (): A.MemReserve => {
+      const labels: A.Label[] = [];
+      let first = -1;
+      $.MANY(() => {
+        const t = at($.CONSUME(T.Label));
+        if (!$.RECORDING_PHASE) {
+          if (first < 0) first = t;
+          labels.push($.labelAt(t));
+        }
+      });
+      const keyword = at($.CONSUME(T.MemReserve));
+      $.SUBRULE($.primary);
+      $.SUBRULE2($.primary);
+      const semi = at($.CONSUME(T.Semicolon));
+      if ($.RECORDING_PHASE) return undefined as never;
+      const [address, next] = decodePrimary($.buffer!, keyword + 1);
+      const [size] = decodePrimary($.buffer!, next);
+      return { labels, address, size, span: $.spanOf(first < 0 ? keyword : first, semi) };
+    });
+
+    $.referenceAlts = [{ ALT: () => at($.CONSUME(T.LabelRef)) }, { ALT: () => at($.CONSUME(T.PathRef)) }];
+    $.reference = $.RULE("reference", (): A.Reference => {
+      const t = $.OR($.referenceAlts);
+      return $.RECORDING_PHASE ? (undefined as never) : $.referenceAt(t);
+    });
+
+    // devicetree: '/' nodedef | dt_ref nodedef (first); then also DT_LABEL dt_ref nodedef,
+    // DT_DEL_NODE dt_ref ';' and DT_OMIT_NO_REF dt_ref ';'.
+    const rootStatement = (): A.TopLevelStatement => {
+      const slash = at($.CONSUME(T.Slash));
+      const body = $.SUBRULE($.nodeBody);
+      return $.RECORDING_PHASE ? (undefined as never) : { kind: "root", body, span: $.spanTo(slash, body.span) };
+    };
+    const refStatement = (): A.TopLevelStatement => {
+      const first = $.currIdx + 1;
+      const ref = $.SUBRULE($.reference);
+      const body = $.SUBRULE2($.nodeBody);
+      return $.RECORDING_PHASE ? (undefined as never) : { kind: "refNode", labels: [], ref, body, span: $.spanTo(first, body.span) };
+    };
+    $.firstStatementAlts = [{ ALT: rootStatement }, { ALT: refStatement }];
+    $.statementAlts = [
+      { ALT: rootStatement },
+      { ALT: refStatement },
+      {
+        ALT: () => {
+          const label = at($.CONSUME(T.Label));
+          const ref = $.SUBRULE3($.reference);
+          const body = $.SUBRULE3($.nodeBody);
+          return $.RECORDING_PHASE ? (undefined as never) : { kind: "refNode", labels: [$.labelAt(label)], ref, body, span: $.spanTo(label, body.span) };
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = at($.CONSUME(T.DeleteNode));
+          const ref = $.SUBRULE4($.reference);
+          const semi = at($.CONSUME(T.Semicolon));
+          return $.RECORDING_PHASE ? (undefined as never) : { kind: "deleteNode", ref, span: $.spanOf(keyword, semi) };
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = at($.CONSUME(T.OmitIfNoRef));
+          const ref = $.SUBRULE5($.reference);
+          const semi = at($.CONSUME2(T.Semicolon));
+          return $.RECORDING_PHASE ? (undefined as never) : { kind: "omitIfNoRef", ref, span: $.spanOf(keyword, semi) };
+        },
+      },
+    ];
+    $.firstStatement = $.RULE("firstStatement", () => $.OR($.firstStatementAlts));
+    $.statement = $.RULE("statement", () => $.OR($.statementAlts));
+
+    // ---------------- node bodies ----------------
+
+    // nodedef: '{' proplist subnodes '}' ';' -- with every nested nodedef parsed by the same loop.
+    // Labels and /omit-if-no-ref/ are collected until what they prefix is known.
+    $.bodyAlts = [
+      {
+        ALT: () => {
+          const t = at($.CONSUME(T.Label));
+          if (!$.RECORDING_PHASE) {
+            if ($.pendingFirst < 0) $.pendingFirst = t;
+            $.pendingLabels.push($.labelAt(t));
+          }
+        },
+      },
+      {
+        ALT: () => {
+          const t = at($.CONSUME(T.OmitIfNoRef));
+          if (!$.RECORDING_PHASE) {
+            if ($.pendingFirst < 0) $.pendingFirst = t;
+            $.pendingOmit = true;
+          }
+        },
+      },
+      {
+        ALT: () => {
+          const name = at($.CONSUME(T.PropNodeName));
+          if (!$.RECORDING_PHASE) {
+            $.lastName = name;
+            // `/omit-if-no-ref/` only prefixes a subnode: dtc expects `{` after the name.
+            if ($.pendingOmit && $.LA(1).tokenType !== T.LBrace) $.syntaxError($.currIdx + 1);
+          }
+          $.OR2($.afterNameAlts);
+        },
+      },
+      {
+        ALT: () => {
+          if (!$.RECORDING_PHASE && $.pendingOmit) $.syntaxError($.currIdx + 1);
+          const keyword = at($.CONSUME(T.DeleteProperty));
+          const name = at($.CONSUME2(T.PropNodeName));
+          const semi = at($.CONSUME3(T.Semicolon));
+          if (!$.RECORDING_PHASE) $.addDeleteProperty(keyword, name, semi);
+        },
+      },
+      {
+        ALT: () => {
+          const keyword = at($.CONSUME(T.DeleteNode));
+          const name = at($.CONSUME3(T.PropNodeName));
+          const semi = at($.CONSUME4(T.Semicolon));
+          if (!$.RECORDING_PHASE) $.addDeleteNode(keyword, name, semi);
+        },
+      },
+      {
+        ALT: () => {
+          if (!$.RECORDING_PHASE && ($.pendingOmit || $.pendingLabels.length > 0)) $.syntaxError($.currIdx + 1);
+          $.CONSUME(T.RBrace);
+          const semi = at($.CONSUME5(T.Semicolon));
+          if (!$.RECORDING_PHASE) $.closeNode(semi);
+        },
+      },
+    ];
+    $.afterNameAlts = [
+      {
+        ALT: () => {
+          $.CONSUME(T.Equals);
+          $.SUBRULE($.propertyValue);
+          const semi = at($.CONSUME(T.Semicolon));
+          if (!$.RECORDING_PHASE) $.addProperty(true, semi);
+        },
+      },
+      {
+        ALT: () => {
+          const semi = at($.CONSUME2(T.Semicolon));
+          if (!$.RECORDING_PHASE) $.addProperty(false, semi);
+        },
+      },
+      {
+        ALT: () => {
+          const open = at($.CONSUME2(T.LBrace));
+          if (!$.RECORDING_PHASE) $.openNode(open);
+        },
+      },
+    ];
+    const bodyItem = { GATE: () => $.frames.length > 0, DEF: () => $.OR($.bodyAlts) };
+    $.nodeBody = $.RULE("nodeBody", (): A.NodeBody => {
+      const open = at($.CONSUME(T.LBrace));
+      if (!$.RECORDING_PHASE) {
+        $.frames.push({ labels: NO_LABELS, omitIfNoRef: false, name: "", nameIndex: -1, firstIndex: -1, openIndex: open, properties: [], children: [], sawChild: false });
+        $.finishedBody = undefined;
+      }
+      $.MANY(bodyItem);
+      if ($.RECORDING_PHASE) return undefined as never;
+      // The loop also ends on a token no item starts with: that token is the syntax error.
+      if ($.frames.length > 0 || $.finishedBody === undefined) $.syntaxError($.currIdx + 1);
+      return $.finishedBody!;
+    });
+
+    // ---------------- property values (recognised only) ----------------
+
+    // propdata: LABEL* component LABEL* (',' LABEL* component LABEL*)* -- recognised as one flat
+    // loop over labels, commas and components, which reports errors at the same tokens.
+    const component = (): boolean => {
+      // A component right after another one (no comma between) is the syntax error.
+      if (!$.RECORDING_PHASE && !$.needComponent) $.syntaxError($.currIdx + 1);
+      $.needComponent = false;
+      return true;
+    };
+    $.valueAlts = [
+      { ALT: () => void $.CONSUME(T.Label) },
+      {
+        ALT: () => {
+          if (!$.RECORDING_PHASE && $.needComponent) $.syntaxError($.currIdx + 1);
+          $.CONSUME(T.Comma);
+          $.needComponent = true;
+        },
+      },
+      { ALT: () => void (component() && $.CONSUME(T.StringLiteral)) },
+      { ALT: () => void (component() && $.SUBRULE($.cellArray)) },
+      { ALT: () => void (component() && $.SUBRULE($.byteString)) },
+      { ALT: () => void (component() && $.CONSUME(T.LabelRef)) },
+      { ALT: () => void (component() && $.CONSUME(T.PathRef)) },
+      { ALT: () => void (component() && $.SUBRULE($.incbin)) },
+    ];
+    const valueItem = () => $.OR($.valueAlts);
+    $.propertyValue = $.RULE("propertyValue", (): void => {
+      $.needComponent = true;
+      $.MANY(valueItem);
+      // Nothing after `=` or after a comma: the token here is the error.
+      if (!$.RECORDING_PHASE && $.needComponent) $.syntaxError($.currIdx + 1);
+    });
+
+    // arrayprefix '>': ('/bits/' DT_LITERAL)? '<' (integer_prim | dt_ref | DT_LABEL)* '>'
+    $.cellAlts = [
+      { ALT: () => void $.CONSUME(T.Literal) },
+      { ALT: () => void $.CONSUME(T.CharLiteral) },
+      { ALT: () => $.SUBRULE($.parenExpr) },
+      { ALT: () => void $.CONSUME(T.LabelRef) },
+      { ALT: () => void $.CONSUME(T.PathRef) },
+      { ALT: () => void $.CONSUME(T.Label) },
+    ];
+    const cell = () => $.OR($.cellAlts);
+    const bitsPrefix = () => {
+      $.CONSUME(T.Bits);
+      $.CONSUME2(T.Literal);
+    };
+    $.cellArray = $.RULE("cellArray", (): void => {
+      $.OPTION(bitsPrefix);
+      $.CONSUME(T.LAngle);
+      $.MANY(cell);
+      $.CONSUME(T.RAngle);
+    });
+
+    // '[' bytestring ']': DT_BYTE and DT_LABEL
+    $.byteAlts = [{ ALT: () => void $.CONSUME(T.Byte) }, { ALT: () => void $.CONSUME(T.Label) }];
+    const byteItem = () => $.OR($.byteAlts);
+    $.byteString = $.RULE("byteString", (): void => {
+      $.CONSUME(T.LBracket);
+      $.MANY(byteItem);
+      $.CONSUME(T.RBracket);
+    });
+
+    // DT_INCBIN '(' DT_STRING ')' | DT_INCBIN '(' DT_STRING ',' integer_prim ',' integer_prim ')'
+    const incbinRange = () => {
+      $.CONSUME(T.Comma);
+      $.SUBRULE($.primary);
+      $.CONSUME2(T.Comma);
+      $.SUBRULE2($.primary);
+    };
+    $.incbin = $.RULE("incbin", (): void => {
+      $.CONSUME(T.Incbin);
+      $.CONSUME(T.LParen);
+      $.CONSUME(T.StringLiteral);
+      $.OPTION(incbinRange);
+      $.CONSUME(T.RParen);
+    });
+
+    // ---------------- integer expressions (recognised, with their depth) ----------------
+
+    // integer_prim: DT_LITERAL | DT_CHAR_LITERAL | '(' integer_expr ')'
+    $.primaryAlts = [
+      {
+        ALT: () => {
+          $.CONSUME(T.Literal);
+          $.exprDepth = 1;
+        },
+      },
+      {
+        ALT: () => {
+          $.CONSUME(T.CharLiteral);
+          $.exprDepth = 1;
+        },
+      },
+      { ALT: () => $.SUBRULE($.parenExpr) },
+    ];
+    $.primary = $.RULE("primary", (): void => $.OR($.primaryAlts));
+
+    $.parenExpr = $.RULE("parenExpr", (): void => {
+      const open = at($.CONSUME(T.LParen));
+      $.SUBRULE($.ternary);
+      $.CONSUME(T.RParen);
+      if (!$.RECORDING_PHASE) $.checkDepth(++$.exprDepth, open);
+    });
+
+    // integer_trinary: integer_or ('?' integer_expr ':' integer_trinary)?
+    // The binary levels are recognised as a flat list; their depth is that of the tree built by
+    // precedence (./values.ts builds the same tree).
+    $.ternary = $.RULE("ternary", (): void => {
+      // The only recursion (through parentheses and `?:`): bounded before it can go deep.
+      if (!$.RECORDING_PHASE && ++$.exprNesting > MAX_EXPRESSION_DEPTH) $.tooDeep($.currIdx + 1);
+      $.SUBRULE($.unary);
+      let depths: number[] | undefined;
+      let operators: number[] | undefined;
+      const firstDepth = $.exprDepth;
+      $.MANY(() => {
+        const op = at($.CONSUME(T.BinaryOperator));
+        $.SUBRULE2($.unary);
+        if (!$.RECORDING_PHASE) {
+          (operators ??= []).push(op);
+          (depths ??= [firstDepth]).push($.exprDepth);
+        }
+      });
+      let depth = firstDepth;
+      if (!$.RECORDING_PHASE && operators !== undefined) {
+        const tokens = $.buffer!;
+        depth = associate(depths!, operators, (op) => binaryPrecedence(tokens.codeAt(op)), (left, op, right) => {
+          const d = 1 + Math.max(left, right);
+          $.checkDepth(d, op);
+          return d;
+        });
+      }
+      $.OPTION(() => {
+        const question = at($.CONSUME(T.Question));
+        $.SUBRULE($.ternary);
+        const thenDepth = $.exprDepth;
+        $.CONSUME(T.Colon);
+        $.SUBRULE2($.ternary);
+        if (!$.RECORDING_PHASE) {
+          depth = 1 + Math.max(depth, thenDepth, $.exprDepth);
+          $.checkDepth(depth, question);
+        }
+      });
+      if ($.RECORDING_PHASE) return;
+      $.exprNesting--;
+      $.exprDepth = depth;
+    });
+
+    // integer_unary: ('-' | '~' | '!')* integer_prim
+    $.unaryOpAlts = [
+      { ALT: () => at($.CONSUME(T.Minus)) },
+      { ALT: () => at($.CONSUME(T.Tilde)) },
+      { ALT: () => at($.CONSUME(T.Bang)) },
+    ];
+    $.unary = $.RULE("unary", (): void => {
+      let ops: number[] | undefined;
+      $.MANY(() => {
+        const op = $.OR($.unaryOpAlts);
+        if (!$.RECORDING_PHASE) (ops ??= []).push(op);
+      });
+      $.SUBRULE($.primary);
+      if ($.RECORDING_PHASE || ops === undefined) return;
+      let depth = $.exprDepth;
+      for (let i = ops.length - 1; i >= 0; i--) $.checkDepth(++depth, ops[i]!);
+      $.exprDepth = depth;
+    });
+
+    this.performSelfAnalysis();
+  }
+
+  // chevrotain reads tokens only through LA/LA_FAST (its documented hook for lazy lexers).
+  // LA_FAST (lookahead and CONSUME) re-points one cursor object instead of making a token per
+  // read; LA (error reporting, and rarely our actions) makes a fresh token that stays valid.
+  override LA_FAST(howMuch: number): IToken {
+    const i = this.currIdx + howMuch;
+    const cursor = this.cursor;
+    if (cursor.index === i && cursor.buffer === this.buffer) return cursor;
+    if (i < 0 || i >= this.limit) return PAST_END;
+    return this.buffer!.moveTo(cursor, i);
+  }
+
+  override LA(howMuch: number): IToken {
+    const i = this.currIdx + howMuch;
+    if (i < 0 || i >= this.limit) return PAST_END;
+    return this.buffer!.token(i);
+  }
+
+  private attach(tokens: TokenBuffer, start: number, limit: number): void {
+    this.buffer = tokens;
+    this.limit = limit;
+    this.cursor.index = -1;
+    this.cursor.buffer = undefined;
+    this.input = [];
+    // `input` sizes chevrotain's view of the stream; the tokens come from LA/LA_FAST.
+    (this as unknown as { tokVectorLength: number }).tokVectorLength = limit;
+    this.currIdx = start - 1;
+    this.exprNesting = 0;
+    this.exprDepth = 0;
+  }
+
+  private detach(): void {
+    this.buffer = undefined;
+    this.cursor.index = -1;
+    this.cursor.buffer = undefined;
+    this.input = [];
+    this.busy = false;
+  }
+
+  /** Parses one token stream (ending with an `End` token). */
+  parseTokens(tokens: TokenBuffer): ParseOutcome {
+    // Not re-entrant (one parse at a time per instance); a nested call gets its own instance.
+    if (this.busy) return new DtsParser({ validate: false }).parseTokens(tokens);
+    this.busy = true;
+    this.attach(tokens, 0, tokens.count);
+    this.source = {
+      tokens,
+      decodeValue(start: number, end: number): A.ValuePart[] {
+        return decodeValue(tokens, start, end);
+      },
+    };
+    this.frames = [];
+    this.finishedBody = undefined;
+    this.pendingLabels = [];
+    this.pendingOmit = false;
+    this.pendingFirst = -1;
+    this.lastName = -1;
+    try {
+      const document = this.document();
+      const error = this.errors[0];
+      if (error) {
+        // chevrotain's exceptions hold the token it failed on (its index is read before any
+        // other token is read, so the cursor still points there).
+        const index = (error.token as DtsToken).index;
+        return { ok: false, index, message: "syntax error", span: tokens.span(index) };
+      }
+      return { ok: true, document };
+    } catch (e) {
+      if (e instanceof GrammarStop) return { ok: false, index: e.index, message: e.message, span: e.span };
+      throw e;
+    } finally {
+      this.frames = [];
+      this.finishedBody = undefined;
+      this.pendingLabels = [];
+      this.source = undefined;
+      this.detach();
+    }
+  }
+
+  // ---- helpers over token indices ----
+
+  private spanOf(first: number, last: number): Span {
+    return this.buffer!.spanBetween(first, last);
+  }
+
+  /** From the start of token `first` to the end of `end` (same buffer), else token `first`. */
+  private spanTo(first: number, end: Span): Span {
+    const tokens = this.buffer!;
+    const file = tokens.fileAt(first);
+    return file === end.file ? span(file, tokens.startAt(first), end.end) : tokens.span(first);
+  }
+
+  private labelAt(i: number): A.Label {
+    return { name: this.buffer!.imageAt(i).slice(0, -1), span: this.spanOf(i, i) };
+  }
+
+  private referenceAt(i: number): A.Reference {
+    const tokens = this.buffer!;
+    const image = tokens.imageAt(i);
+    return tokens.typeAt(i) === T.LabelRef
+      ? { kind: "label", label: image.slice(1), span: tokens.span(i) }
+      : { kind: "path", path: image.slice(2, -1), span: tokens.span(i) };
+  }
+
+  // ---- actions ----
+
+  private syntaxError(index: number): never {
+    throw new GrammarStop(index, "syntax error", this.buffer!.span(Math.min(index, this.limit - 1)));
+  }
+
+  private tooDeep(index: number): never {
+    throw new GrammarStop(index, "expression nested too deeply", this.buffer!.span(index));
+  }
+
+  private checkDepth(depth: number, index: number): void {
+    if (depth > MAX_EXPRESSION_DEPTH) this.tooDeep(index);
+  }
+
+  private takeLabels(): readonly A.Label[] {
+    const labels = this.pendingLabels;
+    if (labels.length === 0) return NO_LABELS;
+    this.pendingLabels = [];
+    return labels;
+  }
+
+  private takeFirst(fallback: number): number {
+    const first = this.pendingFirst < 0 ? fallback : this.pendingFirst;
+    this.pendingFirst = -1;
+    this.pendingOmit = false;
+    return first;
+  }
+
+  /** A property (or /delete-property/) is complete: dtc rejects it after a subnode, at its whole span. */
+  private checkPropertyOrder(frame: Frame, first: number, semi: number): void {
+    if (frame.sawChild) throw new GrammarStop(semi, "Properties must precede subnodes", this.spanOf(first, semi));
+  }
+
+  private addProperty(hasValue: boolean, semi: number): void {
+    const frame = this.frames[this.frames.length - 1]!;
+    const nameIndex = this.lastName;
+    const labels = this.takeLabels();
+    this.checkPropertyOrder(frame, this.takeFirst(nameIndex), semi);
+    frame.properties.push(new PropertyNode(labels, nameOf(this.buffer!.imageAt(nameIndex)), this.source!, nameIndex, semi, hasValue));
+  }
+
+  private addDeleteProperty(keyword: number, name: number, semi: number): void {
+    const frame = this.frames[this.frames.length - 1]!;
+    const labels = this.takeLabels();
+    this.checkPropertyOrder(frame, this.takeFirst(keyword), semi);
+    const item: A.DeleteProperty = { kind: "deleteProperty", name: nameOf(this.buffer!.imageAt(name)), nameSpan: this.spanOf(name, name), span: this.spanOf(keyword, semi) };
+    frame.properties.push(labels.length > 0 ? { ...item, labels } : item);
+  }
+
+  private addDeleteNode(keyword: number, name: number, semi: number): void {
+    const frame = this.frames[this.frames.length - 1]!;
+    const labels = this.takeLabels();
+    const omit = this.pendingOmit;
+    this.takeFirst(keyword);
+    const item: A.DeleteNode = { kind: "deleteNode", name: nameOf(this.buffer!.imageAt(name)), nameSpan: this.spanOf(name, name), span: this.spanOf(keyword, semi) };
+    frame.children.push(labels.length > 0 || omit ? { ...item, labels, omitIfNoRef: omit } : item);
+    frame.sawChild = true;
+  }
+
+  private openNode(openIndex: number): void {
+    const nameIndex = this.lastName;
+    const labels = this.takeLabels();
+    const omitIfNoRef = this.pendingOmit;
+    const firstIndex = this.takeFirst(nameIndex);
+    const name = nameOf(this.buffer!.imageAt(nameIndex));
+    this.frames.push({ labels, omitIfNoRef, name, nameIndex, firstIndex, openIndex, properties: [], children: [], sawChild: false });
+  }
+
+  private closeNode(semiIndex: number): void {
+    const frame = this.frames.pop()!;
+    const tokens = this.buffer!;
+    const body = new BodyNode(frame.properties, frame.children, tokens, frame.openIndex, semiIndex);
+    if (this.frames.length === 0) {
+      this.finishedBody = body;
+      return;
+    }
+    const parent = this.frames[this.frames.length - 1]!;
+    parent.children.push(new NodeNode(frame.labels, frame.omitIfNoRef, frame.name, body, tokens, frame.nameIndex, frame.firstIndex, semiIndex));
+    parent.sawChild = true;
+  }
+}

@@ -1,0 +1,19 @@
+// Bundles the CLI and the library into dist/ so the installed `dtprobe` bin runs plain JS (tsx is
+// for development only). Chevrotain's ALT closures are much slower under keepNames, so names are
+// not kept. Code splitting keeps `dtprobe --version` from loading the grammar.
+import { build } from "esbuild";
+
+await build({
+  entryPoints: { dtprobe: "src/cli/main.ts", lib: "src/index.ts" },
+  outdir: "dist",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  outExtension: { ".js": ".mjs" },
+  chunkNames: "chunks/[name]-[hash]",
+  sourcemap: "linked",
+  minifySyntax: true,
+  logLevel: "warning",
+});

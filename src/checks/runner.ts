@@ -1,0 +1,157 @@
+// The check machinery of checks.c: run_check with prerequisites and statuses, check_msg with the
+// quiet levels and positions, and process_checks' order. dtc quirks kept on purpose:
+// - once an error-class check has failed, process_checks runs no further checks (its `error ||`
+//   short-circuits), and likewise a check's later prerequisites are not run after one of them
+//   failed with an error (they then report "Failed prerequisite");
+// - a check whose prerequisite did not pass reports "Failed prerequisite 'x'" with no position.
+import type { DiagnosticSink, RelatedSpan, Span } from "../source/index.ts";
+import type { DeviceTree, DtNode, DtProperty } from "../tree/model.ts";
+import { Levels, splitOverrideName, type CheckOverride } from "./levels.ts";
+import { fullPath, NodeFacts, nodeByPath, phandleIndex, preorder } from "./tree-access.ts";
+import type { CheckContext, CheckDefinition, CheckRunOptions, CheckState } from "./types.ts";
+
+type Status = "unchecked" | "prereq" | "passed" | "failed";
+
+export interface RunnerOptions extends CheckRunOptions {
+  readonly overrides: readonly CheckOverride[];
+  readonly quiet: number;
+}
+
+class Run {
+  private readonly status = new Map<string, Status>();
+  private readonly inProgress = new Set<string>();
+  private readonly byName: Map<string, CheckDefinition>;
+  private readonly state: CheckState = new NodeFacts();
+  /** Phandle index, rebuilt lazily once per check run (phandles change while references resolve). */
+  private phandles: Map<number, DtNode> | undefined;
+  /**
+   * Nodes in pre-order, reused between node checks: only the whole-tree checks (reference
+   * resolution, /omit-if-no-ref/ pruning) change the set of nodes, and they drop it.
+   */
+  private nodes: DtNode[] | undefined;
+  /** Every property name in the tree (a superset is fine: see onlyWithProperty). */
+  private propertyNames: Set<string> | undefined;
+
+  constructor(
+    private readonly tree: DeviceTree,
+    private readonly table: readonly CheckDefinition[],
+    private readonly levels: Levels,
+    private readonly options: RunnerOptions,
+    private readonly sink: DiagnosticSink,
+  ) {
+    this.byName = new Map(table.map((c) => [c.name, c]));
+  }
+
+  /** process_checks: returns whether an error-class check failed. */
+  all(): boolean {
+    let error = false;
+    for (const c of this.table) {
+      const l = this.levels.get(c.name);
+      if (l.warn || l.error) error = error || this.runCheck(c);
+    }
+    return error;
+  }
+
+  /** run_check. Recursion follows prerequisites only (a shallow acyclic graph). */
+  private runCheck(c: CheckDefinition): boolean {
+    let error = false;
+    if (this.inProgress.has(c.name)) throw new Error(`check ${c.name}: prerequisite cycle`);
+    if (this.statusOf(c) === "unchecked") {
+      this.inProgress.add(c.name);
+      for (const name of c.prerequisites) {
+        const prq = this.byName.get(name)!;
+        error = error || this.runCheck(prq);
+        if (this.statusOf(prq) !== "passed") {
+          this.status.set(c.name, "prereq");
+          this.message(c, undefined, undefined, `Failed prerequisite '${name}'`);
+        }
+      }
+      if (this.statusOf(c) === "unchecked") {
+        this.execute(c);
+        if (this.statusOf(c) === "unchecked") this.status.set(c.name, "passed");
+      }
+      this.inProgress.delete(c.name);
+    }
+    if (this.statusOf(c) !== "passed" && this.levels.get(c.name).error) error = true;
+    return error;
+  }
+
+  private statusOf(c: CheckDefinition): Status {
+    return this.status.get(c.name) ?? "unchecked";
+  }
+
+  private execute(c: CheckDefinition): void {
+    this.phandles = undefined;
+    const ctx = this.context(c);
+    if (c.tree) {
+      c.tree(ctx);
+      this.nodes = undefined;
+      this.propertyNames = undefined;
+    }
+    if (c.node) {
+      if (c.onlyWithProperty !== undefined && !this.names().has(c.onlyWithProperty)) return;
+      // check_nodes_props order. No node function adds or removes nodes, so the list holds.
+      this.nodes ??= preorder(this.tree.root);
+      for (const n of this.nodes) c.node(ctx, n);
+    }
+  }
+
+  private names(): Set<string> {
+    if (!this.propertyNames) {
+      this.propertyNames = new Set();
+      for (const n of (this.nodes ??= preorder(this.tree.root))) for (const p of n.properties) this.propertyNames.add(p.name);
+    }
+    return this.propertyNames;
+  }
+
+  private context(c: CheckDefinition): CheckContext {
+    const run = this;
+    return {
+      tree: this.tree,
+      options: this.options,
+      state: this.state,
+      fail(node: DtNode, prop: DtProperty | undefined, message: string) {
+        run.status.set(c.name, "failed");
+        run.message(c, node, prop, message);
+      },
+      failDeleted(path: string | undefined, span: Span | undefined, message: string) {
+        run.status.set(c.name, "failed");
+        run.emit(c, `${path ?? "(null)"}: ${message}`, span, undefined);
+      },
+      nodeByPhandle(phandle: number) {
+        if (phandle === 0 || phandle === 0xffffffff) return undefined;
+        run.phandles ??= phandleIndex(run.tree.root);
+        return run.phandles.get(phandle);
+      },
+      nodeByPath: (path: string) => nodeByPath(this.tree.root, path),
+      pathOf: fullPath,
+    };
+  }
+
+  /** check_msg: quiet filtering, position (property, else node), path prefix, "also defined at". */
+  private message(c: CheckDefinition, node: DtNode | undefined, prop: DtProperty | undefined, text: string): void {
+    const span: Span | undefined = prop?.span ?? node?.spans[0];
+    let related: RelatedSpan[] | undefined;
+    if (!prop && node && span && node.spans.length > 1) related = node.spans.slice(1).map((s) => ({ message: "also defined at", span: s }));
+    let message = text;
+    if (node) message = prop ? `${fullPath(node)}:${prop.name}: ${text}` : `${fullPath(node)}: ${text}`;
+    this.emit(c, message, span, related);
+  }
+
+  private emit(c: CheckDefinition, message: string, span: Span | undefined, related: RelatedSpan[] | undefined): void {
+    const l = this.levels.get(c.name);
+    const q = this.options.quiet;
+    if (!(l.warn && q < 1) && !(l.error && q < 2)) return;
+    this.sink.add({ severity: l.error ? "error" : "warning", code: c.name, message, span, related });
+  }
+}
+
+/** Runs the checks on `tree`; see index.ts. */
+export function runCheckTable(tree: DeviceTree, table: readonly CheckDefinition[], options: RunnerOptions, sink: DiagnosticSink): { errors: boolean } {
+  const levels = new Levels(table);
+  for (const o of options.overrides) {
+    if (!levels.apply(o)) sink.error("checks", `Unrecognized check name "${splitOverrideName(o.name).name}"`);
+  }
+  return { errors: new Run(tree, table, levels, options, sink).all() };
+}
+

@@ -1,0 +1,136 @@
+// `dtprobe compile [options] FILE`: dtc's command line, with dtc's option names and meanings,
+// plus --cpp/-D/-U for the built-in preprocessor.
+import { validateCheckName, type CheckOverride } from "../checks/index.ts";
+import { compile, defaultCompileOptions, type CompileOptions, type InputFormat, type OutputFormat } from "../compile/index.ts";
+import type { Define } from "../preprocess/index.ts";
+import { DiagnosticSink } from "../source/index.ts";
+import type { PhandleFormat } from "../tree/model.ts";
+import { formatOptionHelp, parseArgs, parseIntegerArg, UsageError, type OptionSpec } from "./args.ts";
+import { printDiagnostics } from "./print-diagnostics.ts";
+import { writeOutput } from "./write-output.ts";
+
+const specs: OptionSpec[] = [
+  { short: "q", long: "quiet", key: "quiet", takesValue: false, help: "quiet: -q suppresses warnings, -qq errors, -qqq all" },
+  { short: "I", long: "in-format", key: "in", takesValue: true, valueName: "FMT", help: "input format: dts or dtb (default: guessed from the content)" },
+  { short: "O", long: "out-format", key: "out-format", takesValue: true, valueName: "FMT", help: "output format: dtb, dts or null" },
+  { short: "o", long: "out", key: "out", takesValue: true, valueName: "FILE", help: "output file (default: standard output)" },
+  { short: "V", long: "out-version", key: "version-out", takesValue: true, valueName: "N", help: "blob version to write (16 or 17, default 17)" },
+  { short: "R", long: "reserve", key: "reserve", takesValue: true, valueName: "N", help: "add N empty memory reservation slots" },
+  { short: "S", long: "space", key: "space", takesValue: true, valueName: "BYTES", help: "make the blob at least BYTES long" },
+  { short: "p", long: "pad", key: "pad", takesValue: true, valueName: "BYTES", help: "add BYTES of padding to the blob" },
+  { short: "a", long: "align", key: "align", takesValue: true, valueName: "BYTES", help: "make the blob size a multiple of BYTES (a power of 2)" },
+  { short: "b", long: "boot-cpu", key: "boot-cpu", takesValue: true, valueName: "ID", help: "boot_cpuid_phys header value" },
+  { short: "i", long: "include", key: "include", takesValue: true, valueName: "DIR", help: "add DIR to the search path of /include/, /incbin/ and #include" },
+  { short: "f", long: "force", key: "force", takesValue: false, help: "write output even when error-class checks fail" },
+  { short: "s", long: "sort", key: "sort", takesValue: false, help: "sort nodes and properties" },
+  { short: "H", long: "phandle", key: "phandle", takesValue: true, valueName: "FMT", help: "phandle properties to generate: legacy, epapr (default) or both" },
+  { short: "W", long: "warning", key: "W", takesValue: true, valueName: "[no-]CHECK", help: "enable or disable a check at warning level" },
+  { short: "E", long: "error", key: "E", takesValue: true, valueName: "[no-]CHECK", help: "enable or disable a check at error level" },
+  { short: "@", long: "symbols", key: "symbols", takesValue: false, help: "generate the __symbols__ node (for overlays)" },
+  { short: "L", long: "local-fixups", key: "local-fixups", takesValue: false, help: "generate __fixups__ and __local_fixups__ for any tree" },
+  { short: "A", long: "auto-alias", key: "auto-alias", takesValue: false, help: "generate /aliases from node labels" },
+  { long: "cpp", key: "cpp", takesValue: false, help: "run the built-in C preprocessor first (off by default, as in dtc)" },
+  { short: "D", long: "define", key: "define", takesValue: true, valueName: "NAME[=VAL]", help: "define a macro for --cpp" },
+  { short: "U", long: "undefine", key: "undefine", takesValue: true, valueName: "NAME", help: "undefine a macro for --cpp" },
+  { short: "h", long: "help", key: "help", takesValue: false, help: "show this help" },
+];
+
+export const compileUsage = `usage: dtprobe compile [options] FILE   (FILE '-' or absent: standard input)\n\n${formatOptionHelp(specs)}\n`;
+
+function oneOf<T extends string>(spelling: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`invalid argument "${value}" to ${spelling} (expected ${allowed.join(", ")})`);
+}
+
+function parseCheckOption(kind: "warning" | "error", arg: string): CheckOverride {
+  const negated = arg.startsWith("no-") || arg.startsWith("no_");
+  const name = negated ? arg.slice(3) : arg;
+  const problem = validateCheckName(name);
+  if (problem) throw new UsageError(problem);
+  return { name, kind, enable: !negated };
+}
+
+type OutputChoice = OutputFormat | "null";
+
+export function parseCompileArgs(argv: readonly string[]): { options: CompileOptions; input: string; outPath: string; outFormat: OutputChoice | undefined; help: boolean } {
+  const parsed = parseArgs(argv, specs);
+  let options: CompileOptions = { ...defaultCompileOptions };
+  const includeDirs: string[] = [];
+  const defines: Define[] = [];
+  const undefines: string[] = [];
+  const overrides: CheckOverride[] = [];
+  let outPath = "-";
+  let outFormat: OutputChoice | undefined;
+  let help = false;
+  for (const o of parsed.options) {
+    const v = o.value ?? "";
+    switch (o.key) {
+      case "quiet": options = { ...options, quiet: options.quiet + 1 }; break;
+      case "in": options = { ...options, inputFormat: oneOf<InputFormat>(o.spelling, v, ["dts", "dtb"]) }; break;
+      case "out-format": outFormat = oneOf<OutputChoice>(o.spelling, v, ["dtb", "dts", "null"]); break;
+      case "out": outPath = v; break;
+      case "version-out": {
+        const n = parseIntegerArg(o.spelling, v);
+        if (n !== 16 && n !== 17) throw new UsageError(`unsupported blob version ${n} (16 or 17)`);
+        options = { ...options, outVersion: n };
+        break;
+      }
+      case "reserve": options = { ...options, reserveSlots: parseIntegerArg(o.spelling, v) }; break;
+      case "space": options = { ...options, minSize: parseIntegerArg(o.spelling, v) }; break;
+      case "pad": options = { ...options, padding: parseIntegerArg(o.spelling, v) }; break;
+      case "align": {
+        const n = parseIntegerArg(o.spelling, v);
+        if (n <= 0 || (n & (n - 1)) !== 0) throw new UsageError(`invalid argument "${v}" to -a option (not a power of 2)`);
+        options = { ...options, align: n };
+        break;
+      }
+      case "boot-cpu": options = { ...options, bootCpu: parseIntegerArg(o.spelling, v) >>> 0 }; break;
+      case "include": includeDirs.push(v); break;
+      case "force": options = { ...options, force: true }; break;
+      case "sort": options = { ...options, sort: true }; break;
+      case "phandle": options = { ...options, phandleFormat: oneOf<PhandleFormat>(o.spelling, v, ["legacy", "epapr", "both"]) }; break;
+      case "W": overrides.push(parseCheckOption("warning", v)); break;
+      case "E": overrides.push(parseCheckOption("error", v)); break;
+      case "symbols": options = { ...options, symbols: true }; break;
+      case "local-fixups": options = { ...options, localFixups: true }; break;
+      case "auto-alias": options = { ...options, autoAliases: true }; break;
+      case "cpp": options = { ...options, cpp: true }; break;
+      case "define": {
+        const eq = v.indexOf("=");
+        defines.push(eq < 0 ? { name: v } : { name: v.slice(0, eq), value: v.slice(eq + 1) });
+        break;
+      }
+      case "undefine": undefines.push(v); break;
+      case "help": help = true; break;
+    }
+  }
+  if (options.minSize && options.padding) throw new UsageError("can't set both -p and -S");
+  if (parsed.operands.length > 1) throw new UsageError(`expected one input file, got ${parsed.operands.length}`);
+  options = { ...options, includeDirs, defines, undefines, checkOverrides: overrides, outputFormat: outFormat === "null" ? undefined : outFormat };
+  return { options, input: parsed.operands[0] ?? "-", outPath, outFormat, help };
+}
+
+export function runCompileCommand(argv: readonly string[]): number {
+  const args = parseCompileArgs(argv);
+  if (args.help) {
+    process.stdout.write(compileUsage);
+    return 0;
+  }
+  const sink = new DiagnosticSink();
+  const outputName = args.outPath === "-" ? "<stdout>" : args.outPath;
+  const outcome = compile(args.input, args.options, sink);
+  printDiagnostics(sink.items, { quiet: args.options.quiet, outputName });
+  if (!outcome.ok) {
+    if (outcome.stage === "checks" && args.options.quiet < 3) process.stderr.write("dtprobe: error: input tree has errors, aborting (use -f to force output)\n");
+    return 1;
+  }
+  if (outcome.forced && args.options.quiet < 3) process.stderr.write("dtprobe: warning: input tree has errors, output forced\n");
+  if (args.outFormat === "null") return 0;
+  try {
+    writeOutput(args.outPath, outcome.output);
+  } catch (e) {
+    process.stderr.write(`dtprobe: error: couldn't write ${outputName}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  return 0;
+}

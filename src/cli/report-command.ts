@@ -1,0 +1,94 @@
+// `dtprobe report FILE [--pci F] [--hw F] [--kernel V] [--policy P] [--bootargs S]
+// [--format text|json] [-o OUT]`: load the board, build the device graph, run the emulated probe,
+// print the attachment report.
+import { readFileSync } from "node:fs";
+import { loadDeviceTree } from "../compile/index.ts";
+import { buildDeviceGraph, parsePciTopology } from "../graph/index.ts";
+import { parseHwOverrides } from "../iommu/index.ts";
+import { DEFAULT_KERNEL, parseKernelVersion, runProbe, type Policy } from "../probe/index.ts";
+import { buildReport, renderReportText } from "../report/index.ts";
+import { DiagnosticSink } from "../source/index.ts";
+import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
+import { printDiagnostics } from "./print-diagnostics.ts";
+import { writeOutput } from "./write-output.ts";
+
+const policies: readonly Policy[] = ["per-group", "per-device", "per-instance"];
+
+const specs: OptionSpec[] = [
+  { long: "pci", key: "pci", takesValue: true, valueName: "FILE", help: "PCI topology (JSON, the format of docs/report.md)" },
+  { long: "hw", key: "hw", takesValue: true, valueName: "FILE", help: "per-instance IOMMU hardware limits (JSON)" },
+  { long: "kernel", key: "kernel", takesValue: true, valueName: "VERSION", help: "kernel version to emulate (e.g. 3.19, 6.1, 6.15; default: see docs/kernel-model.md)" },
+  { long: "policy", key: "policy", takesValue: true, valueName: "P", help: "default-domain policy: per-group (today's kernel), per-device, per-instance" },
+  { long: "bootargs", key: "bootargs", takesValue: true, valueName: "S", help: "kernel command line (default: /chosen/bootargs)" },
+  { long: "format", key: "format", takesValue: true, valueName: "F", help: "text (default) or json" },
+  { short: "o", long: "out", key: "out", takesValue: true, valueName: "FILE", help: "write the report to FILE (default: standard output)" },
+  { short: "i", long: "include", key: "include", takesValue: true, valueName: "DIR", help: "include directory for #include and /include/" },
+  { short: "D", long: "define", key: "define", takesValue: true, valueName: "NAME[=VAL]", help: "define a preprocessor macro" },
+  { long: "no-cpp", key: "no-cpp", takesValue: false, help: "do not run the built-in preprocessor on DTS input" },
+  { short: "h", long: "help", key: "help", takesValue: false, help: "show this help" },
+];
+
+export const reportUsage = `usage: dtprobe report [options] FILE   (FILE: .dts, preprocessed by default, or .dtb)\n\n${formatOptionHelp(specs)}\n`;
+
+export function runReportCommand(argv: readonly string[]): number {
+  const parsed = parseArgs(argv, specs);
+  const get = (key: string) => parsed.options.filter((o) => o.key === key).map((o) => o.value ?? "");
+  if (get("help").length > 0) {
+    process.stdout.write(reportUsage);
+    return 0;
+  }
+  if (parsed.operands.length !== 1) throw new UsageError(parsed.operands.length === 0 ? "missing input FILE" : "expected one input FILE");
+  const format = get("format").at(-1) ?? "text";
+  if (format !== "text" && format !== "json") throw new UsageError(`invalid --format '${format}' (text or json)`);
+  const policyText = get("policy").at(-1) ?? "per-group";
+  if (!(policies as readonly string[]).includes(policyText)) throw new UsageError(`invalid --policy '${policyText}' (${policies.join(", ")})`);
+  const kernelText = get("kernel").at(-1) ?? DEFAULT_KERNEL;
+  const kernel = parseKernelVersion(kernelText);
+  if (!kernel) throw new UsageError(`invalid --kernel '${kernelText}' (a version such as 3.19, 6.1 or 6.15)`);
+  const outPath = get("out").at(-1) ?? "-";
+
+  const sink = new DiagnosticSink();
+  const readJson = (path: string): string | undefined => {
+    try {
+      return readFileSync(path, "latin1");
+    } catch (e) {
+      sink.error("io", `Couldn't open "${path}": ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "No such file or directory" : (e as Error).message}`);
+      return undefined;
+    }
+  };
+  const finish = (code: number) => {
+    printDiagnostics(sink.items, { quiet: 0, outputName: outPath === "-" ? "<stdout>" : outPath });
+    return code;
+  };
+
+  const pciPath = get("pci").at(-1);
+  const pciText = pciPath === undefined ? undefined : readJson(pciPath);
+  const pci = pciPath !== undefined && pciText !== undefined ? parsePciTopology(pciText, pciPath, sink) : undefined;
+  const hwPath = get("hw").at(-1);
+  const hwText = hwPath === undefined ? undefined : readJson(hwPath);
+  const hw = hwPath !== undefined && hwText !== undefined ? parseHwOverrides(hwText, hwPath, sink) : undefined;
+  if (sink.errorCount > 0) return finish(1);
+
+  const tree = loadDeviceTree(
+    parsed.operands[0]!,
+    {
+      cpp: get("no-cpp").length === 0,
+      includeDirs: get("include"),
+      defines: [{ name: "__DTS__" }, ...get("define").map((d) => (d.includes("=") ? { name: d.slice(0, d.indexOf("=")), value: d.slice(d.indexOf("=") + 1) } : { name: d }))],
+    },
+    sink,
+  );
+  if (!tree || sink.errorCount > 0) return finish(1);
+
+  const graph = buildDeviceGraph(tree, { pci });
+  const result = runProbe(graph, { kernel, policy: policyText as Policy, bootargs: get("bootargs").at(-1), hw });
+  const report = buildReport(result, { input: parsed.operands[0]!, diagnostics: sink.items });
+  const text = format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderReportText(report);
+  try {
+    writeOutput(outPath, Buffer.from(text, "utf8"));
+  } catch (e) {
+    sink.error("io", `couldn't write ${outPath}: ${(e as Error).message}`);
+    return finish(1);
+  }
+  return finish(0);
+}

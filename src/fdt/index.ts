@@ -1,0 +1,10 @@
+// Flattened device tree I/O and DTS output: the blob writer (byte-identical to dtc), a hardened
+// blob reader, and dtc's `-O dts` text.
+export { writeDtb, DtbWriteError } from "./dtb-writer.ts";
+export type { DtbWriteOptions } from "./dtb-writer.ts";
+export { readDtb, MAX_DTB_DEPTH } from "./dtb-reader.ts";
+export { writeDts } from "./dts-writer.ts";
+export type { DtsWriteOptions, DtsDialect } from "./dts-writer.ts";
+export { formatPropertyValue } from "./dts-value.ts";
+export { VERSION_LAYOUTS, FDT_MAGIC } from "./format.ts";
+export type { VersionLayout } from "./format.ts";

@@ -1,0 +1,182 @@
+// PCI functions behind a DT host bridge: from the --pci file when it describes the bridge, else
+// from the PCI child nodes in the tree (reg phys.hi carries bus and devfn).
+import { propertyCells, propertyString, propertyU32 } from "../tree/accessors.ts";
+import type { DtNode } from "../tree/model.ts";
+import { quirkDmaAliases, quirkPcieBridgeAlias } from "./pci-quirks.ts";
+import type { AcsFlag, PciFunctionInput, PciHostBridgeInput } from "./pci-topology.ts";
+import type { GraphNote, PciFunction, PciHostBridge } from "./types.ts";
+
+/** drivers that set driver_managed_dma (vfio-pci and its variants, pci-stub since 5.19). */
+const DRIVER_MANAGED_DMA_PCI = new Set(["vfio-pci", "pci-stub", "mlx5_vfio_pci", "hisi_acc_vfio_pci", "nvgrace_gpu_vfio_pci"]);
+
+export function isPciBusNode(node: DtNode): boolean {
+  const t = propertyString(node, "device_type");
+  return t === "pci" || t === "pciex";
+}
+
+/** A host bridge: a PCI bus node whose parent is not itself a PCI bus. */
+export function isPciHostBridgeNode(node: DtNode): boolean {
+  return isPciBusNode(node) && !(node.parent && isPciBusNode(node.parent));
+}
+
+function hexValue(s: string | undefined): number {
+  return s ? parseInt(s, 16) : 0;
+}
+
+function rootBusOf(node: DtNode): number {
+  return propertyCells(node, "bus-range")?.[0] ?? 0;
+}
+
+function segmentOf(node: DtNode): number {
+  return propertyU32(node, "linux,pci-domain") ?? 0;
+}
+
+function makeFunction(
+  bridge: PciHostBridge,
+  bus: number,
+  devfn: number,
+  f: Omit<PciFunction, "hostBridge" | "segment" | "bus" | "devfn" | "slot" | "fn" | "rid" | "upstream" | "dev" | "dmaAliasDevfns" | "pcieBridgeAlias"> & { extraAliases: number[] },
+): PciFunction {
+  const quirk = { vendor: f.vendor, device: f.device, pcie: f.pcie, multifunction: f.multifunction, fn: devfn & 7 };
+  const aliases = [...new Set([...quirkDmaAliases(quirk, devfn), ...f.extraAliases])].filter((d) => d !== devfn).sort((a, b) => a - b);
+  return {
+    hostBridge: bridge,
+    segment: bridge.segment,
+    bus,
+    devfn,
+    slot: devfn >> 3,
+    fn: devfn & 7,
+    rid: (bus << 8) | devfn,
+    vendor: f.vendor,
+    device: f.device,
+    classCode: f.classCode,
+    driver: f.driver,
+    driverManagedDma: f.driverManagedDma,
+    header: f.header,
+    multifunction: f.multifunction,
+    pcie: f.pcie,
+    secondary: f.secondary,
+    subordinate: f.subordinate,
+    acs: f.acs,
+    dmaAliasDevfns: aliases,
+    pcieBridgeAlias: quirkPcieBridgeAlias(quirk),
+    untrusted: f.untrusted,
+    upstream: null,
+    dev: undefined,
+    source: f.source,
+  };
+}
+
+function fromInput(bridge: PciHostBridge, input: PciFunctionInput): PciFunction {
+  const m = /^([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$/.exec(input.bdf)!;
+  const bus = parseInt(m[1]!, 16);
+  const devfn = (parseInt(m[2]!, 16) << 3) | Number(m[3]);
+  const acs = input.acs ? { cap: new Set<AcsFlag>(input.acs.cap), ctrl: new Set<AcsFlag>(input.acs.ctrl) } : null;
+  const driver = input.driver === undefined ? undefined : input.driver;
+  return makeFunction(bridge, bus, devfn, {
+    vendor: hexValue(input.vendor),
+    device: hexValue(input.device),
+    classCode: hexValue(input.class),
+    driver,
+    driverManagedDma: input.driverManagedDma ?? (typeof driver === "string" && DRIVER_MANAGED_DMA_PCI.has(driver)),
+    header: input.header ?? 0,
+    multifunction: input.multifunction ?? false,
+    pcie: input.pcie ?? null,
+    secondary: input.secondary,
+    subordinate: input.subordinate,
+    acs,
+    untrusted: input.untrusted ?? false,
+    source: "pci-file",
+    extraAliases: (input.dmaAliases ?? []).map((s) => {
+      const [d, fn] = s.split(".");
+      return (parseInt(d!, 16) << 3) | Number(fn);
+    }),
+  });
+}
+
+/** Functions described as DT children (`reg = <phys.hi ...>`), bridges recursively. Iterative. */
+function fromTree(bridge: PciHostBridge, host: DtNode): PciFunction[] {
+  const out: PciFunction[] = [];
+  const stack: { node: DtNode; depth: number }[] = host.children.map((c) => ({ node: c, depth: 0 })).reverse();
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    const reg = propertyCells(node, "reg");
+    if (!reg || reg.length === 0) continue;
+    const hi = reg[0]!;
+    const bus = (hi >>> 16) & 0xff;
+    const devfn = (hi >>> 8) & 0xff;
+    const isBridge = isPciBusNode(node);
+    const busRange = propertyCells(node, "bus-range");
+    let secondary = busRange?.[0];
+    if (isBridge && secondary === undefined) {
+      const childReg = node.children.map((c) => propertyCells(c, "reg")?.[0]).find((v) => v !== undefined);
+      if (childReg !== undefined) secondary = (childReg >>> 16) & 0xff;
+    }
+    const ids = propertyCells(node, "vendor-id")?.[0];
+    const dev = propertyCells(node, "device-id")?.[0];
+    out.push(
+      makeFunction(bridge, bus, devfn, {
+        vendor: ids ?? 0,
+        device: dev ?? 0,
+        classCode: propertyCells(node, "class-code")?.[0] ?? (isBridge ? 0x060400 : 0),
+        driver: isBridge ? "pcieport" : undefined,
+        driverManagedDma: false,
+        header: isBridge ? 1 : 0,
+        multifunction: false,
+        pcie: isBridge ? (depth === 0 ? "root-port" : "switch-downstream") : "endpoint",
+        secondary,
+        subordinate: busRange?.[1] ?? secondary,
+        acs: null,
+        untrusted: false,
+        source: "tree",
+        extraAliases: [],
+      }),
+    );
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i]!, depth: depth + 1 });
+  }
+  return out;
+}
+
+/** Builds one host bridge: functions, multifunction bits, upstream links, enumeration order. */
+export function buildHostBridge(node: DtNode, input: PciHostBridgeInput | undefined, notes: GraphNote[]): PciHostBridge {
+  const functions: PciFunction[] = [];
+  const bridge: PciHostBridge = { node, segment: input?.segment ?? segmentOf(node), functions, rootBus: rootBusOf(node) };
+  const raw = input ? input.functions.map((f) => fromInput(bridge, f)) : fromTree(bridge, node);
+  const seen = new Map<number, PciFunction>();
+  for (const f of raw) {
+    if (seen.has(f.rid)) {
+      notes.push({ node, code: "pci-duplicate-function", message: `${node.path}: PCI function ${f.bus.toString(16)}:${(f.devfn >> 3).toString(16)}.${f.fn} listed twice; the first is used` });
+      continue;
+    }
+    seen.set(f.rid, f);
+  }
+  // Secondary bus -> bridge, to link each function to the bridge above it.
+  const bridgeFor = new Map<number, PciFunction>();
+  for (const f of seen.values()) if (f.secondary !== undefined && f.header === 1) bridgeFor.set(f.secondary, f);
+  const byBus = new Map<number, PciFunction[]>();
+  for (const f of seen.values()) {
+    f.upstream = f.bus === bridge.rootBus ? null : (bridgeFor.get(f.bus) ?? null);
+    if (f.bus !== bridge.rootBus && !f.upstream) {
+      notes.push({ node, code: "pci-orphan-function", message: `${node.path}: no bridge in the PCI topology has secondary bus ${f.bus}; treated as a root-bus function` });
+    }
+    const list = byBus.get(f.bus) ?? [];
+    list.push(f);
+    byBus.set(f.bus, list);
+  }
+  for (const list of byBus.values()) list.sort((a, b) => a.devfn - b.devfn);
+  // pci_bus_add_devices: every function of a bus, then each bridge's child bus (depth first).
+  const visited = new Set<number>();
+  const stack: number[] = [bridge.rootBus];
+  const orphanBuses = [...byBus.keys()].filter((b) => b !== bridge.rootBus && !bridgeFor.has(b)).sort((a, b) => b - a);
+  stack.unshift(...orphanBuses);
+  while (stack.length > 0) {
+    const bus = stack.pop()!;
+    if (visited.has(bus)) continue;
+    visited.add(bus);
+    const list = byBus.get(bus) ?? [];
+    functions.push(...list);
+    const children = list.filter((f) => f.header === 1 && f.secondary !== undefined && byBus.has(f.secondary)).map((f) => f.secondary!);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+  return bridge;
+}

@@ -1,0 +1,159 @@
+// of_platform_default_populate_init + of_platform_populate (drivers/of/platform.c), plus the
+// devices that bound drivers create later (children populated by a driver, PCI functions), so
+// the probe emulation can add them when their creator binds.
+import { compatibleList, isAvailable, PhandleIndex, propertyCells } from "../tree/accessors.ts";
+import type { DeviceTree, DtNode } from "../tree/model.ts";
+import { populatingDriver } from "./driver-populate.ts";
+import { pciDeviceName, platformDeviceName } from "./naming.ts";
+import { buildHostBridge, isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
+import type { PciTopology } from "./pci-topology.ts";
+import type { BusType, Device, DeviceGraph, DeviceOrigin, GraphNote, PciFunction, PciHostBridge } from "./types.ts";
+
+export interface GraphOptions {
+  readonly pci?: PciTopology;
+}
+
+/** of_default_bus_match_table (CONFIG_ARM_AMBA on arm/arm64 adds arm,amba-bus). */
+const BUS_COMPATIBLES = new Set(["simple-bus", "simple-mfd", "isa", "arm,amba-bus"]);
+/** of_skipped_node_table. */
+const SKIPPED_COMPATIBLES = new Set(["operating-points-v2"]);
+/** reserved_mem_matches: reserved-memory children created as devices before the rest. */
+const RESERVED_MEM_DEVICES = new Set(["qcom,rmtfs-mem", "qcom,cmd-db", "qcom,smem", "ramoops", "nvmem-rmem", "google,open-dice"]);
+
+function matchesBus(node: DtNode): boolean {
+  return compatibleList(node).some((c) => BUS_COMPATIBLES.has(c));
+}
+
+class GraphBuilder {
+  readonly devices: Device[] = [];
+  readonly byNode = new Map<DtNode, Device>();
+  readonly createdBy = new Map<Device, Device[]>();
+  readonly hostBridges: PciHostBridge[] = [];
+  readonly notes: GraphNote[] = [];
+  private readonly names = new Set<string>();
+  /** OF_POPULATED_BUS: nodes whose children were already walked. */
+  private readonly populatedBus = new Set<DtNode>();
+
+  constructor(private readonly options: GraphOptions) {}
+
+  private add(node: DtNode | null, name: string, bus: BusType, parent: Device | null, origin: DeviceOrigin, creator: Device | null, pci: PciFunction | null, dmaNode: DtNode | null): Device | undefined {
+    if (this.names.has(`${bus}:${name}`)) {
+      // device_add fails: sysfs refuses a second device of the same name on the bus.
+      this.notes.push({ node, code: "duplicate-device-name", message: `${node?.path ?? name}: a ${bus} device named ${name} already exists; device_add fails with -EEXIST` });
+      return undefined;
+    }
+    this.names.add(`${bus}:${name}`);
+    const dev: Device = { id: this.devices.length, name, bus, node, parent, compatible: node ? compatibleList(node) : [], origin, creator, dmaNode, pci };
+    this.devices.push(dev);
+    if (node) this.byNode.set(node, dev);
+    if (creator) {
+      const list = this.createdBy.get(creator) ?? [];
+      list.push(dev);
+      this.createdBy.set(creator, list);
+    }
+    return dev;
+  }
+
+  /** of_platform_device_create_pdata / of_amba_device_create for one node (no recursion). */
+  private createOne(node: DtNode, parent: Device | null, origin: DeviceOrigin, creator: Device | null): Device | undefined {
+    if (!isAvailable(node) || this.byNode.has(node)) return undefined;
+    const amba = compatibleList(node).includes("arm,primecell");
+    if (amba && !propertyCells(node, "reg")?.length) {
+      this.notes.push({ node, code: "amba-no-reg", message: `amba: of_address_to_resource() failed (-22) for ${node.path}` });
+      return undefined;
+    }
+    const dev = this.add(node, platformDeviceName(node), amba ? "amba" : "platform", parent, origin, creator, null, node);
+    if (dev) this.scheduleDriverChildren(dev);
+    return dev;
+  }
+
+  /**
+   * of_platform_bus_create(bus, matches = default table, strict): returns after creating one
+   * device unless it is a bus; walks the tree with an explicit stack (DT order is preserved).
+   */
+  populate(roots: readonly DtNode[], parent: Device | null, origin: DeviceOrigin, creator: Device | null, matchBuses: boolean): void {
+    const stack: { node: DtNode; parent: Device | null }[] = [];
+    for (let i = roots.length - 1; i >= 0; i--) stack.push({ node: roots[i]!, parent });
+    while (stack.length > 0) {
+      const { node, parent: p } = stack.pop()!;
+      if (!node.property("compatible")) continue; // strict: no compatible, no device, no children
+      const compat = compatibleList(node);
+      if (compat.some((c) => SKIPPED_COMPATIBLES.has(c))) continue;
+      if (this.populatedBus.has(node)) continue;
+      if (compat.includes("arm,primecell")) {
+        this.createOne(node, p, origin, creator);
+        continue;
+      }
+      const dev = this.createOne(node, p, origin, creator);
+      if (!dev || !matchBuses || !matchesBus(node)) continue;
+      this.populatedBus.add(node);
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i]!, parent: dev });
+    }
+  }
+
+  /** Children created later by the device's own driver (table in driver-populate.ts). */
+  private scheduleDriverChildren(dev: Device): void {
+    const node = dev.node!;
+    if (isPciHostBridgeNode(node)) return; // handled by addPciFunctions
+    if (!populatingDriver(node)) return;
+    // devm_of_platform_populate(dev): matches = NULL, so grandchildren are not walked.
+    this.pending.push({ creator: dev, children: node.children });
+  }
+
+  readonly pending: { creator: Device; children: readonly DtNode[] }[] = [];
+
+  /** Resolves driver-populated children (which may themselves populate) breadth-first. */
+  flushPending(): void {
+    for (let i = 0; i < this.pending.length; i++) {
+      const { creator, children } = this.pending[i]!;
+      this.populate(children, creator, "driver", creator, false);
+    }
+  }
+
+  addPciFunctions(): void {
+    const inputs = new Map((this.options.pci?.hostBridges ?? []).map((h) => [h.node, h]));
+    const used = new Set<string>();
+    for (const dev of [...this.devices]) {
+      const node = dev.node;
+      if (!node || !isPciHostBridgeNode(node)) continue;
+      const input = inputs.get(node.path);
+      if (input) used.add(node.path);
+      const bridge = buildHostBridge(node, input, this.notes);
+      this.hostBridges.push(bridge);
+      const byRid = new Map<number, Device>();
+      for (const f of bridge.functions) {
+        const parentDev = (f.upstream && byRid.get(f.upstream.rid)) || dev;
+        const pdev = this.add(null, pciDeviceName(f.segment, f.bus, f.devfn), "pci", parentDev, "pci", dev, f, node);
+        if (!pdev) continue;
+        f.dev = pdev;
+        byRid.set(f.rid, pdev);
+      }
+    }
+    for (const h of this.options.pci?.hostBridges ?? []) {
+      if (!used.has(h.node)) this.notes.push({ node: null, code: "pci-unknown-host-bridge", message: `--pci names ${h.node}, which is not a populated PCI host bridge in the tree; its functions are ignored` });
+    }
+  }
+}
+
+/** The devices the kernel creates for `tree` (see types.ts for what each field means). */
+export function buildDeviceGraph(tree: DeviceTree, options: GraphOptions = {}): DeviceGraph {
+  const b = new GraphBuilder(options);
+  const root = tree.root;
+  // 1. reserved-memory regions that are devices of their own.
+  const resmem = root.child("reserved-memory");
+  if (resmem) {
+    for (const child of resmem.children) {
+      if (compatibleList(child).some((c) => RESERVED_MEM_DEVICES.has(c))) b.populate([child], null, "populate", null, false);
+    }
+  }
+  // 2. /firmware's children (matches = NULL: no recursion below them).
+  const firmware = root.child("firmware");
+  if (firmware) b.populate(firmware.children, null, "populate", null, false);
+  // 3. of_platform_default_populate(root).
+  b.populate(root.children, null, "populate", null, true);
+  b.flushPending();
+  b.addPciFunctions();
+  return { tree, phandles: new PhandleIndex(root), devices: b.devices, byNode: b.byNode, createdBy: b.createdBy, hostBridges: b.hostBridges, notes: b.notes };
+}
+
+export { isPciBusNode };

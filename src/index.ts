@@ -1,0 +1,37 @@
+// dtprobe as a library: each layer's small typed API, in the order data flows through them.
+// (The CLI in src/cli is a thin shell over exactly these.)
+export { SourceFile, DiagnosticSink, FatalInputError, nodeFileHost, memoryFileHost, rootedFileHost, formatDiagnostic, diagnosticToJson } from "./source/index.ts";
+export type { Diagnostic, DiagnosticJson, FileHost, Position, Span } from "./source/index.ts";
+export { preprocess } from "./preprocess/index.ts";
+export type { Define, PreprocessOptions } from "./preprocess/index.ts";
+export { parseDts } from "../grammar/index.ts";
+export type { DtsDocument, ParseOptions } from "../grammar/index.ts";
+export {
+  buildTree,
+  findNodeByLabel,
+  findNodeByPath,
+  findNodeByPhandle,
+  findNodeByRef,
+  generateAliasesFromLabels,
+  generateFixups,
+  generateSymbols,
+  guessBootCpuId,
+  sortTree,
+} from "./tree/index.ts";
+export { DeviceTree, DtNode, DtProperty, PropertyValue } from "./tree/model.ts";
+export * as accessors from "./tree/accessors.ts";
+export { runChecks, checkNames, validateCheckName } from "./checks/index.ts";
+export type { ChecksOptions, CheckOverride } from "./checks/index.ts";
+export { readDtb, writeDtb, writeDts } from "./fdt/index.ts";
+export type { DtbWriteOptions, DtsWriteOptions } from "./fdt/index.ts";
+export { compile, compileTree, loadDeviceTree, defaultCompileOptions } from "./compile/index.ts";
+export type { CompileOptions, CompileOutcome, LoadOptions } from "./compile/index.ts";
+export { buildDeviceGraph, parsePciTopology } from "./graph/index.ts";
+export type { DeviceGraph, PciTopology } from "./graph/index.ts";
+export { parseHwOverrides } from "./iommu/index.ts";
+export type { HwOverrides } from "./iommu/index.ts";
+export { runProbe, parseKernelVersion, DEFAULT_KERNEL } from "./probe/index.ts";
+export type { KernelEra, Policy, ProbeOptions, ProbeResult } from "./probe/index.ts";
+export { buildReport, renderReportText, REPORT_VERSION } from "./report/index.ts";
+export type { Report } from "./report/index.ts";
+export { generateBoard, generateSiblings, generateDeepNesting } from "./gen/index.ts";

@@ -1,0 +1,229 @@
+// arm-smmu (SMMUv1/v2, MMU-400/401/500 and vendor implementations):
+// drivers/iommu/arm/arm-smmu/arm-smmu.c, arm-smmu-qcom.c.
+import type { Device } from "../../graph/index.ts";
+import { compatibleList, hasProperty, propertyU32 } from "../../tree/accessors.ts";
+import type { Fwspec, IommuCoreApi, IommuDomain, IommuDriverOps, IommuGroup, IommuInstance, Result } from "../types.ts";
+import { allocBit, apertureBits, bitmapOf, bump, countInterrupts, fail, isPaging, limitBool, limitNumber, ok, pciOrGenericGroup, treeLimit } from "./common.ts";
+
+const SMR_ID = 0xffff;
+
+interface Smr {
+  id: number;
+  mask: number;
+  valid: boolean;
+}
+interface S2cr {
+  count: number;
+  group: IommuGroup | null;
+}
+interface SmmuState {
+  smrs: Smr[] | null;
+  s2crs: Map<number, S2cr>;
+  /** Per master: the SME index of each fwspec ID. */
+  smendx: Map<Device, number[]>;
+}
+
+function state(inst: IommuInstance): SmmuState {
+  let s = inst.priv["smmu"] as SmmuState | undefined;
+  if (!s) {
+    const n = limitNumber(inst, "smrs");
+    s = { smrs: n > 0 ? Array.from({ length: n }, () => ({ id: 0, mask: 0, valid: false })) : null, s2crs: new Map(), smendx: new Map() };
+    inst.priv["smmu"] = s;
+  }
+  return s;
+}
+
+/** qcom_smmu_client_of_match: clients the Qualcomm implementation keeps in bypass (identity). */
+const QCOM_IDENTITY_CLIENTS = new Set([
+  "qcom,adreno",
+  "qcom,adreno-gmu",
+  "qcom,mdp4",
+  "qcom,mdss",
+  "qcom,qcm2290-mdss",
+  "qcom,sc7180-mdss",
+  "qcom,sc7180-mss-pil",
+  "qcom,sc7280-mdss",
+  "qcom,sc7280-mss-pil",
+  "qcom,sc8180x-mdss",
+  "qcom,sc8280xp-mdss",
+  "qcom,sdm630-mdss",
+  "qcom,sdm670-mdss",
+  "qcom,sdm845-mdss",
+  "qcom,sdm845-mss-pil",
+  "qcom,sm6350-mdss",
+  "qcom,sm6375-mdss",
+  "qcom,sm8150-mdss",
+  "qcom,sm8250-mdss",
+  "qcom,x1e80100-mdss",
+]);
+
+/** arm_smmu_find_sme. */
+function findSme(s: SmmuState, id: number, mask: number): number | "ENOSPC" | "EINVAL" {
+  if (!s.smrs) return id;
+  let free = -1;
+  for (let i = 0; i < s.smrs.length; i++) {
+    const r = s.smrs[i]!;
+    if (!r.valid) {
+      if (free < 0) free = i;
+      continue;
+    }
+    if ((mask & r.mask) === mask && ((id ^ r.id) & ~r.mask & 0xffff) === 0) return i;
+    if (((id ^ r.id) & ~(r.mask | mask) & 0xffff) === 0) return "EINVAL";
+  }
+  return free < 0 ? "ENOSPC" : free;
+}
+
+export const armSmmuOps: IommuDriverOps = {
+  deferredFlush: true,
+
+  probeInstance(inst, core) {
+    const node = inst.node;
+    const global = propertyU32(node, "#global-interrupts");
+    if (global === undefined) return fail("-ENODEV", "arm_smmu_device_dt_probe", "missing #global-interrupts property");
+    const irqs = countInterrupts(node, core.phandles);
+    const ctx = irqs - global;
+    if (ctx <= 0) return fail("-ENODEV", "arm_smmu_device_probe", `found ${irqs} interrupts but expected at least ${global + 1}`);
+    treeLimit(inst, "contextInterrupts", ctx, "context interrupts in the node (interrupts minus #global-interrupts)");
+    if (inst.limits["contextBanks"]?.source !== "hw" && limitNumber(inst, "version") === 2) treeLimit(inst, "contextBanks", ctx, "context banks (one context interrupt each on SMMUv2)");
+    const cbs = limitNumber(inst, "contextBanks");
+    if (limitNumber(inst, "version") === 2 && ctx < cbs) return fail("-ENODEV", "arm_smmu_device_probe", `found only ${ctx} context irq(s) but ${cbs} required`);
+    if (limitNumber(inst, "s2ContextBanks") > cbs) return fail("-ENODEV", "arm_smmu_device_cfg_probe", `impossible number of S2 context banks!`);
+    if (hasProperty(node, "mmu-masters")) inst.priv["legacy"] = true;
+    const smrs = limitNumber(inst, "smrs");
+    core.log(inst.device, "info", "probing hardware configuration...");
+    core.log(inst.device, "info", `SMMUv${limitNumber(inst, "version")} with:`);
+    core.log(inst.device, "info", smrs > 0 ? `\tstream matching with ${smrs} register groups` : "\tstream indexing");
+    core.log(inst.device, "info", `\t${cbs} context banks (${limitNumber(inst, "s2ContextBanks")} stage-2 only)`);
+    return ok(undefined);
+  },
+
+  ofXlate(inst, _dev, args, fwspec) {
+    // FIELD_PREP truncates to the 16-bit ID and MASK fields.
+    let fwid = (args[0] ?? 0) & SMR_ID;
+    if (args.length > 1) fwid |= ((args[1]! & 0xffff) << 16) >>> 0;
+    else {
+      const m = propertyU32(inst.node, "stream-match-mask");
+      if (m !== undefined) fwid |= ((m & 0xffff) << 16) >>> 0;
+    }
+    fwspec.ids.push(fwid >>> 0);
+    return ok(undefined);
+  },
+
+  probeDevice(fwspec, dev, core) {
+    const inst = fwspec.instance;
+    const sidMask = (2 ** limitNumber(inst, "streamIdBits") - 1) & 0xffff;
+    const smrMask = (2 ** limitNumber(inst, "smrMaskBits") - 1) & 0xffff;
+    for (const fwid of fwspec.ids) {
+      const sid = fwid & 0xffff;
+      const mask = fwid >>> 16;
+      if (sid & ~sidMask) return fail("-EINVAL", "arm_smmu_probe_device", `stream ID 0x${sid.toString(16)} out of range for SMMU (0x${sidMask.toString(16)})`);
+      if (mask & ~smrMask) return fail("-EINVAL", "arm_smmu_probe_device", `SMR mask 0x${mask.toString(16)} out of range for SMMU (0x${smrMask.toString(16)})`);
+    }
+    // arm_smmu_master_alloc_smes: all or nothing.
+    const s = state(inst);
+    const taken: number[] = [];
+    for (const fwid of fwspec.ids) {
+      const sid = fwid & 0xffff;
+      const mask = fwid >>> 16;
+      const idx = findSme(s, sid, mask);
+      if (typeof idx === "string") {
+        for (const i of taken) freeSme(s, inst, i);
+        if (idx === "ENOSPC") return fail("-ENOSPC", "arm_smmu_find_sme", `no free stream map entry for stream 0x${sid.toString(16)} (all ${s.smrs!.length} SMRs in use)`);
+        return fail("-EINVAL", "arm_smmu_find_sme", `stream 0x${sid.toString(16)} mask 0x${mask.toString(16)} partially overlaps an existing SMR`);
+      }
+      let s2cr = s.s2crs.get(idx);
+      if (!s2cr) {
+        s2cr = { count: 0, group: null };
+        s.s2crs.set(idx, s2cr);
+      }
+      if (s.smrs && s2cr.count === 0) {
+        s.smrs[idx] = { id: sid, mask, valid: true };
+        bump(inst, "smrs", 1);
+      }
+      s2cr.count++;
+      taken.push(idx);
+    }
+    s.smendx.set(dev, taken);
+    void core;
+    return ok(undefined);
+  },
+
+  releaseDevice(fwspec, dev) {
+    const s = state(fwspec.instance);
+    for (const i of s.smendx.get(dev) ?? []) freeSme(s, fwspec.instance, i);
+    s.smendx.delete(dev);
+  },
+
+  deviceGroup(fwspec, dev, core): Result<IommuGroup> {
+    const s = state(fwspec.instance);
+    let group: IommuGroup | null = null;
+    for (const idx of s.smendx.get(dev) ?? []) {
+      const g = s.s2crs.get(idx)?.group ?? null;
+      if (group && g && group !== g) return fail("-EINVAL", "arm_smmu_device_group", "stream map entries belong to two different groups");
+      group = g ?? group;
+    }
+    if (group) return ok(group);
+    const r = pciOrGenericGroup(fwspec, dev, core);
+    if (r.ok) for (const idx of s.smendx.get(dev) ?? []) s.s2crs.get(idx)!.group = r.value;
+    return r;
+  },
+
+  defDomainType(fwspec, dev) {
+    if (fwspec.instance.priv["legacy"]) return "identity";
+    if (limitNumber(fwspec.instance, "version") && fwspec.instance.row?.defaults["impl"] === "qcom") {
+      if (dev.node && compatibleList(dev.node).some((c) => QCOM_IDENTITY_CLIENTS.has(c))) return "identity";
+    }
+    return undefined;
+  },
+
+  supportsType: () => true,
+  // arm_smmu_blocked_domain (S2CR FAULT), static since about 6.8; earlier the core used an empty
+  // UNMANAGED domain, which takes a context bank when attached.
+  hasBlockedDomain: (_inst, core) => core.version[0] > 6 || (core.version[0] === 6 && core.version[1] >= 8),
+  dtReservedRegions: true,
+  allocDomain: () => ok(undefined),
+
+  attachDev(domain: IommuDomain, _dev, fwspec: Fwspec, core: IommuCoreApi) {
+    if (domain.instance !== fwspec.instance) return fail("-EINVAL", "arm_smmu_attach_dev", "cannot attach to SMMU " + fwspec.instance.node.name + " whilst already attached to domain on SMMU " + domain.instance.node.name);
+    if (!isPaging(domain) || domain.finalised) return ok(undefined);
+    // arm_smmu_init_domain_context: stage-1 banks are searched above the stage-2-only ones.
+    const inst = domain.instance;
+    const cbs = limitNumber(inst, "contextBanks");
+    const cb = allocBit(bitmapOf(inst, "cbs"), limitNumber(inst, "s2ContextBanks"), cbs);
+    if (cb < 0) return fail("-ENOSPC", "__arm_smmu_alloc_bitmap", `all ${cbs} context banks in use`);
+    domain.resource = { kind: "context", value: cb };
+    domain.finalised = true;
+    bump(inst, "contextBanks", 1);
+    void core;
+    return ok(undefined);
+  },
+
+  freeDomain(domain) {
+    if (domain.resource?.kind === "context") {
+      bitmapOf(domain.instance, "cbs").delete(domain.resource.value);
+      bump(domain.instance, "contextBanks", -1);
+    }
+  },
+
+  aperture(inst) {
+    return apertureBits(limitNumber(inst, "inputBits", 48));
+  },
+};
+
+function freeSme(s: SmmuState, inst: IommuInstance, idx: number): void {
+  const s2cr = s.s2crs.get(idx);
+  if (!s2cr) return;
+  if (--s2cr.count > 0) return;
+  s.s2crs.delete(idx);
+  if (s.smrs) {
+    s.smrs[idx]!.valid = false;
+    bump(inst, "smrs", -1);
+  }
+}
+
+/** Whether unmatched / unattached streams fault (arm-smmu.disable_bypass, Kconfig default y). */
+export function smmuDisablesBypass(inst: IommuInstance, bootargs: ReadonlyMap<string, string>): boolean {
+  const arg = bootargs.get("arm-smmu.disable_bypass");
+  if (arg !== undefined) return !/^(0|n|N|off)$/.test(arg);
+  return limitBool(inst, "disableBypass", true);
+}

@@ -1,0 +1,22 @@
+// Interrupt counting for IOMMU instance probes (platform_irq_count over a DT node).
+import { parsePhandleList, propertyCells, propertyU32, type PhandleIndex } from "../../tree/accessors.ts";
+import type { DtNode } from "../../tree/model.ts";
+
+/** of_irq_find_parent: `interrupt-parent` on the node or its nearest ancestor. */
+function interruptParent(node: DtNode, phandles: PhandleIndex): DtNode | undefined {
+  for (let n: DtNode | null = node; n; n = n.parent) {
+    const ph = propertyU32(n, "interrupt-parent");
+    if (ph !== undefined) return phandles.get(ph);
+  }
+  return undefined;
+}
+
+/** Number of interrupts a node declares, as of_irq_count sees them. */
+export function countInterrupts(node: DtNode, phandles: PhandleIndex): number {
+  if (node.property("interrupts-extended")) return parsePhandleList(phandles, node, "interrupts-extended", "#interrupt-cells").entries.length;
+  const cells = propertyCells(node, "interrupts");
+  if (!cells) return 0;
+  const parent = interruptParent(node, phandles);
+  const n = (parent && propertyU32(parent, "#interrupt-cells")) || 1;
+  return Math.floor(cells.length / n);
+}

@@ -1,0 +1,136 @@
+// Writes the token stream as text the way gcc's `cpp` output stage does (c-ppoutput.c without line
+// markers): a space wherever the source had whitespace, plus one wherever two tokens brought
+// together by macro expansion would otherwise lex differently ("avoid paste"), and source lines
+// kept on their own lines. dtc sees the same tokens with the same adjacency as in cpp's output,
+// which is what makes the resulting blobs identical. Whitespace and indentation that gcc
+// re-creates as spaces are copied from the source where possible so that the origin map needs
+// one segment per plain line.
+import type { FileState } from "./file-state.ts";
+import { MAX_OUTPUT_BYTES } from "./limits.ts";
+import { OriginMapBuilder } from "./origin-map.ts";
+import { avoidPaste, F_PREV_WHITE, isPunct, T_EOF, T_PADDING } from "./token.ts";
+import type { Token } from "./token.ts";
+
+/** gcc re-synchronises with blank lines when the next line is at most this far ahead. */
+const MAX_BLANK_LINES = 8;
+
+const BLANKS = /^[ \t]+$/;
+
+export class Printer {
+  /** Output so far (string concatenation builds a rope; cheaper than joining many small chunks). */
+  private out = "";
+  private length = 0;
+  readonly origin = new OriginMapBuilder();
+  // gcc's print state.
+  private avoidPasteNext = false;
+  private source: Token | null = null;
+  private prev: Token | null = null;
+  private printed = false;
+  private srcLine = 0;
+  private srcFile: FileState | null = null;
+  /** The last character of the indentation of the current line, used for its last column. */
+  private indentLast = "";
+  /** Last token written and where its text ended, for copying inter-token whitespace. */
+  private lastWritten: Token | null = null;
+
+  constructor(private readonly onOverflow: () => void) {}
+
+  private write(s: string): void {
+    this.out += s;
+    this.length += s.length;
+    if (this.length > MAX_OUTPUT_BYTES) this.onOverflow();
+  }
+
+  /** One token from the top-level stream (paddings included). */
+  token(t: Token): void {
+    if (t.kind === T_PADDING) {
+      this.avoidPasteNext = true;
+      if (this.source === null || (!(this.source.flags & F_PREV_WHITE) && t.source === null)) this.source = t.source;
+      return;
+    }
+    if (t.kind === T_EOF) return;
+    let space = false;
+    if (this.avoidPasteNext) {
+      const s = this.source ?? t;
+      space = (s.flags & F_PREV_WHITE) !== 0 || (this.prev !== null && avoidPaste(this.prev, t)) || (this.prev === null && isPunct(t, "#"));
+    } else space = (t.flags & F_PREV_WHITE) !== 0;
+    if (space) this.writeSpace(t);
+    this.avoidPasteNext = false;
+    this.source = null;
+    this.prev = t;
+    this.writeToken(t);
+    this.printed = true;
+  }
+
+  private writeSpace(t: Token): void {
+    const last = this.lastWritten;
+    if (this.indentLast) {
+      this.write(this.indentLast);
+      this.indentLast = "";
+      return;
+    }
+    if (last && last.file === t.file && t.file && last.pointFile === null && t.pointFile === null) {
+      const end = last.off + last.text.length;
+      if (end < t.off && t.off - end < 256) {
+        const gap = t.file.text.slice(end, t.off);
+        if (BLANKS.test(gap)) {
+          this.origin.mark(this.length, t.file, end, true);
+          this.write(gap);
+          return;
+        }
+      }
+    }
+    this.write(" ");
+  }
+
+  private writeToken(t: Token): void {
+    if (t.pointFile) this.origin.mark(this.length, t.pointFile, t.pointOff, false);
+    else if (t.file) this.origin.mark(this.length, t.file, t.off, t.file.text.startsWith(t.text, t.off));
+    this.write(t.text);
+    this.lastWritten = t;
+    this.indentLast = "";
+  }
+
+  /** The first token of a source line is about to be read (gcc's line-change callback). */
+  lineChange(t: Token): void {
+    const file = t.file;
+    if (!file || t.kind === T_EOF) return;
+    const line = file.physicalLine(t.off);
+    if (this.printed) {
+      this.write("\n");
+      this.srcLine++;
+      this.printed = false;
+    }
+    if (file === this.srcFile && line >= this.srcLine && line < this.srcLine + MAX_BLANK_LINES) {
+      while (line > this.srcLine) {
+        this.write("\n");
+        this.srcLine++;
+      }
+    } else {
+      this.srcLine = line;
+      this.srcFile = file;
+    }
+    this.prev = null;
+    this.source = null;
+    this.lastWritten = null;
+    this.indentLast = "";
+    // gcc prints column-2 spaces and lets the token's own leading space make up the last column.
+    let start = t.off;
+    while (start > 0 && (file.text.charCodeAt(start - 1) === 32 || file.text.charCodeAt(start - 1) === 9)) start--;
+    if (start < t.off && (start === 0 || file.text.charCodeAt(start - 1) === 10)) {
+      this.origin.mark(this.length, file, start, true);
+      this.write(file.text.slice(start, t.off - 1));
+      this.indentLast = file.text.charAt(t.off - 1);
+    } else if (start < t.off) {
+      // Indentation behind a comment: plain spaces, one per column as gcc prints.
+      const column = file.position(t.off).column;
+      if (column > 2) this.write(" ".repeat(column - 2));
+      this.indentLast = " ";
+    }
+  }
+
+  finish(): string {
+    if (this.printed) this.write("\n");
+    return this.out;
+  }
+}

@@ -1,0 +1,1117 @@
+// The emulated kernel: driver core (device_add, bus notifiers, really_probe, deferred probe),
+// of_dma_configure / of_iommu_configure, the IOMMU core (fwspec, iommu_probe_device, groups,
+// default domains, attach, ownership) and DMA-ops setup, sequenced per kernel era.
+// Every step names the kernel function it stands for; docs/kernel-model.md maps them.
+import type { Device, DeviceGraph, PciFunction } from "../graph/index.ts";
+import {
+  DOMAIN_TYPE_VALUES,
+  ERRNO_VALUES,
+  IOMMU_OPS,
+  iommuRowForNode,
+  overridesFor,
+  pciDeviceGroup,
+  forEachDmaAlias,
+  smmuDisablesBypass,
+  type DomainType,
+  type Failure,
+  type Fwspec,
+  type IommuCoreApi,
+  type IommuDomain,
+  type IommuDriverOps,
+  type IommuGroup,
+  type IommuInstance,
+  type Limit,
+  type Result,
+} from "../iommu/index.ts";
+import { dmaCoherent, dmaParent, dmaRangeMap, isAvailable, parsePhandleList, propertyString, type PhandleListError } from "../tree/accessors.ts";
+import type { DtNode } from "../tree/model.ts";
+import { matchDriver, OVERRIDE_DRIVERS, VFIO_DRIVERS, type InitcallLevel } from "./client-drivers.ts";
+import { ofMapId } from "./of-map-id.ts";
+import { bootBool, parseBootargs, versionAtLeast, type ProbeOptions } from "./options.ts";
+import type { DeviceOutcome, EventKind, ProbeEvent, ProbeResult } from "./types.ts";
+import type { DevState } from "./dev-state.ts";
+import { deviceReservedRegions } from "./reserved-regions.ts";
+import { deviceSetDomain, leaveDomain, type DomainCore } from "./group-domain.ts";
+import { TegraDrm } from "./tegra-drm.ts";
+import { Deque } from "./deque.ts";
+import { runScenario } from "./scenario-run.ts";
+import type { ScenarioOutcome } from "./scenario-types.ts";
+
+type Step = "ok" | "defer" | Failure;
+
+const MASK32 = 0xffffffffn;
+
+export class EmulatedKernel implements IommuCoreApi, DomainCore {
+  readonly version: readonly [number, number];
+  readonly bootargs: ReadonlyMap<string, string>;
+  readonly phandles;
+  readonly shared = new Map<string, unknown>();
+
+  private readonly bootargsText: string;
+  private readonly states: DevState[] = [];
+  private readonly stateOf = new Map<Device, DevState>();
+  private readonly instances: IommuInstance[] = [];
+  private readonly instanceByNode = new Map<DtNode, IommuInstance>();
+  /** Live groups and domains; Sets so that freeing one is O(1) (ordered by id at the end). */
+  private readonly groups = new Set<IommuGroup>();
+  private readonly groupOfDev = new Map<Device, IommuGroup>();
+  private readonly groupOfPci = new Map<unknown, IommuGroup>();
+  private readonly domains = new Set<IommuDomain>();
+  private readonly events: ProbeEvent[] = [];
+  private readonly freeGroupIds: number[] = [];
+  private nextGroupId = 0;
+  private nextDomainId = 0;
+  private readonly defaultType: DomainType;
+  private readonly typeFromCmdline: boolean;
+  private readonly strictFromCmdline: boolean;
+  private stage = "setup";
+  private readonly registeredLevels = new Set<InitcallLevel>();
+  private initcallsDone = false;
+  private timeoutExpired = false;
+  private readonly deferred: DevState[] = [];
+  private readonly queue = new Deque<DevState>();
+  private readonly perInstanceDomain = new Map<IommuInstance, IommuDomain>();
+
+  constructor(
+    readonly graph: DeviceGraph,
+    private readonly options: ProbeOptions,
+  ) {
+    this.version = options.kernel.version;
+    this.phandles = graph.phandles;
+    const chosen = graph.tree.root.child("chosen");
+    this.bootargsText = options.bootargs ?? (chosen ? (propertyString(chosen, "bootargs") ?? "") : "");
+    this.bootargs = parseBootargs(this.bootargsText);
+    const pt = bootBool(this.bootargs.get("iommu.passthrough"));
+    const strict = bootBool(this.bootargs.get("iommu.strict"));
+    this.typeFromCmdline = pt !== undefined;
+    this.strictFromCmdline = strict !== undefined;
+    // iommu_subsys_init: Kconfig default translated + strict (arm64 defconfig / distro kernels).
+    this.defaultType = pt ? "identity" : strict === false ? "DMA-FQ" : "DMA";
+  }
+
+  // ---------------------------------------------------------------- IommuCoreApi
+
+  newGroup(instance: IommuInstance, name?: string): IommuGroup {
+    // Group IDs come from an IDA: the lowest free number.
+    let id: number;
+    if (this.freeGroupIds.length > 0) {
+      this.freeGroupIds.sort((a, b) => a - b);
+      id = this.freeGroupIds.shift()!;
+    } else id = this.nextGroupId++;
+    const g: IommuGroup = { id, instance, devices: [], name, defaultDomain: null, domain: null, blockingDomain: null, ownerCnt: 0, owner: null };
+    this.groups.add(g);
+    return g;
+  }
+
+  groupOf(dev: Device): IommuGroup | undefined {
+    return this.groupOfDev.get(dev);
+  }
+
+  pciDeviceGroup(dev: Device, instance: IommuInstance): Result<IommuGroup> {
+    const f = dev.pci!;
+    const found = pciDeviceGroup(f, {
+      groupOf: (fn) => (fn.dev ? this.groupOfDev.get(fn.dev) : undefined),
+      functionsOnBus: (fn) => this.functionsOnBus(fn),
+    });
+    return { ok: true, value: found ?? this.newGroup(instance) };
+  }
+
+  /** PCI functions per (host bridge, bus), built once: pci_device_group asks for them per device. */
+  private readonly pciBuses = new Map<unknown, Map<number, PciFunction[]>>();
+
+  private functionsOnBus(fn: PciFunction): readonly PciFunction[] {
+    let buses = this.pciBuses.get(fn.hostBridge);
+    if (!buses) {
+      buses = new Map();
+      for (const f of fn.hostBridge.functions) {
+        const list = buses.get(f.bus);
+        if (list) list.push(f);
+        else buses.set(f.bus, [f]);
+      }
+      this.pciBuses.set(fn.hostBridge, buses);
+    }
+    return buses.get(fn.bus) ?? [];
+  }
+
+  log(dev: Device | null, level: "info" | "warn" | "err" | "debug", message: string, prefix?: string): void {
+    this.emit("log", dev, level, message, prefix);
+  }
+
+  // ---------------------------------------------------------------- DomainCore (runtime pieces)
+
+  get kernel() {
+    return this.options.kernel;
+  }
+
+  get core(): IommuCoreApi {
+    return this;
+  }
+
+  get policy() {
+    return this.options.policy;
+  }
+
+  stateFor(dev: Device): DevState {
+    return this.stateOf.get(dev)!;
+  }
+
+  /** Every device state, in creation order. */
+  allStates(): readonly DevState[] {
+    return this.states;
+  }
+
+  liveGroups(): readonly IommuGroup[] {
+    return [...this.groups];
+  }
+
+  setStage(stage: string): void {
+    this.stage = stage;
+  }
+
+  /** The Tegra DRM composite driver (host1x "drm" device). */
+  readonly tegraDrm: TegraDrm = new TegraDrm(this);
+
+  // ---------------------------------------------------------------- events
+
+  private prefixFor(dev: Device | null): string {
+    if (!dev) return "";
+    const s = this.stateOf.get(dev);
+    const drv = s && (s.out.state === "bound" || s.inProbe) ? s.out.driver : null;
+    if (drv && !s!.out.driverAssumed) return drv;
+    return dev.bus;
+  }
+
+  emit(kind: EventKind, dev: Device | null, level: ProbeEvent["level"], message: string, prefix?: string): void {
+    this.events.push({ seq: this.events.length, kind, device: dev?.name ?? null, prefix: prefix ?? this.prefixFor(dev), level, message, stage: this.stage });
+  }
+
+  note(s: DevState, message: string): void {
+    s.out.notes.push(message);
+    this.emit("note", s.dev, "info", message);
+  }
+
+  failWith(s: DevState, f: Failure, logLevel: "err" | "warn" | "debug" | null): void {
+    s.out.errors.push(f);
+    if (logLevel) this.emit("log", s.dev, logLevel, f.message);
+  }
+
+  // ---------------------------------------------------------------- setup
+
+  private createStates(): void {
+    for (const dev of this.graph.devices) {
+      const isIommu = !!dev.node && this.instanceByNode.has(dev.node);
+      const match = matchDriver(dev, isIommu);
+      const out: DeviceOutcome = {
+        device: dev,
+        driver: match.name,
+        driverAssumed: match.assumed,
+        driverManagedDma: match.driverManagedDma,
+        state: "not-created",
+        stateReason: match.reason,
+        iommu: null,
+        iommuWanted: null,
+        specifiers: [],
+        ids: [],
+        group: null,
+        domain: null,
+        dmaOps: "direct",
+        coherent: false,
+        dmaLimit: MASK32,
+        dmaRanges: null,
+        errors: [],
+        notes: [],
+      };
+      const s: DevState = {
+        dev,
+        out,
+        match,
+        instance: dev.node ? this.instanceByNode.get(dev.node) : undefined,
+        added: false,
+        onDeferredList: false,
+        fwspec: null,
+        rangesDone: false,
+        dmaOpsDone: false,
+        usesDefaultDomain: false,
+        specsRecorded: false,
+        resvRegions: [],
+        requireDirect: false,
+      };
+      this.states.push(s);
+      this.stateOf.set(dev, s);
+    }
+  }
+
+  /** Every node that provides an IOMMU: `#iommu-cells`, or a compatible of the IOMMU table. */
+  private createInstances(): void {
+    for (const node of this.graph.tree.root.walk()) {
+      const row = iommuRowForNode(node);
+      if (!row && !node.property("#iommu-cells")) continue;
+      const device = this.graph.byNode.get(node) ?? null;
+      const limits: Record<string, Limit> = {};
+      for (const [k, v] of Object.entries(row?.defaults ?? {})) limits[k] = { value: v, source: "default", description: k };
+      for (const [k, v] of Object.entries(overridesFor(this.options.hw, node.path))) limits[k] = { value: v, source: "hw", description: k };
+      const inst: IommuInstance = {
+        index: this.instances.length,
+        node,
+        device,
+        row,
+        state: !isAvailable(node) ? "disabled" : !row ? "unknown-driver" : "not-probed",
+        stateMessage: !isAvailable(node) ? `status = "${propertyString(node, "status") ?? ""}"` : !row ? `no modelled IOMMU driver matches ${JSON.stringify(node.property("compatible") ? propertyString(node, "compatible") : "(no compatible)")}` : undefined,
+        limits,
+        registered: false,
+        priv: {},
+        used: {},
+      };
+      this.instances.push(inst);
+      this.instanceByNode.set(node, inst);
+    }
+    // ipmmu-vmsa cache instances allocate contexts in their main IPMMU.
+    for (const inst of this.instances) {
+      const ph = inst.node.property("renesas,ipmmu-main") ? inst.node.property("renesas,ipmmu-main")!.value.bytes : undefined;
+      if (ph && ph.length >= 4) {
+        const target = this.phandles.get(((ph[0]! << 24) | (ph[1]! << 16) | (ph[2]! << 8) | ph[3]!) >>> 0);
+        const root = target && this.instanceByNode.get(target);
+        if (root) inst.priv["rootInstance"] = root;
+      }
+    }
+  }
+
+  ops(inst: IommuInstance): IommuDriverOps {
+    return IOMMU_OPS[inst.row!.family];
+  }
+
+  // ---------------------------------------------------------------- main sequence
+
+  run(): ProbeResult {
+    this.createInstances();
+    this.createStates();
+    this.stage = "subsys_initcall";
+    if (this.defaultType === "identity") this.emit("log", null, "info", `Default domain type: Passthrough${this.typeFromCmdline ? " (set via kernel command line)" : ""}`, "iommu");
+    else {
+      this.emit("log", null, "info", `Default domain type: Translated${this.typeFromCmdline ? " (set via kernel command line)" : ""}`, "iommu");
+      this.emit("log", null, "info", `DMA domain TLB invalidation policy: ${this.defaultType === "DMA" ? "strict" : "lazy"} mode${this.strictFromCmdline ? " (set via kernel command line)" : ""}`, "iommu");
+    }
+    if (this.options.kernel.era === "creation") this.declareIommusEarly();
+    // Drivers registered at arch_initcall bind as soon as their device is added.
+    this.registeredLevels.add("arch");
+    this.stage = "arch_initcall_sync";
+    for (const s of this.states) if (s.dev.origin === "populate") this.deviceAdd(s);
+    this.drain();
+    for (const level of ["subsys", "device"] as const) {
+      this.stage = `${level}_initcall`;
+      this.registerLevel(level);
+    }
+    this.stage = "late_initcall";
+    this.initcallsDone = true;
+    this.retryDeferred();
+    this.stage = "modules";
+    this.registerLevel("module");
+    this.stage = "deferred_probe_timeout";
+    this.timeoutExpired = true;
+    this.retryDeferred();
+    if (this.options.scenario) this.scenarioOutcome = runScenario(this, this.options.scenario);
+    return this.finish();
+  }
+
+  private scenarioOutcome: ScenarioOutcome | undefined;
+
+  private registerLevel(level: InitcallLevel): void {
+    this.registeredLevels.add(level);
+    // driver_register -> driver_attach for each driver of the level; devices in add order.
+    for (let i = 0; i < this.states.length; i++) {
+      const s = this.states[i]!;
+      if (s.added && s.out.state === "not-created" && s.match.name && s.match.initcall === level && !s.onDeferredList) this.queue.push(s);
+    }
+    this.drain();
+  }
+
+  private retryDeferred(): void {
+    const list = this.deferred.splice(0);
+    for (const s of list) s.onDeferredList = false;
+    this.queue.unshift(list);
+    this.drain();
+  }
+
+  /** Runs queued bind attempts; a successful bind re-queues the deferred list first. */
+  private drain(): void {
+    while (this.queue.length > 0) {
+      const s = this.queue.shift()!;
+      if (s.out.state !== "not-created" || s.onDeferredList) continue;
+      const bound = this.reallyProbe(s);
+      if (bound) this.tegraDrm.afterBind(s);
+      if (bound && this.deferred.length > 0) {
+        // driver_deferred_probe_trigger: every deferred device is tried again.
+        const list = this.deferred.splice(0);
+        for (const d of list) d.onDeferredList = false;
+        this.queue.unshift(list);
+      }
+    }
+  }
+
+  /** 3.19: IOMMU_OF_DECLARE init functions ran before of_platform_populate. */
+  private declareIommusEarly(): void {
+    for (const inst of this.instances) {
+      if (inst.state !== "not-probed") continue;
+      const r = this.ops(inst).probeInstance(inst, this);
+      if (!r.ok) {
+        inst.state = "probe-failed";
+        inst.stateMessage = r.failure.message;
+        this.emit("log", inst.device, "err", `Failed to initialise IOMMU ${inst.node.path}`, "of_iommu");
+        continue;
+      }
+      inst.state = "registered";
+      inst.registered = true;
+    }
+  }
+
+  // ---------------------------------------------------------------- driver core
+
+  /** device_add: BUS_NOTIFY_ADD_DEVICE, then bus_probe_device. */
+  private deviceAdd(s: DevState): void {
+    if (s.added) return;
+    if (this.options.kernel.era === "creation") this.dmaConfigure(s, false);
+    s.added = true;
+    s.out.state = "not-created";
+    this.emit("notifier", s.dev, "debug", "BUS_NOTIFY_ADD_DEVICE");
+    // iommu_bus_notifier -> iommu_probe_device.
+    if (this.options.kernel.era === "add") this.iommuProbeAtAdd(s);
+    else if (this.options.kernel.era === "creation" && s.fwspec) this.iommuProbeDevice(s, "add");
+    if (!s.match.name) {
+      s.out.state = "no-driver";
+      return;
+    }
+    if (!this.registeredLevels.has(s.match.initcall)) return;
+    // bus_probe_device binds right away; devices added together keep their order.
+    if (this.addBatch) this.addBatch.push(s);
+    else this.queue.unshift([s]);
+  }
+
+  /** Devices added by one bind (populated children, PCI functions), queued in add order. */
+  private addBatch: DevState[] | null = null;
+
+  /** really_probe: dma_configure, BIND_DRIVER, the driver's probe, BOUND_DRIVER. */
+  private reallyProbe(s: DevState): boolean {
+    if (this.options.kernel.era !== "creation") {
+      s.inProbe = true;
+      const r = this.dmaConfigure(s, true);
+      s.inProbe = false;
+      if (r === "defer") {
+        this.deferProbe(s);
+        return false;
+      }
+      if (r !== "ok") {
+        s.out.state = "failed";
+        s.out.stateReason = `dma_configure failed: ${r.errno}`;
+        this.failWith(s, r, null);
+        this.note(s, `bind aborted in dma_configure with ${r.errno} (${r.where}): ${r.message}`);
+        return false;
+      }
+    } else {
+      this.setupDmaOps(s);
+    }
+    s.inProbe = true;
+    this.emit("notifier", s.dev, "debug", "BUS_NOTIFY_BIND_DRIVER");
+    const r = s.instance ? this.probeIommuInstance(s.instance) : this.clientProbe(s);
+    if (!r.ok) {
+      s.inProbe = false;
+      s.out.state = "failed";
+      s.out.stateReason = `probe failed: ${r.failure.errno}`;
+      this.failWith(s, r.failure, s.instance ? "err" : null);
+      if (r.failure.errno !== "-ENODEV") this.emit("log", s.dev, "warn", `probe of ${s.dev.name} failed with error ${ERRNO_VALUES[r.failure.errno]}`, s.out.driver ?? s.dev.bus);
+      this.emit("notifier", s.dev, "debug", "BUS_NOTIFY_DRIVER_NOT_BOUND");
+      this.dmaCleanup(s);
+      return false;
+    }
+    s.out.state = "bound";
+    s.out.stateReason = undefined;
+    s.inProbe = false;
+    this.emit("notifier", s.dev, "debug", "BUS_NOTIFY_BOUND_DRIVER");
+    if (s.instance) this.iommuDeviceRegister(s.instance);
+    this.addBatch = [];
+    for (const child of this.graph.createdBy.get(s.dev) ?? []) this.deviceAdd(this.stateOf.get(child)!);
+    this.queue.unshift(this.addBatch);
+    this.addBatch = null;
+    return true;
+  }
+
+  /** The probe of a modelled client driver: VFIO bus drivers need an IOMMU group. */
+  private clientProbe(s: DevState): Result<void> {
+    if (s.match.name && VFIO_DRIVERS.has(s.match.name) && !s.out.group) {
+      const where = versionAtLeast(this.options.kernel, 6, 0) ? "vfio_group_find_or_alloc" : "vfio_iommu_group_get";
+      return { ok: false, failure: { errno: "-EINVAL", where, message: `No IOMMU group for device ${s.dev.name} (VFIO needs one; noiommu mode is off)` } };
+    }
+    return { ok: true, value: undefined };
+  }
+
+  private deferProbe(s: DevState): void {
+    if (!s.onDeferredList) {
+      s.onDeferredList = true;
+      this.deferred.push(s);
+    }
+    s.out.stateReason = s.deferReason ?? "waiting for its IOMMU (-EPROBE_DEFER)";
+    s.deferReason = undefined;
+    this.emit("log", s.dev, "debug", "Driver requests probe deferral", s.out.driver && !s.out.driverAssumed ? s.out.driver : s.dev.bus);
+  }
+
+  /** platform_dma_cleanup / pci_dma_cleanup. */
+  private dmaCleanup(s: DevState): void {
+    if (s.usesDefaultDomain && s.out.group) {
+      s.out.group.ownerCnt--;
+      s.usesDefaultDomain = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- IOMMU instance driver
+
+  private probeIommuInstance(inst: IommuInstance): Result<void> {
+    if (inst.state === "registered") return { ok: true, value: undefined };
+    const r = this.ops(inst).probeInstance(inst, this);
+    if (!r.ok) {
+      inst.state = "probe-failed";
+      inst.stateMessage = `${r.failure.errno}: ${r.failure.message}`;
+      return r;
+    }
+    return r;
+  }
+
+  /** iommu_device_register: ready, then (6.15+) bus_iommu_probe over every device. */
+  private iommuDeviceRegister(inst: IommuInstance): void {
+    if (inst.registered) return;
+    inst.state = "registered";
+    inst.registered = true;
+    if (this.options.kernel.era !== "add") return;
+    const newGroups: IommuGroup[] = [];
+    for (const s of this.states) {
+      if (!s.added || s.out.group) continue;
+      if (!s.fwspec) {
+        const r = this.ofIommuConfigure(s);
+        if (r !== "ok" || !s.fwspec) continue;
+      }
+      if (s.fwspec.instance !== inst) continue;
+      const g = this.iommuProbeDevice(s, "bus");
+      if (g && !g.defaultDomain && !newGroups.includes(g)) newGroups.push(g);
+    }
+    // Default domains only after the whole bus was walked (cross-device agreement).
+    for (const g of newGroups) this.setupDefaultDomain(g);
+  }
+
+  // ---------------------------------------------------------------- of_dma_configure
+
+  /** of_dma_configure_id (+ platform/pci dma_configure with a driver: iommu_device_use_default_domain). */
+  private dmaConfigure(s: DevState, withDriver: boolean): Step {
+    const np = s.dev.dmaNode;
+    if (!np) return "ok";
+    if (!s.rangesDone) this.configureRanges(s, np);
+    const r = this.ofIommuConfigure(s);
+    if (r === "defer") return "defer";
+    if (s.fwspec && !s.out.group) {
+      if (this.options.kernel.era === "add" && withDriver) this.emit("log", s.dev, "warn", "late IOMMU probe at driver bind, something fishy here!");
+      this.iommuProbeDevice(s, "replay");
+    }
+    if (!withDriver) return "ok";
+    this.setupDmaOps(s);
+    if (versionAtLeast(this.options.kernel, 5, 19) && !s.match.driverManagedDma && s.out.group) {
+      const u = this.useDefaultDomain(s);
+      if (u !== "ok") return u;
+    }
+    return "ok";
+  }
+
+  private configureRanges(s: DevState, np: DtNode): void {
+    s.rangesDone = true;
+    const busNp = np === s.dev.node ? dmaParent(np, this.phandles) : np;
+    s.out.coherent = dmaCoherent(np, this.phandles);
+    if (!busNp) return;
+    const map = dmaRangeMap(busNp, this.phandles);
+    if (map.kind === "error") {
+      this.emit("log", s.dev, "err", map.message, "OF");
+      return;
+    }
+    if (map.kind !== "map") return;
+    s.out.dmaRanges = map.regions;
+    let end = 0n;
+    for (const r of map.regions) if (r.dmaStart + r.size - 1n > end) end = r.dmaStart + r.size - 1n;
+    // DMA_BIT_MASK(ilog2(end) + 1) caps the 32-bit default masks; bus_dma_limit = end.
+    const bits = end.toString(2).length;
+    const mask = bits >= 64 ? (1n << 64n) - 1n : (1n << BigInt(bits)) - 1n;
+    s.out.dmaLimit = end < (MASK32 & mask) ? end : MASK32 & mask;
+  }
+
+  /** of_iommu_configure: build the fwspec from `iommus` or (PCI) `iommu-map`. */
+  private ofIommuConfigure(s: DevState): "ok" | "defer" {
+    if (s.fwspec) return "ok";
+    const np = s.dev.dmaNode!;
+    const entries: { target: DtNode; args: number[] }[] = [];
+    if (s.dev.bus === "pci") {
+      if (this.options.kernel.era === "creation") return "ok"; // 3.19: "can't do much for PCI devices"
+      // pci_request_acs() runs here, after enumeration: on DT boots ACS was never enabled.
+      let stop = false;
+      forEachDmaAlias(s.dev.pci!, (a) => {
+        const m = ofMapId(np, a.rid, "iommu-map", "iommu-map-mask", this.phandles);
+        if (m.kind === "mapped") entries.push({ target: m.target, args: [m.id] });
+        else if (m.kind === "untranslated") this.emit("log", null, "info", m.message, "OF");
+        else if (m.kind === "error") {
+          if (!s.specsRecorded) this.failWith(s, m.failure, "err");
+          stop = true;
+          return true;
+        }
+        return false;
+      });
+      if (stop) {
+        s.specsRecorded = true;
+        return "ok";
+      }
+    } else {
+      const list = parsePhandleList(this.phandles, np, "iommus", "#iommu-cells");
+      for (const e of list.entries) entries.push({ target: e.node, args: [...e.args] });
+      if (list.error && !s.specsRecorded) this.reportListError(s, np, list.error);
+    }
+    if (!s.specsRecorded) {
+      s.out.specifiers = entries.map((e) => e.args);
+      s.out.iommuWanted = entries[0] ? (this.instanceByNode.get(entries[0].target) ?? null) : null;
+    }
+    const first = !s.specsRecorded;
+    s.specsRecorded = true;
+    if (entries.length === 0) return "ok"; // -ENODEV: not behind an IOMMU
+    let fwspec: Fwspec | null = null;
+    for (const e of entries) {
+      const r = this.ofIommuXlate(s, e.target, e.args, fwspec);
+      if (r === "defer") return "defer";
+      if (!("instance" in r)) {
+        // Any other error: carry on without an IOMMU (6.8+ frees the partial fwspec).
+        if (first || !s.out.errors.some((x) => x.message === r.message)) this.failWith(s, r, r.errno === "-ENODEV" ? null : "debug");
+        if (r.errno !== "-ENODEV" && r.errno !== "-ETIMEDOUT") this.note(s, `no IOMMU: ${r.where} failed with ${r.errno} (${r.message})`);
+        return "ok";
+      }
+      fwspec = r;
+    }
+    s.fwspec = fwspec;
+    s.out.iommu = fwspec!.instance;
+    s.out.ids = [...fwspec!.ids];
+    return "ok";
+  }
+
+  private reportListError(s: DevState, np: DtNode, e: PhandleListError): void {
+    // of_phandle_iterator_next's pr_err lines.
+    let msg: string | undefined;
+    if (e.kind === "unknown-phandle") msg = `${np.path}: could not find phandle ${e.phandle}`;
+    else if (e.kind === "missing-cells") msg = `${np.path}: could not get #iommu-cells for ${e.target.path}`;
+    else if (e.kind === "truncated") msg = `${np.path}: #iommu-cells = ${e.expected} found ${e.found}`;
+    if (msg) {
+      this.emit("log", null, "err", msg, "OF");
+      s.out.errors.push({ errno: "-EINVAL", where: "of_parse_phandle_with_args", message: `${msg} (iommus entry ${e.index} and later ignored)` });
+    }
+  }
+
+  /** of_iommu_xlate + iommu_fwspec_init. */
+  private ofIommuXlate(s: DevState, target: DtNode, args: number[], fwspec: Fwspec | null): Fwspec | "defer" | Failure {
+    if (!isAvailable(target)) return { errno: "-ENODEV", where: "of_iommu_xlate", message: `IOMMU ${target.path} is disabled (status = "${propertyString(target, "status") ?? ""}"): no IOMMU, parent dma-ranges apply` };
+    const inst = this.instanceByNode.get(target);
+    if (!inst || !inst.registered) {
+      if (this.options.kernel.era === "creation") return { errno: "-ENODEV", where: "of_iommu_configure", message: `no iommu_ops registered for ${target.path}` };
+      // driver_deferred_probe_check_state.
+      if (!this.initcallsDone || !this.timeoutExpired) return "defer";
+      this.emit("log", s.dev, "warn", "deferred probe timeout, ignoring dependency");
+      return { errno: "-ETIMEDOUT", where: "driver_deferred_probe_check_state", message: `IOMMU ${target.path} never registered (${inst?.stateMessage ?? "not an IOMMU node"})` };
+    }
+    if (fwspec && fwspec.instance.row!.driver !== inst.row!.driver) {
+      return { errno: "-EINVAL", where: "iommu_fwspec_init", message: `iommus names IOMMUs of two drivers (${fwspec.instance.row!.driver} and ${inst.row!.driver}): one IOMMU per device` };
+    }
+    const spec: Fwspec = fwspec ?? { instance: inst, ids: [], specifiers: [], extraInstances: [] };
+    if (fwspec && fwspec.instance !== inst && !["apple-dart", "exynos-sysmmu", "qcom-iommu", "rockchip-iommu"].includes(inst.row!.family)) {
+      this.note(s, `IDs for ${inst.node.path} are programmed into the first IOMMU ${fwspec.instance.node.path} (the fwspec holds one IOMMU)`);
+    }
+    const r = this.ops(inst).ofXlate(inst, s.dev, args, spec, this);
+    if (!r.ok) return r.failure;
+    spec.specifiers.push(args);
+    return spec;
+  }
+
+  // ---------------------------------------------------------------- iommu_probe_device
+
+  /** 6.15+: iommu_probe_device at BUS_NOTIFY_ADD_DEVICE runs dma_configure without a driver. */
+  private iommuProbeAtAdd(s: DevState): void {
+    if (!s.dev.dmaNode) return;
+    if (!s.rangesDone) this.configureRanges(s, s.dev.dmaNode);
+    const r = this.ofIommuConfigure(s);
+    if (r === "defer" || !s.fwspec) return;
+    this.iommuProbeDevice(s, "add");
+  }
+
+  /** __iommu_probe_device (+ the default-domain step of iommu_probe_device). */
+  private iommuProbeDevice(s: DevState, mode: "replay" | "add" | "bus"): IommuGroup | null {
+    if (s.out.group) return s.out.group;
+    const fwspec = s.fwspec!;
+    const ops = this.ops(fwspec.instance);
+    const pd = ops.probeDevice(fwspec, s.dev, this);
+    if (!pd.ok) {
+      this.failWith(s, pd.failure, "err");
+      this.dropFwspec(s);
+      return null;
+    }
+    const gr = ops.deviceGroup(fwspec, s.dev, this);
+    if (!gr.ok) {
+      ops.releaseDevice(fwspec, s.dev, this);
+      this.failWith(s, gr.failure, "err");
+      this.dropFwspec(s);
+      return null;
+    }
+    const g = gr.value;
+    g.devices.push(s.dev);
+    s.out.group = g;
+    this.groupOfDev.set(s.dev, g);
+    this.emit("log", s.dev, "info", versionAtLeast(this.options.kernel, 5, 10) ? `Adding to iommu group ${g.id}` : `Adding device ${s.dev.name} to group ${g.id}`);
+    this.readReservedRegions(s);
+    if (g.defaultDomain) this.directMappings(s, g.defaultDomain);
+    if (g.domain) {
+      const a = this.attach(g.domain, s);
+      if (!a.ok) return null;
+    } else if (mode !== "bus" && !g.defaultDomain) {
+      this.setupDefaultDomain(g);
+      if (!s.out.group) return null;
+    }
+    return g;
+  }
+
+  /** iommu_get_resv_regions -> iommu_dma_get_resv_regions -> of_iommu_get_resv_regions (6.3+). */
+  private readReservedRegions(s: DevState): void {
+    const node = s.dev.node;
+    if (!node || !s.fwspec || !this.ops(s.fwspec.instance).dtReservedRegions || !versionAtLeast(this.options.kernel, 6, 3)) return;
+    const r = deviceReservedRegions(node, this.phandles, this.version);
+    for (const m of r.messages) this.emit("log", s.dev, m.level, m.text);
+    s.resvRegions = r.regions;
+    s.requireDirect = r.regions.some((x) => x.type === "direct");
+  }
+
+  /** iommu_create_device_direct_mappings: DIRECT regions are mapped 1:1 into a DMA default domain. */
+  private directMappings(s: DevState, domain: IommuDomain): void {
+    if (domain.type !== "DMA" && domain.type !== "DMA-FQ") return;
+    for (const r of s.resvRegions) {
+      if (r.type !== "direct") continue;
+      this.note(s, `IOMMU_RESV_DIRECT [0x${r.start.toString(16)}-0x${(r.start + r.length - 1n).toString(16)}] (${r.node.path}) mapped 1:1 in domain ${domain.id}`);
+    }
+  }
+
+  private dropFwspec(s: DevState): void {
+    s.fwspec = null;
+    s.out.iommu = null;
+    s.out.ids = [];
+  }
+
+  /** Removes a device from its group after a failed attach (iommu_release_device). */
+  private releaseFromGroup(s: DevState): void {
+    const g = s.out.group;
+    if (!g) return;
+    if (s.out.domain) leaveDomain(this, s.dev, s.out.domain);
+    s.out.domain = null;
+    g.devices.splice(g.devices.indexOf(s.dev), 1);
+    this.groupOfDev.delete(s.dev);
+    s.out.group = null;
+    if (s.fwspec) this.ops(s.fwspec.instance).releaseDevice(s.fwspec, s.dev, this);
+    this.dropFwspec(s);
+    if (g.devices.length === 0) {
+      this.groups.delete(g);
+      this.freeGroupIds.push(g.id);
+      for (const d of [g.defaultDomain, g.domain, g.blockingDomain]) if (d && d.devices.length === 0 && (d.owner === "default" || d.owner === "blocking")) this.freeDomain(d);
+      // Driver-side group caches (tegra named groups, per-instance groups) forget it.
+      for (const [k, v] of Object.entries(g.instance.priv)) if (v === g) delete g.instance.priv[k];
+    }
+  }
+
+  // ---------------------------------------------------------------- domains
+
+  /** iommu_get_default_domain_type across the group's members. */
+  private groupDomainType(g: IommuGroup): DomainType | undefined {
+    let type: DomainType | undefined;
+    let who: Device | undefined;
+    const ops = this.ops(g.instance);
+    for (const d of g.devices) {
+      const s = this.stateOf.get(d)!;
+      if (!s.fwspec) continue;
+      let t = ops.defDomainType(s.fwspec, d, this);
+      if (d.pci?.untrusted) t = "DMA";
+      if (!t) continue;
+      if (type && t !== type) {
+        this.emit("log", d, "err", `IOMMU driver error, requesting conflicting def_domain_type, ${type} and ${t}, for devices in group ${g.id}.`);
+        return "identity";
+      }
+      type = t;
+      who = d;
+    }
+    void who;
+    return type;
+  }
+
+  /** iommu_setup_default_domain / (6.1) iommu_alloc_default_domain + attach of every member. */
+  private setupDefaultDomain(g: IommuGroup): void {
+    const inst = g.instance;
+    const ops = this.ops(inst);
+    let domain: IommuDomain | undefined;
+    if (this.options.policy === "per-device") {
+      // arm32 (ARM_DMA_USE_IOMMU): the core keeps the group in IDENTITY; each device gets its own mapping.
+      if (ops.supportsType(inst, "identity", this)) domain = this.allocDomain(inst, "identity", "default");
+    } else {
+      const req = this.groupDomainType(g) ?? this.defaultType;
+      domain = this.allocDefault(g, req);
+    }
+    if (!domain) {
+      const failure = this.lastAllocFailure;
+      const why = this.options.policy === "per-device" ? `${inst.row!.driver} has no identity domain for the arm32 group default` : failure ? `${failure.where} failed with ${failure.errno}: ${failure.message}` : `${inst.row!.driver} cannot allocate one`;
+      if (failure) for (const d of g.devices) this.stateOf.get(d)!.out.errors.push(failure);
+      for (const d of g.devices) this.note(this.stateOf.get(d)!, `group ${g.id} has no default domain (${why})`);
+      if (versionAtLeast(this.options.kernel, 6, 6) && this.options.policy !== "per-device") {
+        for (const d of [...g.devices]) this.releaseFromGroup(this.stateOf.get(d)!);
+      }
+      return;
+    }
+    g.defaultDomain = domain;
+    g.domain = domain;
+    for (const d of g.devices) this.directMappings(this.stateOf.get(d)!, domain);
+    for (const d of [...g.devices]) this.attach(domain, this.stateOf.get(d)!);
+  }
+
+  private allocDefault(g: IommuGroup, req: DomainType): IommuDomain | undefined {
+    const inst = g.instance;
+    const ops = this.ops(inst);
+    if (this.options.policy === "per-instance" && (req === "DMA" || req === "DMA-FQ")) {
+      const shared = this.perInstanceDomain.get(inst);
+      if (shared) return shared;
+    }
+    let type = req;
+    if (type === "DMA-FQ" && !ops.deferredFlush && versionAtLeast(this.options.kernel, 6, 5)) type = "DMA"; // FQ downgraded at DMA-ops setup
+    let domain = ops.supportsType(inst, type, this) ? this.allocDomain(inst, type, this.options.policy === "per-instance" ? "per-instance" : "default") : undefined;
+    if (!domain && type !== "DMA" && ops.supportsType(inst, "DMA", this)) {
+      domain = this.allocDomain(inst, "DMA", this.options.policy === "per-instance" ? "per-instance" : "default");
+      if (domain) this.emit("log", null, "warn", `Failed to allocate default IOMMU domain of type ${DOMAIN_TYPE_VALUES[type]} for group (null) - Falling back to IOMMU_DOMAIN_DMA`, "iommu");
+    }
+    if (domain && this.options.policy === "per-instance" && (domain.type === "DMA" || domain.type === "DMA-FQ")) this.perInstanceDomain.set(inst, domain);
+    return domain;
+  }
+
+  /** Why the last allocDomain returned nothing. */
+  lastAllocFailure: Failure | undefined;
+
+  /** The global default domain type (iommu_def_domain_type). */
+  get globalDefaultType(): DomainType {
+    return this.defaultType;
+  }
+
+  allInstances(): readonly IommuInstance[] {
+    return this.instances;
+  }
+
+  allocDomain(inst: IommuInstance, type: DomainType, owner: string): IommuDomain | undefined {
+    const ops = this.ops(inst);
+    this.lastAllocFailure = undefined;
+    const paging = type === "DMA" || type === "DMA-FQ" || type === "unmanaged";
+    const d: IommuDomain = { id: this.nextDomainId++, type, instance: inst, owner, resource: null, aperture: paging ? ops.aperture(inst) : null, devices: [], finalised: false };
+    const r = ops.allocDomain(d, this);
+    if (!r.ok) {
+      this.lastAllocFailure = r.failure;
+      this.emit("log", inst.device, "err", `${r.failure.where}: ${r.failure.message} (${r.failure.errno})`, inst.row!.driver);
+      return undefined;
+    }
+    this.domains.add(d);
+    return d;
+  }
+
+  freeDomain(d: IommuDomain): void {
+    if (!this.domains.has(d)) return;
+    this.ops(d.instance).freeDomain(d, this);
+    this.domains.delete(d);
+    if (this.perInstanceDomain.get(d.instance) === d) this.perInstanceDomain.delete(d.instance);
+  }
+
+  /** __iommu_attach_device: the driver's attach_dev; failure removes the device from its group. */
+  private attach(domain: IommuDomain, s: DevState): Result<void> {
+    const r = this.ops(domain.instance).attachDev(domain, s.dev, s.fwspec!, this);
+    if (!r.ok) {
+      this.failWith(s, r.failure, null);
+      this.note(s, `attach to domain ${domain.id} (${domain.type}) failed with ${r.failure.errno} in ${r.failure.where}: ${r.failure.message}; the device leaves its group and uses dma-direct`);
+      this.releaseFromGroup(s);
+      return r;
+    }
+    if (s.out.domain !== domain) domain.devices.push(s.dev);
+    s.out.domain = domain;
+    return r;
+  }
+
+  /** iommu_device_use_default_domain. */
+  private useDefaultDomain(s: DevState): Step {
+    const g = s.out.group!;
+    if (versionAtLeast(this.options.kernel, 6, 15) && !g.defaultDomain) {
+      s.deferReason = `group ${g.id} has no default domain (-EPROBE_DEFER from iommu_device_use_default_domain)`;
+      return "defer";
+    }
+    if (g.ownerCnt > 0 && (g.domain !== g.defaultDomain || g.owner)) {
+      return { errno: "-EBUSY", where: "iommu_device_use_default_domain", message: `group ${g.id} is ${g.owner ? `owned by ${g.owner}` : `attached to non-default domain ${g.domain?.id}`}` };
+    }
+    if (!s.usesDefaultDomain) {
+      g.ownerCnt++;
+      s.usesDefaultDomain = true;
+    }
+    return "ok";
+  }
+
+  // ---------------------------------------------------------------- DMA ops
+
+  /** arch_setup_dma_ops / iommu_setup_dma_ops. */
+  private setupDmaOps(s: DevState): void {
+    if (s.dmaOpsDone) return;
+    s.dmaOpsDone = true;
+    const g = s.out.group;
+    if (!g || !s.fwspec) {
+      s.out.dmaOps = "direct";
+      const wanted = s.out.iommuWanted;
+      if (wanted && wanted.row?.family === "arm-smmu" && smmuDisablesBypass(wanted, this.bootargs) && s.out.errors.length > 0 && isAvailable(wanted.node)) {
+        this.note(s, `its stream IDs are not configured on ${wanted.node.path}; with arm-smmu.disable_bypass its DMA faults`);
+      }
+      return;
+    }
+    if (s.match.driverManagedDma) {
+      s.out.dmaOps = "direct";
+      return;
+    }
+    if (this.options.policy === "per-device") {
+      this.armIommuMapping(s, g);
+      return;
+    }
+    const domain = g.domain;
+    if (!domain || (domain.type !== "DMA" && domain.type !== "DMA-FQ")) {
+      s.out.dmaOps = "direct";
+      return;
+    }
+    // iommu_dma_init_domain: the device's DMA ranges must reach into the aperture.
+    const ap = domain.aperture!;
+    const ranges = s.out.dmaRanges;
+    if (ranges && ranges.length > 0 && ranges.every((r) => r.dmaStart > ap.end || r.dmaStart + r.size - 1n < ap.start)) {
+      this.emit("log", null, "warn", "specified DMA range outside IOMMU capability", "iommu");
+      this.emit("log", null, "warn", `Failed to set up IOMMU for device ${s.dev.name}; retaining platform DMA ops`, "iommu");
+      s.out.errors.push({ errno: "-EFAULT", where: "iommu_dma_init_domain", message: "specified DMA range outside IOMMU capability" });
+      s.out.dmaOps = "direct";
+      return;
+    }
+    s.out.dmaOps = "iommu";
+  }
+
+  /** arm32 arm_setup_iommu_dma_ops: a new mapping (UNMANAGED domain) for this device alone. */
+  private armIommuMapping(s: DevState, g: IommuGroup): void {
+    s.out.dmaOps = "direct";
+    let base = 0n;
+    let size = 1n << 32n;
+    if (s.out.dmaRanges && s.out.dmaRanges.length > 0) {
+      base = s.out.dmaRanges.reduce((m, r) => (r.dmaStart < m ? r.dmaStart : m), s.out.dmaRanges[0]!.dmaStart);
+      const end = s.out.dmaRanges.reduce((m, r) => (r.dmaStart + r.size > m ? r.dmaStart + r.size : m), 0n);
+      size = end - base;
+    }
+    const fail = (f: Failure, msg: string) => {
+      s.out.errors.push(f);
+      this.emit("log", s.dev, "warn", msg);
+    };
+    if (size > 1n << 32n) {
+      fail({ errno: "-ERANGE", where: "arm_iommu_create_mapping", message: `mapping of ${size} bytes exceeds 4 GiB` }, `Failed to create ${size}-byte IOMMU mapping for device ${s.dev.name}`);
+      return;
+    }
+    const inst = g.instance;
+    const domain = this.allocDomain(inst, "unmanaged", "arm-dma-mapping");
+    if (!domain) {
+      fail({ errno: "-ENOMEM", where: "arm_iommu_create_mapping", message: `${inst.row!.driver} cannot allocate an UNMANAGED domain` }, `Failed to create ${size}-byte IOMMU mapping for device ${s.dev.name}`);
+      return;
+    }
+    if (g.devices.length !== 1) {
+      this.freeDomain(domain);
+      fail({ errno: "-EINVAL", where: "iommu_attach_device", message: `group ${g.id} has ${g.devices.length} devices; iommu_attach_device needs a singleton group` }, `Failed to attached device ${s.dev.name} to IOMMU_mapping`);
+      return;
+    }
+    const r = this.ops(inst).attachDev(domain, s.dev, s.fwspec!, this);
+    if (!r.ok) {
+      this.freeDomain(domain);
+      fail(r.failure, `Failed to attached device ${s.dev.name} to IOMMU_mapping`);
+      this.note(s, `arm32 mapping attach failed with ${r.failure.errno} in ${r.failure.where}: ${r.failure.message}`);
+      return;
+    }
+    domain.devices.push(s.dev);
+    g.domain = domain;
+    s.out.domain = domain;
+    s.out.dmaOps = "iommu";
+  }
+
+  // ---------------------------------------------------------------- runtime (scenarios)
+
+  /** Writing `unbind`: __device_release_driver. */
+  unbindDevice(s: DevState): Result<void> {
+    if (s.out.state !== "bound") return { ok: false, failure: { errno: "-ENODEV", where: "unbind_store", message: `${s.dev.name} is not bound to a driver` } };
+    if (s.instance) return { ok: false, failure: { errno: "-ENOENT", where: "suppress_bind_attrs", message: `${s.out.driver} sets suppress_bind_attrs: an IOMMU driver has no unbind file` } };
+    this.releaseDriver(s);
+    return { ok: true, value: undefined };
+  }
+
+  /** __device_release_driver: created devices go first, then UNBIND, dma_cleanup, teardown, UNBOUND. */
+  private releaseDriver(s: DevState): void {
+    this.tegraDrm.beforeUnbind(s);
+    const created = this.graph.createdBy.get(s.dev) ?? [];
+    for (let i = created.length - 1; i >= 0; i--) {
+      const c = this.stateOf.get(created[i]!)!;
+      if (c.added) this.removeTree(c);
+    }
+    s.inProbe = true;
+    this.emit("notifier", s.dev, "debug", "BUS_NOTIFY_UNBIND_DRIVER");
+    this.dmaCleanup(s);
+    this.teardownDmaOps(s);
+    s.inProbe = false;
+    s.out.stateReason = `driver ${s.out.driver} was unbound`;
+    s.out.state = "unbound";
+    this.emit("notifier", s.dev, "debug", "BUS_NOTIFY_UNBOUND_DRIVER");
+  }
+
+  /** device_unbind_cleanup -> arch_teardown_dma_ops: an arm32 mapping is detached and released. */
+  private teardownDmaOps(s: DevState): void {
+    s.dmaOpsDone = false;
+    this.releaseArmMapping(s);
+  }
+
+  /** arm_iommu_detach_device + arm_iommu_release_mapping: back to the group's default domain. */
+  releaseArmMapping(s: DevState): void {
+    const m = s.out.domain;
+    const g = s.out.group;
+    if (!m || !g || m.owner !== "arm-dma-mapping") return;
+    if (g.defaultDomain && deviceSetDomain(this, s, g, g.defaultDomain).ok) g.domain = g.defaultDomain;
+    else {
+      leaveDomain(this, s.dev, m);
+      s.out.domain = null;
+      g.domain = g.defaultDomain;
+    }
+    this.freeDomain(m);
+    s.out.dmaOps = "direct";
+  }
+
+  /** Writing `bind` (with driver_override when a driver is named): really_probe now. */
+  bindDevice(s: DevState, driver: string | undefined): Result<void> {
+    const fail = (errno: "-ENODEV" | "-EBUSY", where: string, message: string): Result<void> => ({ ok: false, failure: { errno, where, message } });
+    if (!s.added) return fail("-ENODEV", "bind_store", `${s.dev.name} does not exist`);
+    if (s.out.state === "bound") return fail("-EBUSY", "device_driver_attach", `${s.dev.name} is already bound to ${s.out.driver}`);
+    if (s.onDeferredList) return fail("-EBUSY", "bind_store", `${s.dev.name} is on the deferred-probe list`);
+    const natural = matchDriver(s.dev, !!s.instance);
+    let match = natural;
+    if (driver !== undefined && driver !== natural.name) {
+      if ((OVERRIDE_DRIVERS[s.dev.bus] ?? []).includes(driver)) match = { name: driver, assumed: false, initcall: "device", driverManagedDma: true };
+      else return fail("-ENODEV", "bind_store", `no modelled ${s.dev.bus} driver ${driver} matches ${s.dev.name} (driver_override accepts ${(OVERRIDE_DRIVERS[s.dev.bus] ?? []).join(", ")} or its own driver ${natural.name ?? "(none)"})`);
+    }
+    if (!match.name) return fail("-ENODEV", "bind_store", `no driver matches ${s.dev.name}`);
+    s.match = match;
+    s.out.driver = match.name;
+    s.out.driverAssumed = match.assumed;
+    s.out.driverManagedDma = match.driverManagedDma;
+    s.out.state = "not-created";
+    s.out.stateReason = undefined;
+    const errorsBefore = s.out.errors.length;
+    this.queue.push(s);
+    this.drain();
+    if ((s.out.state as string) === "bound") return { ok: true, value: undefined };
+    if (s.onDeferredList) return { ok: false, failure: { errno: "-EPROBE_DEFER", where: "really_probe", message: `${s.dev.name} deferred its probe (${s.out.stateReason ?? ""})` } };
+    const err = s.out.errors[s.out.errors.length - 1];
+    if (err && s.out.errors.length > errorsBefore) return { ok: false, failure: err };
+    return { ok: false, failure: { errno: "-ENODEV", where: "really_probe", message: s.out.stateReason ?? "bind failed" } };
+  }
+
+  /** device_del of a device and everything below it (PCI functions behind a bridge, populated children). */
+  removeDevice(s: DevState): Result<void> {
+    if (!s.added) return { ok: false, failure: { errno: "-ENODEV", where: "device_del", message: `${s.dev.name} does not exist` } };
+    if (s.instance && s.out.state === "bound") return { ok: false, failure: { errno: "-EBUSY", where: "device_del", message: `${s.dev.name} is a registered IOMMU; its driver cannot be removed` } };
+    this.removeTree(s);
+    return { ok: true, value: undefined };
+  }
+
+  /** Post-order removal with an explicit stack: children before their parent. */
+  private removeTree(root: DevState): void {
+    const order: DevState[] = [];
+    const stack: { s: DevState; expanded: boolean }[] = [{ s: root, expanded: false }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.expanded) {
+        stack.pop();
+        order.push(top.s);
+        continue;
+      }
+      top.expanded = true;
+      for (const c of this.childrenOf(top.s)) if (c.added) stack.push({ s: c, expanded: false });
+    }
+    for (const s of order) this.deviceDel(s);
+  }
+
+  /** Devices whose lifetime hangs on `s`: created by its driver, or PCI functions below it. */
+  private childrenOf(s: DevState): DevState[] {
+    const out = (this.graph.createdBy.get(s.dev) ?? []).map((d) => this.stateOf.get(d)!);
+    const f = s.dev.pci;
+    if (f && f.header === 1) for (const g of f.hostBridge.functions) if (g.upstream === f && g.dev) out.push(this.stateOf.get(g.dev)!);
+    return out;
+  }
+
+  /** device_del: unbind, DEL_DEVICE, REMOVED_DEVICE -> iommu_release_device. */
+  private deviceDel(s: DevState): void {
+    if (!s.added) return;
+    if (s.out.state === "bound") this.releaseDriver(s);
+    this.emit("notifier", s.dev, "debug", "BUS_NOTIFY_DEL_DEVICE");
+    if (s.onDeferredList) {
+      s.onDeferredList = false;
+      this.deferred.splice(this.deferred.indexOf(s), 1);
+    }
+    this.emit("notifier", s.dev, "debug", "BUS_NOTIFY_REMOVED_DEVICE");
+    this.releaseFromGroup(s);
+    s.added = false;
+    s.out.state = "removed";
+    s.out.stateReason = "removed (device_del)";
+    s.out.dmaOps = "direct";
+  }
+
+  /** Frees an in-kernel user's domain once no group uses it. */
+  freeIfUnused(d: IommuDomain): void {
+    if (d.devices.length > 0) return;
+    for (const g of this.groups) if (g.domain === d || g.defaultDomain === d) return;
+    this.freeDomain(d);
+  }
+
+  // ---------------------------------------------------------------- result
+
+  private finish(): ProbeResult {
+    for (const s of this.states) {
+      if (s.out.state === "removed" || s.out.state === "unbound") {
+        // Scenario outcomes stand as they are.
+      } else if (s.onDeferredList) {
+        s.out.state = "deferred";
+      } else if (!s.added) {
+        s.out.state = "not-created";
+        s.out.stateReason = s.dev.creator ? `created by ${s.dev.creator.name}, which never bound` : "never added";
+      }
+      // Unbound devices with a group (6.15+) still translate through it when DMA starts.
+      if (!s.dmaOpsDone && s.out.group && s.out.state !== "bound") {
+        const d = s.out.group.domain;
+        s.out.dmaOps = d && (d.type === "DMA" || d.type === "DMA-FQ") ? "iommu" : "direct";
+      }
+      s.out.domain = s.out.group ? (s.out.domain ?? s.out.group.domain) : null;
+      if (s.out.group === null) s.out.domain = null;
+    }
+    for (const inst of this.instances) {
+      if (inst.state === "not-probed" && inst.row && isAvailable(inst.node) && !inst.device) inst.stateMessage = "node not populated (no platform device is created for it)";
+    }
+    const groups = [...this.groups].sort((a, b) => a.id - b.id);
+    const domains = [...this.domains].sort((a, b) => a.id - b.id);
+    return {
+      graph: this.graph,
+      options: this.options,
+      bootargs: this.bootargsText,
+      defaultDomainType: this.defaultType,
+      devices: this.states.map((s) => s.out),
+      instances: this.instances,
+      groups,
+      domains,
+      events: this.events,
+      scenario: this.scenarioOutcome,
+    };
+  }
+}
+
+/** Runs the emulation over a device graph. */
+export function runProbe(graph: DeviceGraph, options: ProbeOptions): ProbeResult {
+  return new EmulatedKernel(graph, options).run();
+}

@@ -1,0 +1,96 @@
+// ProbeResult -> Report (plain, deterministic JSON data).
+import { ERRNO_VALUES } from "../iommu/index.ts";
+import type { ProbeResult } from "../probe/index.ts";
+import { diagnosticToJson } from "../source/index.ts";
+import { compatibleList } from "../tree/accessors.ts";
+import { REPORT_VERSION, type Report, type ReportMeta } from "./types.ts";
+
+const hex = (v: bigint) => `0x${v.toString(16)}`;
+
+export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report {
+  const devices = result.devices.map((d) => ({
+    name: d.device.name,
+    path: d.device.node?.path ?? null,
+    bus: d.device.bus,
+    driver: d.driver,
+    driverAssumed: d.driverAssumed,
+    state: d.state,
+    reason: d.stateReason ?? null,
+    iommu: d.iommu?.node.path ?? null,
+    wantedIommu: d.iommuWanted?.node.path ?? null,
+    specifiers: d.specifiers.map((s) => [...s]),
+    ids: [...d.ids],
+    group: d.group?.id ?? null,
+    domain: d.domain?.id ?? null,
+    dmaOps: d.dmaOps,
+    coherent: d.coherent,
+    dmaLimit: hex(d.dmaLimit),
+    errors: d.errors.map((e) => ({ errno: e.errno, code: ERRNO_VALUES[e.errno], where: e.where, message: e.message })),
+    notes: [...d.notes],
+  }));
+  const chosenArgs = result.options.bootargs === undefined;
+  return {
+    version: REPORT_VERSION,
+    tool: "dtprobe",
+    config: {
+      input: meta.input ?? null,
+      kernel: result.options.kernel.label,
+      era: result.options.kernel.era,
+      policy: result.options.policy,
+      bootargs: result.bootargs,
+      bootargsSource: chosenArgs ? "chosen" : "option",
+      defaultDomainType: result.defaultDomainType,
+    },
+    summary: {
+      devices: devices.length,
+      withIommu: devices.filter((d) => d.iommu !== null).length,
+      groups: result.groups.length,
+      domains: result.domains.length,
+      deferred: devices.filter((d) => d.state === "deferred").length,
+      failed: devices.filter((d) => d.state === "failed").length,
+      errors: devices.reduce((n, d) => n + d.errors.length, 0),
+    },
+    iommus: result.instances.map((i) => ({
+      path: i.node.path,
+      name: i.device?.name ?? null,
+      driver: i.row?.driver ?? null,
+      model: i.row?.model ?? null,
+      compatible: compatibleList(i.node),
+      state: i.state,
+      message: i.stateMessage ?? null,
+      limits: Object.fromEntries(Object.keys(i.limits).sort().map((k) => [k, { value: i.limits[k]!.value, source: i.limits[k]!.source }])),
+      used: Object.fromEntries(Object.keys(i.used).sort().map((k) => [k, i.used[k]!])),
+    })),
+    groups: result.groups.map((g) => ({
+      id: g.id,
+      iommu: g.instance.node.path,
+      name: g.name ?? null,
+      devices: g.devices.map((d) => d.name),
+      defaultDomain: g.defaultDomain?.id ?? null,
+      domain: g.domain?.id ?? null,
+      ownerCount: g.ownerCnt,
+      owner: g.owner,
+    })),
+    domains: result.domains.map((d) => ({
+      id: d.id,
+      iommu: d.instance.node.path,
+      type: d.type,
+      owner: d.owner,
+      asid: d.resource?.kind === "asid" ? d.resource.value : null,
+      context: d.resource?.kind === "context" ? d.resource.value : null,
+      aperture: d.aperture ? { start: hex(d.aperture.start), end: hex(d.aperture.end) } : null,
+      devices: d.devices.map((x) => x.name),
+    })),
+    devices,
+    events: result.events.map((e) => ({ seq: e.seq, stage: e.stage, kind: e.kind, level: e.level, device: e.device, prefix: e.prefix, message: e.message })),
+    diagnostics: (meta.diagnostics ?? []).map(diagnosticToJson),
+    ...(result.scenario
+      ? {
+          scenario: {
+            file: result.scenario.file,
+            steps: result.scenario.steps.map((s) => ({ step: s.step, line: s.line, op: s.op, target: s.target, result: s.errno ?? "ok", code: s.errno ? ERRNO_VALUES[s.errno] : 0, where: s.where, message: s.message })),
+          },
+        }
+      : {}),
+  };
+}

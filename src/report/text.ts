@@ -1,0 +1,125 @@
+// Report -> human text: per IOMMU instance its domains, groups and devices and the resources used
+// of the limit; then devices without an IOMMU, deferred and failed ones; then the kernel log in
+// dmesg style. Deterministic: everything is ordered by ids, names or event sequence.
+import type { Report, ReportDevice, ReportIommu } from "./types.ts";
+
+const LIMIT_FOR_USED: Record<string, string> = { contextBanks: "contextBanks", smrs: "smrs", asids: "asids", contexts: "contexts" };
+
+function usedText(i: ReportIommu): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(i.used)) {
+    const limitKey = LIMIT_FOR_USED[k];
+    let limit = limitKey ? i.limits[limitKey]?.value : undefined;
+    if (k === "asids" && limit === undefined && typeof i.limits["asidBits"]?.value === "number") limit = 2 ** (i.limits["asidBits"].value as number) - 1;
+    parts.push(limit !== undefined ? `${k} ${v}/${limit}` : `${k} ${v}`);
+  }
+  return parts.length > 0 ? parts.join(", ") : "nothing";
+}
+
+function spec(d: ReportDevice): string {
+  if (d.specifiers.length === 0) return "";
+  return " [" + d.specifiers.map((s) => s.map((c) => `0x${c.toString(16)}`).join(" ")).join(", ") + "]";
+}
+
+export function renderReportText(report: Report): string {
+  const out: string[] = [];
+  const c = report.config;
+  out.push(`dtprobe report v${report.version}${c.input ? ` for ${c.input}` : ""}`);
+  out.push(`kernel ${c.kernel} (${c.era} era), policy ${c.policy}, default domain type ${c.defaultDomainType}`);
+  out.push(`bootargs (${c.bootargsSource}): ${JSON.stringify(c.bootargs)}`);
+  const s = report.summary;
+  out.push(`${s.devices} devices, ${s.withIommu} behind an IOMMU, ${s.groups} groups, ${s.domains} domains, ${s.deferred} deferred, ${s.failed} failed`);
+  const byName = new Map(report.devices.map((d) => [d.name, d]));
+  // Indexes so that the rendering stays linear with hundreds of thousands of groups.
+  const domainsOf = groupBy(report.domains, (d) => d.iommu);
+  const groupsOf = groupBy(report.groups, (g) => g.iommu);
+  const groupsOnDomain = groupBy(report.groups, (g) => g.domain);
+  const unattached = groupBy(
+    report.devices.filter((d) => d.wantedIommu !== null && d.group === null && d.state !== "not-created" && d.state !== "removed"),
+    (d) => d.wantedIommu,
+  );
+  const members = (g: { devices: string[] }) => g.devices.map((n) => n + spec(byName.get(n)!)).join(", ");
+  for (const i of report.iommus) {
+    out.push("");
+    out.push(`IOMMU ${i.path}${i.name ? ` (${i.name})` : ""}: ${i.driver ?? "unknown driver"}${i.model ? `, ${i.model}` : ""} — ${i.state}${i.message ? ` (${i.message})` : ""}`);
+    const lim = Object.entries(i.limits).map(([k, v]) => `${k}=${String(v.value)}${v.source === "default" ? "*" : v.source === "hw" ? "(hw)" : ""}`);
+    if (lim.length > 0) out.push(`  limits: ${lim.join(" ")}   (* = documented default)`);
+    out.push(`  used: ${usedText(i)}`);
+    const mine = new Set((domainsOf.get(i.path) ?? []).map((d) => d.id));
+    for (const d of domainsOf.get(i.path) ?? []) {
+      const res = d.asid !== null ? ` asid ${d.asid}` : d.context !== null ? ` context ${d.context}` : "";
+      const ap = d.aperture ? ` aperture ${d.aperture.start}-${d.aperture.end}` : "";
+      out.push(`  domain ${d.id}: ${d.type} (${d.owner})${res}${ap}`);
+      const gs = (groupsOnDomain.get(d.id) ?? []).filter((g) => g.iommu === i.path);
+      const inGroups = new Set<string>();
+      for (const g of gs) {
+        out.push(`    group ${g.id}${g.name ? ` "${g.name}"` : ""}: ${members(g)}`);
+        for (const n of g.devices) inGroups.add(n);
+      }
+      for (const n of d.devices) if (!inGroups.has(n)) out.push(`    device ${n}${spec(byName.get(n)!)}`);
+    }
+    for (const g of groupsOf.get(i.path) ?? []) {
+      if (g.domain !== null && mine.has(g.domain)) continue;
+      out.push(`  group ${g.id}${g.name ? ` "${g.name}"` : ""} (no domain): ${members(g)}`);
+    }
+    for (const d of unattached.get(i.path) ?? []) {
+      const why = d.errors.length > 0 ? d.errors.map((e) => `${e.errno} in ${e.where}: ${e.message}`).join("; ") : (d.reason ?? d.state);
+      out.push(`  not attached: ${d.name}${spec(d)}: ${why}`);
+    }
+  }
+  const noIommu = report.devices.filter((d) => d.group === null && d.state !== "not-created" && d.state !== "removed");
+  out.push("");
+  out.push(`Devices without an IOMMU group (${noIommu.length}):`);
+  for (const d of noIommu) {
+    const why = d.errors.length > 0 ? ` — ${d.errors[0]!.errno} (${d.errors[0]!.where})` : "";
+    out.push(`  ${d.name} [${d.bus}, ${d.driver ?? "no driver"}${d.driverAssumed ? "?" : ""}, ${d.dmaOps}${d.coherent ? ", coherent" : ""}]${why}`);
+  }
+  for (const [title, state] of [
+    ["Deferred", "deferred"],
+    ["Failed", "failed"],
+    ["Not created", "not-created"],
+    ["Unbound", "unbound"],
+    ["Removed", "removed"],
+  ] as const) {
+    const list = report.devices.filter((d) => d.state === state);
+    if (list.length === 0) continue;
+    out.push("");
+    out.push(`${title} (${list.length}):`);
+    for (const d of list) out.push(`  ${d.name}: ${d.reason ?? ""}`);
+  }
+  const notes = report.devices.filter((d) => d.notes.length > 0);
+  if (notes.length > 0) {
+    out.push("");
+    out.push("Notes:");
+    for (const d of notes) for (const n of d.notes) out.push(`  ${d.name}: ${n}`);
+  }
+  if (report.scenario) {
+    out.push("");
+    out.push(`Scenario ${report.scenario.file}:`);
+    for (const st of report.scenario.steps) out.push(`  step ${st.step} (line ${st.line}) ${st.op} ${st.target}: ${st.result}${st.where ? ` in ${st.where}` : ""} — ${st.message}`);
+  }
+  out.push("");
+  out.push("Kernel log:");
+  for (const e of report.events) {
+    if ((e.kind !== "log" || e.level === "debug") && !(e.kind === "note" && e.device === null && e.prefix !== "")) continue;
+    const who = e.device ? `${e.prefix} ${e.device}: ` : e.prefix ? `${e.prefix}: ` : "";
+    out.push(`  [${e.stage}] ${who}${e.message}`);
+  }
+  if (report.diagnostics.length > 0) {
+    out.push("");
+    out.push("Diagnostics:");
+    for (const d of report.diagnostics) out.push(`  ${d.file ?? "-"}:${d.line ?? 0}:${d.column ?? 0}: ${d.severity}: ${d.message} [${d.code}]`);
+  }
+  return out.join("\n") + "\n";
+}
+
+function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {
+  const m = new Map<K, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const list = m.get(k);
+    if (list) list.push(t);
+    else m.set(k, [t]);
+  }
+  return m;
+}

@@ -1,0 +1,137 @@
+// The report contract (JSON, version 1). docs/report.md describes every field;
+// schemas/report.schema.json validates it.
+import type { DiagnosticJson } from "../source/index.ts";
+
+export const REPORT_VERSION = 1;
+
+export interface ReportLimit {
+  value: number | boolean | string;
+  source: "tree" | "default" | "hw";
+}
+
+export interface ReportIommu {
+  path: string;
+  name: string | null;
+  driver: string | null;
+  model: string | null;
+  compatible: string[];
+  state: "registered" | "probe-failed" | "unknown-driver" | "disabled" | "not-probed";
+  message: string | null;
+  limits: Record<string, ReportLimit>;
+  used: Record<string, number>;
+}
+
+export interface ReportGroup {
+  id: number;
+  iommu: string;
+  name: string | null;
+  devices: string[];
+  defaultDomain: number | null;
+  domain: number | null;
+  ownerCount: number;
+  owner: string | null;
+}
+
+export interface ReportDomain {
+  id: number;
+  iommu: string;
+  type: "DMA" | "DMA-FQ" | "identity" | "blocked" | "unmanaged";
+  owner: string;
+  asid: number | null;
+  context: number | null;
+  aperture: { start: string; end: string } | null;
+  devices: string[];
+}
+
+export interface ReportError {
+  errno: string;
+  code: number;
+  where: string;
+  message: string;
+}
+
+export interface ReportDevice {
+  name: string;
+  path: string | null;
+  bus: "platform" | "amba" | "pci";
+  driver: string | null;
+  driverAssumed: boolean;
+  state: "bound" | "deferred" | "failed" | "no-driver" | "not-created" | "unbound" | "removed";
+  reason: string | null;
+  iommu: string | null;
+  /** The IOMMU the tree names for it (even when configuration failed). */
+  wantedIommu: string | null;
+  specifiers: number[][];
+  ids: number[];
+  group: number | null;
+  domain: number | null;
+  dmaOps: "iommu" | "direct";
+  coherent: boolean;
+  dmaLimit: string;
+  errors: ReportError[];
+  notes: string[];
+}
+
+export interface ReportEvent {
+  seq: number;
+  stage: string;
+  kind: "notifier" | "log" | "note";
+  level: "info" | "warn" | "err" | "debug";
+  device: string | null;
+  prefix: string;
+  message: string;
+}
+
+export interface Report {
+  version: typeof REPORT_VERSION;
+  tool: "dtprobe";
+  config: {
+    input: string | null;
+    kernel: string;
+    era: "creation" | "bind" | "add";
+    policy: "per-group" | "per-device" | "per-instance";
+    bootargs: string;
+    bootargsSource: "chosen" | "option";
+    defaultDomainType: "DMA" | "DMA-FQ" | "identity" | "blocked" | "unmanaged";
+  };
+  summary: {
+    devices: number;
+    withIommu: number;
+    groups: number;
+    domains: number;
+    deferred: number;
+    failed: number;
+    errors: number;
+  };
+  iommus: ReportIommu[];
+  groups: ReportGroup[];
+  domains: ReportDomain[];
+  devices: ReportDevice[];
+  events: ReportEvent[];
+  diagnostics: DiagnosticJson[];
+  /** Present only when a runtime scenario ran. */
+  scenario?: ReportScenario;
+}
+
+export interface ReportScenarioStep {
+  step: number;
+  line: number;
+  op: string;
+  target: string;
+  /** "ok" or the errno name (`-EPERM`). */
+  result: string;
+  code: number;
+  where: string | null;
+  message: string;
+}
+
+export interface ReportScenario {
+  file: string;
+  steps: ReportScenarioStep[];
+}
+
+export interface ReportMeta {
+  /** The input file name as given (no absolute paths, so goldens stay portable). */
+  readonly input?: string;
+  readonly diagnostics?: readonly import("../source/index.ts").Diagnostic[];
+}

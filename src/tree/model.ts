@@ -1,0 +1,254 @@
+// The live tree: nodes and properties as dtc's livetree holds them, after parsing and merging.
+// Property values are bytes plus markers, as dtc's `struct data`: markers remember where labels,
+// references and type boundaries sit so that references can be resolved in place, fixups
+// generated, and `-O dts` can print values the way they were written.
+import type { Span } from "../source/index.ts";
+
+export type ValueType = "u8" | "u16" | "u32" | "u64" | "string" | "bytes";
+
+export type Marker =
+  /** A value label (`p = <1 l: 2>;`) at `offset`. */
+  | { readonly kind: "label"; offset: number; readonly name: string }
+  /** A phandle cell at `offset` (4 bytes, 0xffffffff until resolved) for `<&ref>`. */
+  | { readonly kind: "phandleRef"; offset: number; readonly ref: string; readonly span: Span }
+  /** A path string to splice in at `offset` for `= &ref;` (zero length until resolved). */
+  | { readonly kind: "pathRef"; offset: number; readonly ref: string; readonly span: Span }
+  /**
+   * From `offset` on, the data was written as this type (for `-O dts`). The tree builder writes
+   * "u8" for both `[ab cd]` and `/bits/ 8 <...>`, as dtc does (TYPE_UINT8); "bytes" is never written
+   * by src/tree. `/incbin/` data gets no type marker (dtc's TYPE_NONE is not a type marker).
+   */
+  | { readonly kind: "type"; offset: number; readonly type: ValueType };
+
+/** A reference as written: `label`, `/abs/path`, or `label/rel/path`. */
+export type RefText = string;
+
+export class PropertyValue {
+  constructor(
+    public bytes: Uint8Array,
+    public markers: Marker[] = [],
+  ) {}
+
+  static empty(): PropertyValue {
+    return new PropertyValue(new Uint8Array(0));
+  }
+
+  get length(): number {
+    return this.bytes.length;
+  }
+}
+
+export class DtProperty {
+  constructor(
+    public name: string,
+    public value: PropertyValue,
+    /**
+     * Property labels (`l: prop = ...`) in dtc's list order: source order within one definition,
+     * each label added by a later definition in front.
+     */
+    public labels: string[],
+    /**
+     * From the name (labels excluded, as dtc's srcpos) to the `;` of its latest definition;
+     * undefined when read from a DTB or generated (phandle, __symbols__, fixups).
+     */
+    public span: Span | undefined,
+  ) {}
+
+  /**
+   * Set by `/delete-property/` while the tree is being built: dtc keeps deleted properties in
+   * place so that a later redefinition reappears at the old position. A finished DeviceTree
+   * (what src/tree hands to later layers) never contains deleted items.
+   */
+  deleted = false;
+  /** Building only: labels of `labels` that dtc has marked deleted (they revive in place if re-added). */
+  deletedLabels: Set<string> | undefined = undefined;
+}
+
+/**
+ * A child dtc still holds in its sibling list although it is deleted (a `/delete-node/` marker left in
+ * the block that defined its parent, a deleted node never reinstated, or a node dropped by
+ * `/omit-if-no-ref/`). The finished tree drops them; a few dtc checks look at the raw sibling list
+ * (`duplicate_node_names` compares later siblings including deleted ones; `!node->children` tests,
+ * `node->children->name`), so their traces are kept here.
+ */
+export interface GhostChild {
+  readonly name: string;
+  /** Its first definition, where dtc reports it (or the `/delete-node/ name;` statement). */
+  readonly span: Span | undefined;
+  /** How many live children come before it in the sibling list. */
+  index: number;
+  /** dtc's `fullpath`: undefined when it was deleted before paths were filled in (dtc prints "(null)"). */
+  readonly path: string | undefined;
+  /** Dropped by omit_unused_nodes (after the checks that precede it ran). */
+  readonly omitted: boolean;
+}
+
+export class DtNode {
+  /** Full name including `@unit`; "" for the root. */
+  name: string;
+  parent: DtNode | null = null;
+  /**
+   * Node labels in dtc's list order: source order within one definition, each label added by a
+   * later definition (merge, `label: &ref {}`) in front.
+   */
+  labels: string[] = [];
+  readonly properties: DtProperty[] = [];
+  readonly children: DtNode[] = [];
+  /** Every definition of this node (`{` to `};`): the first, then each merged block. */
+  readonly spans: Span[] = [];
+  /** The node's phandle once assigned (explicitly or on first reference); 0 for none. */
+  phandle = 0;
+  /** Building only: see DtProperty.deleted. */
+  deleted = false;
+  /** Marked `/omit-if-no-ref/`. */
+  omitIfNoRef = false;
+  /** Target of at least one phandle or path reference (clears omit-if-no-ref). */
+  referenced = false;
+  /**
+   * dtc keeps deleted labels in a node's list, and a few steps only test that the list is non-empty
+   * (`-@` allocates a phandle and `omit_unused_nodes` spares such a node): true when the finished
+   * node had labels deleted (a deleted node later reinstated by a merge).
+   */
+  hasDeletedLabels = false;
+  /** Building only: labels of `labels` that dtc has marked deleted (they revive in place if re-added). */
+  deletedLabels: Set<string> | undefined = undefined;
+  /** Deleted children dtc would still list (see GhostChild); undefined when there are none. */
+  ghosts: GhostChild[] | undefined = undefined;
+
+  private childIndex: Map<string, DtNode> | undefined = undefined;
+  private propIndex: Map<string, DtProperty> | undefined = undefined;
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  /** Base name without the unit address. */
+  get baseName(): string {
+    const at = this.name.indexOf("@");
+    return at < 0 ? this.name : this.name.slice(0, at);
+  }
+
+  /** Text after `@`, or undefined. */
+  get unitAddress(): string | undefined {
+    const at = this.name.indexOf("@");
+    return at < 0 ? undefined : this.name.slice(at + 1);
+  }
+
+  /** Full path (dtc's `fullpath`); computed by walking up, so depth cannot overflow the stack. */
+  get path(): string {
+    if (!this.parent) return "/";
+    const names: string[] = [];
+    for (let n: DtNode | null = this; n && n.parent; n = n.parent) names.push(n.name);
+    names.reverse();
+    return "/" + names.join("/");
+  }
+
+  /** True when this node has the label and dtc has not marked it deleted (only differs while building). */
+  hasLiveLabel(label: string): boolean {
+    return this.labels.includes(label) && !(this.deletedLabels?.has(label) ?? false);
+  }
+
+  /**
+   * Drops the lookup maps after `children` or `properties` were edited in place (compaction,
+   * sorting). The maps are rebuilt on the next lookup.
+   */
+  resetIndexes(): void {
+    this.childIndex = undefined;
+    this.propIndex = undefined;
+  }
+
+  // -- children: O(1) lookup by full name, order preserved --
+
+  child(name: string): DtNode | undefined {
+    if (this.children.length < 8) return this.children.find((c) => c.name === name);
+    return this.childMap().get(name);
+  }
+
+  private childMap(): Map<string, DtNode> {
+    if (!this.childIndex) {
+      this.childIndex = new Map();
+      // First definition wins, as dtc's linear search does when duplicates exist.
+      for (const c of this.children) if (!this.childIndex.has(c.name)) this.childIndex.set(c.name, c);
+    }
+    return this.childIndex;
+  }
+
+  appendChild(child: DtNode): void {
+    child.parent = this;
+    this.children.push(child);
+    if (this.childIndex && !this.childIndex.has(child.name)) this.childIndex.set(child.name, child);
+  }
+
+  removeChild(child: DtNode): void {
+    const i = this.children.indexOf(child);
+    if (i < 0) return;
+    this.children.splice(i, 1);
+    child.parent = null;
+    this.childIndex = undefined;
+  }
+
+  // -- properties: O(1) lookup by name, order preserved --
+
+  property(name: string): DtProperty | undefined {
+    if (this.properties.length < 8) return this.properties.find((p) => p.name === name);
+    return this.propMap().get(name);
+  }
+
+  private propMap(): Map<string, DtProperty> {
+    if (!this.propIndex) {
+      this.propIndex = new Map();
+      for (const p of this.properties) if (!this.propIndex.has(p.name)) this.propIndex.set(p.name, p);
+    }
+    return this.propIndex;
+  }
+
+  appendProperty(prop: DtProperty): void {
+    this.properties.push(prop);
+    if (this.propIndex && !this.propIndex.has(prop.name)) this.propIndex.set(prop.name, prop);
+  }
+
+  removeProperty(prop: DtProperty): void {
+    const i = this.properties.indexOf(prop);
+    if (i < 0) return;
+    this.properties.splice(i, 1);
+    this.propIndex = undefined;
+  }
+
+  /** Depth-first pre-order walk without recursion (trees may be 10,000+ deep). */
+  *walk(): IterableIterator<DtNode> {
+    const stack: DtNode[] = [this];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      yield n;
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    }
+  }
+}
+
+export interface MemReserveEntry {
+  address: bigint;
+  size: bigint;
+  labels: string[];
+  span: Span | undefined;
+}
+
+/** A whole device tree: what dtc calls `struct dt_info`. */
+export class DeviceTree {
+  /** `/plugin/` was given: unresolved references become fixups. */
+  plugin = false;
+  readonly memreserves: MemReserveEntry[] = [];
+  /** Header `boot_cpuid_phys` (from a DTB, or computed from /cpus at output time). */
+  bootCpuId: number | undefined = undefined;
+
+  constructor(readonly root: DtNode) {}
+}
+
+/**
+ * How tree-level passes (reference resolution, phandle checks) report a problem: against a node,
+ * optionally one of its properties, with dtc's message text (without the path prefix). The check
+ * runner in src/checks turns this into a positioned diagnostic under the running check's name.
+ */
+export type TreeProblemReporter = (node: DtNode, prop: DtProperty | undefined, message: string) => void;
+
+/** `-H`: which properties a newly allocated phandle is written to. */
+export type PhandleFormat = "legacy" | "epapr" | "both";

@@ -1,0 +1,205 @@
+// Hand-written fixtures (fixtures/kernel/*.dts): golden text + JSON per case, and the facts each
+// fixture exists to show asserted directly so a golden cannot silently drift into nonsense.
+import { describe, expect, it } from "vitest";
+import Ajv2020 from "ajv/dist/2020.js";
+import { buildDeviceGraph } from "../../src/graph/index.ts";
+import { checkScenario, parseScenario } from "../../src/probe/index.ts";
+import { renderReportText, reportSchema, type Report } from "../../src/report/index.ts";
+import { DiagnosticSink } from "../../src/source/index.ts";
+import { loadTree, projectDir, runModel, type RunOptions } from "./support/run.ts";
+
+const validate = new Ajv2020.default({ allErrors: true, strict: false }).compile(reportSchema);
+
+const dir = `${projectDir}fixtures/kernel/`;
+
+function run(name: string, o: RunOptions = {}): Report {
+  return runModel(loadTree(`${dir}${name}.dts`), { input: `${name}.dts`, ...o }).report;
+}
+
+async function golden(report: Report, stem: string): Promise<void> {
+  await expect(renderReportText(report)).toMatchFileSnapshot(`${dir}${stem}.txt`);
+  await expect(JSON.stringify(report, null, 1) + "\n").toMatchFileSnapshot(`${dir}${stem}.json`);
+}
+
+/** A device by dev_name, by `addr.name` suffix, or by DT node name without unit address. */
+const dev = (r: Report, key: string) => {
+  const d = r.devices.find((x) => x.name === key || x.name.endsWith(`.${key}`) || x.path?.split("/").pop()?.split("@")[0] === key);
+  if (!d) throw new Error(`no device ${key}`);
+  return d;
+};
+const errnos = (r: Report, prefix: string) => dev(r, prefix).errors.map((e) => e.errno);
+
+describe("kernel fixtures", () => {
+  it("tegra30-like: per-group on 6.1 runs out of the 4 address spaces", async () => {
+    const r = run("tegra30-like", { kernel: "6.1", policy: "per-group" });
+    expect(r.iommus[0]!.used["asids"]).toBe(4);
+    expect(r.devices.filter((d) => d.errors.some((e) => e.errno === "-ENOSPC")).length).toBeGreaterThan(0);
+    // DC and DCB share the SoC's "display" group, so one address space.
+    const dc = dev(r, "54200000.dc");
+    expect(dc.group).toBe(dev(r, "54240000.dc").group);
+    await golden(r, "tegra30-like.per-group.6.1");
+  });
+
+  it("tegra30-like: per-device (arm32) gives every master its own mapping; shared groups cannot attach", async () => {
+    const r = run("tegra30-like", { kernel: "6.1", policy: "per-device" });
+    const mapped = r.domains.filter((d) => d.owner === "arm-dma-mapping");
+    expect(mapped.length).toBeLessThanOrEqual(4);
+    expect(errnos(r, "54240000.dc")).toContain("-EINVAL"); // iommu_attach_device on a 2-device group
+    await golden(r, "tegra30-like.per-device.6.1");
+  });
+
+  it("tegra30-like: per-instance shares one DMA domain and one ASID", async () => {
+    const r = run("tegra30-like", { kernel: "6.1", policy: "per-instance" });
+    expect(r.domains.filter((d) => d.type === "DMA").length).toBe(1);
+    expect(r.iommus[0]!.used["asids"]).toBe(1);
+    expect(r.devices.filter((d) => d.group !== null).length).toBe(8);
+    await golden(r, "tegra30-like.per-instance.6.1");
+  });
+
+  it("tegra30-like: 3.19 sets DMA up at device creation (per-device mappings)", async () => {
+    const r = run("tegra30-like", { kernel: "3.19", policy: "per-device" });
+    expect(r.config.era).toBe("creation");
+    await golden(r, "tegra30-like.per-device.3.19");
+  });
+
+  it("tegra30-like: 6.15 groups at device add; 6.8+ tegra-smmu defaults to identity", async () => {
+    const r = run("tegra30-like", { kernel: "6.15", policy: "per-group" });
+    expect(r.config.era).toBe("add");
+    // Every default domain is identity; the Tegra DRM clients then share one UNMANAGED domain (one ASID).
+    expect(r.domains.filter((d) => d.owner === "default").every((d) => d.type === "identity")).toBe(true);
+    const drm = r.domains.filter((d) => d.owner === "tegra-drm");
+    expect(drm.length).toBe(1);
+    expect(r.groups.filter((g) => g.domain === drm[0]!.id).length).toBe(3); // display, gr2d, gr3d
+    expect(r.iommus[0]!.used["asids"]).toBe(1);
+    await golden(r, "tegra30-like.per-group.6.15");
+  });
+
+  it("arm-smmu-errors: every arm-smmu row of the error table", async () => {
+    const r = run("arm-smmu-errors", { hwFile: `${dir}arm-smmu-errors.hw.json` });
+    expect(dev(r, "ok-a").group).toBe(dev(r, "shares-a").group); // identical SMR: shared SME, one group
+    expect(errnos(r, "partial")).toContain("-EINVAL"); // partial SMR overlap
+    expect(errnos(r, "sid-range")).toContain("-EINVAL"); // stream ID out of range
+    expect(errnos(r, "mask-range")).toContain("-EINVAL"); // SMR mask out of range
+    expect(errnos(r, "two-groups")).toContain("-EINVAL"); // SMEs in two groups
+    expect(errnos(r, "smr-5")).toContain("-ENOSPC"); // SMRs exhausted
+    expect(errnos(r, "ctx-3")).toContain("-ENOSPC"); // context banks exhausted
+    expect(dev(r, "off").errors.map((e) => e.errno)).toContain("-ENODEV"); // disabled IOMMU
+    expect(errnos(r, "unknown")).toContain("-ETIMEDOUT"); // driver never registers
+    expect(errnos(r, "two-drivers")).toContain("-EINVAL"); // one IOMMU per device
+    expect(errnos(r, "v3-dup")).toContain("-EINVAL"); // SMMUv3 stream owned by another master
+    expect(errnos(r, "v3-range")).toContain("-ERANGE");
+    for (const n of ["partial", "off", "unknown", "two-drivers", "v3-dup"]) expect(dev(r, n).dmaOps).toBe("direct");
+    expect(r.iommus.find((i) => i.path === "/iommu@30000")!.state).toBe("unknown-driver");
+    await golden(r, "arm-smmu-errors");
+  });
+
+  it("deferred-probe: masters before their SMMU defer, then bind; a never-registering IOMMU times out", async () => {
+    const r = run("deferred-probe");
+    const log = r.events.filter((e) => e.message === "Driver requests probe deferral").map((e) => e.device);
+    expect(log).toContain("100000.usb");
+    expect(dev(r, "100000.usb").state).toBe("bound");
+    expect(dev(r, "100000.usb").group).not.toBeNull();
+    expect(dev(r, "100000.usb").coherent).toBe(true); // inherited from the bus
+    expect(errnos(r, "120000.dsp")).toContain("-ETIMEDOUT");
+    expect(r.events.some((e) => e.message === "deferred probe timeout, ignoring dependency")).toBe(true);
+    await golden(r, "deferred-probe");
+  });
+
+  it("families: one master per modelled IOMMU driver", async () => {
+    const r = run("families");
+    for (const i of r.iommus) expect(i.state, i.path).toBe("registered");
+    expect(r.domains.find((d) => d.devices.includes(dev(r, "mdss").name))!.type).toBe("identity"); // qcom client
+    expect(errnos(r, "venc")).toContain("-EINVAL"); // MediaTek: one larb per master
+    expect(errnos(r, "eth")).toContain("-ENODEV"); // ipmmu allow list
+    expect(errnos(r, "bad-ctx")).toContain("-EINVAL"); // qcom_iommu: no such context
+    expect(r.domains.find((d) => d.devices.includes(dev(r, "usb").name))!.type).toBe("identity"); // DART 16K pages > 4K
+    await golden(r, "families");
+  });
+});
+
+const results = (r: Report) => r.scenario!.steps.map((s) => s.result);
+
+describe("runtime scenarios and the remaining error-table rows", () => {
+  it("ownership: VFIO claim/attach/release, in-kernel domains, sysfs type, removal (6.12)", async () => {
+    const r = run("ownership", { kernel: "6.12", scenarioFile: `${dir}ownership.scenario.json` });
+    expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
+    const byStep = results(r);
+    expect(byStep[0]).toBe("-ENOENT"); // no VFIO-bound member: no /dev/vfio/N
+    expect(byStep[3]).toBe("-EPERM"); // claim with a sibling bound to a kernel driver
+    expect(byStep[5]).toBe("ok");
+    expect(byStep[6]).toBe("-EBUSY"); // bind while the group is owned
+    expect(byStep[12]).toBe("-EBUSY"); // bind while the group is on a non-default domain
+    expect(byStep[13]).toBe("-EBUSY"); // attach while another non-core domain is attached
+    expect(byStep[14]).toBe("-EINVAL"); // attach a foreign driver's domain
+    expect(byStep[15]).toBe("-EINVAL"); // iommu_attach_device on a two-device group
+    expect(byStep[18]).toBe("-EBUSY"); // claim when the current domain is not the default
+    expect(r.scenario!.steps[18]!.where).toBe("__iommu_take_dma_ownership");
+    expect(byStep[25]).toBe("-EINVAL"); // blocking attach refused: IOMMU_RESV_DIRECT
+    expect(r.scenario!.steps[25]!.where).toBe("__iommu_device_set_domain");
+    expect(byStep[26]).toBe("-EPERM"); // sysfs type with a bound driver
+    expect(byStep.slice(27)).toEqual(["ok", "ok", "ok", "ok", "ok", "ok"]);
+    // Released groups are back on their default domains; the removed pair's group is gone.
+    const eth = dev(r, "100000.ethernet");
+    expect(r.groups.find((g) => g.id === eth.group)!.domain).toBe(r.groups.find((g) => g.id === eth.group)!.defaultDomain);
+    expect(dev(r, "200000.gpu").state).toBe("removed");
+    expect(r.groups.some((g) => g.devices.includes("200000.gpu"))).toBe(false);
+    expect(r.domains.find((d) => d.id === dev(r, "400000.dsp").domain)!.type).toBe("identity");
+    expect(r.scenario!.steps[0]!.line).toBe(5);
+    await golden(r, "ownership");
+  });
+
+  it("tegra30-like scenario: the DRM composite tears down and re-probes; VFIO on tegra-smmu takes an ASID (6.15)", async () => {
+    const r = run("tegra30-like", { kernel: "6.15", scenarioFile: `${dir}tegra30-like.scenario.json` });
+    expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
+    expect(results(r)).toEqual(["ok", "ok", "-EBUSY", "ok", "ok", "ok", "ok", "ok", "-EINVAL"]);
+    const drm = r.domains.filter((d) => d.owner === "tegra-drm");
+    expect(drm.length).toBe(1); // the first shared domain was freed at teardown
+    expect(r.groups.filter((g) => g.domain === drm[0]!.id).length).toBe(3);
+    expect(r.iommus[0]!.used["asids"]).toBe(2); // DRM + VFIO
+    await golden(r, "tegra30-like.scenario.6.15");
+  });
+
+  it("smmuv3-pci: SMMUv3 ASIDs run out, a DMA range outside the aperture, iommu-map errors, in-tree PCI nodes", async () => {
+    const r = run("smmuv3-pci", { kernel: "6.1", hwFile: `${dir}smmuv3-pci.hw.json` });
+    expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
+    expect(errnos(r, "10002000.dma2")).toContain("-EBUSY"); // xa_alloc: no free ASID
+    expect(dev(r, "10002000.dma2").dmaOps).toBe("direct");
+    const far = dev(r, "20000000.far");
+    expect(far.errors.map((e) => [e.errno, e.where])).toContainEqual(["-EFAULT", "iommu_dma_init_domain"]);
+    expect(far.dmaOps).toBe("direct");
+    expect(r.events.some((e) => e.message === "Failed to set up IOMMU for device 20000000.far; retaining platform DMA ops")).toBe(true);
+    expect(errnos(r, "0001:00:01.0")).toContain("-EINVAL"); // Bad iommu-map length
+    expect(errnos(r, "0002:00:02.0")).toContain("-EFAULT"); // mask ignores id-base
+    expect(r.events.some((e) => e.message.includes("no iommu-map translation for id 0x18"))).toBe(true);
+    expect(dev(r, "0003:00:03.0").group).toBeNull();
+    // In-tree PCI nodes: the endpoint behind a root port without ACS shares the port's group.
+    expect(dev(r, "0000:01:00.0").specifiers).toEqual([[0x100]]);
+    expect(dev(r, "0000:01:00.0").group).toBe(dev(r, "0000:00:00.0").group);
+    expect(dev(r, "0003:00:01.0").specifiers).toEqual([[0x3000]]);
+    await golden(r, "smmuv3-pci");
+  });
+
+  it("families per-device on 6.15: a group with no default domain defers the bind", async () => {
+    const r = run("families", { kernel: "6.15", policy: "per-device" });
+    const deferred = r.devices.filter((d) => d.state === "deferred");
+    expect(deferred.length).toBeGreaterThan(0);
+    for (const d of deferred) expect(d.reason).toMatch(/no default domain \(-EPROBE_DEFER from iommu_device_use_default_domain\)/);
+    await golden(r, "families.per-device.6.15");
+  });
+
+  it("scenario files: schema errors and unknown devices are reported at their line", () => {
+    const sink = new DiagnosticSink();
+    expect(parseScenario('{\n  "version": 1,\n  "steps": [\n    { "op": "vfio-claim", "device": "a", "group": 1 },\n    { "op": "fly" }\n  ]\n}\n', "bad.json", sink)).toBeUndefined();
+    const lines = sink.items.map((d) => d.span!.file.positionAt(d.span!.start).line);
+    expect(lines).toContain(4);
+    expect(lines).toContain(5);
+    const sink2 = new DiagnosticSink();
+    const sc = parseScenario('{\n  "version": 1,\n  "steps": [\n    { "op": "unbind", "device": "100000.ethernet" },\n    { "op": "unbind", "device": "999.nothing" }\n  ]\n}\n', "s.json", sink2);
+    expect(sc).toBeDefined();
+    const graph = buildDeviceGraph(loadTree(`${dir}ownership.dts`));
+    expect(checkScenario(sc!, graph, sink2)).toBe(false);
+    expect(sink2.items.length).toBe(1);
+    expect(sink2.items[0]!.message).toContain('"999.nothing"');
+    expect(sink2.items[0]!.span!.file.positionAt(sink2.items[0]!.span!.start).line).toBe(5);
+  });
+});

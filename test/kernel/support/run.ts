@@ -1,0 +1,45 @@
+// Shared test plumbing: load a tree (DTB, or DTS through dtc), run the model, build reports.
+import { existsSync, readFileSync } from "node:fs";
+import { buildDeviceGraph, parsePciTopology, type PciTopology } from "../../../src/graph/index.ts";
+import { parseHwOverrides, type HwOverrides } from "../../../src/iommu/index.ts";
+import { parseKernelVersion, runProbe, type Policy, type ProbeResult } from "../../../src/probe/index.ts";
+import { buildReport, type Report } from "../../../src/report/index.ts";
+import { DiagnosticSink } from "../../../src/source/index.ts";
+import type { DeviceTree } from "../../../src/tree/model.ts";
+import { loadDeviceTree } from "../../../src/compile/index.ts";
+import { parseScenario } from "../../../src/probe/index.ts";
+
+export const sharedDir = new URL("../../../../shared/", import.meta.url).pathname;
+export const sharedPresent = existsSync(sharedDir);
+export const projectDir = new URL("../../../", import.meta.url).pathname;
+
+/** The project's own front end: DTB by magic, DTS through the built-in preprocessor (not for .pre.dts). */
+export function loadTree(path: string): DeviceTree {
+  const sink = new DiagnosticSink();
+  const tree = loadDeviceTree(path, { cpp: !path.endsWith(".pre.dts") }, sink);
+  if (!tree) throw new Error(`${path}: ${sink.items.map((d) => d.message).join("; ")}`);
+  return tree;
+}
+
+export interface RunOptions {
+  kernel?: string;
+  policy?: Policy;
+  bootargs?: string;
+  pciFile?: string;
+  hwFile?: string;
+  scenarioFile?: string;
+  input?: string;
+}
+
+export function runModel(tree: DeviceTree, o: RunOptions = {}): { result: ProbeResult; report: Report } {
+  const sink = new DiagnosticSink();
+  let pci: PciTopology | undefined;
+  let hw: HwOverrides | undefined;
+  if (o.pciFile) pci = parsePciTopology(readFileSync(o.pciFile, "latin1"), o.pciFile, sink);
+  if (o.hwFile) hw = parseHwOverrides(readFileSync(o.hwFile, "latin1"), o.hwFile, sink);
+  const scenario = o.scenarioFile ? parseScenario(readFileSync(o.scenarioFile, "latin1"), o.scenarioFile.split("/").pop()!, sink) : undefined;
+  if (sink.errorCount > 0) throw new Error(sink.items.map((d) => d.message).join("\n"));
+  const graph = buildDeviceGraph(tree, { pci });
+  const result = runProbe(graph, { kernel: parseKernelVersion(o.kernel ?? "6.1")!, policy: o.policy ?? "per-group", bootargs: o.bootargs, hw, scenario });
+  return { result, report: buildReport(result, { input: o.input }) };
+}
