@@ -24,7 +24,7 @@
 // marker or token) as dtc positions errors found at end of input.
 import { findIncludeFile, SourceFile, span, type Diagnostic, type FileHost } from "../src/source/index.ts";
 import { BAD_HEX_ESCAPE_MESSAGE, decodeEscapes } from "./escapes.ts";
-import { integerLiteralProblems } from "./literals.ts";
+import { integerLiteralProblemsAt } from "./literals.ts";
 import * as T from "./tokens.ts";
 import { TokenBuffer, tokenCode } from "./tokens.ts";
 import type { TokenType } from "chevrotain";
@@ -191,6 +191,11 @@ class Scanner {
     // About one token per 4.5 bytes in real sources; the buffer grows if needed.
     this.tokens = new TokenBuffer((mainFile.text.length >> 2) + 16);
     this.scan(mainFile);
+    if (this.lastFile === undefined && !markersRecordedUpTo.has(mainFile)) {
+      // No lexeme at all (an empty file): dtc reports its position as line 0 (`file:0.0`).
+      mainFile.addLineMarker(0, mainFile.name, 0);
+      markersRecordedUpTo.set(mainFile, 0);
+    }
     const endFile = this.lastFile ?? mainFile;
     this.tokens.push(C.End, this.lastStart, this.lastEnd, endFile);
     return { tokens: this.tokens, lexicalErrors: this.lexicalErrors, fatal: this.fatal };
@@ -410,7 +415,8 @@ class Scanner {
           pos = this.integerLiteral(text, pos);
           // Only a leading 0 (octal, hex) or 20+ characters can make a literal invalid.
           if ((c === 48 && pos - start > 1) || pos - start >= 20) {
-            for (const message of integerLiteralProblems(text.slice(start, pos))) this.lexicalError(message, file, start, pos);
+            const problems = integerLiteralProblemsAt(text, start, pos);
+            if (problems) for (const message of problems) this.lexicalError(message, file, start, pos);
           }
           this.emit(C.Literal, start, pos, file);
           continue;

@@ -12,32 +12,40 @@ function isHex(c: number): boolean {
 
 /** dtc's lexical error messages for an integer literal token (empty when it is fine). */
 export function integerLiteralProblems(raw: string): string[] {
-  const n = raw.length;
-  let i = 0;
-  let digitsStart: number;
+  return integerLiteralProblemsAt(raw, 0, raw.length) ?? [];
+}
+
+/**
+ * The same for the literal `text[start, end)`, without allocating when it is fine (the common
+ * case, checked for every hex and octal literal): undefined then.
+ */
+export function integerLiteralProblemsAt(text: string, start: number, end: number): string[] | undefined {
+  let i = start;
   let overflow: boolean;
-  if (n > 2 && raw.charCodeAt(0) === 48 && (raw.charCodeAt(1) | 0x20) === 120 && isHex(raw.charCodeAt(2))) {
-    i = 2;
-    while (i < n && raw.charCodeAt(i) === 48) i++;
-    digitsStart = i;
-    while (i < n && isHex(raw.charCodeAt(i))) i++;
+  if (end - start > 2 && text.charCodeAt(start) === 48 && (text.charCodeAt(start + 1) | 0x20) === 120 && isHex(text.charCodeAt(start + 2))) {
+    i = start + 2;
+    while (i < end && text.charCodeAt(i) === 48) i++;
+    const digitsStart = i;
+    while (i < end && isHex(text.charCodeAt(i))) i++;
     overflow = i - digitsStart > 16;
-  } else if (raw.charCodeAt(0) === 48) {
-    while (i < n && raw.charCodeAt(i) === 48) i++;
-    digitsStart = i;
-    while (i < n && raw.charCodeAt(i) >= 48 && raw.charCodeAt(i) <= 55) i++;
+  } else if (text.charCodeAt(start) === 48) {
+    while (i < end && text.charCodeAt(i) === 48) i++;
+    const digitsStart = i;
+    while (i < end && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 55) i++;
     const len = i - digitsStart;
-    overflow = len > 22 || (len === 22 && raw.charCodeAt(digitsStart) > 49);
+    overflow = len > 22 || (len === 22 && text.charCodeAt(digitsStart) > 49);
   } else {
-    digitsStart = 0;
-    while (i < n && raw.charCodeAt(i) >= 48 && raw.charCodeAt(i) <= 57) i++;
-    const digits = raw.slice(digitsStart, i);
-    overflow = digits.length > 20 || (digits.length === 20 && digits > MAX_DECIMAL);
+    while (i < end && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    const len = i - start;
+    overflow = len > 20 || (len === 20 && text.slice(start, i) > MAX_DECIMAL);
   }
-  const problems: string[] = [];
   let j = i;
-  while (j < n && (raw.charCodeAt(j) === 85 || raw.charCodeAt(j) === 76)) j++;
-  if (j < n) problems.push(`Bad integer literal '${raw}'`);
+  while (j < end && (text.charCodeAt(j) === 85 || text.charCodeAt(j) === 76)) j++;
+  const bad = j < end;
+  if (!bad && !overflow) return undefined;
+  const raw = text.slice(start, end);
+  const problems: string[] = [];
+  if (bad) problems.push(`Bad integer literal '${raw}'`);
   if (overflow) problems.push(`Integer literal '${raw}' out of range`);
   return problems;
 }

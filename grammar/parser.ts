@@ -73,7 +73,7 @@ export class DtsParser extends EmbeddedActionsParser {
   private buffer: TokenBuffer | undefined = undefined;
   /** Tokens at or past this index read as past-the-end. */
   private limit = 0;
-  /** The token LA_FAST returns, re-pointed at each new position (see tokenAt). */
+  /** The token LA_FAST returns, re-pointed at each new position (see LA_FAST). */
   private readonly cursor = new DtsToken(EOF, EOF.tokenTypeIdx!, -1, undefined);
   private busy = false;
 
@@ -100,8 +100,6 @@ export class DtsParser extends EmbeddedActionsParser {
   private statement!: ParserMethod<[], A.TopLevelStatement>;
   private reference!: ParserMethod<[], A.Reference>;
   private nodeBody!: ParserMethod<[], A.NodeBody>;
-  private propertyValue!: ParserMethod<[], void>;
-  private cellArray!: ParserMethod<[], void>;
   private byteString!: ParserMethod<[], void>;
   private incbin!: ParserMethod<[], void>;
   private primary!: ParserMethod<[], void>;
@@ -296,7 +294,7 @@ export class DtsParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           $.CONSUME(T.Equals);
-          $.SUBRULE($.propertyValue);
+          propertyValue();
           const semi = at($.CONSUME(T.Semicolon));
           if (!$.RECORDING_PHASE) $.addProperty(true, semi);
         },
@@ -329,17 +327,39 @@ export class DtsParser extends EmbeddedActionsParser {
     });
 
     // ---------------- property values (recognised only) ----------------
+    // Part of the nodeBody rule (no sub-rule call per property or array: they are the hot path),
+    // so the CONSUME/OR/MANY occurrence numbers below continue those of the body alternatives.
 
     // propdata: LABEL* component LABEL* (',' LABEL* component LABEL*)* -- recognised as one flat
     // loop over labels, commas and components, which reports errors at the same tokens.
-    const component = (): boolean => {
+    const component = (): true => {
       // A component right after another one (no comma between) is the syntax error.
       if (!$.RECORDING_PHASE && !$.needComponent) $.syntaxError($.currIdx + 1);
       $.needComponent = false;
       return true;
     };
+    // arrayprefix '>': ('/bits/' DT_LITERAL)? '<' (integer_prim | dt_ref | DT_LABEL)* '>'
+    $.cellAlts = [
+      { ALT: () => void $.CONSUME(T.Literal) },
+      { ALT: () => void $.CONSUME(T.CharLiteral) },
+      { ALT: () => $.SUBRULE($.parenExpr) },
+      { ALT: () => void $.CONSUME2(T.LabelRef) },
+      { ALT: () => void $.CONSUME2(T.PathRef) },
+      { ALT: () => void $.CONSUME3(T.Label) },
+    ];
+    const cell = () => $.OR4($.cellAlts);
+    const bitsPrefix = () => {
+      $.CONSUME(T.Bits);
+      $.CONSUME2(T.Literal);
+    };
+    const cellArray = () => {
+      $.OPTION(bitsPrefix);
+      $.CONSUME(T.LAngle);
+      $.MANY3(cell);
+      $.CONSUME(T.RAngle);
+    };
     $.valueAlts = [
-      { ALT: () => void $.CONSUME(T.Label) },
+      { ALT: () => void $.CONSUME2(T.Label) },
       {
         ALT: () => {
           if (!$.RECORDING_PHASE && $.needComponent) $.syntaxError($.currIdx + 1);
@@ -348,40 +368,19 @@ export class DtsParser extends EmbeddedActionsParser {
         },
       },
       { ALT: () => void (component() && $.CONSUME(T.StringLiteral)) },
-      { ALT: () => void (component() && $.SUBRULE($.cellArray)) },
+      { ALT: () => void (component() && cellArray()) },
       { ALT: () => void (component() && $.SUBRULE($.byteString)) },
       { ALT: () => void (component() && $.CONSUME(T.LabelRef)) },
       { ALT: () => void (component() && $.CONSUME(T.PathRef)) },
       { ALT: () => void (component() && $.SUBRULE($.incbin)) },
     ];
-    const valueItem = () => $.OR($.valueAlts);
-    $.propertyValue = $.RULE("propertyValue", (): void => {
+    const valueItem = () => $.OR3($.valueAlts);
+    const propertyValue = () => {
       $.needComponent = true;
-      $.MANY(valueItem);
+      $.MANY2(valueItem);
       // Nothing after `=` or after a comma: the token here is the error.
       if (!$.RECORDING_PHASE && $.needComponent) $.syntaxError($.currIdx + 1);
-    });
-
-    // arrayprefix '>': ('/bits/' DT_LITERAL)? '<' (integer_prim | dt_ref | DT_LABEL)* '>'
-    $.cellAlts = [
-      { ALT: () => void $.CONSUME(T.Literal) },
-      { ALT: () => void $.CONSUME(T.CharLiteral) },
-      { ALT: () => $.SUBRULE($.parenExpr) },
-      { ALT: () => void $.CONSUME(T.LabelRef) },
-      { ALT: () => void $.CONSUME(T.PathRef) },
-      { ALT: () => void $.CONSUME(T.Label) },
-    ];
-    const cell = () => $.OR($.cellAlts);
-    const bitsPrefix = () => {
-      $.CONSUME(T.Bits);
-      $.CONSUME2(T.Literal);
     };
-    $.cellArray = $.RULE("cellArray", (): void => {
-      $.OPTION(bitsPrefix);
-      $.CONSUME(T.LAngle);
-      $.MANY(cell);
-      $.CONSUME(T.RAngle);
-    });
 
     // '[' bytestring ']': DT_BYTE and DT_LABEL
     $.byteAlts = [{ ALT: () => void $.CONSUME(T.Byte) }, { ALT: () => void $.CONSUME(T.Label) }];

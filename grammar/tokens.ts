@@ -152,6 +152,7 @@ export class TokenBuffer {
   private ends: Int32Array;
   private fileIds: Int32Array;
   private readonly files: SourceFile[] = [];
+  private readonly fileIdOf = new Map<SourceFile, number>();
   private currentFileId = -1;
   private currentFile: SourceFile | undefined = undefined;
 
@@ -168,8 +169,11 @@ export class TokenBuffer {
     if (i === this.codes.length) this.grow();
     if (file !== this.currentFile) {
       this.currentFile = file;
-      let id = this.files.lastIndexOf(file);
-      if (id < 0) id = this.files.push(file) - 1;
+      let id = this.fileIdOf.get(file);
+      if (id === undefined) {
+        id = this.files.push(file) - 1;
+        this.fileIdOf.set(file, id);
+      }
       this.currentFileId = id;
     }
     this.codes[i] = code;

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { loadDeviceTree } from "../compile/index.ts";
 import { buildDeviceGraph, parsePciTopology } from "../graph/index.ts";
 import { parseHwOverrides } from "../iommu/index.ts";
-import { DEFAULT_KERNEL, parseKernelVersion, runProbe, type Policy } from "../probe/index.ts";
+import { checkScenario, DEFAULT_KERNEL, parseKernelVersion, parseScenario, runProbe, type Policy } from "../probe/index.ts";
 import { buildReport, renderReportText } from "../report/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
@@ -19,6 +19,7 @@ const specs: OptionSpec[] = [
   { long: "hw", key: "hw", takesValue: true, valueName: "FILE", help: "per-instance IOMMU hardware limits (JSON)" },
   { long: "kernel", key: "kernel", takesValue: true, valueName: "VERSION", help: "kernel version to emulate (e.g. 3.19, 6.1, 6.15; default: see docs/kernel-model.md)" },
   { long: "policy", key: "policy", takesValue: true, valueName: "P", help: "default-domain policy: per-group (today's kernel), per-device, per-instance" },
+  { long: "scenario", key: "scenario", takesValue: true, valueName: "FILE", help: "runtime steps after boot: unbind, bind, VFIO claim, domain attach, ... (JSON, docs/scenarios.md)" },
   { long: "bootargs", key: "bootargs", takesValue: true, valueName: "S", help: "kernel command line (default: /chosen/bootargs)" },
   { long: "format", key: "format", takesValue: true, valueName: "F", help: "text (default) or json" },
   { short: "o", long: "out", key: "out", takesValue: true, valueName: "FILE", help: "write the report to FILE (default: standard output)" },
@@ -67,6 +68,9 @@ export function runReportCommand(argv: readonly string[]): number {
   const hwPath = get("hw").at(-1);
   const hwText = hwPath === undefined ? undefined : readJson(hwPath);
   const hw = hwPath !== undefined && hwText !== undefined ? parseHwOverrides(hwText, hwPath, sink) : undefined;
+  const scenarioPath = get("scenario").at(-1);
+  const scenarioText = scenarioPath === undefined ? undefined : readJson(scenarioPath);
+  const scenario = scenarioPath !== undefined && scenarioText !== undefined ? parseScenario(scenarioText, scenarioPath, sink) : undefined;
   if (sink.errorCount > 0) return finish(1);
 
   const tree = loadDeviceTree(
@@ -81,7 +85,8 @@ export function runReportCommand(argv: readonly string[]): number {
   if (!tree || sink.errorCount > 0) return finish(1);
 
   const graph = buildDeviceGraph(tree, { pci });
-  const result = runProbe(graph, { kernel, policy: policyText as Policy, bootargs: get("bootargs").at(-1), hw });
+  if (scenario && !checkScenario(scenario, graph, sink)) return finish(1);
+  const result = runProbe(graph, { kernel, policy: policyText as Policy, bootargs: get("bootargs").at(-1), hw, scenario });
   const report = buildReport(result, { input: parsed.operands[0]!, diagnostics: sink.items });
   const text = format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderReportText(report);
   try {

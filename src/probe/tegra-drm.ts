@@ -60,8 +60,13 @@ export class TegraDrm {
     return c;
   }
 
+  /** Whether the board has a host1x at all (computed once; most boards do not). */
+  private anyHost: boolean | undefined;
+
   /** The host1x device a bound device belongs to (itself, its parent or grandparent node). */
   private hostOf(s: DevState): DevState | undefined {
+    this.anyHost ??= this.k.graph.devices.some((d) => d.compatible.some((c) => HOST1X.test(c)));
+    if (!this.anyHost) return undefined;
     for (let n: DtNode | null = s.dev.node, i = 0; n && i < 3; n = n.parent, i++) {
       if (!compatibleList(n).some((c) => HOST1X.test(c))) continue;
       const dev = this.k.graph.byNode.get(n);

@@ -35,8 +35,8 @@ describe("what is reported", () => {
     expect(r.messages).toEqual(["t.dts:2.10 Bad integer literal '09'", "t.dts:2.16 Empty character literal"]);
   });
 
-  it("reports an empty file at its start (dtc prints file:0.0)", () => {
-    expect(parse("").messages).toEqual(["t.dts:1.1 syntax error"]);
+  it("reports an empty file on line 0, as dtc does (dtc prints file:0.0)", () => {
+    expect(parse("").messages).toEqual(["t.dts:0.1 syntax error"]);
   });
 
   it("spans the whole property, labels included, for Properties must precede subnodes", () => {
