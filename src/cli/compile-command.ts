@@ -126,6 +126,9 @@ export function runCompileCommand(argv: readonly string[]): number {
   }
   if (outcome.forced && args.options.quiet < 3) process.stderr.write("dtprobe: warning: input tree has errors, output forced\n");
   if (args.outFormat === "null") return 0;
+  // Test hook (docs/robustness.md): simulate a bug at the last moment, to show that an internal
+  // error exits 70 and leaves no output file behind.
+  if (process.env.DTPROBE_FAILPOINT === "before-write") throw new TypeError("failpoint before-write");
   try {
     writeOutput(args.outPath, outcome.output);
   } catch (e) {

@@ -1,10 +1,11 @@
+import { readFileSync } from "node:fs";
 // Reads the input (a file or standard input) and turns it into a live tree: DTS through the
 // optional preprocessor, the parser and the tree builder, or a DTB through the hardened reader.
 import { buildTree } from "../tree/index.ts";
 import { parseDts } from "../../grammar/index.ts";
 import { preprocess } from "../preprocess/index.ts";
 import { readDtb } from "../fdt/index.ts";
-import { nodeFileHost, SourceFile, type DiagnosticSink, type FileHost } from "../source/index.ts";
+import { inputTooLargeMessage, MAX_INPUT_BYTES, nodeFileHost, SourceFile, type DiagnosticSink, type FileHost } from "../source/index.ts";
 import type { DeviceTree } from "../tree/model.ts";
 import type { CompileOptions, InputFormat } from "./options.ts";
 
@@ -26,12 +27,25 @@ export interface InputSource {
 /** Reads `path` (`-` is standard input); undefined (with an error in `sink`) if it cannot be read. */
 export function readInput(path: string, host: FileHost, sink: DiagnosticSink): InputSource | undefined {
   const name = path === "-" ? STDIN_NAME : path;
-  const bytes = host.readBytes(path === "-" ? "/dev/stdin" : path);
+  const bytes = path === "-" ? readStdin() : host.readBytes(path);
   if (bytes === undefined) {
     sink.error("io", `Couldn't open "${path}": No such file or directory (or not a regular file)`);
     return undefined;
   }
+  if (bytes.length > MAX_INPUT_BYTES) {
+    sink.error("limit", inputTooLargeMessage(name, bytes.length));
+    return undefined;
+  }
   return { name, bytes };
+}
+
+/** Standard input by descriptor: /dev/stdin cannot be reopened when it is a socket. */
+function readStdin(): Uint8Array | undefined {
+  try {
+    return readFileSync(0);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface TreeFromInput {

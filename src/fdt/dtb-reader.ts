@@ -10,12 +10,6 @@ import type { VersionLayout } from "./format.ts";
 import { latin1Text } from "./latin1.ts";
 import { nodePath } from "./node-path.ts";
 
-/**
- * Deepest node nesting accepted. Far beyond any real tree (the kernel's own unflattening stops
- * at 64); it only bounds the work a hostile blob can ask of later layers.
- */
-export const MAX_DTB_DEPTH = 100_000;
-
 /** The smallest header that still holds the version fields (a version 1 header). */
 const MIN_HEADER = 28;
 
@@ -173,7 +167,6 @@ class DtbReader {
           const flatName = latin1Text(this.bytes, pos, nul);
           pos = align(nul + 1, 4, "node name", tokenAt);
           if (stack.length === 0 && root) this.fail(tokenAt, 4, `second root node at ${hex(tokenAt)}: the tree's root was already closed`);
-          if (stack.length >= MAX_DTB_DEPTH) this.fail(tokenAt, 4, `node at ${hex(tokenAt)} is nested deeper than ${MAX_DTB_DEPTH} levels`);
           let name = flatName;
           if (vi.fullPath) {
             const parentPath = flatNames.length > 0 ? flatNames[flatNames.length - 1]! : "";

@@ -2,7 +2,7 @@
 // blob reader, and dtc's `-O dts` text.
 export { writeDtb, DtbWriteError } from "./dtb-writer.ts";
 export type { DtbWriteOptions } from "./dtb-writer.ts";
-export { readDtb, MAX_DTB_DEPTH } from "./dtb-reader.ts";
+export { readDtb } from "./dtb-reader.ts";
 export { writeDts } from "./dts-writer.ts";
 export type { DtsWriteOptions, DtsDialect } from "./dts-writer.ts";
 export { formatPropertyValue } from "./dts-value.ts";

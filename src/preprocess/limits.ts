@@ -1,3 +1,4 @@
+import { MAX_INPUT_BYTES } from "../source/limits.ts";
 // Hard limits that keep hostile input from hanging the preprocessor or exhausting memory. Each one
 // ends preprocessing with a "preprocess" error that names the limit; none of them is reached by
 // real kernel device-tree sources (the largest boards need a few hundred KiB and a few thousand
@@ -13,7 +14,7 @@ export const MAX_INCLUDE_DEPTH = 200;
 export const MAX_INCLUDED_FILES = 50_000;
 
 /** Bytes of one source file; larger files are rejected as unreadable input. */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_FILE_BYTES = MAX_INPUT_BYTES;
 
 /** Bytes of one logical line (after joining `\`-continued lines). */
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;

@@ -17,7 +17,7 @@ export const nodeFileHost: FileHost = {
   },
   readBytes(path) {
     try {
-      if (path !== "/dev/stdin" && !statSync(path).isFile()) return undefined;
+      if (!statSync(path).isFile()) return undefined;
       return readFileSync(path);
     } catch {
       return undefined;

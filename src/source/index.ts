@@ -6,3 +6,4 @@ export { formatDiagnostic, diagnosticToJson } from "./format.ts";
 export type { DiagnosticJson, FormatOptions } from "./format.ts";
 export { nodeFileHost, memoryFileHost, findIncludeFile, rootedFileHost } from "./host.ts";
 export type { FileHost } from "./host.ts";
+export { MAX_INPUT_BYTES, inputTooLargeMessage } from "./limits.ts";

@@ -191,7 +191,7 @@ function buildDocument(doc: DtsDocument, ctx: ValueContext): DeviceTree {
  */
 export function buildTree(doc: DtsDocument, options: BuildOptions, sink: DiagnosticSink): DeviceTree | undefined {
   const problems = new BuildProblems(sink);
-  const ctx: ValueContext = { problems, host: options.host, includeDirs: options.includeDirs };
+  const ctx: ValueContext = { problems, host: options.host, includeDirs: options.includeDirs, incbinBytes: 0 };
   let tree: DeviceTree;
   try {
     tree = buildDocument(doc, ctx);

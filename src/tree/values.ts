@@ -2,7 +2,7 @@
 // order with no alignment, markers for labels, references and type boundaries at the offsets dtc
 // records (data.c: data_merge, data_add_marker, data_append_integer).
 import type { CellItem, Expr, Reference, ValuePart } from "../../grammar/ast.ts";
-import { findIncludeFile, type FileHost, type Span } from "../source/index.ts";
+import { findIncludeFile, inputTooLargeMessage, MAX_INPUT_BYTES, type FileHost, type Span } from "../source/index.ts";
 import type { BuildProblems } from "./build-problems.ts";
 import { ByteBuffer } from "./byte-buffer.ts";
 import { evaluateExpr, type ExprProblems } from "./expressions.ts";
@@ -13,6 +13,8 @@ export interface ValueContext {
   readonly problems: BuildProblems;
   readonly host: FileHost;
   readonly includeDirs: readonly string[];
+  /** Bytes pulled in by /incbin/ so far in this build: bounded like any other input. */
+  incbinBytes: number;
 }
 
 /** The text dtc keeps for a reference: `label`, `/path`, or `label/sub/path`. */
@@ -102,6 +104,11 @@ function appendIncbin(part: Extract<ValuePart, { kind: "incbin" }>, buf: ByteBuf
   if (bytes === undefined) return problems.fatal("include", `Couldn't open "${name}": No such file or directory`, part.file.span);
   const start = offset >= BigInt(bytes.length) ? bytes.length : Number(offset);
   const end = length === undefined || BigInt(start) + length >= BigInt(bytes.length) ? bytes.length : start + Number(length);
+  // Each file, and all of them together, count against the input limit: repeated /incbin/s of a
+  // large file must not multiply memory without bound.
+  if (bytes.length > MAX_INPUT_BYTES) return problems.fatal("limit", inputTooLargeMessage(name, bytes.length), part.span);
+  ctx.incbinBytes += end - start;
+  if (ctx.incbinBytes > MAX_INPUT_BYTES) return problems.fatal("limit", `/incbin/ data adds up to more than the ${MAX_INPUT_BYTES / (1024 * 1024)} MiB input limit`, part.span);
   buf.bytes(bytes.subarray(start, end));
 }
 
