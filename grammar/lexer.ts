@@ -27,7 +27,7 @@ import { BAD_HEX_ESCAPE_MESSAGE, decodeEscapes } from "./escapes.ts";
 import { integerLiteralProblemsAt } from "./literals.ts";
 import * as T from "./tokens.ts";
 import { TokenBuffer, tokenCode } from "./tokens.ts";
-import type { TokenType } from "chevrotain";
+import { CLASS, DIGIT, HEX, LABEL_CHAR, LABEL_START, matchLineMarker, NAME, PATH, scanCharLiteral, scanString, SINGLE, STRAY, stringHasEscape, WS } from "./scan-rules.ts";
 
 /**
  * How far each buffer's line markers have been recorded: SourceFile keeps markers in offset
@@ -64,43 +64,6 @@ const enum State {
   ByteString,
 }
 
-// ---- character classes (text is latin1: every code is < 256) ----
-const WS = 1; // [[:space:]]
-const NAME = 2; // PROPNODECHAR [a-zA-Z0-9,._+*#?@-]
-const LABEL_START = 4; // [a-zA-Z_]
-const LABEL_CHAR = 8; // [a-zA-Z0-9_]
-const DIGIT = 16;
-const HEX = 32;
-const PATH = 64; // PROPNODECHAR or '/'
-const CLASS = new Uint8Array(256);
-(() => {
-  const set = (chars: string, flag: number) => {
-    for (let i = 0; i < chars.length; i++) CLASS[chars.charCodeAt(i)]! |= flag;
-  };
-  const lower = "abcdefghijklmnopqrstuvwxyz";
-  const upper = lower.toUpperCase();
-  const digits = "0123456789";
-  set(" \t\n\v\f\r", WS);
-  set(lower + upper + digits + ",._+*#?@-", NAME | PATH);
-  set("/", PATH);
-  set(lower + upper + "_", LABEL_START | LABEL_CHAR);
-  set(digits, LABEL_CHAR | DIGIT | HEX);
-  set("abcdefABCDEF", HEX);
-})();
-
-/** Token code of each character dtc's catch-all rule returns as itself; others are Stray. */
-const STRAY = tokenCode(T.Stray);
-const SINGLE = new Uint8Array(256).fill(STRAY);
-(() => {
-  const map: [string, TokenType][] = [
-    [";", T.Semicolon], ["/", T.Slash], ["{", T.LBrace], ["}", T.RBrace], ["=", T.Equals], ["<", T.LAngle],
-    [">", T.RAngle], ["[", T.LBracket], ["]", T.RBracket], ["(", T.LParen], [")", T.RParen], [",", T.Comma],
-    ["?", T.Question], [":", T.Colon], ["|", T.Pipe], ["^", T.Caret], ["&", T.Amp], ["+", T.Plus], ["-", T.Minus],
-    ["*", T.Star], ["%", T.Percent], ["~", T.Tilde], ["!", T.Bang],
-  ];
-  for (const [ch, type] of map) SINGLE[ch.charCodeAt(0)] = tokenCode(type);
-})();
-
 interface SuspendedBuffer {
   readonly file: SourceFile;
   readonly pos: number;
@@ -110,51 +73,6 @@ interface SuspendedBuffer {
 
 function lexicalDiagnostic(message: string, file: SourceFile, start: number, end: number): Diagnostic {
   return { severity: "error", code: "lexical", message, span: span(file, start, end) };
-}
-
-/** Set by scanString: whether the string it matched holds a backslash (so escapes need checking). */
-let stringHasEscape = false;
-
-/**
- * End of a `"..."` string starting at `q` (exclusive), or -1 when flex's STRING rule does not
- * match: `\"([^\\"]|\\.)*\"`, where `.` is any byte but a newline.
- */
-function scanString(text: string, q: number): number {
-  const len = text.length;
-  let i = q + 1;
-  stringHasEscape = false;
-  while (i < len) {
-    const c = text.charCodeAt(i);
-    if (c === 34) return i + 1;
-    if (c === 92) {
-      if (i + 1 >= len || text.charCodeAt(i + 1) === 10) return -1;
-      stringHasEscape = true;
-      i += 2;
-    } else i++;
-  }
-  return -1;
-}
-
-/**
- * End of the longest match of `'([^']|\\')*'` starting at `q` (exclusive), or -1. A quote right
- * after a backslash in the content can be content or the closing quote, so the match runs to the
- * last such quote before the first quote without a backslash (the `'\\'` quirk: it runs on).
- */
-function scanCharLiteral(text: string, q: number): number {
-  const len = text.length;
-  let last = -1;
-  let i = q + 1;
-  for (;;) {
-    const j = text.indexOf("'", i);
-    if (j < 0) return last;
-    if (j - 1 > q && text.charCodeAt(j - 1) === 92) {
-      last = j + 1;
-      i = j + 1;
-      if (i >= len) return last;
-      continue;
-    }
-    return j + 1;
-  }
 }
 
 export function scanDts(mainFile: SourceFile, options: ScanOptions): ScanResult {
@@ -188,8 +106,9 @@ class Scanner {
   constructor(private readonly options: ScanOptions) {}
 
   run(mainFile: SourceFile): ScanResult {
-    // About one token per 4.5 bytes in real sources; the buffer grows if needed.
-    this.tokens = new TokenBuffer((mainFile.text.length >> 2) + 16);
+    // About one token per 4.5 bytes in real sources; the buffer doubles when needed, so a huge
+    // input does not reserve its estimate up front.
+    this.tokens = new TokenBuffer(Math.min(mainFile.text.length >> 2, 1 << 22) + 16);
     this.scan(mainFile);
     if (this.lastFile === undefined && !markersRecordedUpTo.has(mainFile)) {
       // No lexeme at all (an empty file): dtc reports its position as line 0 (`file:0.0`).
@@ -521,40 +440,11 @@ class Scanner {
     return j;
   }
 
-  /**
-   * Matches `^"#"(line)?[ \t]+[0-9]+[ \t]+{STRING}([ \t]+[0-9]+)*` at `pos` (known to be at the
-   * start of a line) and applies it. Returns the end, -1 when it does not match, -2 on a fatal error.
-   */
+  /** Applies the cpp line marker at `pos` (a line start). Returns its end, -1 when there is none, -2 on a fatal error. */
   private lineMarker(file: SourceFile, text: string, pos: number): number {
-    let i = pos + 1;
-    if (text.startsWith("line", i)) i += 4;
-    const blanks = (k: number): number => {
-      while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
-      return k;
-    };
-    const digits = (k: number): number => {
-      while (CLASS[text.charCodeAt(k)]! & DIGIT) k++;
-      return k;
-    };
-    let j = blanks(i);
-    if (j === i) return -1;
-    const numberStart = j;
-    i = digits(j);
-    if (i === numberStart) return -1;
-    const numberEnd = i;
-    j = blanks(i);
-    if (j === i || text.charCodeAt(j) !== 34) return -1;
-    const nameStart = j;
-    const nameEnd = scanString(text, j);
-    if (nameEnd < 0) return -1;
-    let end = nameEnd;
-    for (;;) {
-      const b = blanks(end);
-      if (b === end) break;
-      const d = digits(b);
-      if (d === b) break;
-      end = d;
-    }
+    const m = matchLineMarker(text, pos);
+    if (m === undefined) return -1;
+    const { end, numberStart, numberEnd, nameStart, nameEnd } = m;
     this.trivia(file, pos, end);
     const decoded = decodeEscapes(text, nameStart + 1, nameEnd - 1, nameEnd);
     if (decoded.badHexEscape) {

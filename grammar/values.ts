@@ -127,7 +127,7 @@ class Decoder {
         parts.push({ kind: "incbin", file: { raw: tokens.imageAt(file), span: tokens.span(file) }, offset, length, span: tokens.spanBetween(i, j) });
         i = j + 1;
       } else {
-        this.expect(i, -1);
+        throw new Error(`internal error: unexpected token ${tokens.imageAt(i)} in a validated value`);
       }
     }
     return parts;
