@@ -1,5 +1,5 @@
 export { compile, compileTree } from "./pipeline.ts";
-export type { CompileOutcome } from "./pipeline.ts";
+export type { CompileOutcome, CompiledTree } from "./pipeline.ts";
 export { loadDeviceTree } from "./load.ts";
 export type { LoadOptions } from "./load.ts";
 export { defaultCompileOptions } from "./options.ts";

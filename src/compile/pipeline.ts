@@ -2,7 +2,7 @@
 import { runChecks } from "../checks/index.ts";
 import { writeDtb, writeDts } from "../fdt/index.ts";
 import { nodeFileHost, type DiagnosticSink } from "../source/index.ts";
-import { generateAliasesFromLabels, generateFixups, generateSymbols, guessBootCpuId, sortTree } from "../tree/index.ts";
+import { generateAliasesFromLabels, generateFixups, generateSymbols, sortTree } from "../tree/index.ts";
 import type { DeviceTree } from "../tree/model.ts";
 import type { CompileOptions, OutputFormat } from "./options.ts";
 import { readInput, treeFromInput } from "./read-input.ts";
@@ -13,33 +13,42 @@ export type CompileOutcome =
   /** Input errors (parse, semantic or check): nothing to write. */
   | { readonly ok: false; readonly stage: "input" | "checks" };
 
+export interface CompiledTree {
+  readonly tree: DeviceTree;
+  readonly inputFormat: "dts" | "dtb";
+  /** An error-class check failed (dtc then refuses to write unless -f). */
+  readonly checksFailed: boolean;
+}
+
 /**
  * Input → finished tree, as dtc does before writing: checks (which also resolve references),
- * then -A, -@ and fixups, then -s. `checksFailed` is set when an error-class check failed.
+ * then -A, -@ and fixups, then -s. Undefined when the input could not be read or parsed, or
+ * when generating -@/fixup nodes failed (errors, not check failures: -f does not override them).
  */
-export function compileTree(path: string, options: CompileOptions, sink: DiagnosticSink): { tree: DeviceTree; inputFormat: "dts" | "dtb"; checksFailed: boolean } | undefined {
+export function compileTree(path: string, options: CompileOptions, sink: DiagnosticSink): CompiledTree | undefined {
   const host = options.host ?? nodeFileHost;
   const input = readInput(path, host, sink);
   if (!input) return undefined;
   const read = treeFromInput(input, options, sink);
   if (!read) return undefined;
   const { tree } = read;
+  // The tree builder (dtc's guess at the end of parsing) or the blob header set it otherwise.
   if (options.bootCpu !== undefined) tree.bootCpuId = options.bootCpu;
-  else if (read.format === "dts") tree.bootCpuId = guessBootCpuId(tree);
 
   const { errors } = runChecks(tree, { phandleFormat: options.phandleFormat, symbols: options.symbols, overrides: options.checkOverrides, quiet: options.quiet }, sink);
-  if (options.autoAliases) generateAliasesFromLabels(tree);
-  if (options.symbols) generateSymbols(tree, { phandleFormat: options.phandleFormat });
+  const errorsBeforeGeneration = sink.errorCount;
+  if (options.autoAliases) generateAliasesFromLabels(tree, sink);
+  if (options.symbols) generateSymbols(tree, { phandleFormat: options.phandleFormat }, sink);
   // dtc: a plugin always gets fixups; -L asks for them on any tree.
   if (tree.plugin || options.localFixups) generateFixups(tree, sink);
+  if (sink.errorCount > errorsBeforeGeneration) return undefined;
   if (options.sort) sortTree(tree);
   return { tree, inputFormat: read.format, checksFailed: errors };
 }
 
 export function compile(path: string, options: CompileOptions, sink: DiagnosticSink): CompileOutcome {
-  const errorsBefore = sink.errorCount;
   const result = compileTree(path, options, sink);
-  if (!result || sink.errorCount > errorsBefore && !result.checksFailed) return { ok: false, stage: "input" };
+  if (!result) return { ok: false, stage: "input" };
   if (result.checksFailed && !options.force) return { ok: false, stage: "checks" };
   const format: OutputFormat = options.outputFormat ?? (result.inputFormat === "dts" ? "dtb" : "dts");
   const output =
