@@ -72,6 +72,21 @@ export type ValuePart =
 
 // ---- nodes and properties ----
 
+/**
+ * Read access to the scanner's token stream, for a value encoder that wants to skip building
+ * ValueParts (see PropertyDef.withValueTokens). Codes are those of `valueTokenCodes`.
+ */
+export interface TokenReader {
+  codeAt(i: number): number;
+  /** The token's text (a string literal with its quotes, a label reference with its `&`). */
+  imageAt(i: number): string;
+  span(i: number): Span;
+  /** Where the token's text lies: `fileAt(i).text.slice(startAt(i), endAt(i))` is its image. */
+  startAt(i: number): number;
+  endAt(i: number): number;
+  fileAt(i: number): Span["file"];
+}
+
 export interface PropertyDef {
   readonly kind: "property";
   readonly labels: readonly Label[];
@@ -85,6 +100,12 @@ export interface PropertyDef {
    * the labels (dtc 1.6.1: `l: p = <1 2>;` is reported at the column of `p`).
    */
   readonly span: Span;
+  /**
+   * Optional fast access to the value's (validated) tokens `[start, end)`: calls `read` and
+   * returns its result, or undefined for `name;`. Parsed documents provide it; a reader that
+   * cannot handle some token must fall back to `value`, which always describes the same value.
+   */
+  withValueTokens?<T>(read: (tokens: TokenReader, start: number, end: number) => T): T | undefined;
 }
 
 export interface DeleteProperty {

@@ -49,6 +49,10 @@ export class PropertyNode implements A.PropertyDef {
     return this.#hasValue ? this.#source.decodeValue(this.#nameIndex + 2, this.#semiIndex) : undefined;
   }
 
+  withValueTokens<T>(read: (tokens: A.TokenReader, start: number, end: number) => T): T | undefined {
+    return this.#hasValue ? read(this.#source.tokens, this.#nameIndex + 2, this.#semiIndex) : undefined;
+  }
+
   toJSON(): A.PropertyDef {
     return { kind: this.kind, labels: this.labels, name: this.name, nameSpan: this.nameSpan, value: this.value, span: this.span };
   }

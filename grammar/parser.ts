@@ -13,7 +13,7 @@
 // built: nodes keep token indices (./nodes.ts), and ./values.ts builds a value from its validated
 // tokens when it is read. A document thus costs O(properties + nodes) objects, not O(tokens).
 import { createTokenInstance, EmbeddedActionsParser, EOF, type IOrAlt, type IToken, type ParserMethod, type TokenType } from "chevrotain";
-import { span, type Span } from "../src/source/index.ts";
+import { internName, span, type Span } from "../src/source/index.ts";
 import type * as A from "./ast.ts";
 import { BodyNode, NodeNode, PropertyNode, type ValueSource } from "./nodes.ts";
 import { associate, binaryPrecedence, decodePrimary, decodeValue } from "./values.ts";
@@ -639,7 +639,8 @@ export class DtsParser extends EmbeddedActionsParser {
     const nameIndex = this.lastName;
     const labels = this.takeLabels();
     this.checkPropertyOrder(frame, this.takeFirst(nameIndex), semi);
-    frame.properties.push(new PropertyNode(labels, nameOf(this.buffer!.imageAt(nameIndex)), this.source!, nameIndex, semi, hasValue));
+    // Interned: a board has few distinct property names, and the tree keeps them (see internName).
+    frame.properties.push(new PropertyNode(labels, internName(nameOf(this.buffer!.imageAt(nameIndex))), this.source!, nameIndex, semi, hasValue));
   }
 
   private addDeleteProperty(keyword: number, name: number, semi: number): void {

@@ -19,6 +19,16 @@ const C = {
   Minus: tokenCode(T.Minus), Tilde: tokenCode(T.Tilde), Bang: tokenCode(T.Bang),
 } as const;
 
+/** The codes TokenReader.codeAt gives for the tokens a simple value is made of. */
+export const valueTokenCodes = {
+  StringLiteral: C.StringLiteral,
+  LAngle: C.LAngle,
+  RAngle: C.RAngle,
+  Literal: C.Literal,
+  LabelRef: C.LabelRef,
+  Comma: C.Comma,
+} as const;
+
 // Binary operators: C precedence (dtc-parser.y integer_* rules), all left-associative.
 const BINARY: { readonly op: A.BinaryOperator; readonly precedence: number }[] = [];
 for (const [type, op, precedence] of [

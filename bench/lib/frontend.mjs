@@ -101,6 +101,6 @@ export async function frontendSection(ctx) {
 
   return printSection(title, ["stage", "median", "runs", "throughput", "note"], rows, [
     `input: ${fmtBytes(bytes)} generated board (--nodes ${nodes} --iommus ${opts.sizes.iommus} --seed 1); throughput = input bytes / median time`,
-    `${warmup} warm-up runs first${HAVE_GC ? "; a full GC before each run" : ""}`,
+    `${warmup} warm-up runs first${HAVE_GC ? " (after one full GC); a young-generation GC before each run (a forced full GC would discard the JIT's work)" : ""}`,
   ]);
 }

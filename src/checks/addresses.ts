@@ -136,9 +136,9 @@ function uniqueUnitAddress(skipDisabled: boolean) {
 
 export const addressChecks: readonly CheckDefinition[] = [
   { name: "addr_size_cells", defaultLevel: "warning", prerequisites: ["address_cells_is_cell", "size_cells_is_cell"], node: addrSizeCells },
-  { name: "reg_format", defaultLevel: "warning", prerequisites: ["addr_size_cells"], node: regFormat },
-  { name: "ranges_format", defaultLevel: "warning", prerequisites: ["addr_size_cells"], node: rangesFormat("ranges") },
-  { name: "dma_ranges_format", defaultLevel: "warning", prerequisites: ["addr_size_cells"], node: rangesFormat("dma-ranges") },
+  { name: "reg_format", defaultLevel: "warning", prerequisites: ["addr_size_cells"], onlyWithProperty: "reg", node: regFormat },
+  { name: "ranges_format", defaultLevel: "warning", prerequisites: ["addr_size_cells"], onlyWithProperty: "ranges", node: rangesFormat("ranges") },
+  { name: "dma_ranges_format", defaultLevel: "warning", prerequisites: ["addr_size_cells"], onlyWithProperty: "dma-ranges", node: rangesFormat("dma-ranges") },
   { name: "unit_address_vs_reg", defaultLevel: "warning", prerequisites: [], node: unitAddressVsReg },
   { name: "unit_address_format", defaultLevel: "warning", prerequisites: ["node_name_format", "pci_bridge", "simple_bus_bridge"], node: unitAddressFormat },
   { name: "avoid_default_addr_size", defaultLevel: "warning", prerequisites: ["addr_size_cells"], node: avoidDefaultAddrSize },

@@ -48,9 +48,9 @@ function aliasPaths(ctx: CheckContext, node: DtNode): void {
 
 export const chosenChecks: readonly CheckDefinition[] = [
   { name: "obsolete_chosen_interrupt_controller", defaultLevel: "warning", prerequisites: [], node: obsoleteChosenInterruptController },
-  { name: "chosen_node_is_root", defaultLevel: "warning", prerequisites: [], node: chosenNodeIsRoot },
-  { name: "chosen_node_bootargs", defaultLevel: "warning", prerequisites: [], node: chosenNodeBootargs },
-  { name: "chosen_node_stdout_path", defaultLevel: "warning", prerequisites: [], node: chosenNodeStdoutPath },
+  { name: "chosen_node_is_root", defaultLevel: "warning", prerequisites: [], onlyNamed: "chosen", node: chosenNodeIsRoot },
+  { name: "chosen_node_bootargs", defaultLevel: "warning", prerequisites: [], onlyNamed: "chosen", node: chosenNodeBootargs },
+  { name: "chosen_node_stdout_path", defaultLevel: "warning", prerequisites: [], onlyNamed: "chosen", node: chosenNodeStdoutPath },
 ];
 
-export const aliasChecks: readonly CheckDefinition[] = [{ name: "alias_paths", defaultLevel: "warning", prerequisites: [], node: aliasPaths }];
+export const aliasChecks: readonly CheckDefinition[] = [{ name: "alias_paths", defaultLevel: "warning", prerequisites: [], onlyNamed: "aliases", node: aliasPaths }];

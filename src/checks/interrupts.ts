@@ -108,7 +108,7 @@ function interruptMap(ctx: CheckContext, node: DtNode): void {
 
 export const interruptChecks: readonly CheckDefinition[] = [
   // dtc declares interrupts_property with phandle_references as its data, not as a prerequisite.
-  { name: "interrupts_property", defaultLevel: "warning", prerequisites: [], node: interruptsProperty },
+  { name: "interrupts_property", defaultLevel: "warning", prerequisites: [], onlyWithProperty: "interrupts", node: interruptsProperty },
   { name: "interrupt_provider", defaultLevel: "warning", prerequisites: ["interrupts_extended_is_cell"], node: interruptProvider },
-  { name: "interrupt_map", defaultLevel: "warning", prerequisites: ["phandle_references", "addr_size_cells", "interrupt_provider"], node: interruptMap },
+  { name: "interrupt_map", defaultLevel: "warning", prerequisites: ["phandle_references", "addr_size_cells", "interrupt_provider"], onlyWithProperty: "interrupt-map", node: interruptMap },
 ];

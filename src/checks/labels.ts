@@ -20,8 +20,32 @@ function describe(site: LabelSite): string {
   return `${site.mark ? "value of " : ""}'${site.prop.name}' in ${path}`;
 }
 
+/**
+ * True when some label name is defined more than once anywhere. A label defined once can only
+ * find itself, so on the usual tree this one allocation-free pass is all the check costs.
+ */
+function anyLabelRepeats(nodes: readonly DtNode[]): boolean {
+  const seen = new Set<string>();
+  const add = (l: string): boolean => seen.size === seen.add(l).size;
+  for (const node of nodes) {
+    for (const l of node.labels) if (add(l)) return true;
+    const props = node.properties;
+    for (let i = 0; i < props.length; i++) {
+      const prop = props[i]!;
+      for (const l of prop.labels) if (add(l)) return true;
+      const markers = prop.value.markers;
+      for (let k = 0; k < markers.length; k++) {
+        const m = markers[k]!;
+        if (m.kind === "label" && add(m.name)) return true;
+      }
+    }
+  }
+  return false;
+}
+
 function checkDuplicateLabels(ctx: CheckContext): void {
   const nodes = preorder(ctx.tree.root);
+  if (!anyLabelRepeats(nodes)) return;
   const byNode = new Map<string, LabelSite>();
   const byProp = new Map<string, LabelSite>();
   const byMark = new Map<string, LabelSite>();

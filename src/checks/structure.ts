@@ -162,6 +162,6 @@ export const structureChecks: readonly CheckDefinition[] = [
   { name: "node_name_vs_property_name", defaultLevel: "warning", prerequisites: ["node_name_chars"], node: nodeNameVsPropertyName },
   { name: "property_name_chars", defaultLevel: "error", prerequisites: [], node: propertyNameChars },
   { name: "property_name_chars_strict", defaultLevel: "off", prerequisites: [], node: propertyNameCharsStrict },
-  { name: "name_is_string", defaultLevel: "error", prerequisites: [], node: nameIsString },
-  { name: "name_properties", defaultLevel: "error", prerequisites: ["name_is_string"], node: nameProperties },
+  { name: "name_is_string", defaultLevel: "error", prerequisites: [], onlyWithProperty: "name", node: nameIsString },
+  { name: "name_properties", defaultLevel: "error", prerequisites: ["name_is_string"], onlyWithProperty: "name", node: nameProperties },
 ];

@@ -65,4 +65,6 @@ export interface CheckDefinition {
    * when no node has it (most of the 16 phandle+args properties are absent from most trees).
    */
   readonly onlyWithProperty?: string;
+  /** The node function does nothing on a node whose full name is not this (`chosen`, `aliases`). */
+  readonly onlyNamed?: string;
 }

@@ -216,8 +216,13 @@ export class DeviceWriter {
     const t = indent + "\t";
     out.push(`${indent}${label}: ${kind.node}@${unitAddress(address)} {`);
     out.push(`${t}compatible = ${kind.compatible};`);
-    out.push(`${t}reg = ${regValue(prng, i, address, kind.regSize)};`);
-    this.interrupts(kind, t);
+    // Property labels (a fifth of the devices) and value labels (another fifth): dtc looks each of
+    // these up with whole-tree scans of every property and value, the reference density of the
+    // issue's board (dts-syntax.md §12).
+    const labelling = prng.below(5);
+    const regLabel = labelling === 0 ? `${label}_regs: ` : "";
+    out.push(`${t}${regLabel}reg = ${regValue(prng, i, address, kind.regSize)};`);
+    this.interrupts(kind, t, labelling === 1 ? label : undefined);
     const clocking = prng.below(10);
     const c = (i * 2) & 0x1ff;
     if (clocking < 5) {
@@ -237,6 +242,8 @@ export class DeviceWriter {
       }
     }
     kind.extra?.(this, i, t);
+    // Every other device also points at a random earlier device, by phandle or by path.
+    if (i > 0 && prng.percent(50)) this.crossReference(i, t, "-link");
     // status: 15% disabled, 35% an explicit "okay", the rest left to the default.
     const status = prng.below(20);
     const disabled = status < 3;
@@ -247,13 +254,15 @@ export class DeviceWriter {
     if (prng.percent(10)) this.override(i, label, disabled, coherent);
   }
 
-  private interrupts(kind: DeviceKind, t: string): void {
+  /** With `valueLabel`, the first specifier's last cell carries a value label (`<0 42 irq: 4>`). */
+  private interrupts(kind: DeviceKind, t: string, valueLabel: string | undefined): void {
     const names = kind.irqNames;
+    const first = valueLabel === undefined ? "" : `${valueLabel}_irq: `;
     if (names === undefined) {
-      this.out.push(`${t}interrupts = <0 ${this.irqs.next()} 4>;`);
+      this.out.push(`${t}interrupts = <0 ${this.irqs.next()} ${first}4>;`);
       return;
     }
-    this.out.push(`${t}interrupts = ${names.map(() => `<0 ${this.irqs.next()} 4>`).join(", ")};`);
+    this.out.push(`${t}interrupts = ${names.map((_, n) => `<0 ${this.irqs.next()} ${n === 0 ? first : ""}4>`).join(", ")};`);
     this.out.push(`${t}interrupt-names = ${names.map((n) => `"${n}"`).join(", ")};`);
   }
 
@@ -332,12 +341,12 @@ export class DeviceWriter {
   }
 
   /** A phandle reference and a path reference (by label or by path) to earlier devices. */
-  crossReference(i: number, t: string): void {
+  crossReference(i: number, t: string, suffix = ""): void {
     if (i === 0) return;
     const a = this.prng.below(i);
     const b = this.prng.below(i);
-    this.out.push(`${t}dtprobe,peer = <&${this.label(a)}>;`);
-    this.out.push(`${t}dtprobe,companion = ${this.prng.percent(25) ? `&{${this.path(b)}}` : `&${this.label(b)}`};`);
+    this.out.push(`${t}dtprobe,peer${suffix} = <&${this.label(a)}>;`);
+    this.out.push(`${t}dtprobe,companion${suffix} = ${this.prng.percent(25) ? `&{${this.path(b)}}` : `&${this.label(b)}`};`);
   }
 }
 

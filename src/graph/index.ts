@@ -8,3 +8,5 @@ export { isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
 export { platformDeviceName, pciDeviceName } from "./naming.ts";
 export { populatingDriver } from "./driver-populate.ts";
 export { parseJsonInput, jsonValueOffsets } from "./json-input.ts";
+export { detectArch } from "./arch.ts";
+export type { ArchInfo, CpuArch } from "./arch.ts";

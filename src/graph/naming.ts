@@ -13,7 +13,8 @@ export function platformDeviceName(node: DtNode): string {
     const addr = firstRegCpuAddress(n);
     if (addr !== undefined) {
       const mask = propertyU32(n, "mask");
-      const head = mask !== undefined ? `${addr.toString(16)}.${ffs(mask) - 1}.${n.baseName}` : `${addr.toString(16)}.${n.baseName}`;
+      // "%llx.%x.%pOFn": the mask's bit index is printed in hex too.
+      const head = mask !== undefined ? `${addr.toString(16)}.${(ffs(mask) - 1).toString(16)}.${n.baseName}` : `${addr.toString(16)}.${n.baseName}`;
       return name === undefined ? head : `${head}:${name}`;
     }
     name = name === undefined ? n.name : `${n.name}:${name}`;

@@ -4,6 +4,7 @@
 import { compatibleList, isAvailable, PhandleIndex, propertyCells } from "../tree/accessors.ts";
 import type { DeviceTree, DtNode } from "../tree/model.ts";
 import { populatingDriver } from "./driver-populate.ts";
+import { detectArch } from "./arch.ts";
 import { pciDeviceName, platformDeviceName } from "./naming.ts";
 import { buildHostBridge, isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
 import type { PciTopology } from "./pci-topology.ts";
@@ -153,7 +154,7 @@ export function buildDeviceGraph(tree: DeviceTree, options: GraphOptions = {}): 
   b.populate(root.children, null, "populate", null, true);
   b.flushPending();
   b.addPciFunctions();
-  return { tree, phandles: new PhandleIndex(root), devices: b.devices, byNode: b.byNode, createdBy: b.createdBy, hostBridges: b.hostBridges, notes: b.notes };
+  return { tree, phandles: new PhandleIndex(root), devices: b.devices, byNode: b.byNode, createdBy: b.createdBy, hostBridges: b.hostBridges, notes: b.notes, arch: detectArch(tree) };
 }
 
 export { isPciBusNode };

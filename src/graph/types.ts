@@ -4,6 +4,7 @@
 import type { DeviceTree, DtNode } from "../tree/model.ts";
 import type { PhandleIndex } from "../tree/accessors.ts";
 import type { AcsFlag, PcieType } from "./pci-topology.ts";
+import type { ArchInfo } from "./arch.ts";
 
 export type BusType = "platform" | "amba" | "pci";
 
@@ -95,4 +96,6 @@ export interface DeviceGraph {
   readonly createdBy: ReadonlyMap<Device, readonly Device[]>;
   readonly hostBridges: readonly PciHostBridge[];
   readonly notes: readonly GraphNote[];
+  /** The architecture the board boots (arm32 vs arm64 DMA mapping), from its CPU/machine compatibles. */
+  readonly arch: ArchInfo;
 }

@@ -73,18 +73,38 @@ function patternRow(c: string): IommuDriverRow | undefined {
   return undefined;
 }
 
+/** Rows by compatible (null: none), so the per-node scan does not rerun the patterns. */
+const rowCache = new Map<string, IommuDriverRow | null>();
+
 /** The row for a compatible string, or undefined. */
 export function iommuRowFor(compatible: string): IommuDriverRow | undefined {
-  return EXACT_BY_COMPAT.get(compatible) ?? patternRow(compatible);
+  let r = rowCache.get(compatible);
+  if (r === undefined) {
+    r = EXACT_BY_COMPAT.get(compatible) ?? patternRow(compatible) ?? null;
+    if (rowCache.size < 65536) rowCache.set(compatible, r);
+  }
+  return r ?? undefined;
 }
+
+/** Answers per (shared, cached) compatible list: many nodes are asked about once per run. */
+const rowByList = new WeakMap<readonly string[], IommuDriverRow | null>();
 
 /** of_match_node: the node's compatibles in order, first one any row matches. */
 export function iommuRowForNode(node: DtNode): IommuDriverRow | undefined {
-  for (const c of compatibleList(node)) {
-    const r = iommuRowFor(c);
-    if (r) return r;
+  const list = compatibleList(node);
+  let r = rowByList.get(list);
+  if (r === undefined) {
+    r = null;
+    for (const c of list) {
+      const row = iommuRowFor(c);
+      if (row) {
+        r = row;
+        break;
+      }
+    }
+    rowByList.set(list, r);
   }
-  return undefined;
+  return r ?? undefined;
 }
 
 /** Every exact row (for docs and tests). */

@@ -30,6 +30,11 @@ export interface Failure {
   readonly message: string;
   /** Kernel function where the error arises (for the report and docs). */
   readonly where: string;
+  /**
+   * The failure exists only because of a limit dtprobe assumed (a documented default, not the
+   * tree or --hw): the limit's name. The real hardware may have more.
+   */
+  readonly assumedLimit?: string;
 }
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: Failure };
@@ -112,7 +117,13 @@ export interface IommuDomain {
 /** What the core hands a driver model so it can create groups and log like the kernel. */
 export interface IommuCoreApi {
   newGroup(instance: IommuInstance, name?: string): IommuGroup;
+  /** The group still exists (it has not been freed after its last device left). */
+  groupAlive(group: IommuGroup): boolean;
   groupOf(dev: Device): IommuGroup | undefined;
+  /** dev->dma_range_map as of_dma_configure set it (null: none). */
+  dmaRangesOf(dev: Device): readonly { readonly dmaStart: bigint; readonly size: bigint }[] | null;
+  /** Every IOMMU instance, in tree order (drivers that share state across instances: mtk hw_list). */
+  allInstances(): readonly IommuInstance[];
   /** pci_device_group. */
   pciDeviceGroup(dev: Device, instance: IommuInstance): Result<IommuGroup>;
   log(dev: Device | null, level: "info" | "warn" | "err" | "debug", message: string): void;
@@ -134,6 +145,12 @@ export interface IommuDriverOps {
   /** release_device: undo probeDevice. */
   releaseDevice(fwspec: Fwspec, dev: Device, core: IommuCoreApi): void;
   deviceGroup(fwspec: Fwspec, dev: Device, core: IommuCoreApi): Result<IommuGroup>;
+  /**
+   * The driver's probe_device finds the master's IDs itself, without a fwspec from
+   * of_iommu_configure (tegra-smmu before 6.8): the core probes devices at BUS_NOTIFY_ADD_DEVICE
+   * and when the instance registers, in the bind era too.
+   */
+  probesAtAdd?(inst: IommuInstance, core: IommuCoreApi): boolean;
   /** def_domain_type: the driver's preference, or undefined for none (0). */
   defDomainType(fwspec: Fwspec, dev: Device, core: IommuCoreApi): DomainType | undefined;
   /** Whether domain_alloc supports a type (identity, DMA-FQ...). */

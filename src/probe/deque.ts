@@ -15,6 +15,11 @@ export class Deque<T> {
     this.back.push(item);
   }
 
+  /** Puts one item at the front. */
+  unshiftOne(item: T): void {
+    this.front.push(item);
+  }
+
   /** Puts `items` at the front, keeping their order. */
   unshift(items: readonly T[]): void {
     for (let i = items.length - 1; i >= 0; i--) this.front.push(items[i]!);

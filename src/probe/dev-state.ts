@@ -27,6 +27,8 @@ export interface DevState {
   resvRegions: ResvRegion[];
   /** Why the current bind attempt defers, when it is not the IOMMU's absence. */
   deferReason?: string;
+  /** The "group has no default domain" note was given. */
+  noDefaultNoted?: boolean;
   /** dev->iommu->require_direct: an IOMMU_RESV_DIRECT region exists. */
   requireDirect: boolean;
 }

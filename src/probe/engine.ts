@@ -27,19 +27,24 @@ import { dmaCoherent, dmaParent, dmaRangeMap, isAvailable, parsePhandleList, pro
 import type { DtNode } from "../tree/model.ts";
 import { matchDriver, OVERRIDE_DRIVERS, VFIO_DRIVERS, type InitcallLevel } from "./client-drivers.ts";
 import { ofMapId } from "./of-map-id.ts";
-import { bootBool, parseBootargs, versionAtLeast, type ProbeOptions } from "./options.ts";
+import { bootBool, parseBootargs, resolveConfig, versionAtLeast, type ProbeOptions, type ResolvedConfig } from "./options.ts";
 import type { DeviceOutcome, EventKind, ProbeEvent, ProbeResult } from "./types.ts";
 import type { DevState } from "./dev-state.ts";
 import { deviceReservedRegions } from "./reserved-regions.ts";
 import { deviceSetDomain, leaveDomain, type DomainCore } from "./group-domain.ts";
 import { TegraDrm } from "./tegra-drm.ts";
 import { Deque } from "./deque.ts";
+import { addError, addNote, EMPTY } from "./outcome.ts";
+import { EventLog } from "./event-log.ts";
 import { runScenario } from "./scenario-run.ts";
 import type { ScenarioOutcome } from "./scenario-types.ts";
 
 type Step = "ok" | "defer" | Failure;
 
 const MASK32 = 0xffffffffn;
+
+/** Printed where the kernel prints the name of a driver dtprobe only assumes to bind. */
+export const ASSUMED_DRIVER_PREFIX = "(assumed driver)";
 
 export class EmulatedKernel implements IommuCoreApi, DomainCore {
   readonly version: readonly [number, number];
@@ -49,7 +54,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
 
   private readonly bootargsText: string;
   private readonly states: DevState[] = [];
-  private readonly stateOf = new Map<Device, DevState>();
+  // States by Device.id (graph.devices order): array indexing instead of a Map lookup per event.
   private readonly instances: IommuInstance[] = [];
   private readonly instanceByNode = new Map<DtNode, IommuInstance>();
   /** Live groups and domains; Sets so that freeing one is O(1) (ordered by id at the end). */
@@ -57,7 +62,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   private readonly groupOfDev = new Map<Device, IommuGroup>();
   private readonly groupOfPci = new Map<unknown, IommuGroup>();
   private readonly domains = new Set<IommuDomain>();
-  private readonly events: ProbeEvent[] = [];
+  private readonly events = new EventLog();
   private readonly freeGroupIds: number[] = [];
   private nextGroupId = 0;
   private nextDomainId = 0;
@@ -71,12 +76,20 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   private readonly deferred: DevState[] = [];
   private readonly queue = new Deque<DevState>();
   private readonly perInstanceDomain = new Map<IommuInstance, IommuDomain>();
+  /** Policy and architecture in force, and what makes the run hypothetical. */
+  readonly config: ResolvedConfig;
+  /** ARM_DMA_USE_IOMMU semantics (per-device policy): no IOMMU_DMA, one arm_iommu mapping per device. */
+  private readonly armDmaMapping: boolean;
+  /** Some registered-at-add IOMMU (tegra-smmu before 6.8) probes devices at BUS_NOTIFY_ADD_DEVICE. */
+  private addProbing = false;
 
   constructor(
     readonly graph: DeviceGraph,
     private readonly options: ProbeOptions,
   ) {
     this.version = options.kernel.version;
+    this.config = resolveConfig(options, graph.arch);
+    this.armDmaMapping = this.config.policy === "per-device";
     this.phandles = graph.phandles;
     const chosen = graph.tree.root.child("chosen");
     this.bootargsText = options.bootargs ?? (chosen ? (propertyString(chosen, "bootargs") ?? "") : "");
@@ -101,6 +114,14 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     const g: IommuGroup = { id, instance, devices: [], name, defaultDomain: null, domain: null, blockingDomain: null, ownerCnt: 0, owner: null };
     this.groups.add(g);
     return g;
+  }
+
+  dmaRangesOf(dev: Device): readonly { readonly dmaStart: bigint; readonly size: bigint }[] | null {
+    return this.states[dev.id]!.out.dmaRanges;
+  }
+
+  groupAlive(group: IommuGroup): boolean {
+    return this.groups.has(group);
   }
 
   groupOf(dev: Device): IommuGroup | undefined {
@@ -148,11 +169,11 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   }
 
   get policy() {
-    return this.options.policy;
+    return this.config.policy;
   }
 
   stateFor(dev: Device): DevState {
-    return this.stateOf.get(dev)!;
+    return this.states[dev.id]!;
   }
 
   /** Every device state, in creation order. */
@@ -173,25 +194,30 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
 
   // ---------------------------------------------------------------- events
 
+  /**
+   * dev_printk's prefix: dev_driver_string() — the driver once dev->driver is set (really_probe
+   * sets it before dma_configure), else the bus. An assumed driver has no known name, so the
+   * prefix says so instead of printing the bus name the kernel would not print.
+   */
   private prefixFor(dev: Device | null): string {
     if (!dev) return "";
-    const s = this.stateOf.get(dev);
+    const s = this.states[dev.id];
     const drv = s && (s.out.state === "bound" || s.inProbe) ? s.out.driver : null;
-    if (drv && !s!.out.driverAssumed) return drv;
-    return dev.bus;
+    if (!drv) return dev.bus;
+    return s!.out.driverAssumed ? ASSUMED_DRIVER_PREFIX : drv;
   }
 
   emit(kind: EventKind, dev: Device | null, level: ProbeEvent["level"], message: string, prefix?: string): void {
-    this.events.push({ seq: this.events.length, kind, device: dev?.name ?? null, prefix: prefix ?? this.prefixFor(dev), level, message, stage: this.stage });
+    this.events.push(this.stage, kind, level, dev?.name ?? null, prefix ?? this.prefixFor(dev), message);
   }
 
   note(s: DevState, message: string): void {
-    s.out.notes.push(message);
+    addNote(s.out, message);
     this.emit("note", s.dev, "info", message);
   }
 
   failWith(s: DevState, f: Failure, logLevel: "err" | "warn" | "debug" | null): void {
-    s.out.errors.push(f);
+    addError(s.out, f);
     if (logLevel) this.emit("log", s.dev, logLevel, f.message);
   }
 
@@ -200,7 +226,9 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   private createStates(): void {
     for (const dev of this.graph.devices) {
       const isIommu = !!dev.node && this.instanceByNode.has(dev.node);
-      const match = matchDriver(dev, isIommu);
+      let match = matchDriver(dev, isIommu);
+      // pcieport sets driver_managed_dma since 5.19 (c7d469849747): ports never hold owner_cnt.
+      if (match.name === "pcieport") match = { ...match, driverManagedDma: versionAtLeast(this.options.kernel, 5, 19) };
       const out: DeviceOutcome = {
         device: dev,
         driver: match.name,
@@ -209,17 +237,20 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
         state: "not-created",
         stateReason: match.reason,
         iommu: null,
+        extraIommus: EMPTY,
         iommuWanted: null,
-        specifiers: [],
-        ids: [],
+        // Shared empty lists until something is recorded (a 200,000-device board allocates
+        // five arrays per device otherwise); addError / addNote replace them on first use.
+        specifiers: EMPTY,
+        ids: EMPTY,
         group: null,
         domain: null,
         dmaOps: "direct",
         coherent: false,
         dmaLimit: MASK32,
         dmaRanges: null,
-        errors: [],
-        notes: [],
+        errors: EMPTY,
+        notes: EMPTY,
       };
       const s: DevState = {
         dev,
@@ -237,15 +268,17 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
         requireDirect: false,
       };
       this.states.push(s);
-      this.stateOf.set(dev, s);
     }
   }
 
   /** Every node that provides an IOMMU: `#iommu-cells`, or a compatible of the IOMMU table. */
   private createInstances(): void {
     for (const node of this.graph.tree.root.walk()) {
+      // Cheap test first: an IOMMU provider has `#iommu-cells` or is a populated device.
+      const cells = node.property("#iommu-cells");
+      if (!cells && !this.graph.byNode.has(node)) continue;
       const row = iommuRowForNode(node);
-      if (!row && !node.property("#iommu-cells")) continue;
+      if (!row && !cells) continue;
       const device = this.graph.byNode.get(node) ?? null;
       const limits: Record<string, Limit> = {};
       for (const [k, v] of Object.entries(row?.defaults ?? {})) limits[k] = { value: v, source: "default", description: k };
@@ -295,8 +328,13 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     // Drivers registered at arch_initcall bind as soon as their device is added.
     this.registeredLevels.add("arch");
     this.stage = "arch_initcall_sync";
-    for (const s of this.states) if (s.dev.origin === "populate") this.deviceAdd(s);
-    this.drain();
+    // device_add -> bus_probe_device: a device whose driver is registered (tegra-mc) binds before
+    // the next node is populated.
+    for (const s of this.states) {
+      if (s.dev.origin !== "populate") continue;
+      this.deviceAdd(s);
+      this.drain();
+    }
     for (const level of ["subsys", "device"] as const) {
       this.stage = `${level}_initcall`;
       this.registerLevel(level);
@@ -375,6 +413,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     this.emit("notifier", s.dev, "debug", "BUS_NOTIFY_ADD_DEVICE");
     // iommu_bus_notifier -> iommu_probe_device.
     if (this.options.kernel.era === "add") this.iommuProbeAtAdd(s);
+    else if (this.addProbing && this.addProbeTarget(s)) this.iommuProbeAtAdd(s);
     else if (this.options.kernel.era === "creation" && s.fwspec) this.iommuProbeDevice(s, "add");
     if (!s.match.name) {
       s.out.state = "no-driver";
@@ -383,7 +422,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     if (!this.registeredLevels.has(s.match.initcall)) return;
     // bus_probe_device binds right away; devices added together keep their order.
     if (this.addBatch) this.addBatch.push(s);
-    else this.queue.unshift([s]);
+    else this.queue.unshiftOne(s);
   }
 
   /** Devices added by one bind (populated children, PCI functions), queued in add order. */
@@ -428,7 +467,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     this.emit("notifier", s.dev, "debug", "BUS_NOTIFY_BOUND_DRIVER");
     if (s.instance) this.iommuDeviceRegister(s.instance);
     this.addBatch = [];
-    for (const child of this.graph.createdBy.get(s.dev) ?? []) this.deviceAdd(this.stateOf.get(child)!);
+    for (const child of this.graph.createdBy.get(s.dev) ?? []) this.deviceAdd(this.states[child.id]!);
     this.queue.unshift(this.addBatch);
     this.addBatch = null;
     return true;
@@ -450,7 +489,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     }
     s.out.stateReason = s.deferReason ?? "waiting for its IOMMU (-EPROBE_DEFER)";
     s.deferReason = undefined;
-    this.emit("log", s.dev, "debug", "Driver requests probe deferral", s.out.driver && !s.out.driverAssumed ? s.out.driver : s.dev.bus);
+    this.emit("log", s.dev, "debug", "Driver requests probe deferral", s.out.driverAssumed ? ASSUMED_DRIVER_PREFIX : (s.out.driver ?? s.dev.bus));
   }
 
   /** platform_dma_cleanup / pci_dma_cleanup. */
@@ -479,10 +518,15 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     if (inst.registered) return;
     inst.state = "registered";
     inst.registered = true;
-    if (this.options.kernel.era !== "add") return;
+    // bus_iommu_probe: 6.15+ for every IOMMU; before 6.8 also from bus_set_iommu /
+    // iommu_device_register for drivers that probe without a fwspec (tegra-smmu).
+    const atAdd = this.options.kernel.era === "bind" && !!this.ops(inst).probesAtAdd?.(inst, this);
+    if (atAdd) this.addProbing = true;
+    if (this.options.kernel.era !== "add" && !atAdd) return;
     const newGroups: IommuGroup[] = [];
     for (const s of this.states) {
       if (!s.added || s.out.group) continue;
+      if (atAdd && this.addProbeTarget(s) !== inst) continue;
       if (!s.fwspec) {
         const r = this.ofIommuConfigure(s);
         if (r !== "ok" || !s.fwspec) continue;
@@ -520,9 +564,15 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   private configureRanges(s: DevState, np: DtNode): void {
     s.rangesDone = true;
     const busNp = np === s.dev.node ? dmaParent(np, this.phandles) : np;
-    s.out.coherent = dmaCoherent(np, this.phandles);
+    // Own property first, then the (cached) answer of the DMA parent: the same walk as
+    // of_dma_is_coherent without repeating it for every device on a bus.
+    s.out.coherent = np.property("dma-coherent") ? true : np.property("dma-noncoherent") ? false : busNp === np || !busNp ? dmaCoherent(np, this.phandles) : this.busCoherent(busNp);
     if (!busNp) return;
-    const map = dmaRangeMap(busNp, this.phandles);
+    let map = this.rangeMaps.get(busNp);
+    if (!map) {
+      map = dmaRangeMap(busNp, this.phandles);
+      this.rangeMaps.set(busNp, map);
+    }
     if (map.kind === "error") {
       this.emit("log", s.dev, "err", map.message, "OF");
       return;
@@ -535,6 +585,19 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     const bits = end.toString(2).length;
     const mask = bits >= 64 ? (1n << 64n) - 1n : (1n << BigInt(bits)) - 1n;
     s.out.dmaLimit = end < (MASK32 & mask) ? end : MASK32 & mask;
+  }
+
+  /** of_dma_configure's bus walk, once per bus node (every device below a bus shares it). */
+  private readonly rangeMaps = new Map<DtNode, ReturnType<typeof dmaRangeMap>>();
+  private readonly coherentByBus = new Map<DtNode, boolean>();
+
+  private busCoherent(bus: DtNode): boolean {
+    let c = this.coherentByBus.get(bus);
+    if (c === undefined) {
+      c = dmaCoherent(bus, this.phandles);
+      this.coherentByBus.set(bus, c);
+    }
+    return c;
   }
 
   /** of_iommu_configure: build the fwspec from `iommus` or (PCI) `iommu-map`. */
@@ -587,6 +650,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     }
     s.fwspec = fwspec;
     s.out.iommu = fwspec!.instance;
+    s.out.extraIommus = [...fwspec!.extraInstances];
     s.out.ids = [...fwspec!.ids];
     return "ok";
   }
@@ -599,7 +663,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     else if (e.kind === "truncated") msg = `${np.path}: #iommu-cells = ${e.expected} found ${e.found}`;
     if (msg) {
       this.emit("log", null, "err", msg, "OF");
-      s.out.errors.push({ errno: "-EINVAL", where: "of_parse_phandle_with_args", message: `${msg} (iommus entry ${e.index} and later ignored)` });
+      addError(s.out, { errno: "-EINVAL", where: "of_parse_phandle_with_args", message: `${msg} (iommus entry ${e.index} and later ignored)` });
     }
   }
 
@@ -628,6 +692,18 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   }
 
   // ---------------------------------------------------------------- iommu_probe_device
+
+  /** The registered instance a platform device's first `iommus` entry names, if it probes at add. */
+  private addProbeTarget(s: DevState): IommuInstance | undefined {
+    const np = s.dev.dmaNode;
+    const prop = np && s.dev.bus !== "pci" ? np.property("iommus") : undefined;
+    const b = prop?.value.bytes;
+    if (!b || b.length < 4) return undefined;
+    // Only the first entry's phandle matters here (the full parse runs in of_iommu_configure).
+    const target = this.phandles.get(((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0);
+    const inst = target && this.instanceByNode.get(target);
+    return inst && inst.registered && this.ops(inst).probesAtAdd?.(inst, this) ? inst : undefined;
+  }
 
   /** 6.15+: iommu_probe_device at BUS_NOTIFY_ADD_DEVICE runs dma_configure without a driver. */
   private iommuProbeAtAdd(s: DevState): void {
@@ -660,7 +736,10 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     g.devices.push(s.dev);
     s.out.group = g;
     this.groupOfDev.set(s.dev, g);
-    this.emit("log", s.dev, "info", versionAtLeast(this.options.kernel, 5, 10) ? `Adding to iommu group ${g.id}` : `Adding device ${s.dev.name} to group ${g.id}`);
+    // iommu_group_add_device: dev_info since "iommu: Use dev_printk() when possible" (5.1); before,
+    // pr_info with the iommu.c prefix.
+    if (versionAtLeast(this.options.kernel, 5, 1)) this.emit("log", s.dev, "info", `Adding to iommu group ${g.id}`);
+    else this.emit("log", null, "info", `Adding device ${s.dev.name} to group ${g.id}`, "iommu");
     this.readReservedRegions(s);
     if (g.defaultDomain) this.directMappings(s, g.defaultDomain);
     if (g.domain) {
@@ -695,6 +774,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   private dropFwspec(s: DevState): void {
     s.fwspec = null;
     s.out.iommu = null;
+    s.out.extraIommus = [];
     s.out.ids = [];
   }
 
@@ -726,7 +806,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     let who: Device | undefined;
     const ops = this.ops(g.instance);
     for (const d of g.devices) {
-      const s = this.stateOf.get(d)!;
+      const s = this.states[d.id]!;
       if (!s.fwspec) continue;
       let t = ops.defDomainType(s.fwspec, d, this);
       if (d.pci?.untrusted) t = "DMA";
@@ -747,44 +827,69 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     const inst = g.instance;
     const ops = this.ops(inst);
     let domain: IommuDomain | undefined;
-    if (this.options.policy === "per-device") {
-      // arm32 (ARM_DMA_USE_IOMMU): the core keeps the group in IDENTITY; each device gets its own mapping.
-      if (ops.supportsType(inst, "identity", this)) domain = this.allocDomain(inst, "identity", "default");
+    let why: string;
+    this.lastAllocFailure = undefined;
+    if (this.armDmaMapping) {
+      // ARM_DMA_USE_IOMMU: no IOMMU_DMA. 6.7+ (iommu_get_default_domain_type) forces IDENTITY;
+      // before, the requested type is tried and a DMA domain is freed again by
+      // __iommu_domain_alloc because the iommu_get_dma_cookie stub returns -ENODEV (no fallback
+      // helps: the fallback type is DMA too).
+      const req = versionAtLeast(this.options.kernel, 6, 7) ? "identity" : (this.groupDomainType(g) ?? this.defaultType);
+      if (req === "identity" && ops.supportsType(inst, "identity", this)) domain = this.allocDomain(inst, "identity", "default");
+      why =
+        req === "identity"
+          ? `${inst.row!.driver} has no identity domain${versionAtLeast(this.options.kernel, 6, 7) ? " (arm32 forces an IDENTITY default from 6.7)" : ""}`
+          : `arm32 has no IOMMU_DMA: a ${req} default domain cannot be allocated (iommu_get_dma_cookie is a stub returning -ENODEV); the arm_iommu mapping is set up per device at bind`;
     } else {
-      const req = this.groupDomainType(g) ?? this.defaultType;
-      domain = this.allocDefault(g, req);
+      domain = this.allocDefault(g, this.groupDomainType(g) ?? this.defaultType);
+      const failure = this.lastAllocFailure as Failure | undefined;
+      why = failure ? `${failure.where} failed with ${failure.errno}: ${failure.message}` : `${inst.row!.driver} cannot allocate one (${this.supportedTypes(inst)})`;
     }
     if (!domain) {
-      const failure = this.lastAllocFailure;
-      const why = this.options.policy === "per-device" ? `${inst.row!.driver} has no identity domain for the arm32 group default` : failure ? `${failure.where} failed with ${failure.errno}: ${failure.message}` : `${inst.row!.driver} cannot allocate one`;
-      if (failure) for (const d of g.devices) this.stateOf.get(d)!.out.errors.push(failure);
-      for (const d of g.devices) this.note(this.stateOf.get(d)!, `group ${g.id} has no default domain (${why})`);
-      if (versionAtLeast(this.options.kernel, 6, 6) && this.options.policy !== "per-device") {
-        for (const d of [...g.devices]) this.releaseFromGroup(this.stateOf.get(d)!);
+      const failure = this.lastAllocFailure as Failure | undefined;
+      if (failure) for (const d of g.devices) if (!this.states[d.id]!.noDefaultNoted) addError(this.states[d.id]!.out, failure);
+      // The core retries at every member's probe (iommu_alloc_default_domain); say it once per device.
+      for (const d of g.devices) {
+        const st = this.states[d.id]!;
+        if (!st.noDefaultNoted) this.note(st, `group ${g.id} has no default domain (${why})`);
+        st.noDefaultNoted = true;
+      }
+      // 6.7+ ("iommu: Require a default_domain for all iommu drivers"): iommu_setup_default_domain
+      // returns -ENODEV and __iommu_probe_device unwinds; before, the group simply had none.
+      if (versionAtLeast(this.options.kernel, 6, 7)) {
+        for (const d of [...g.devices]) this.releaseFromGroup(this.states[d.id]!);
       }
       return;
     }
     g.defaultDomain = domain;
     g.domain = domain;
-    for (const d of g.devices) this.directMappings(this.stateOf.get(d)!, domain);
-    for (const d of [...g.devices]) this.attach(domain, this.stateOf.get(d)!);
+    for (const d of g.devices) this.directMappings(this.states[d.id]!, domain);
+    for (const d of [...g.devices]) this.attach(domain, this.states[d.id]!);
+  }
+
+  private supportedTypes(inst: IommuInstance): string {
+    const ops = this.ops(inst);
+    const types = (["identity", "DMA", "unmanaged"] as const).filter((t) => ops.supportsType(inst, t, this));
+    return `domain_alloc supports ${types.length > 0 ? types.join(", ") : "no type"} on ${this.options.kernel.label}`;
   }
 
   private allocDefault(g: IommuGroup, req: DomainType): IommuDomain | undefined {
     const inst = g.instance;
     const ops = this.ops(inst);
-    if (this.options.policy === "per-instance" && (req === "DMA" || req === "DMA-FQ")) {
+    const perInstance = this.config.policy === "per-instance";
+    if (perInstance && (req === "DMA" || req === "DMA-FQ")) {
       const shared = this.perInstanceDomain.get(inst);
       if (shared) return shared;
     }
     let type = req;
     if (type === "DMA-FQ" && !ops.deferredFlush && versionAtLeast(this.options.kernel, 6, 5)) type = "DMA"; // FQ downgraded at DMA-ops setup
-    let domain = ops.supportsType(inst, type, this) ? this.allocDomain(inst, type, this.options.policy === "per-instance" ? "per-instance" : "default") : undefined;
+    const owner = perInstance ? "per-instance" : "default";
+    let domain = ops.supportsType(inst, type, this) ? this.allocDomain(inst, type, owner) : undefined;
     if (!domain && type !== "DMA" && ops.supportsType(inst, "DMA", this)) {
-      domain = this.allocDomain(inst, "DMA", this.options.policy === "per-instance" ? "per-instance" : "default");
-      if (domain) this.emit("log", null, "warn", `Failed to allocate default IOMMU domain of type ${DOMAIN_TYPE_VALUES[type]} for group (null) - Falling back to IOMMU_DOMAIN_DMA`, "iommu");
+      domain = this.allocDomain(inst, "DMA", owner);
+      if (domain) this.emit("log", null, "warn", `Failed to allocate default IOMMU domain of type ${DOMAIN_TYPE_VALUES[type]} for group ${g.name ?? "(null)"} - Falling back to IOMMU_DOMAIN_DMA`, "iommu");
     }
-    if (domain && this.options.policy === "per-instance" && (domain.type === "DMA" || domain.type === "DMA-FQ")) this.perInstanceDomain.set(inst, domain);
+    if (domain && perInstance && (domain.type === "DMA" || domain.type === "DMA-FQ")) this.perInstanceDomain.set(inst, domain);
     return domain;
   }
 
@@ -868,15 +973,23 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       }
       return;
     }
-    if (s.match.driverManagedDma) {
+    if (s.match.driverManagedDma && s.match.name !== "pcieport") {
+      // VFIO / pci-stub: the driver does its own IOMMU work and never uses the DMA API.
       s.out.dmaOps = "direct";
       return;
     }
-    if (this.options.policy === "per-device") {
+    if (this.config.policy === "per-device") {
       this.armIommuMapping(s, g);
       return;
     }
     const domain = g.domain;
+    if (!domain && !versionAtLeast(this.options.kernel, 6, 15)) {
+      // iommu_setup_dma_ops: no domain (the driver could not allocate a default one).
+      this.emit("log", null, "warn", `Failed to set up IOMMU for device ${s.dev.name}; retaining platform DMA ops`, "");
+      this.note(s, `group ${g.id} has no domain: iommu_setup_dma_ops keeps dma-direct`);
+      s.out.dmaOps = "direct";
+      return;
+    }
     if (!domain || (domain.type !== "DMA" && domain.type !== "DMA-FQ")) {
       s.out.dmaOps = "direct";
       return;
@@ -885,9 +998,10 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     const ap = domain.aperture!;
     const ranges = s.out.dmaRanges;
     if (ranges && ranges.length > 0 && ranges.every((r) => r.dmaStart > ap.end || r.dmaStart + r.size - 1n < ap.start)) {
-      this.emit("log", null, "warn", "specified DMA range outside IOMMU capability", "iommu");
-      this.emit("log", null, "warn", `Failed to set up IOMMU for device ${s.dev.name}; retaining platform DMA ops`, "iommu");
-      s.out.errors.push({ errno: "-EFAULT", where: "iommu_dma_init_domain", message: "specified DMA range outside IOMMU capability" });
+      // dma-iommu.c pr_warn lines (no pr_fmt there).
+      this.emit("log", null, "warn", "specified DMA range outside IOMMU capability", "");
+      this.emit("log", null, "warn", `Failed to set up IOMMU for device ${s.dev.name}; retaining platform DMA ops`, "");
+      addError(s.out, { errno: "-EFAULT", where: "iommu_dma_init_domain", message: "specified DMA range outside IOMMU capability" });
       s.out.dmaOps = "direct";
       return;
     }
@@ -904,9 +1018,10 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       const end = s.out.dmaRanges.reduce((m, r) => (r.dmaStart + r.size > m ? r.dmaStart + r.size : m), 0n);
       size = end - base;
     }
+    // arm_setup_iommu_dma_ops prints with pr_warn: no device prefix (arch/arm/mm/dma-mapping.c).
     const fail = (f: Failure, msg: string) => {
-      s.out.errors.push(f);
-      this.emit("log", s.dev, "warn", msg);
+      addError(s.out, f);
+      this.emit("log", null, "warn", msg, "");
     };
     if (size > 1n << 32n) {
       fail({ errno: "-ERANGE", where: "arm_iommu_create_mapping", message: `mapping of ${size} bytes exceeds 4 GiB` }, `Failed to create ${size}-byte IOMMU mapping for device ${s.dev.name}`);
@@ -918,7 +1033,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       fail({ errno: "-ENOMEM", where: "arm_iommu_create_mapping", message: `${inst.row!.driver} cannot allocate an UNMANAGED domain` }, `Failed to create ${size}-byte IOMMU mapping for device ${s.dev.name}`);
       return;
     }
-    if (g.devices.length !== 1) {
+    // iommu_attach_device refuses multi-device groups since default domains (about 4.4).
+    if (g.devices.length !== 1 && versionAtLeast(this.options.kernel, 4, 4)) {
       this.freeDomain(domain);
       fail({ errno: "-EINVAL", where: "iommu_attach_device", message: `group ${g.id} has ${g.devices.length} devices; iommu_attach_device needs a singleton group` }, `Failed to attached device ${s.dev.name} to IOMMU_mapping`);
       return;
@@ -930,6 +1046,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       this.note(s, `arm32 mapping attach failed with ${r.failure.errno} in ${r.failure.where}: ${r.failure.message}`);
       return;
     }
+    if (s.out.domain && s.out.domain !== domain) leaveDomain(this, s.dev, s.out.domain);
     domain.devices.push(s.dev);
     g.domain = domain;
     s.out.domain = domain;
@@ -951,7 +1068,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     this.tegraDrm.beforeUnbind(s);
     const created = this.graph.createdBy.get(s.dev) ?? [];
     for (let i = created.length - 1; i >= 0; i--) {
-      const c = this.stateOf.get(created[i]!)!;
+      const c = this.states[created[i]!.id]!;
       if (c.added) this.removeTree(c);
     }
     s.inProbe = true;
@@ -1041,9 +1158,9 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
 
   /** Devices whose lifetime hangs on `s`: created by its driver, or PCI functions below it. */
   private childrenOf(s: DevState): DevState[] {
-    const out = (this.graph.createdBy.get(s.dev) ?? []).map((d) => this.stateOf.get(d)!);
+    const out = (this.graph.createdBy.get(s.dev) ?? []).map((d) => this.states[d.id]!);
     const f = s.dev.pci;
-    if (f && f.header === 1) for (const g of f.hostBridge.functions) if (g.upstream === f && g.dev) out.push(this.stateOf.get(g.dev)!);
+    if (f && f.header === 1) for (const g of f.hostBridge.functions) if (g.upstream === f && g.dev) out.push(this.states[g.dev.id]!);
     return out;
   }
 
@@ -1099,6 +1216,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     return {
       graph: this.graph,
       options: this.options,
+      config: this.config,
       bootargs: this.bootargsText,
       defaultDomainType: this.defaultType,
       devices: this.states.map((s) => s.out),

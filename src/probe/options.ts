@@ -1,4 +1,5 @@
 // What the emulated kernel is: version (mapped to an era), default-domain policy, command line.
+import type { ArchInfo, CpuArch } from "../graph/index.ts";
 import type { HwOverrides } from "../iommu/index.ts";
 import type { Scenario } from "./scenario-types.ts";
 
@@ -21,7 +22,13 @@ export type Policy = "per-group" | "per-device" | "per-instance";
 
 export interface ProbeOptions {
   readonly kernel: KernelEra;
-  readonly policy: Policy;
+  /**
+   * Absent: what this kernel does on the board's architecture (nativePolicy). A policy the kernel
+   * never had there runs anyway and the report marks it hypothetical.
+   */
+  readonly policy?: Policy;
+  /** Overrides the architecture detected from the tree (DeviceGraph.arch). */
+  readonly arch?: CpuArch;
   /** Overrides /chosen/bootargs when given. */
   readonly bootargs?: string;
   readonly hw?: HwOverrides;
@@ -67,4 +74,37 @@ export function bootBool(v: string | undefined): boolean | undefined {
   if (/^(1|y|Y|on|true)/.test(v) || v === "") return true;
   if (/^(0|n|N|off|false)/.test(v)) return false;
   return undefined;
+}
+
+/**
+ * The kernel's own default-domain mechanism on an architecture: arm32 (ARM_DMA_USE_IOMMU) gives
+ * each device its own arm_iommu mapping in every era; arm64 uses the group's default domain.
+ */
+export function nativePolicy(arch: CpuArch): Policy {
+  return arch === "arm" ? "per-device" : "per-group";
+}
+
+/** The policy, the architecture and why the emulation is not what a real kernel did (empty: it is). */
+export interface ResolvedConfig {
+  readonly policy: Policy;
+  readonly policySource: "option" | "kernel";
+  readonly arch: CpuArch;
+  readonly archSource: string;
+  readonly hypothetical: readonly string[];
+}
+
+export function resolveConfig(options: ProbeOptions, detected: ArchInfo): ResolvedConfig {
+  const arch = options.arch ?? detected.arch;
+  const archSource = options.arch ? "option" : detected.source;
+  const policy = options.policy ?? nativePolicy(arch);
+  const hypothetical: string[] = [];
+  if (policy === "per-instance") hypothetical.push("per-instance: one DMA domain per IOMMU instance is the 2014 proposal that was never merged; no kernel does this");
+  else if (policy === "per-group" && arch === "arm") hypothetical.push("per-group on arm32: arm32 kernels have no IOMMU_DMA (ARM_DMA_USE_IOMMU gives each device its own mapping); this shows arm64-style DMA default domains on an arm32 board");
+  else if (policy === "per-device" && arch === "arm64") hypothetical.push("per-device on arm64: arm64 never had arm_iommu mappings (it uses iommu-dma on the group's default domain); this applies the arm32 mechanism to an arm64 board");
+  if (options.kernel.era === "creation") {
+    hypothetical.push(
+      "3.19 (creation era): the 2014 of_iommu mechanism (of_dma_configure at device creation, IOMMUs declared early) is applied to today's IOMMU drivers; in 3.19 the modelled drivers had not yet been converted to of_xlate/IOMMU_OF_DECLARE, so a real 3.19 kernel configured no IOMMU for these masters, and 3.19's iommu_attach_device did not yet refuse multi-device groups",
+    );
+  }
+  return { policy, policySource: options.policy ? "option" : "kernel", arch, archSource, hypothetical };
 }

@@ -11,6 +11,7 @@ import { compatibleList, isAvailable } from "../tree/accessors.ts";
 import type { DtNode } from "../tree/model.ts";
 import type { DevState } from "./dev-state.ts";
 import type { EmulatedKernel } from "./engine.ts";
+import { addError } from "./outcome.ts";
 import { attachGroup, detachGroup } from "./group-domain.ts";
 import { versionAtLeast } from "./options.ts";
 
@@ -144,7 +145,7 @@ export class TegraDrm {
       const r = attachGroup(k, domain, g);
       if (!r.ok) {
         k.emit("log", cs.dev, "err", `failed to attach to domain: ${ERRNO_VALUES[r.failure.errno]}`);
-        cs.out.errors.push(r.failure);
+        addError(cs.out, r.failure);
         this.fail(c, cs, r.failure.errno, r.failure.where, r.failure.message);
         return;
       }

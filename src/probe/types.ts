@@ -2,8 +2,9 @@
 import type { Device, DeviceGraph } from "../graph/index.ts";
 import type { DomainType, Failure, IommuDomain, IommuGroup, IommuInstance } from "../iommu/index.ts";
 import type { DmaRegion } from "../tree/accessors.ts";
-import type { ProbeOptions } from "./options.ts";
+import type { ProbeOptions, ResolvedConfig } from "./options.ts";
 import type { ScenarioOutcome } from "./scenario-types.ts";
+import type { EventLog } from "./event-log.ts";
 
 export type DeviceState =
   /** Never created: the device that would create it never bound. */
@@ -31,6 +32,8 @@ export interface DeviceOutcome {
   stateReason: string | undefined;
   /** The instance the fwspec names (null: no IOMMU). */
   iommu: IommuInstance | null;
+  /** Further instances of the same driver in the fwspec (Apple DART, Exynos, rockchip): they translate too. */
+  extraIommus: IommuInstance[];
   /** The instance the tree names, even when configuration failed. */
   iommuWanted: IommuInstance | null;
   /** `iommus` args per entry, or the mapped ID(s) for PCI. */
@@ -54,6 +57,8 @@ export type EventKind = "notifier" | "log" | "note";
 
 export interface ProbeEvent {
   readonly seq: number;
+  /** The initcall stage the event happened in. */
+  readonly stage: string;
   readonly kind: EventKind;
   /** dev_name, or null for subsystem messages. */
   readonly device: string | null;
@@ -61,13 +66,13 @@ export interface ProbeEvent {
   readonly prefix: string;
   readonly level: "info" | "warn" | "err" | "debug";
   readonly message: string;
-  /** The initcall stage the event happened in. */
-  readonly stage: string;
 }
 
 export interface ProbeResult {
   readonly graph: DeviceGraph;
   readonly options: ProbeOptions;
+  /** Policy and architecture in force, and why the run is hypothetical (if it is). */
+  readonly config: ResolvedConfig;
   readonly bootargs: string;
   /** The global default domain type (iommu_def_domain_type). */
   readonly defaultDomainType: DomainType;
@@ -75,7 +80,8 @@ export interface ProbeResult {
   readonly instances: readonly IommuInstance[];
   readonly groups: readonly IommuGroup[];
   readonly domains: readonly IommuDomain[];
-  readonly events: readonly ProbeEvent[];
+  /** The event log, column-wise (EventLog.at / toArray give ProbeEvent objects). */
+  readonly events: EventLog;
   /** The runtime scenario's steps and their results (when one ran). */
   readonly scenario?: ScenarioOutcome;
 }

@@ -3,9 +3,10 @@ import { ERRNO_VALUES } from "../iommu/index.ts";
 import type { ProbeResult } from "../probe/index.ts";
 import { diagnosticToJson } from "../source/index.ts";
 import { compatibleList } from "../tree/accessors.ts";
-import { REPORT_VERSION, type Report, type ReportMeta } from "./types.ts";
+import { EVENT_LOG, REPORT_VERSION, type Report, type ReportEvent, type ReportMeta } from "./types.ts";
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
+const NO_ERRORS: never[] = [];
 
 export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report {
   const devices = result.devices.map((d) => ({
@@ -17,26 +18,33 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     state: d.state,
     reason: d.stateReason ?? null,
     iommu: d.iommu?.node.path ?? null,
+    extraIommus: d.extraIommus.map((i) => i.node.path),
     wantedIommu: d.iommuWanted?.node.path ?? null,
-    specifiers: d.specifiers.map((s) => [...s]),
-    ids: [...d.ids],
+    // The probe result is finished: its arrays are shared, not copied (200,000-device boards).
+    specifiers: d.specifiers,
+    ids: d.ids,
     group: d.group?.id ?? null,
     domain: d.domain?.id ?? null,
     dmaOps: d.dmaOps,
     coherent: d.coherent,
     dmaLimit: hex(d.dmaLimit),
-    errors: d.errors.map((e) => ({ errno: e.errno, code: ERRNO_VALUES[e.errno], where: e.where, message: e.message })),
-    notes: [...d.notes],
+    errors: d.errors.length === 0 ? NO_ERRORS : d.errors.map((e) => ({ errno: e.errno, code: ERRNO_VALUES[e.errno], where: e.where, message: e.message, assumedLimit: e.assumedLimit ?? null })),
+    notes: d.notes,
   }));
   const chosenArgs = result.options.bootargs === undefined;
-  return {
+  let events: ReportEvent[] | undefined;
+  const report: Report = {
     version: REPORT_VERSION,
     tool: "dtprobe",
     config: {
       input: meta.input ?? null,
       kernel: result.options.kernel.label,
       era: result.options.kernel.era,
-      policy: result.options.policy,
+      policy: result.config.policy,
+      policySource: result.config.policySource,
+      arch: result.config.arch,
+      archSource: result.config.archSource,
+      hypothetical: [...result.config.hypothetical],
       bootargs: result.bootargs,
       bootargsSource: chosenArgs ? "chosen" : "option",
       defaultDomainType: result.defaultDomainType,
@@ -55,7 +63,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
       name: i.device?.name ?? null,
       driver: i.row?.driver ?? null,
       model: i.row?.model ?? null,
-      compatible: compatibleList(i.node),
+      compatible: [...compatibleList(i.node)],
       state: i.state,
       message: i.stateMessage ?? null,
       limits: Object.fromEntries(Object.keys(i.limits).sort().map((k) => [k, { value: i.limits[k]!.value, source: i.limits[k]!.source }])),
@@ -82,7 +90,10 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
       devices: d.devices.map((x) => x.name),
     })),
     devices,
-    events: result.events.map((e) => ({ seq: e.seq, stage: e.stage, kind: e.kind, level: e.level, device: e.device, prefix: e.prefix, message: e.message })),
+    // Materialised on first use (JSON); the text renderer reads the log's columns instead.
+    get events(): ReportEvent[] {
+      return (events ??= result.events.toArray());
+    },
     diagnostics: (meta.diagnostics ?? []).map(diagnosticToJson),
     ...(result.scenario
       ? {
@@ -93,4 +104,6 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
         }
       : {}),
   };
+  Object.defineProperty(report, EVENT_LOG, { value: result.events, enumerable: false });
+  return report;
 }

@@ -1,7 +1,8 @@
 // Report -> human text: per IOMMU instance its domains, groups and devices and the resources used
 // of the limit; then devices without an IOMMU, deferred and failed ones; then the kernel log in
 // dmesg style. Deterministic: everything is ordered by ids, names or event sequence.
-import type { Report, ReportDevice, ReportIommu } from "./types.ts";
+import type { EventLog } from "../probe/index.ts";
+import { EVENT_LOG, type Report, type ReportDevice, type ReportIommu } from "./types.ts";
 
 const LIMIT_FOR_USED: Record<string, string> = { contextBanks: "contextBanks", smrs: "smrs", asids: "asids", contexts: "contexts" };
 
@@ -25,7 +26,8 @@ export function renderReportText(report: Report): string {
   const out: string[] = [];
   const c = report.config;
   out.push(`dtprobe report v${report.version}${c.input ? ` for ${c.input}` : ""}`);
-  out.push(`kernel ${c.kernel} (${c.era} era), policy ${c.policy}, default domain type ${c.defaultDomainType}`);
+  out.push(`kernel ${c.kernel} (${c.era} era), ${c.arch} (${c.archSource}), policy ${c.policy}${c.policySource === "kernel" ? " (this kernel's own on " + c.arch + ")" : ""}, default domain type ${c.defaultDomainType}`);
+  for (const h of c.hypothetical) out.push(`HYPOTHETICAL: ${h}`);
   out.push(`bootargs (${c.bootargsSource}): ${JSON.stringify(c.bootargs)}`);
   const s = report.summary;
   out.push(`${s.devices} devices, ${s.withIommu} behind an IOMMU, ${s.groups} groups, ${s.domains} domains, ${s.deferred} deferred, ${s.failed} failed`);
@@ -38,7 +40,11 @@ export function renderReportText(report: Report): string {
     report.devices.filter((d) => d.wantedIommu !== null && d.group === null && d.state !== "not-created" && d.state !== "removed"),
     (d) => d.wantedIommu,
   );
-  const members = (g: { devices: string[] }) => g.devices.map((n) => n + spec(byName.get(n)!)).join(", ");
+  const alsoOn = groupBy(
+    report.devices.flatMap((d) => d.extraIommus.map((p) => ({ p, d }))),
+    (x) => x.p,
+  );
+  const members = (g: { devices: string[] }) => (g.devices.length === 0 ? "(no devices)" : g.devices.map((n) => n + spec(byName.get(n)!)).join(", "));
   for (const i of report.iommus) {
     out.push("");
     out.push(`IOMMU ${i.path}${i.name ? ` (${i.name})` : ""}: ${i.driver ?? "unknown driver"}${i.model ? `, ${i.model}` : ""} — ${i.state}${i.message ? ` (${i.message})` : ""}`);
@@ -62,8 +68,14 @@ export function renderReportText(report: Report): string {
       if (g.domain !== null && mine.has(g.domain)) continue;
       out.push(`  group ${g.id}${g.name ? ` "${g.name}"` : ""} (no domain): ${members(g)}`);
     }
+    for (const { d } of alsoOn.get(i.path) ?? []) {
+      out.push(`  also translates for: ${d.name}${spec(d)} (group ${d.group ?? "none"} on ${d.iommu}; the fwspec's first IOMMU holds it)`);
+    }
     for (const d of unattached.get(i.path) ?? []) {
-      const why = d.errors.length > 0 ? d.errors.map((e) => `${e.errno} in ${e.where}: ${e.message}`).join("; ") : (d.reason ?? d.state);
+      const why =
+        d.errors.length > 0
+          ? d.errors.map((e) => `${e.errno} in ${e.where}: ${e.message}${e.assumedLimit ? ` — limited by an assumed default (${e.assumedLimit}=${String(i.limits[e.assumedLimit]?.value)}*; the real hardware may have more: set it with --hw)` : ""}`).join("; ")
+          : (d.reason ?? d.state);
       out.push(`  not attached: ${d.name}${spec(d)}: ${why}`);
     }
   }
@@ -100,10 +112,20 @@ export function renderReportText(report: Report): string {
   }
   out.push("");
   out.push("Kernel log:");
-  for (const e of report.events) {
-    if ((e.kind !== "log" || e.level === "debug") && !(e.kind === "note" && e.device === null && e.prefix !== "")) continue;
-    const who = e.device ? `${e.prefix} ${e.device}: ` : e.prefix ? `${e.prefix}: ` : "";
-    out.push(`  [${e.stage}] ${who}${e.message}`);
+  // A freshly built report carries the probe's column-wise log: read it without materialising
+  // a million event objects; a report read back from JSON has only `events`.
+  const log = (report as { [EVENT_LOG]?: EventLog })[EVENT_LOG];
+  const n = log ? log.length : report.events.length;
+  for (let i = 0; i < n; i++) {
+    const kind = log ? log.kind[i]! : report.events[i]!.kind;
+    const level = log ? log.level[i]! : report.events[i]!.level;
+    const device = log ? log.device[i]! : report.events[i]!.device;
+    const prefix = log ? log.prefix[i]! : report.events[i]!.prefix;
+    if ((kind !== "log" || level === "debug") && !(kind === "note" && device === null && prefix !== "")) continue;
+    const stage = log ? log.stage[i]! : report.events[i]!.stage;
+    const message = log ? log.message[i]! : report.events[i]!.message;
+    const who = device ? `${prefix} ${device}: ` : prefix ? `${prefix}: ` : "";
+    out.push(`  [${stage}] ${who}${message}`);
   }
   if (report.diagnostics.length > 0) {
     out.push("");

@@ -4,6 +4,9 @@ import type { DiagnosticJson } from "../source/index.ts";
 
 export const REPORT_VERSION = 1;
 
+/** Non-enumerable handle from a built report to the probe's column-wise event log (not in JSON). */
+export const EVENT_LOG: unique symbol = Symbol("dtprobe.eventLog");
+
 export interface ReportLimit {
   value: number | boolean | string;
   source: "tree" | "default" | "hw";
@@ -48,6 +51,8 @@ export interface ReportError {
   code: number;
   where: string;
   message: string;
+  /** The failure comes only from a limit dtprobe assumed (its name), not from the tree or --hw. */
+  assumedLimit: string | null;
 }
 
 export interface ReportDevice {
@@ -59,6 +64,8 @@ export interface ReportDevice {
   state: "bound" | "deferred" | "failed" | "no-driver" | "not-created" | "unbound" | "removed";
   reason: string | null;
   iommu: string | null;
+  /** Further instances of the same driver that also translate for it (a second DART...). */
+  extraIommus: string[];
   /** The IOMMU the tree names for it (even when configuration failed). */
   wantedIommu: string | null;
   specifiers: number[][];
@@ -90,6 +97,13 @@ export interface Report {
     kernel: string;
     era: "creation" | "bind" | "add";
     policy: "per-group" | "per-device" | "per-instance";
+    /** "option": --policy; "kernel": what this kernel does on this architecture. */
+    policySource: "option" | "kernel";
+    /** arm (32-bit, ARM_DMA_USE_IOMMU) or arm64 (iommu-dma). */
+    arch: "arm" | "arm64";
+    archSource: string;
+    /** Why this run is not what a real kernel did (empty when it is). */
+    hypothetical: string[];
     bootargs: string;
     bootargsSource: "chosen" | "option";
     defaultDomainType: "DMA" | "DMA-FQ" | "identity" | "blocked" | "unmanaged";

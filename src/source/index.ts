@@ -7,3 +7,4 @@ export type { DiagnosticJson, FormatOptions } from "./format.ts";
 export { nodeFileHost, memoryFileHost, findIncludeFile, rootedFileHost } from "./host.ts";
 export type { FileHost } from "./host.ts";
 export { MAX_INPUT_BYTES, inputTooLargeMessage } from "./limits.ts";
+export { internName } from "./intern.ts";

@@ -92,12 +92,26 @@ export function busSizeCells(bus: DtNode): number {
 
 /** of_n_addr_cells: the address cells used by `node`'s own `reg` (its parent's, walked up). */
 export function addressCells(node: DtNode): number {
-  return busAddressCells(node.parent ?? node);
+  return busCells(node.parent ?? node).a;
 }
 
 /** of_n_size_cells. */
 export function sizeCells(node: DtNode): number {
-  return busSizeCells(node.parent ?? node);
+  return busCells(node.parent ?? node).s;
+}
+
+/**
+ * Cell counts per bus node, computed once: address translation asks for them at every level for
+ * every device. The kernel model reads finished trees only (the cache assumes no later edits).
+ */
+const busCellsCache = new WeakMap<DtNode, { readonly a: number; readonly s: number }>();
+function busCells(bus: DtNode): { readonly a: number; readonly s: number } {
+  let c = busCellsCache.get(bus);
+  if (!c) {
+    c = { a: busAddressCells(bus), s: busSizeCells(bus) };
+    busCellsCache.set(bus, c);
+  }
+  return c;
 }
 
 /** of_device_is_available: no `status`, or "okay"/"ok". */
@@ -113,8 +127,20 @@ export function statusOf(node: DtNode): string {
   return node.property("status") ? (propertyString(node, "status") ?? "") : "okay";
 }
 
-export function compatibleList(node: DtNode): string[] {
-  return propertyStrings(node, "compatible");
+/** Decoded `compatible` lists, keyed by the property object (a replaced property misses the cache). */
+const compatibleCache = new WeakMap<object, readonly string[]>();
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+
+/** The `compatible` strings (shared, read-only: the kernel model asks for them many times per node). */
+export function compatibleList(node: DtNode): readonly string[] {
+  const prop = node.property("compatible");
+  if (!prop) return NO_STRINGS;
+  let list = compatibleCache.get(prop);
+  if (!list) {
+    list = Object.freeze(propertyStrings(node, "compatible"));
+    compatibleCache.set(prop, list);
+  }
+  return list;
 }
 
 /** of_device_is_compatible with a plain string (the kernel compares case-insensitively). */
@@ -256,12 +282,26 @@ export function translateAddress(node: DtNode, addressCellsIn: readonly number[]
 }
 
 function isPciBus(n: DtNode): boolean {
+  if (!n.property("device_type")) return false;
   const t = propertyString(n, "device_type");
   return t === "pci" || t === "pciex";
 }
 
+/** Decoded `ranges` / `dma-ranges`, keyed by the property object (shared by every child). */
+const rangesCache = new WeakMap<object, number[]>();
+function rangesCells(bus: DtNode, name: string): number[] | undefined {
+  const prop = bus.property(name);
+  if (!prop) return undefined;
+  let cells = rangesCache.get(prop);
+  if (!cells) {
+    cells = cellsOf(prop)!;
+    rangesCache.set(prop, cells);
+  }
+  return cells;
+}
+
 function translateOne(bus: DtNode, addr: number[], na: number, ns: number, pna: number, rangesName: string): number[] | undefined {
-  const ranges = propertyCells(bus, rangesName);
+  const ranges = rangesCells(bus, rangesName);
   if (ranges === undefined) {
     if (rangesName === "dma-ranges") return offsetInto(readNumber(addr, 0, na), pna);
     return undefined;

@@ -42,8 +42,9 @@ function checkHeaders(headers: readonly Header[], problems: BuildProblems): bool
 function buildMemreserve(m: MemReserve, ctx: ValueContext): MemReserveEntry {
   const address = evaluateExpr(m.address, ctx.problems);
   const size = evaluateExpr(m.size, ctx.problems);
-  const entry: MemReserveEntry = { address, size, labels: [], span: m.span };
-  addSourceLabels({ labels: entry.labels, deletedLabels: undefined }, m.labels);
+  const owner = { labels: [] as string[], deletedLabels: undefined };
+  addSourceLabels(owner, m.labels);
+  const entry: MemReserveEntry = { address, size, labels: owner.labels, span: m.span };
   return entry;
 }
 

@@ -45,5 +45,6 @@ export function compactTree(root: DtNode): void {
     kids.length = keep;
     if (ghosts) n.ghosts = ghosts;
     if (propsChanged || kidsChanged) n.resetIndexes();
+    n.trimLists();
   }
 }

@@ -26,7 +26,8 @@ function appendMarked(prop: DtProperty, marker: Marker, data: Uint8Array): void 
   const bytes = new Uint8Array(old.length + data.length);
   bytes.set(old, 0);
   bytes.set(data, old.length);
-  prop.value.markers.push(marker);
+  // A new array, not push: simple values share frozen marker lists (see simple-values.ts).
+  prop.value.markers = [...prop.value.markers, marker];
   prop.value.bytes = bytes;
 }
 

@@ -4,7 +4,8 @@
 import type { DeleteNode, Label, NodeBody, NodeDef, PropertyDef } from "../../grammar/ast.ts";
 import type { Span } from "../source/index.ts";
 import { addSourceLabels } from "./labels.ts";
-import { DtNode, DtProperty, PropertyValue } from "./model.ts";
+import { DtNode, DtProperty, NO_LABELS, PropertyValue } from "./model.ts";
+import { encodeSimpleValue } from "./simple-values.ts";
 import { buildPropertyValue, type ValueContext } from "./values.ts";
 
 /** dtc's property position: from the name (labels excluded) to the `;`. */
@@ -25,7 +26,9 @@ function buildProperties(node: DtNode, body: NodeBody, ctx: ValueContext): void 
       node.appendProperty(prop);
       continue;
     }
-    const prop = new DtProperty(p.name, buildPropertyValue(p.value, ctx), [], propertySpan(p));
+    // Most properties have no labels: they share one frozen empty list (addLabel replaces an
+    // empty list rather than growing it).
+    const prop = new DtProperty(p.name, encodeSimpleValue(p) ?? buildPropertyValue(p.value, ctx), p.labels.length === 0 ? NO_LABELS : [], propertySpan(p));
     addSourceLabels(prop, p.labels);
     node.appendProperty(prop);
   }
@@ -33,9 +36,8 @@ function buildProperties(node: DtNode, body: NodeBody, ctx: ValueContext): void 
 
 /** `/delete-node/ name;` in a block: a deleted node, with any labels and omit mark written before it. */
 function deletedPlaceholder(def: DeleteNode): DtNode {
-  const n = new DtNode(def.name);
+  const n = new DtNode(def.name, def.span);
   n.deleted = true;
-  n.spans.push(def.span);
   n.omitIfNoRef = def.omitIfNoRef ?? false;
   if (def.labels) addSourceLabels(n, def.labels);
   return n;
@@ -46,8 +48,7 @@ function deletedPlaceholder(def: DeleteNode): DtNode {
  * names them only when they become an overlay fragment's `__overlay__`).
  */
 export function buildFreshNode(name: string, body: NodeBody, labels: readonly Label[], omitIfNoRef: boolean, ctx: ValueContext): DtNode {
-  const top = new DtNode(name);
-  top.spans.push(body.span);
+  const top = new DtNode(name, body.span);
   top.omitIfNoRef = omitIfNoRef;
   buildProperties(top, body, ctx);
   const stack: { node: DtNode; body: NodeBody; next: number }[] = [{ node: top, body, next: 0 }];
@@ -62,8 +63,7 @@ export function buildFreshNode(name: string, body: NodeBody, labels: readonly La
       frame.node.appendChild(deletedPlaceholder(def));
       continue;
     }
-    const child = new DtNode(def.name);
-    child.spans.push(def.body.span);
+    const child = new DtNode(def.name, def.body.span);
     child.omitIfNoRef = def.omitIfNoRef;
     addSourceLabels(child, def.labels);
     frame.node.appendChild(child);

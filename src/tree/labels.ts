@@ -8,13 +8,15 @@ export interface LabelOwner {
   deletedLabels: Set<string> | undefined;
 }
 
-/** dtc's add_label. Returns true when the label was not in the list before. */
+/** dtc's add_label (may replace `owner.labels` with a new array). Returns true when the label was not in the list before. */
 export function addLabel(owner: LabelOwner, label: string): boolean {
   if (owner.labels.includes(label)) {
     owner.deletedLabels?.delete(label);
     return false;
   }
-  owner.labels.unshift(label);
+  // The first label gets an exact-size array: unshift on an empty array reserves room for 17.
+  if (owner.labels.length === 0) owner.labels = [label];
+  else owner.labels.unshift(label);
   return true;
 }
 

@@ -19,7 +19,7 @@ export class TreeIndex {
 
   /** Records the labels (and any phandles) of a subtree that has just become part of the tree. */
   registerSubtree(top: DtNode): void {
-    for (const n of top.walk()) {
+    for (const n of top.preorder()) {
       for (const l of n.labels) this.registerLabel(l, n);
       if (n.phandle !== 0 && !this.phandles.has(n.phandle)) this.phandles.set(n.phandle, n);
     }

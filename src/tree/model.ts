@@ -2,7 +2,7 @@
 // Property values are bytes plus markers, as dtc's `struct data`: markers remember where labels,
 // references and type boundaries sit so that references can be resolved in place, fixups
 // generated, and `-O dts` can print values the way they were written.
-import type { Span } from "../source/index.ts";
+import { internName, type SourceFile, type Span } from "../source/index.ts";
 
 export type ValueType = "u8" | "u16" | "u32" | "u64" | "string" | "bytes";
 
@@ -26,6 +26,10 @@ export type RefText = string;
 export class PropertyValue {
   constructor(
     public bytes: Uint8Array,
+    /**
+     * May be a shared, frozen list (the tree builder shares the lists of the commonest values):
+     * to add a marker, assign a new array rather than pushing.
+     */
     public markers: Marker[] = [],
   ) {}
 
@@ -38,21 +42,52 @@ export class PropertyValue {
   }
 }
 
+export { internName } from "../source/index.ts";
+
+/**
+ * The label list of the many properties and generated nodes that have none: one frozen array.
+ * addLabel replaces an empty list instead of growing it, so nothing writes to this one.
+ */
+export const NO_LABELS: string[] = Object.freeze([]) as unknown as string[];
+
 export class DtProperty {
+  public name: string;
+
   constructor(
-    public name: string,
+    name: string,
     public value: PropertyValue,
     /**
      * Property labels (`l: prop = ...`) in dtc's list order: source order within one definition,
      * each label added by a later definition in front.
      */
     public labels: string[],
-    /**
-     * From the name (labels excluded, as dtc's srcpos) to the `;` of its latest definition;
-     * undefined when read from a DTB or generated (phandle, __symbols__, fixups).
-     */
-    public span: Span | undefined,
-  ) {}
+    span: Span | undefined,
+  ) {
+    this.name = internName(name);
+    this.span = span;
+  }
+
+  // The span is kept as its three parts rather than as an object: one object fewer per property
+  // (a large board has hundreds of thousands) for the garbage collector to trace and move.
+  #spanFile: SourceFile | undefined = undefined;
+  #spanStart = 0;
+  #spanEnd = 0;
+
+  /**
+   * From the name (labels excluded, as dtc's srcpos) to the `;` of its latest definition;
+   * undefined when read from a DTB or generated (phandle, __symbols__, fixups). Each read gives a
+   * new (equal) object.
+   */
+  get span(): Span | undefined {
+    const file = this.#spanFile;
+    return file === undefined ? undefined : { file, start: this.#spanStart, end: this.#spanEnd };
+  }
+
+  set span(s: Span | undefined) {
+    this.#spanFile = s?.file;
+    this.#spanStart = s?.start ?? 0;
+    this.#spanEnd = s?.end ?? 0;
+  }
 
   /**
    * Set by `/delete-property/` while the tree is being built: dtc keeps deleted properties in
@@ -83,6 +118,9 @@ export interface GhostChild {
   readonly omitted: boolean;
 }
 
+/** Up to this many properties, `property()` scans instead of building a per-node Map. */
+const PROPERTY_SCAN_LIMIT = 32;
+
 export class DtNode {
   /** Full name including `@unit`; "" for the root. */
   name: string;
@@ -95,7 +133,7 @@ export class DtNode {
   readonly properties: DtProperty[] = [];
   readonly children: DtNode[] = [];
   /** Every definition of this node (`{` to `};`): the first, then each merged block. */
-  readonly spans: Span[] = [];
+  readonly spans: Span[];
   /** The node's phandle once assigned (explicitly or on first reference); 0 for none. */
   phandle = 0;
   /** Building only: see DtProperty.deleted. */
@@ -118,8 +156,10 @@ export class DtNode {
   private childIndex: Map<string, DtNode> | undefined = undefined;
   private propIndex: Map<string, DtProperty> | undefined = undefined;
 
-  constructor(name: string) {
+  /** `firstSpan` starts `spans` as an exact-size array (a pushed-to empty array reserves 17 slots). */
+  constructor(name: string, firstSpan?: Span) {
     this.name = name;
+    this.spans = firstSpan === undefined ? [] : [firstSpan];
   }
 
   /** Base name without the unit address. */
@@ -149,6 +189,17 @@ export class DtNode {
   }
 
   /**
+   * Replaces `properties` and `children` with exact-size copies. Lists grown by push keep room for
+   * at least 17 entries; on a finished tree of 100,000 nodes that slack was ~15% of its memory.
+   * Only for the end of building (nobody holds the old arrays then).
+   */
+  trimLists(): void {
+    const self = this as unknown as { properties: DtProperty[]; children: DtNode[] };
+    if (this.properties.length > 0) self.properties = this.properties.slice();
+    if (this.children.length > 0) self.children = this.children.slice();
+  }
+
+  /**
    * Drops the lookup maps after `children` or `properties` were edited in place (compaction,
    * sorting). The maps are rebuilt on the next lookup.
    */
@@ -160,7 +211,11 @@ export class DtNode {
   // -- children: O(1) lookup by full name, order preserved --
 
   child(name: string): DtNode | undefined {
-    if (this.children.length < 8) return this.children.find((c) => c.name === name);
+    const kids = this.children;
+    if (kids.length < 8) {
+      for (let i = 0; i < kids.length; i++) if (kids[i]!.name === name) return kids[i];
+      return undefined;
+    }
     return this.childMap().get(name);
   }
 
@@ -190,7 +245,13 @@ export class DtNode {
   // -- properties: O(1) lookup by name, order preserved --
 
   property(name: string): DtProperty | undefined {
-    if (this.properties.length < 8) return this.properties.find((p) => p.name === name);
+    // A plain loop beats a hash lookup (and a Map per node) for the dozen or so properties a
+    // device node has; property names are interned, so most comparisons are pointer checks.
+    const props = this.properties;
+    if (props.length <= PROPERTY_SCAN_LIMIT) {
+      for (let i = 0; i < props.length; i++) if (props[i]!.name === name) return props[i];
+      return undefined;
+    }
     return this.propMap().get(name);
   }
 
@@ -212,6 +273,22 @@ export class DtNode {
     if (i < 0) return;
     this.properties.splice(i, 1);
     this.propIndex = undefined;
+  }
+
+  /**
+   * This node and its descendants in pre-order, as an array (no recursion). Cheaper than walk()
+   * for whole-tree passes: no generator frames, and the list can be reused.
+   */
+  preorder(): DtNode[] {
+    const out: DtNode[] = [];
+    const stack: DtNode[] = [this];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      out.push(n);
+      const kids = n.children;
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+    }
+    return out;
   }
 
   /** Depth-first pre-order walk without recursion (trees may be 10,000+ deep). */

@@ -22,7 +22,7 @@ function pathBytes(path: string): Uint8Array {
 
 export function fixupPathReferences(tree: DeviceTree, report: TreeProblemReporter): void {
   const index = treeIndex(tree);
-  for (const node of tree.root.walk()) {
+  for (const node of tree.root.preorder()) {
     for (const prop of node.properties) {
       const markers = prop.value.markers;
       for (let i = 0; i < markers.length; i++) {

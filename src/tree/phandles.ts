@@ -1,7 +1,8 @@
 // Phandles: dtc's explicit_phandles check, phandle allocation (get_node_phandle) and the
 // phandle_references fixup, which fills every `<&ref>` cell.
 import { nodeByRef, phandleIsValid, treeIndex } from "./lookup.ts";
-import { DtProperty, PropertyValue, type DeviceTree, type DtNode, type PhandleFormat, type TreeProblemReporter } from "./model.ts";
+import { allocValueBytes, U32_AT_START } from "./values.ts";
+import { DtProperty, NO_LABELS, PropertyValue, type DeviceTree, type DtNode, type PhandleFormat, type TreeProblemReporter } from "./model.ts";
 
 function readCell(bytes: Uint8Array, offset: number): number {
   return ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
@@ -15,8 +16,8 @@ function writeCell(bytes: Uint8Array, offset: number, v: number): void {
 }
 
 /** Live nodes in dtc's check order (pre-order, children in list order). */
-function* preorder(tree: DeviceTree): IterableIterator<DtNode> {
-  yield* tree.root.walk();
+function preorder(tree: DeviceTree): DtNode[] {
+  return tree.root.preorder();
 }
 
 /** check_phandle_prop: the explicit phandle a property gives, or 0. */
@@ -62,9 +63,10 @@ export function checkExplicitPhandles(tree: DeviceTree, report: TreeProblemRepor
 
 function addPhandleProperty(node: DtNode, name: string): void {
   if (node.property(name)) return;
-  const bytes = new Uint8Array(4);
+  const bytes = allocValueBytes(4);
   writeCell(bytes, 0, node.phandle);
-  node.appendProperty(new DtProperty(name, new PropertyValue(bytes, [{ kind: "type", offset: 0, type: "u32" }]), [], undefined));
+  // Every referenced node gets one: share the type marker (a lone marker at offset 0 never moves).
+  node.appendProperty(new DtProperty(name, new PropertyValue(bytes, [U32_AT_START]), NO_LABELS, undefined));
 }
 
 /**
@@ -90,7 +92,9 @@ export function fixupPhandleReferences(tree: DeviceTree, opts: { phandleFormat: 
     // Indexed loop: allocation may append a phandle property to this very node.
     for (let i = 0; i < props.length; i++) {
       const prop = props[i]!;
-      for (const m of prop.value.markers) {
+      const markers = prop.value.markers;
+      for (let k = 0; k < markers.length; k++) {
+        const m = markers[k]!;
         if (m.kind !== "phandleRef") continue;
         const target = nodeByRef(tree.root, index, m.ref);
         if (!target) {

@@ -30,48 +30,85 @@ const dev = (r: Report, key: string) => {
 const errnos = (r: Report, prefix: string) => dev(r, prefix).errors.map((e) => e.errno);
 
 describe("kernel fixtures", () => {
-  it("tegra30-like: per-group on 6.1 runs out of the 4 address spaces", async () => {
-    const r = run("tegra30-like", { kernel: "6.1", policy: "per-group" });
-    expect(r.iommus[0]!.used["asids"]).toBe(4);
-    expect(r.devices.filter((d) => d.errors.some((e) => e.errno === "-ENOSPC")).length).toBeGreaterThan(0);
-    // DC and DCB share the SoC's "display" group, so one address space.
-    const dc = dev(r, "54200000.dc");
-    expect(dc.group).toBe(dev(r, "54240000.dc").group);
-    await golden(r, "tegra30-like.per-group.6.1");
+  it("tegra30-like 6.1, the kernel's own arm32 policy: groups at add, no default domains, -EINVAL for the drm group", async () => {
+    const r = run("tegra30-like", { kernel: "6.1" });
+    expect(r.config.arch).toBe("arm");
+    expect(r.config.policy).toBe("per-device");
+    expect(r.config.policySource).toBe("kernel");
+    expect(r.config.hypothetical).toEqual([]);
+    // tegra_smmu_probe_device read `iommus` itself before 6.8: groups when the MC registers / at add.
+    const adds = r.events.filter((e) => e.message.startsWith("Adding to iommu group"));
+    expect(adds.slice(0, 4).map((e) => [e.device, e.stage, e.prefix])).toEqual([
+      ["50000000.host1x", "arch_initcall_sync", "platform"],
+      ["6001a000.vde", "arch_initcall_sync", "platform"],
+      ["70020000.sata", "arch_initcall_sync", "platform"],
+      ["70030000.hda", "arch_initcall_sync", "platform"],
+    ]);
+    // Tegra30's SoC group "drm" = DC, DCB, G2, NV, NV2.
+    const drm = r.groups.find((g) => g.name === "drm")!;
+    expect(drm.devices).toEqual(["54200000.dc", "54240000.dc", "54140000.gr2d", "54180000.gr3d"]);
+    // tegra_smmu_domain_alloc only does UNMANAGED before 6.7, and arm32 has no IOMMU_DMA.
+    expect(r.groups.every((g) => g.defaultDomain === null)).toBe(true);
+    expect(r.domains.some((d) => d.type === "DMA" || d.type === "DMA-FQ")).toBe(false);
+    for (const n of drm.devices) expect(errnos(r, n)).toEqual(["-EINVAL"]); // iommu_attach_device: 4 devices
+    expect(r.devices.some((d) => d.errors.some((e) => e.errno === "-EBUSY"))).toBe(false);
+    // pr_warn without a device prefix.
+    const warn = r.events.find((e) => e.message === "Failed to attached device 54200000.dc to IOMMU_mapping")!;
+    expect([warn.device, warn.prefix]).toEqual([null, ""]);
+    await golden(r, "tegra30-like.6.1");
   });
 
-  it("tegra30-like: per-device (arm32) gives every master its own mapping; shared groups cannot attach", async () => {
-    const r = run("tegra30-like", { kernel: "6.1", policy: "per-device" });
-    const mapped = r.domains.filter((d) => d.owner === "arm-dma-mapping");
-    expect(mapped.length).toBeLessThanOrEqual(4);
-    expect(errnos(r, "54240000.dc")).toContain("-EINVAL"); // iommu_attach_device on a 2-device group
-    await golden(r, "tegra30-like.per-device.6.1");
+  it("tegra30-like 6.8: groups in bind order; later drm members join dc's mapping and fail with -EINVAL then -EBUSY", async () => {
+    const r = run("tegra30-like", { kernel: "6.8" });
+    expect(dev(r, "54200000.dc").state).toBe("bound");
+    for (const n of ["54240000.dc", "54140000.gr2d", "54180000.gr3d"]) {
+      expect(errnos(r, n)).toEqual(["-EINVAL", "-EBUSY"]);
+      expect(dev(r, n).state).toBe("failed");
+    }
+    // arm32 forces an IDENTITY default from 6.7; tegra-smmu has one.
+    expect(r.domains.filter((d) => d.owner === "default").every((d) => d.type === "identity")).toBe(true);
+    expect(r.events.find((e) => e.device === "54200000.dc" && e.message.startsWith("Adding"))!.prefix).toBe("(assumed driver)");
+    await golden(r, "tegra30-like.6.8");
   });
 
-  it("tegra30-like: per-instance shares one DMA domain and one ASID", async () => {
-    const r = run("tegra30-like", { kernel: "6.1", policy: "per-instance" });
-    expect(r.domains.filter((d) => d.type === "DMA").length).toBe(1);
-    expect(r.iommus[0]!.used["asids"]).toBe(1);
-    expect(r.devices.filter((d) => d.group !== null).length).toBe(8);
-    await golden(r, "tegra30-like.per-instance.6.1");
-  });
-
-  it("tegra30-like: 3.19 sets DMA up at device creation (per-device mappings)", async () => {
-    const r = run("tegra30-like", { kernel: "3.19", policy: "per-device" });
-    expect(r.config.era).toBe("creation");
-    await golden(r, "tegra30-like.per-device.3.19");
-  });
-
-  it("tegra30-like: 6.15 groups at device add; 6.8+ tegra-smmu defaults to identity", async () => {
-    const r = run("tegra30-like", { kernel: "6.15", policy: "per-group" });
+  it("tegra30-like 6.15: groups at device add; every drm member fails -EINVAL, none -EBUSY; the DRM composite shares one domain", async () => {
+    const r = run("tegra30-like", { kernel: "6.15" });
     expect(r.config.era).toBe("add");
-    // Every default domain is identity; the Tegra DRM clients then share one UNMANAGED domain (one ASID).
+    for (const n of ["54200000.dc", "54240000.dc", "54140000.gr2d", "54180000.gr3d"]) expect(errnos(r, n)).toEqual(["-EINVAL"]);
     expect(r.domains.filter((d) => d.owner === "default").every((d) => d.type === "identity")).toBe(true);
     const drm = r.domains.filter((d) => d.owner === "tegra-drm");
     expect(drm.length).toBe(1);
-    expect(r.groups.filter((g) => g.domain === drm[0]!.id).length).toBe(3); // display, gr2d, gr3d
-    expect(r.iommus[0]!.used["asids"]).toBe(1);
-    await golden(r, "tegra30-like.per-group.6.15");
+    expect(r.groups.filter((g) => g.domain === drm[0]!.id).map((g) => g.name)).toEqual(["drm"]);
+    await golden(r, "tegra30-like.6.15");
+  });
+
+  it("tegra30-like per-group on 6.1 is hypothetical on arm32, and tegra-smmu cannot allocate DMA domains before 6.7", async () => {
+    const r = run("tegra30-like", { kernel: "6.1", policy: "per-group" });
+    expect(r.config.policySource).toBe("option");
+    expect(r.config.hypothetical.length).toBe(1);
+    expect(renderReportText(r)).toContain("HYPOTHETICAL: per-group on arm32");
+    expect(r.domains.some((d) => d.owner === "default")).toBe(false);
+    expect(r.events.some((e) => e.message === "Failed to set up IOMMU for device 6001a000.vde; retaining platform DMA ops")).toBe(true);
+    expect(dev(r, "6001a000.vde").dmaOps).toBe("direct");
+    await golden(r, "tegra30-like.per-group.6.1");
+  });
+
+  it("tegra30-like per-instance is always hypothetical (never merged)", async () => {
+    const r = run("tegra30-like", { kernel: "6.1", policy: "per-instance" });
+    expect(r.config.hypothetical[0]).toMatch(/^per-instance/);
+    expect(r.domains.filter((d) => d.type === "DMA").length).toBe(0);
+    await golden(r, "tegra30-like.per-instance.6.1");
+  });
+
+  it("tegra30-like 3.19 is labelled as the 2014 mechanism applied hypothetically", async () => {
+    const r = run("tegra30-like", { kernel: "3.19" });
+    expect(r.config.era).toBe("creation");
+    expect(r.config.hypothetical.some((h) => h.startsWith("3.19"))).toBe(true);
+    // pr_info("Adding device %s to group %d") with the iommu.c prefix before 5.1.
+    expect(r.events.some((e) => e.prefix === "iommu" && e.message === "Adding device 50000000.host1x to group 0")).toBe(true);
+    // Before "Add gr2d and gr3d to DRM IOMMU group" only DC and DCB share Tegra30's "display" group.
+    expect(r.groups.find((g) => g.name === "display")!.devices).toEqual(["54200000.dc", "54240000.dc"]);
+    await golden(r, "tegra30-like.3.19");
   });
 
   it("arm-smmu-errors: every arm-smmu row of the error table", async () => {
@@ -149,12 +186,12 @@ describe("runtime scenarios and the remaining error-table rows", () => {
   });
 
   it("tegra30-like scenario: the DRM composite tears down and re-probes; VFIO on tegra-smmu takes an ASID (6.15)", async () => {
-    const r = run("tegra30-like", { kernel: "6.15", scenarioFile: `${dir}tegra30-like.scenario.json` });
+    const r = run("tegra30-like", { kernel: "6.15", policy: "per-group", scenarioFile: `${dir}tegra30-like.scenario.json` });
     expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
     expect(results(r)).toEqual(["ok", "ok", "-EBUSY", "ok", "ok", "ok", "ok", "ok", "-EINVAL"]);
     const drm = r.domains.filter((d) => d.owner === "tegra-drm");
     expect(drm.length).toBe(1); // the first shared domain was freed at teardown
-    expect(r.groups.filter((g) => g.domain === drm[0]!.id).length).toBe(3);
+    expect(r.groups.filter((g) => g.domain === drm[0]!.id).map((g) => g.name)).toEqual(["drm"]); // Tegra30's one "drm" SoC group
     expect(r.iommus[0]!.used["asids"]).toBe(2); // DRM + VFIO
     await golden(r, "tegra30-like.scenario.6.15");
   });
@@ -179,11 +216,13 @@ describe("runtime scenarios and the remaining error-table rows", () => {
     await golden(r, "smmuv3-pci");
   });
 
-  it("families per-device on 6.15: a group with no default domain defers the bind", async () => {
+  it("families per-device on 6.15 (hypothetical on arm64): every family has an IDENTITY default from 6.7, nothing defers", async () => {
     const r = run("families", { kernel: "6.15", policy: "per-device" });
-    const deferred = r.devices.filter((d) => d.state === "deferred");
-    expect(deferred.length).toBeGreaterThan(0);
-    for (const d of deferred) expect(d.reason).toMatch(/no default domain \(-EPROBE_DEFER from iommu_device_use_default_domain\)/);
+    expect(r.config.hypothetical[0]).toMatch(/^per-device on arm64/);
+    expect(r.devices.filter((d) => d.state === "deferred")).toEqual([]);
+    const defaults = r.domains.filter((d) => d.owner === "default");
+    expect(defaults.length).toBeGreaterThan(5);
+    expect(defaults.every((d) => d.type === "identity")).toBe(true);
     await golden(r, "families.per-device.6.15");
   });
 

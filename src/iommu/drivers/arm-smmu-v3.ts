@@ -1,8 +1,8 @@
 // arm-smmu-v3: drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c. One StreamID per specifier, no
 // stream sharing between masters, ASIDs from one xarray shared by every SMMUv3 in the system.
 import type { Device } from "../../graph/index.ts";
-import type { IommuDriverOps } from "../types.ts";
-import { allocBit, apertureBits, bump, fail, limitNumber, ok, pciOrGenericGroup } from "./common.ts";
+import type { IommuCoreApi, IommuDomain, IommuDriverOps, Result } from "../types.ts";
+import { allocBit, apertureBits, bump, fail, limitFail, limitNumber, ok, pciOrGenericGroup } from "./common.ts";
 
 function streamOwners(priv: Record<string, unknown>): Map<number, Device> {
   let m = priv["streams"] as Map<number, Device> | undefined;
@@ -30,7 +30,7 @@ export const armSmmuV3Ops: IommuDriverOps = {
     const owners = streamOwners(inst.priv);
     const mine = new Set<number>();
     for (const sid of fwspec.ids) {
-      if (sid >= limit) return fail("-ERANGE", "arm_smmu_insert_master", `StreamID 0x${sid.toString(16)} is out of range (${limitNumber(inst, "streamIdBits")}-bit StreamIDs)`);
+      if (sid >= limit) return limitFail(inst, "streamIdBits", "-ERANGE", "arm_smmu_insert_master", `StreamID 0x${sid.toString(16)} is out of range (${limitNumber(inst, "streamIdBits")}-bit StreamIDs)`);
       // Bridged PCI masters may carry the same SID twice; tolerated since 6.15's rework.
       if (mine.has(sid) && (core.version[0] > 6 || (core.version[0] === 6 && core.version[1] >= 15))) continue;
       const other = owners.get(sid);
@@ -65,23 +65,16 @@ export const armSmmuV3Ops: IommuDriverOps = {
   dtReservedRegions: true,
 
   allocDomain(domain, core) {
-    // arm_smmu_domain_finalise_s1 at domain_alloc_paging: ASID from the global xarray, 0 reserved.
-    if (domain.type === "identity" || domain.type === "blocked") return ok(undefined);
-    let asids = core.shared.get("arm-smmu-v3.asids") as Set<number> | undefined;
-    if (!asids) {
-      asids = new Set();
-      core.shared.set("arm-smmu-v3.asids", asids);
-    }
-    const bits = limitNumber(domain.instance, "asidBits", 16);
-    const asid = allocBit(asids, 1, 2 ** bits);
-    if (asid < 0) return fail("-EBUSY", "arm_smmu_domain_finalise_s1", `no free ASID (${bits}-bit ASIDs, ${2 ** bits - 1} usable)`);
-    domain.resource = { kind: "asid", value: asid };
-    domain.finalised = true;
-    bump(domain.instance, "asids", 1);
-    return ok(undefined);
+    // arm_smmu_domain_finalise_s1: ASID from the global xarray (0 reserved). From about 6.9
+    // (domain_alloc_paging) at allocation; before, at the domain's first attach.
+    if (!asidAtAlloc(core)) return ok(undefined);
+    return takeAsid(domain, core);
   },
 
-  attachDev: () => ok(undefined),
+  attachDev(domain, _dev, _fwspec, core) {
+    if (asidAtAlloc(core) || domain.finalised) return ok(undefined);
+    return takeAsid(domain, core);
+  },
 
   freeDomain(domain, core) {
     if (domain.resource?.kind === "asid") {
@@ -94,3 +87,21 @@ export const armSmmuV3Ops: IommuDriverOps = {
     return apertureBits(limitNumber(inst, "inputBits", 48));
   },
 };
+
+const asidAtAlloc = (core: IommuCoreApi) => core.version[0] > 6 || (core.version[0] === 6 && core.version[1] >= 9);
+
+function takeAsid(domain: IommuDomain, core: IommuCoreApi): Result<void> {
+    if (domain.type === "identity" || domain.type === "blocked") return ok(undefined);
+    let asids = core.shared.get("arm-smmu-v3.asids") as Set<number> | undefined;
+    if (!asids) {
+      asids = new Set();
+      core.shared.set("arm-smmu-v3.asids", asids);
+    }
+    const bits = limitNumber(domain.instance, "asidBits", 16);
+    const asid = allocBit(asids, 1, 2 ** bits);
+    if (asid < 0) return limitFail(domain.instance, "asidBits", "-EBUSY", "arm_smmu_domain_finalise_s1", `no free ASID (${bits}-bit ASIDs, ${2 ** bits - 1} usable)`);
+    domain.resource = { kind: "asid", value: asid };
+    domain.finalised = true;
+    bump(domain.instance, "asids", 1);
+    return ok(undefined);
+}

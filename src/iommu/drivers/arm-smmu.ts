@@ -3,7 +3,7 @@
 import type { Device } from "../../graph/index.ts";
 import { compatibleList, hasProperty, propertyU32 } from "../../tree/accessors.ts";
 import type { Fwspec, IommuCoreApi, IommuDomain, IommuDriverOps, IommuGroup, IommuInstance, Result } from "../types.ts";
-import { allocBit, apertureBits, bitmapOf, bump, countInterrupts, fail, isPaging, limitBool, limitNumber, ok, pciOrGenericGroup, treeLimit } from "./common.ts";
+import { allocBit, apertureBits, bitmapOf, bump, countInterrupts, fail, isPaging, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, treeLimit } from "./common.ts";
 
 const SMR_ID = 0xffff;
 
@@ -116,8 +116,8 @@ export const armSmmuOps: IommuDriverOps = {
     for (const fwid of fwspec.ids) {
       const sid = fwid & 0xffff;
       const mask = fwid >>> 16;
-      if (sid & ~sidMask) return fail("-EINVAL", "arm_smmu_probe_device", `stream ID 0x${sid.toString(16)} out of range for SMMU (0x${sidMask.toString(16)})`);
-      if (mask & ~smrMask) return fail("-EINVAL", "arm_smmu_probe_device", `SMR mask 0x${mask.toString(16)} out of range for SMMU (0x${smrMask.toString(16)})`);
+      if (sid & ~sidMask) return limitFail(inst, "streamIdBits", "-EINVAL", "arm_smmu_probe_device", `stream ID 0x${sid.toString(16)} out of range for SMMU (0x${sidMask.toString(16)})`);
+      if (mask & ~smrMask) return limitFail(inst, "smrMaskBits", "-EINVAL", "arm_smmu_probe_device", `SMR mask 0x${mask.toString(16)} out of range for SMMU (0x${smrMask.toString(16)})`);
     }
     // arm_smmu_master_alloc_smes: all or nothing.
     const s = state(inst);
@@ -128,7 +128,7 @@ export const armSmmuOps: IommuDriverOps = {
       const idx = findSme(s, sid, mask);
       if (typeof idx === "string") {
         for (const i of taken) freeSme(s, inst, i);
-        if (idx === "ENOSPC") return fail("-ENOSPC", "arm_smmu_find_sme", `no free stream map entry for stream 0x${sid.toString(16)} (all ${s.smrs!.length} SMRs in use)`);
+        if (idx === "ENOSPC") return limitFail(inst, "smrs", "-ENOSPC", "arm_smmu_find_sme", `no free stream map entry for stream 0x${sid.toString(16)} (all ${s.smrs!.length} SMRs in use)`);
         return fail("-EINVAL", "arm_smmu_find_sme", `stream 0x${sid.toString(16)} mask 0x${mask.toString(16)} partially overlaps an existing SMR`);
       }
       let s2cr = s.s2crs.get(idx);
@@ -160,7 +160,8 @@ export const armSmmuOps: IommuDriverOps = {
     for (const idx of s.smendx.get(dev) ?? []) {
       const g = s.s2crs.get(idx)?.group ?? null;
       if (group && g && group !== g) return fail("-EINVAL", "arm_smmu_device_group", "stream map entries belong to two different groups");
-      group = g ?? group;
+      // arm_smmu_device_group: the last stream map entry decides, even when it has no group.
+      group = g;
     }
     if (group) return ok(group);
     const r = pciOrGenericGroup(fwspec, dev, core);
@@ -190,7 +191,7 @@ export const armSmmuOps: IommuDriverOps = {
     const inst = domain.instance;
     const cbs = limitNumber(inst, "contextBanks");
     const cb = allocBit(bitmapOf(inst, "cbs"), limitNumber(inst, "s2ContextBanks"), cbs);
-    if (cb < 0) return fail("-ENOSPC", "__arm_smmu_alloc_bitmap", `all ${cbs} context banks in use`);
+    if (cb < 0) return limitFail(inst, "contextBanks", "-ENOSPC", "__arm_smmu_alloc_bitmap", `all ${cbs} context banks in use`);
     domain.resource = { kind: "context", value: cb };
     domain.finalised = true;
     bump(inst, "contextBanks", 1);

@@ -1,6 +1,6 @@
 // Helpers shared by the IOMMU driver models.
 import type { Device } from "../../graph/index.ts";
-import { fail, ok, type Fwspec, type IommuCoreApi, type IommuDomain, type IommuDriverOps, type IommuGroup, type IommuInstance, type Result } from "../types.ts";
+import { fail, ok, type Errno, type Fwspec, type IommuCoreApi, type IommuDomain, type IommuDriverOps, type IommuGroup, type IommuInstance, type Result } from "../types.ts";
 
 export function limitNumber(inst: IommuInstance, name: string, fallback = 0): number {
   const v = inst.limits[name]?.value;
@@ -89,6 +89,20 @@ export const noDeviceState: Pick<IommuDriverOps, "probeDevice" | "releaseDevice"
 };
 
 export { fail, ok };
+
+/**
+ * A resource/range failure decided by a limit the kernel reads from the hardware (ID registers:
+ * arm-smmu SMRs/context banks/ID widths, SMMUv3 SID/ASID widths), not one it takes from its own
+ * SoC data (tegra ASIDs, ipmmu contexts): when that limit is only an assumed default
+ * (neither in the tree nor given with --hw), the failure says so instead of passing for a kernel
+ * error the real hardware would produce.
+ */
+export function limitFail<T>(inst: IommuInstance, name: string, errno: Errno, where: string, message: string): Result<T> {
+  const l = inst.limits[name];
+  if (l?.source !== "default") return fail(errno, where, message);
+  // The message stays the kernel's; the report marks the limit (errors[].assumedLimit).
+  return { ok: false, failure: { errno, where, message, assumedLimit: name } };
+}
 
 /** Counts a node's interrupts (interrupts / #interrupt-cells of its interrupt parent, or interrupts-extended). */
 export { countInterrupts } from "./interrupts.ts";

@@ -1,12 +1,15 @@
 // The IOMMU drivers whose core-relevant behaviour is small: qcom_iommu, rockchip-iommu,
 // exynos-sysmmu, mtk_iommu, apple-dart, ipmmu-vmsa, sun50i-iommu.
 import { isAvailable, propertyU32, readReg } from "../../tree/accessors.ts";
-import type { Fwspec, IommuDriverOps, IommuGroup, IommuInstance } from "../types.ts";
+import type { Device } from "../../graph/index.ts";
+import type { Fwspec, IommuCoreApi, IommuDriverOps, IommuGroup, IommuInstance } from "../types.ts";
 import { allocBit, apertureBits, bitmapOf, bump, fail, genericDeviceGroup, instanceGroup, isPaging, limitBool, limitNumber, noDeviceState, ok, treeLimit } from "./common.ts";
 
 const atLeast = (v: readonly [number, number], major: number, minor: number) => v[0] > major || (v[0] === major && v[1] >= minor);
 const aperture = (inst: IommuInstance) => apertureBits(limitNumber(inst, "inputBits", 32));
 const pagingOnly = (type: string) => type === "DMA" || type === "unmanaged";
+/** Paging domains, plus the IDENTITY domain the 6.7 series ("iommu: Make default_domain's mandatory") gave these drivers. */
+const pagingOr67Identity = (_i: IommuInstance, t: string, core: { readonly version: readonly [number, number] }) => pagingOnly(t) || (t === "identity" && atLeast(core.version, 6, 7));
 
 /** qcom_iommu: `iommus = <&apps_iommu ctx>`; contexts are the `iommu-ctx` children. */
 export const qcomIommuOps: IommuDriverOps = {
@@ -34,7 +37,7 @@ export const qcomIommuOps: IommuDriverOps = {
   },
   deviceGroup: genericDeviceGroup,
   defDomainType: () => undefined,
-  supportsType: (_i, t) => pagingOnly(t),
+  supportsType: pagingOr67Identity,
   attachDev: () => ok(undefined),
   aperture,
 };
@@ -43,7 +46,12 @@ export const qcomIommuOps: IommuDriverOps = {
 export const rockchipOps: IommuDriverOps = {
   ...noDeviceState,
   deferredFlush: false,
-  probeInstance: () => ok(undefined),
+  // rk_iommu_probe: iommu_group_alloc() for the instance, so group numbers follow IOMMU probe
+  // order, masters or not.
+  probeInstance: (inst, core) => {
+    instanceGroup(inst, core);
+    return ok(undefined);
+  },
   ofXlate(inst, _dev, _args, fwspec) {
     fwspec.instance.priv["lastFor"] ??= new Map();
     (fwspec.instance.priv["lastFor"] as Map<unknown, IommuInstance>).set(_dev, inst);
@@ -54,7 +62,7 @@ export const rockchipOps: IommuDriverOps = {
     return ok(instanceGroup(last, core));
   },
   defDomainType: () => undefined,
-  supportsType: (_i, t, core) => pagingOnly(t) || (t === "identity" && atLeast(core.version, 6, 8)),
+  supportsType: (_i, t, core) => pagingOnly(t) || (t === "identity" && atLeast(core.version, 6, 7)),
   attachDev: () => ok(undefined),
   aperture,
 };
@@ -67,12 +75,56 @@ export const exynosOps: IommuDriverOps = {
   ofXlate: () => ok(undefined),
   deviceGroup: genericDeviceGroup,
   defDomainType: () => undefined,
-  supportsType: (_i, t, core) => pagingOnly(t) || (t === "identity" && atLeast(core.version, 6, 8)),
+  supportsType: (_i, t, core) => pagingOnly(t) || (t === "identity" && atLeast(core.version, 6, 7)),
   attachDev: () => ok(undefined),
   aperture,
 };
 
-/** mtk_iommu: MTK_M4U_ID(larb, port); every ID of a master in one larb; one group per M4U. */
+const GiB4 = 1n << 32n;
+/** mt8192_multi_dom (also mt8195/mt8188 MM): 0-4G, 4-8G, 8-12G, 12-16G, CCU0, CCU1. */
+const MULTI_DOM: readonly { base: bigint; size: bigint }[] = [
+  { base: 0n, size: GiB4 },
+  { base: GiB4, size: GiB4 },
+  { base: 2n * GiB4, size: GiB4 },
+  { base: 3n * GiB4, size: GiB4 },
+  { base: 0x240000000n, size: 0x4000000n },
+  { base: 0x244000000n, size: 0x4000000n },
+];
+const MULTI_DOM_SOCS = /^mediatek,mt(8192|8195|8188)-(m4u|iommu-(vdo|vpp|mm))$/;
+
+/**
+ * The M4Us that share one hw_list (and so one group table): MM instances of the same SoC
+ * (mt8195 "vdo" and "vpp"). The table lives in the first of them (mtk_iommu_get_frst_data).
+ */
+function firstOfHwList(inst: IommuInstance, core: IommuCoreApi): IommuInstance {
+  const soc = /^mediatek,(mt\d+)-/.exec(inst.row?.compatible ?? "")?.[1];
+  if (!soc || !limitBool(inst, "multimedia")) return inst;
+  for (const other of core.allInstances()) {
+    if (other.row?.family === "mtk-iommu" && limitBool(other, "multimedia") && other.row.compatible.startsWith(`mediatek,${soc}-`) && other.registered) return other;
+  }
+  return inst;
+}
+
+/** mtk_iommu_get_iova_region_id: the region the master's dma-ranges fit (best fit, else inside). */
+function iovaRegionId(inst: IommuInstance, dev: Device, core: IommuCoreApi): number | undefined {
+  if (!MULTI_DOM_SOCS.test(inst.row?.compatible ?? "")) return 0;
+  const r = core.dmaRangesOf(dev)?.[0];
+  if (!r) return 0;
+  const end = r.dmaStart + r.size - 1n;
+  let candidate = -1;
+  for (let i = 0; i < MULTI_DOM.length; i++) {
+    const g = MULTI_DOM[i]!;
+    if (r.dmaStart === g.base && end === g.base + g.size - 1n) return i;
+    if (r.dmaStart >= g.base && end < g.base + g.size) candidate = i;
+  }
+  return candidate >= 0 ? candidate : undefined;
+}
+
+/**
+ * mtk_iommu: MTK_M4U_ID(larb, port); every ID of a master in one larb; groups from a table in
+ * the first M4U of the shared hw_list, indexed by IOVA region (banks of the infra IOMMU are not
+ * modelled: one group per infra instance).
+ */
 export const mtkOps: IommuDriverOps = {
   ...noDeviceState,
   deferredFlush: false,
@@ -84,16 +136,35 @@ export const mtkOps: IommuDriverOps = {
   },
   probeDevice(fwspec: Fwspec) {
     if (!limitBool(fwspec.instance, "multimedia")) return ok(undefined);
-    const larb = (fwspec.ids[0]! >> 5) & 0x3f;
+    // MTK_M4U_TO_LARB: ((id) >> 5) & 0x1f.
+    const larb = (fwspec.ids[0]! >> 5) & 0x1f;
     for (const id of fwspec.ids) {
-      const l = (id >> 5) & 0x3f;
+      const l = (id >> 5) & 0x1f;
       if (l !== larb) return fail("-EINVAL", "mtk_iommu_probe_device", `Can only use one larb. Fail@larb${larb}-${l}.`);
     }
     return ok(undefined);
   },
-  deviceGroup: (fwspec, _dev, core) => ok(instanceGroup(fwspec.instance, core)),
+  deviceGroup(fwspec, dev, core) {
+    const inst = fwspec.instance;
+    if (!limitBool(inst, "multimedia")) return ok(instanceGroup(inst, core));
+    // A range wider than every region (a bus-wide 16 GiB dma-ranges, as on mt8395's /soc) makes
+    // the kernel's rule return -EINVAL; shipping boards work, so dtprobe takes region 0 and says so.
+    let region = iovaRegionId(inst, dev, core);
+    if (region === undefined) {
+      core.log(dev, "debug", "dtprobe: dma-ranges fit no MediaTek IOVA region (the kernel rule would give -EINVAL); region 0 assumed");
+      region = 0;
+    }
+    const first = firstOfHwList(inst, core);
+    const key = `m4uGroup${region}`;
+    let g = first.priv[key] as IommuGroup | undefined;
+    if (!g || !core.groupAlive(g)) {
+      g = core.newGroup(first);
+      first.priv[key] = g;
+    }
+    return ok(g);
+  },
   defDomainType: () => undefined,
-  supportsType: (_i, t) => pagingOnly(t),
+  supportsType: pagingOr67Identity,
   attachDev: () => ok(undefined),
   aperture,
 };
@@ -105,18 +176,20 @@ export const appleDartOps: IommuDriverOps = {
   probeInstance: () => ok(undefined),
   ofXlate(inst, _dev, args, fwspec) {
     if (args.length !== 1) return fail("-EINVAL", "apple_dart_of_xlate", "a DART specifier is one stream ID");
+    // apple_dart_of_xlate does not range-check the stream ID (set_bit into the stream map).
     const sid = args[0]!;
-    if (sid >= limitNumber(inst, "streams")) return fail("-EINVAL", "apple_dart_of_xlate", `stream ${sid} beyond the DART's ${limitNumber(inst, "streams")} streams`);
     if (inst !== fwspec.instance && !fwspec.extraInstances.includes(inst)) {
       if (1 + fwspec.extraInstances.length >= limitNumber(inst, "maxDartsPerDevice", 2)) return fail("-EINVAL", "apple_dart_of_xlate", "more DARTs than MAX_DARTS_PER_DEVICE");
+      if (limitBool(inst, "bypass") !== limitBool(fwspec.instance, "bypass")) return fail("-EINVAL", "apple_dart_of_xlate", "DARTs disagree on supports_bypass");
       if (limitNumber(inst, "pageSize") !== limitNumber(fwspec.instance, "pageSize")) return fail("-EINVAL", "apple_dart_of_xlate", "DARTs with different page sizes");
       fwspec.extraInstances.push(inst);
     }
     fwspec.ids.push(((fwspec.extraInstances.indexOf(inst) + 1) << 16) | sid);
     return ok(undefined);
   },
-  deviceGroup(fwspec, _dev, core) {
-    // sid2group: a stream that already has a group decides; otherwise a new group for all of them.
+  deviceGroup(fwspec, dev, core) {
+    // apple_dart_device_group: every stream's sid2group must agree (a NULL after a group, or two
+    // groups, is -EINVAL); a found group is shared; otherwise pci_device_group / a new group.
     const instances = [fwspec.instance, ...fwspec.extraInstances];
     const key = (id: number) => {
       const inst = instances[id >>> 16]!;
@@ -128,11 +201,20 @@ export const appleDartOps: IommuDriverOps = {
       return { m, sid: id & 0xffff };
     };
     let group: IommuGroup | undefined;
+    let first = true;
     for (const id of fwspec.ids) {
       const { m, sid } = key(id);
-      group ??= m.get(sid);
+      const g = m.get(sid);
+      const stream = g && core.groupAlive(g) ? g : undefined;
+      if (!first && group !== stream) return fail("-EINVAL", "apple_dart_device_group", `stream ${sid} belongs to ${stream ? `group ${stream.id}` : "no group"}, another stream to ${group ? `group ${group.id}` : "none"}`);
+      group = stream;
+      first = false;
     }
-    group ??= core.newGroup(fwspec.instance);
+    if (!group) {
+      const r = dev.bus === "pci" ? core.pciDeviceGroup(dev, fwspec.instance) : ok(core.newGroup(fwspec.instance));
+      if (!r.ok) return r;
+      group = r.value;
+    }
     for (const id of fwspec.ids) {
       const { m, sid } = key(id);
       m.set(sid, group);
@@ -175,7 +257,7 @@ export const ipmmuOps: IommuDriverOps = {
   },
   deviceGroup: (fwspec, _dev, core) => ok(instanceGroup(fwspec.instance, core)),
   defDomainType: () => undefined,
-  supportsType: (_i, t) => pagingOnly(t),
+  supportsType: pagingOr67Identity,
   attachDev(domain, _dev, _f, core) {
     // ipmmu_domain_init_context: contexts come from the root (main) IPMMU.
     if (!isPaging(domain) || domain.finalised) return ok(undefined);
@@ -199,18 +281,21 @@ export const ipmmuOps: IommuDriverOps = {
   aperture,
 };
 
-/** sun50i-iommu: one group (and page table) per IOMMU. */
+/** sun50i-iommu: one group (and page table) per IOMMU, allocated in sun50i_iommu_probe. */
 export const sun50iOps: IommuDriverOps = {
   ...noDeviceState,
   deferredFlush: false,
-  probeInstance: () => ok(undefined),
+  probeInstance: (inst, core) => {
+    instanceGroup(inst, core);
+    return ok(undefined);
+  },
   ofXlate(_inst, _dev, args, fwspec) {
     fwspec.ids.push(args[0] ?? 0);
     return ok(undefined);
   },
   deviceGroup: (fwspec, _dev, core) => ok(instanceGroup(fwspec.instance, core)),
   defDomainType: () => undefined,
-  supportsType: (_i, t) => pagingOnly(t),
+  supportsType: pagingOr67Identity,
   attachDev: () => ok(undefined),
   aperture,
 };

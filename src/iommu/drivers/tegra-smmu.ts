@@ -1,12 +1,44 @@
 // tegra-smmu (inside the Tegra30/114/124/132/210 memory controller): drivers/iommu/tegra-smmu.c,
 // drivers/memory/tegra/tegra*.c (SoC data: number of ASIDs, swgroup groups).
-import type { IommuDriverOps } from "../types.ts";
+import type { IommuDriverOps, IommuGroup } from "../types.ts";
 import { allocBit, bitmapOf, bump, fail, isPaging, limitNumber, noDeviceState, ok } from "./common.ts";
 
-/** tegra*_groups: swgroups that must share one group ("display": DC and DCB on every SoC). */
-const NAMED_GROUPS: readonly { name: string; swgroups: readonly number[] }[] = [{ name: "display", swgroups: [1, 2] }];
+/**
+ * tegra*_groups (drivers/memory/tegra/tegra*.c): swgroups (dt-bindings/memory/tegra*-mc.h numbers)
+ * that share one named group. Tegra30/114 grew from "display" {DC, DCB} to "drm" with the 2D/3D
+ * engines ("memory: tegra: Add gr2d and gr3d to DRM IOMMU group", about 5.5).
+ */
+interface NamedGroup {
+  readonly name: string;
+  readonly swgroups: readonly number[];
+}
+const DC = 1;
+const DCB = 2;
+function namedGroups(compatible: string, v: readonly [number, number]): readonly NamedGroup[] {
+  const drm = atLeast(v, 5, 5);
+  switch (compatible) {
+    case "nvidia,tegra30-mc": // G2 4, NV 9, NV2 10
+      return [drm ? { name: "drm", swgroups: [DC, DCB, 4, 9, 10] } : { name: "display", swgroups: [DC, DCB] }];
+    case "nvidia,tegra114-mc": // G2 4, NV 6
+      return [drm ? { name: "drm", swgroups: [DC, DCB, 4, 6] } : { name: "display", swgroups: [DC, DCB] }];
+    case "nvidia,tegra124-mc":
+    case "nvidia,tegra132-mc": // VIC 24
+      return [{ name: "display", swgroups: [DC, DCB, 24] }];
+    case "nvidia,tegra210-mc":
+      return [{ name: "display", swgroups: [DC, DCB] }];
+    default:
+      return [];
+  }
+}
 
 const atLeast = (v: readonly [number, number], major: number, minor: number) => v[0] > major || (v[0] === major && v[1] >= minor);
+
+/** One entry of smmu->groups: the swgroup that created it and its SoC group. */
+interface SmmuGroup {
+  readonly swgroup: number;
+  readonly soc: NamedGroup | undefined;
+  readonly group: IommuGroup;
+}
 
 export const tegraSmmuOps: IommuDriverOps = {
   ...noDeviceState,
@@ -22,26 +54,44 @@ export const tegraSmmuOps: IommuDriverOps = {
     return ok(undefined);
   },
 
-  deviceGroup(fwspec, _dev, core) {
-    // tegra_smmu_device_group: the first swgroup decides; a named SoC group is shared.
+  // Until bus ops were retired (17de3f5fdd35, v6.8) tegra_smmu_probe_device read `iommus` itself
+  // (tegra_smmu_configure: iommu_fwspec_init + of_xlate), so the core probed every platform
+  // device at BUS_NOTIFY_ADD_DEVICE and, when the MC registered, every device already added.
+  probesAtAdd: (_inst, core) => !atLeast(core.version, 6, 8),
+
+  deviceGroup(fwspec, dev, core) {
+    // tegra_smmu_device_group: an existing group with this swgroup, or with the same SoC group,
+    // is shared; otherwise a new one (pci_device_group for PCI), named after the SoC group.
+    const inst = fwspec.instance;
     const swgroup = fwspec.ids[0] ?? -1;
-    const named = NAMED_GROUPS.find((g) => g.swgroups.includes(swgroup));
-    if (!named) return ok(core.newGroup(fwspec.instance));
-    const key = `group:${named.name}`;
-    let g = fwspec.instance.priv[key] as ReturnType<typeof core.newGroup> | undefined;
-    if (!g) {
-      g = core.newGroup(fwspec.instance, named.name);
-      fwspec.instance.priv[key] = g;
+    const soc = namedGroups(inst.row?.compatible ?? "", core.version).find((g) => g.swgroups.includes(swgroup));
+    let list = inst.priv["smmuGroups"] as SmmuGroup[] | undefined;
+    if (!list) {
+      list = [];
+      inst.priv["smmuGroups"] = list;
     }
-    return ok(g);
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if (!core.groupAlive(e.group)) {
+        list.splice(i--, 1);
+        continue;
+      }
+      if (e.swgroup === swgroup || (soc && e.soc?.name === soc.name)) return ok(e.group);
+    }
+    const r = dev.bus === "pci" ? core.pciDeviceGroup(dev, inst) : ok(core.newGroup(inst, soc?.name));
+    if (!r.ok) return r;
+    list.push({ swgroup, soc, group: r.value });
+    return r;
   },
 
-  // v6.8+: an identity domain and def_domain_type = IDENTITY for every client (driver FIXME).
-  defDomainType: (_f, _d, core) => (atLeast(core.version, 6, 8) ? "identity" : undefined),
+  // v6.7 ("iommu/tegra-smmu: Implement an IDENTITY domain" and DMA-domain support, in the series
+  // that made default domains mandatory): identity domain, def_domain_type IDENTITY.
+  defDomainType: (_f, _d, core) => (atLeast(core.version, 6, 7) ? "identity" : undefined),
 
   supportsType(_inst, type, core) {
-    if (type === "identity") return atLeast(core.version, 6, 8);
-    return type === "unmanaged" || type === "DMA";
+    // Before 6.7 tegra_smmu_domain_alloc: `if (type != IOMMU_DOMAIN_UNMANAGED) return NULL;`.
+    if (!atLeast(core.version, 6, 7)) return type === "unmanaged";
+    return type === "identity" || type === "unmanaged" || type === "DMA";
   },
 
   attachDev(domain, _dev, _fwspec) {

@@ -40,6 +40,6 @@ export function runModel(tree: DeviceTree, o: RunOptions = {}): { result: ProbeR
   const scenario = o.scenarioFile ? parseScenario(readFileSync(o.scenarioFile, "latin1"), o.scenarioFile.split("/").pop()!, sink) : undefined;
   if (sink.errorCount > 0) throw new Error(sink.items.map((d) => d.message).join("\n"));
   const graph = buildDeviceGraph(tree, { pci });
-  const result = runProbe(graph, { kernel: parseKernelVersion(o.kernel ?? "6.1")!, policy: o.policy ?? "per-group", bootargs: o.bootargs, hw, scenario });
+  const result = runProbe(graph, { kernel: parseKernelVersion(o.kernel ?? "6.1")!, policy: o.policy, bootargs: o.bootargs, hw, scenario });
   return { result, report: buildReport(result, { input: o.input }) };
 }
