@@ -44,7 +44,7 @@ const ARM32_CORES = new Set([
 const ARM64_CORE = /^(arm,(armv8|cortex-a(3[2-9]|[5-9]\d|[1-9]\d\d)|cortex-x\d+|neoverse-.*)|apple,.*|qcom,(kryo.*|oryon.*|falkor)|nvidia,(tegra132-denver|tegra186-denver|tegra194-carmel|denver.*|carmel.*)|cavium,thunder.*|fujitsu,a64fx|amcc,.*|apm,.*|hisilicon,.*|phytium,.*)$/;
 
 /** Machine compatibles for SoCs whose DTs may lack CPU compatibles. */
-const ARM32_SOCS = /^(nvidia,tegra(20|30|114|124)|samsung,exynos(3|4|52|54)\d*|ti,(omap|am33|am43|dra7).*|rockchip,rk3(0|1|2)\d\d|rockchip,rk3288|allwinner,sun[4-9]i.*|qcom,(apq8064|apq8084|msm8974|msm8960|ipq806\d|ipq40\d\d)|st,stm32.*|xlnx,zynq-7000|fsl,imx[5-7].*|renesas,r8a77(4|9)\d)$/;
+const ARM32_SOCS = /^(nvidia,tegra(20|30|114|124)|samsung,exynos(3\d*|4\d*|52\d*|54[12]\d*|5800)|ti,(omap|am33|am43|dra7).*|rockchip,rk3(0|1|2)\d\d|rockchip,rk3288|allwinner,sun[4-9]i.*|qcom,(apq8064|apq8084|msm8974|msm8960|ipq806\d|ipq40\d\d)|st,stm32.*|xlnx,zynq-7000|fsl,imx[5-7].*|renesas,r8a77(4|9)\d)$/;
 const ARM64_SOCS = /^(nvidia,tegra(132|186|194|210|234)|samsung,exynos(5433|7|8|9|850).*|rockchip,rk33\d\d|rockchip,rk35\d\d|allwinner,sun50i.*|qcom,(sdm|sm|sc|x1e|qcs|msm89|apq8016|apq8096).*|xlnx,zynqmp.*|fsl,(imx8|ls).*|renesas,r8a77(95|96|965|990|995|951|961)|renesas,r8a779.*|mediatek,mt(8|6)\d\d\d|apple,t\d+|arm,(juno|vexpress-aemv8|fvp-base).*|linux,dummy-virt)$/;
 
 function cpuNodes(root: DtNode): DtNode[] {

@@ -108,7 +108,8 @@ export interface IommuDomain {
   readonly owner: string;
   /** Driver resource it holds: arm-smmu context bank, SMMUv3/tegra ASID, ipmmu context. */
   resource: { readonly kind: "context" | "asid"; readonly value: number } | null;
-  readonly aperture: { readonly start: bigint; readonly end: bigint } | null;
+  /** Paging domains only; a driver may narrow it when the domain is finalised (mtk IOVA regions). */
+  aperture: { readonly start: bigint; readonly end: bigint } | null;
   readonly devices: Device[];
   /** Whether the driver resource was taken (first attach for arm-smmu/tegra). */
   finalised: boolean;
@@ -151,6 +152,11 @@ export interface IommuDriverOps {
    * and when the instance registers, in the bind era too.
    */
   probesAtAdd?(inst: IommuInstance, core: IommuCoreApi): boolean;
+  /**
+   * The instance that really translates for the master when the driver picks one itself rather
+   * than the fwspec's first (rk_iommu_of_xlate keeps the last `iommus` entry). Default: the first.
+   */
+  translatingInstance?(fwspec: Fwspec, dev: Device): IommuInstance;
   /** def_domain_type: the driver's preference, or undefined for none (0). */
   defDomainType(fwspec: Fwspec, dev: Device, core: IommuCoreApi): DomainType | undefined;
   /** Whether domain_alloc supports a type (identity, DMA-FQ...). */

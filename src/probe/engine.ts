@@ -649,7 +649,11 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       fwspec = r;
     }
     s.fwspec = fwspec;
-    s.out.iommu = fwspec!.instance;
+    const translating = this.ops(fwspec!.instance).translatingInstance?.(fwspec!, s.dev) ?? fwspec!.instance;
+    if (first && translating !== fwspec!.instance) {
+      this.note(s, `${translating.row!.driver} uses only ${translating.node.path} for this master (the last iommus entry wins); ${fwspec!.instance.node.path} does not translate for it`);
+    }
+    s.out.iommu = translating;
     s.out.extraIommus = [...fwspec!.extraInstances];
     s.out.ids = [...fwspec!.ids];
     return "ok";
@@ -667,6 +671,26 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     }
   }
 
+  /**
+   * Why an IOMMU instance a master waits for has not registered by the deferred-probe timeout:
+   * its own probe failed or was never tried, or its driver is itself waiting (two IOMMUs that
+   * are each other's masters wait for one another until the timeout breaks the cycle).
+   */
+  private whyNotRegistered(s: DevState, inst: IommuInstance | undefined): string {
+    if (!inst) return "no IOMMU instance for this node";
+    if (inst.stateMessage) return inst.stateMessage;
+    if (!inst.device) return "node not populated (no platform device is created for it)";
+    const own = this.states[inst.device.id]!;
+    // The timeout pass takes every device off the deferred list to retry it: ask what it waits for.
+    const waits = own.out.iommuWanted;
+    if (waits && !waits.registered && waits !== inst) {
+      if (waits === s.instance) return `its own probe was deferred, waiting for IOMMU ${waits.node.path}: the two IOMMUs are each other's masters`;
+      return `its own probe was deferred, waiting for IOMMU ${waits.node.path}`;
+    }
+    if (own.onDeferredList) return `its own probe was deferred (${own.out.stateReason ?? "-EPROBE_DEFER"})`;
+    return `its driver has not bound (${own.out.state}${own.out.stateReason ? `: ${own.out.stateReason}` : ""})`;
+  }
+
   /** of_iommu_xlate + iommu_fwspec_init. */
   private ofIommuXlate(s: DevState, target: DtNode, args: number[], fwspec: Fwspec | null): Fwspec | "defer" | Failure {
     if (!isAvailable(target)) return { errno: "-ENODEV", where: "of_iommu_xlate", message: `IOMMU ${target.path} is disabled (status = "${propertyString(target, "status") ?? ""}"): no IOMMU, parent dma-ranges apply` };
@@ -676,7 +700,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       // driver_deferred_probe_check_state.
       if (!this.initcallsDone || !this.timeoutExpired) return "defer";
       this.emit("log", s.dev, "warn", "deferred probe timeout, ignoring dependency");
-      return { errno: "-ETIMEDOUT", where: "driver_deferred_probe_check_state", message: `IOMMU ${target.path} never registered (${inst?.stateMessage ?? "not an IOMMU node"})` };
+      return { errno: "-ETIMEDOUT", where: "driver_deferred_probe_check_state", message: `IOMMU ${target.path} was not registered at the deferred probe timeout (${this.whyNotRegistered(s, inst)})` };
     }
     if (fwspec && fwspec.instance.row!.driver !== inst.row!.driver) {
       return { errno: "-EINVAL", where: "iommu_fwspec_init", message: `iommus names IOMMUs of two drivers (${fwspec.instance.row!.driver} and ${inst.row!.driver}): one IOMMU per device` };

@@ -57,9 +57,9 @@ export const rockchipOps: IommuDriverOps = {
     (fwspec.instance.priv["lastFor"] as Map<unknown, IommuInstance>).set(_dev, inst);
     return ok(undefined);
   },
+  translatingInstance: (fwspec, dev) => (fwspec.instance.priv["lastFor"] as Map<unknown, IommuInstance> | undefined)?.get(dev) ?? fwspec.instance,
   deviceGroup(fwspec, dev, core) {
-    const last = (fwspec.instance.priv["lastFor"] as Map<unknown, IommuInstance> | undefined)?.get(dev) ?? fwspec.instance;
-    return ok(instanceGroup(last, core));
+    return ok(instanceGroup(rockchipOps.translatingInstance!(fwspec, dev), core));
   },
   defDomainType: () => undefined,
   supportsType: (_i, t, core) => pagingOnly(t) || (t === "identity" && atLeast(core.version, 6, 7)),
@@ -72,7 +72,12 @@ export const exynosOps: IommuDriverOps = {
   ...noDeviceState,
   deferredFlush: false,
   probeInstance: () => ok(undefined),
-  ofXlate: () => ok(undefined),
+  // exynos_iommu_of_xlate links each SYSMMU into owner->controllers: all of them translate for
+  // the master with its one page table (the first one holds the fwspec).
+  ofXlate(inst, _dev, _args, fwspec) {
+    if (inst !== fwspec.instance && !fwspec.extraInstances.includes(inst)) fwspec.extraInstances.push(inst);
+    return ok(undefined);
+  },
   deviceGroup: genericDeviceGroup,
   defDomainType: () => undefined,
   supportsType: (_i, t, core) => pagingOnly(t) || (t === "identity" && atLeast(core.version, 6, 7)),
@@ -165,7 +170,17 @@ export const mtkOps: IommuDriverOps = {
   },
   defDomainType: () => undefined,
   supportsType: pagingOr67Identity,
-  attachDev: () => ok(undefined),
+  attachDev(domain, dev, fwspec, core) {
+    // mtk_iommu_domain_finalise (first attach): the geometry is the IOVA region the master's
+    // dma-ranges select, so a 4G-8G master gets a 4G-8G aperture.
+    if (!isPaging(domain) || domain.finalised) return ok(undefined);
+    if (limitBool(fwspec.instance, "multimedia") && MULTI_DOM_SOCS.test(fwspec.instance.row?.compatible ?? "")) {
+      const g = MULTI_DOM[iovaRegionId(fwspec.instance, dev, core) ?? 0]!;
+      domain.aperture = { start: g.base, end: g.base + g.size - 1n };
+    }
+    domain.finalised = true;
+    return ok(undefined);
+  },
   aperture,
 };
 
