@@ -18,7 +18,8 @@ function usedText(i: ReportIommu): string {
 }
 
 function spec(d: ReportDevice): string {
-  if (d.specifiers.length === 0) return "";
+  // Zero-cell bindings (rockchip, exynos: #iommu-cells = <0>) carry no IDs to show.
+  if (d.specifiers.every((s) => s.length === 0)) return "";
   return " [" + d.specifiers.map((s) => s.map((c) => `0x${c.toString(16)}`).join(" ")).join(", ") + "]";
 }
 
