@@ -117,6 +117,8 @@ class Scanner {
     }
     const endFile = this.lastFile ?? mainFile;
     this.tokens.push(C.End, this.lastStart, this.lastEnd, endFile);
+    // The document keeps the buffer until the tree is built: drop the growth slack.
+    this.tokens.trim();
     return { tokens: this.tokens, lexicalErrors: this.lexicalErrors, fatal: this.fatal };
   }
 

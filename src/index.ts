@@ -5,6 +5,8 @@ export type { Diagnostic, DiagnosticJson, FileHost, Position, Span } from "./sou
 export { preprocess } from "./preprocess/index.ts";
 export type { Define, PreprocessOptions } from "./preprocess/index.ts";
 export { parseDts } from "../grammar/index.ts";
+// The scanner alone (dtc's flex lexer), for tools and the benchmark's lexing row.
+export { scanDts as lexDts } from "../grammar/lexer.ts";
 export type { DtsDocument, ParseOptions } from "../grammar/index.ts";
 export {
   buildTree,
