@@ -22,7 +22,7 @@
 //    token stream there, as dtc dies at that point of the input.
 // The last token is always `End`, positioned on the last lexeme (whitespace, comment, line
 // marker or token) as dtc positions errors found at end of input.
-import { findIncludeFile, SourceFile, span, type Diagnostic, type FileHost } from "../src/source/index.ts";
+import { findIncludeFile, inputTooLargeMessage, MAX_INPUT_BYTES, SourceFile, span, type Diagnostic, type FileHost } from "../src/source/index.ts";
 import { BAD_HEX_ESCAPE_MESSAGE, decodeEscapes } from "./escapes.ts";
 import { integerLiteralProblemsAt } from "./literals.ts";
 import * as T from "./tokens.ts";
@@ -102,6 +102,8 @@ class Scanner {
   private lastFile: SourceFile | undefined = undefined;
   private lastStart = 0;
   private lastEnd = 0;
+  /** Bytes pulled in by /include/ so far: all of them together count against the input limit. */
+  private includedBytes = 0;
 
   constructor(private readonly options: ScanOptions) {}
 
@@ -479,6 +481,12 @@ class Scanner {
     const text = path === undefined ? undefined : host.readText(path);
     if (path === undefined || text === undefined) {
       this.stop("include", `Couldn't open "${name}": No such file or directory`, from, start, end);
+      return undefined;
+    }
+    this.includedBytes += text.length;
+    if (text.length > MAX_INPUT_BYTES || this.includedBytes > MAX_INPUT_BYTES) {
+      const message = text.length > MAX_INPUT_BYTES ? inputTooLargeMessage(path, text.length) : `/include/d files add up to more than the ${MAX_INPUT_BYTES / (1024 * 1024)} MiB input limit`;
+      this.stop("limit", message, from, start, end);
       return undefined;
     }
     return new SourceFile(path, text, span(from, start, end));

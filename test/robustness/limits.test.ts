@@ -89,6 +89,13 @@ describe("limits: what and where", () => {
     expect(r.ok).toBe(true);
   });
 
+  it("an /include/d file larger than the input limit is refused at the directive", () => {
+    const r = run({ "main.dts": '/dts-v1/;\n/ {\n\t/include/ "big.dtsi"\n};\n', "big.dtsi": new Uint8Array(MAX_INPUT_BYTES + 1) });
+    expect(r.ok).toBe(false);
+    expect(r.messages).toEqual([`big.dtsi is ${MAX_INPUT_BYTES + 1} bytes, larger than the 128 MiB input limit`]);
+    expect(r.where()).toBe("main.dts:3");
+  });
+
   it("an /incbin/ larger than the input limit is refused at the directive", () => {
     const r = run({ "main.dts": '/dts-v1/;\n/ {\n\tblob = /incbin/("big.bin");\n};\n', "big.bin": new Uint8Array(MAX_INPUT_BYTES + 1) });
     expect(r.ok).toBe(false);
