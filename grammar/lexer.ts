@@ -22,7 +22,7 @@
 //    token stream there, as dtc dies at that point of the input.
 // The last token is always `End`, positioned on the last lexeme (whitespace, comment, line
 // marker or token) as dtc positions errors found at end of input.
-import { findIncludeFile, inputTooLargeMessage, MAX_INPUT_BYTES, SourceFile, span, type Diagnostic, type FileHost } from "../src/source/index.ts";
+import { inputTooLargeMessage, openIncludeFile, MAX_INPUT_BYTES, SourceFile, span, type Diagnostic, type FileHost } from "../src/source/index.ts";
 import { BAD_HEX_ESCAPE_MESSAGE, decodeEscapes } from "./escapes.ts";
 import { integerLiteralProblemsAt } from "./literals.ts";
 import * as T from "./tokens.ts";
@@ -477,18 +477,19 @@ class Scanner {
       return undefined;
     }
     const { host, includeDirs } = this.options;
-    const path = findIncludeFile(name, from.name, includeDirs, host);
-    const text = path === undefined ? undefined : host.readText(path);
-    if (path === undefined || text === undefined) {
+    const found = openIncludeFile(name, from.name, includeDirs, host);
+    if (found === undefined) {
       this.stop("include", `Couldn't open "${name}": No such file or directory`, from, start, end);
       return undefined;
     }
-    this.includedBytes += text.length;
-    if (text.length > MAX_INPUT_BYTES || this.includedBytes > MAX_INPUT_BYTES) {
-      const message = text.length > MAX_INPUT_BYTES ? inputTooLargeMessage(path, text.length) : `/include/d files add up to more than the ${MAX_INPUT_BYTES / (1024 * 1024)} MiB input limit`;
+    const { path, bytes } = found;
+    this.includedBytes += bytes.length;
+    if (bytes.length > MAX_INPUT_BYTES || this.includedBytes > MAX_INPUT_BYTES) {
+      const message = bytes.length > MAX_INPUT_BYTES ? inputTooLargeMessage(path, bytes.length) : `/include/d files add up to more than the ${MAX_INPUT_BYTES / (1024 * 1024)} MiB input limit`;
       this.stop("limit", message, from, start, end);
       return undefined;
     }
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
     return new SourceFile(path, text, span(from, start, end));
   }
 }

@@ -45,15 +45,21 @@ export function memoryFileHost(files: Record<string, string | Uint8Array>, fallb
 /**
  * dtc's search order for `/include/` and `/incbin/`: an absolute name as is; otherwise the
  * directory of the including file, then each `-i` directory in order. Returns the path as dtc
- * would print it (`dir/name`, relative when the including file's name was relative).
+ * would print it (`dir/name`, relative when the including file's name was relative) with the
+ * file's bytes, read once; undefined when no candidate can be opened.
  */
-export function findIncludeFile(name: string, includingFile: string | undefined, includeDirs: readonly string[], host: FileHost): string | undefined {
-  if (isAbsolute(name)) return host.readBytes(name) !== undefined ? name : undefined;
+export function openIncludeFile(name: string, includingFile: string | undefined, includeDirs: readonly string[], host: FileHost): { path: string; bytes: Uint8Array } | undefined {
   const candidates: string[] = [];
-  const dir = includingFile === undefined ? "" : dirname(includingFile);
-  candidates.push(dir === "." || dir === "" ? name : join(dir, name));
-  for (const d of includeDirs) candidates.push(join(d, name));
-  for (const c of candidates) if (host.readBytes(c) !== undefined) return c;
+  if (isAbsolute(name)) candidates.push(name);
+  else {
+    const dir = includingFile === undefined ? "" : dirname(includingFile);
+    candidates.push(dir === "." || dir === "" ? name : join(dir, name));
+    for (const d of includeDirs) candidates.push(join(d, name));
+  }
+  for (const path of candidates) {
+    const bytes = host.readBytes(path);
+    if (bytes !== undefined) return { path, bytes };
+  }
   return undefined;
 }
 

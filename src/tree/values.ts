@@ -2,7 +2,7 @@
 // order with no alignment, markers for labels, references and type boundaries at the offsets dtc
 // records (data.c: data_merge, data_add_marker, data_append_integer).
 import type { CellItem, Expr, Reference, ValuePart } from "../../grammar/ast.ts";
-import { findIncludeFile, inputTooLargeMessage, MAX_INPUT_BYTES, type FileHost, type Span } from "../source/index.ts";
+import { inputTooLargeMessage, openIncludeFile, MAX_INPUT_BYTES, type FileHost, type Span } from "../source/index.ts";
 import type { BuildProblems } from "./build-problems.ts";
 import { ByteBuffer } from "./byte-buffer.ts";
 import { evaluateExpr, type ExprProblems } from "./expressions.ts";
@@ -99,8 +99,7 @@ function appendIncbin(part: Extract<ValuePart, { kind: "incbin" }>, buf: ByteBuf
   if (nul >= 0) name = name.slice(0, nul);
   const offset = part.offset ? evaluateExpr(part.offset, problems) : 0n;
   const length = part.length ? evaluateExpr(part.length, problems) : undefined;
-  const path = findIncludeFile(name, part.span.file.name, ctx.includeDirs, ctx.host);
-  const bytes = path === undefined ? undefined : ctx.host.readBytes(path);
+  const bytes = openIncludeFile(name, part.span.file.name, ctx.includeDirs, ctx.host)?.bytes;
   if (bytes === undefined) return problems.fatal("include", `Couldn't open "${name}": No such file or directory`, part.file.span);
   const start = offset >= BigInt(bytes.length) ? bytes.length : Number(offset);
   const end = length === undefined || BigInt(start) + length >= BigInt(bytes.length) ? bytes.length : start + Number(length);
