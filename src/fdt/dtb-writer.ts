@@ -1,6 +1,6 @@
 // DeviceTree -> flattened blob, byte for byte as dtc's dt_to_blob (flattree.c) writes it.
 import type { DeviceTree, DtNode } from "../tree/model.ts";
-import { ByteBuffer } from "./byte-buffer.ts";
+import { ByteBuffer } from "../source/index.ts";
 import { FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAGIC, FDT_PROP, HeaderField, RESERVE_ENTRY_SIZE, versionLayout } from "./format.ts";
 import type { VersionLayout } from "./format.ts";
 import { StringsTable } from "./strings-table.ts";

@@ -8,3 +8,4 @@ export { nodeFileHost, memoryFileHost, openIncludeFile, rootedFileHost } from ".
 export type { FileHost } from "./host.ts";
 export { MAX_INPUT_BYTES, inputTooLargeMessage } from "./limits.ts";
 export { internName } from "./intern.ts";
+export { ByteBuffer } from "./byte-buffer.ts";

@@ -4,7 +4,7 @@
 import type { CellItem, Expr, Reference, ValuePart } from "../../grammar/ast.ts";
 import { inputTooLargeMessage, openIncludeFile, MAX_INPUT_BYTES, type FileHost, type Span } from "../source/index.ts";
 import type { BuildProblems } from "./build-problems.ts";
-import { ByteBuffer } from "./byte-buffer.ts";
+import { ByteBuffer } from "../source/index.ts";
 import { evaluateExpr, type ExprProblems } from "./expressions.ts";
 import { decodeEscapes, decodeIntegerLiteral, decodeSmallLiteral, hasNoEscapes, HexEscapeError, UINT64_MAX } from "./literals.ts";
 import { PropertyValue, type Marker, type ValueType } from "./model.ts";

@@ -1,11 +1,14 @@
-// A growable big-endian byte buffer: dtc's `struct data` bytes while a value is being assembled.
+// A growable big-endian byte buffer: what dtc's `struct data` appends do, without re-copying on
+// every append (capacity doubles). The tree builder assembles property values in one (reusing it:
+// `length = 0` empties it), and the DTB writer assembles the blob's blocks.
 
 export class ByteBuffer {
   private buf: Uint8Array;
+  /** Bytes written so far; set it to 0 to reuse the buffer. */
   length = 0;
 
-  constructor(initial = 64) {
-    this.buf = new Uint8Array(initial);
+  constructor(initialCapacity = 64) {
+    this.buf = new Uint8Array(Math.max(16, initialCapacity));
   }
 
   private reserve(extra: number): void {
@@ -54,6 +57,11 @@ export class ByteBuffer {
     this.length = n;
   }
 
+  /** Appends a 64-bit value (wrapped to uint64), big-endian. */
+  u64(v: bigint): void {
+    this.integer(BigInt.asUintN(64, v), 64);
+  }
+
   bytes(src: ArrayLike<number>): void {
     this.reserve(src.length);
     if (src instanceof Uint8Array) this.buf.set(src, this.length);
@@ -61,15 +69,36 @@ export class ByteBuffer {
     this.length += src.length;
   }
 
-  /** Appends the char codes of a latin1 string (one byte each). */
-  latin1(s: string): void {
-    this.reserve(s.length);
-    for (let i = 0; i < s.length; i++) this.buf[this.length + i] = s.charCodeAt(i) & 0xff;
-    this.length += s.length;
+  /** Appends the char codes of a latin1 string (one byte each) and, if asked, a NUL terminator. */
+  latin1(s: string, terminate = false): void {
+    this.reserve(s.length + 1);
+    const b = this.buf;
+    let n = this.length;
+    for (let i = 0; i < s.length; i++) b[n++] = s.charCodeAt(i) & 0xff;
+    if (terminate) b[n++] = 0;
+    this.length = n;
+  }
+
+  zeroes(count: number): void {
+    if (count <= 0) return;
+    this.reserve(count);
+    this.buf.fill(0, this.length, this.length + count);
+    this.length += count;
+  }
+
+  /** Pads with zero bytes to a multiple of `alignment` (relative to this buffer's start). */
+  align(alignment: number): void {
+    const rem = this.length % alignment;
+    if (rem !== 0) this.zeroes(alignment - rem);
   }
 
   /** Copies the contents into `dest` (at least `length` long). */
   copyTo(dest: Uint8Array): void {
     dest.set(this.buf.subarray(0, this.length));
+  }
+
+  /** A copy of the written bytes. */
+  toBytes(): Uint8Array {
+    return this.buf.slice(0, this.length);
   }
 }
