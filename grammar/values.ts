@@ -4,7 +4,7 @@
 // limit, but builds nothing for it: a document keeps only token indices (./nodes.ts). These
 // functions turn such a range into AST when it is read. Because the input is known to be valid,
 // this is a plain walk over the token codes, with no error handling beyond an internal check.
-import { span, type Span } from "../src/source/index.ts";
+import { joinSpans, type Span } from "../src/source/index.ts";
 import type * as A from "./ast.ts";
 import * as T from "./tokens.ts";
 import { tokenCode, type TokenBuffer } from "./tokens.ts";
@@ -69,10 +69,6 @@ export function associate<V>(values: readonly V[], operators: readonly number[],
   }
   while (ops.length > 0) reduce();
   return out[0]!;
-}
-
-function joinSpans(a: Span, b: Span): Span {
-  return a.file === b.file ? span(a.file, a.start, b.end) : a;
 }
 
 /** Walks one validated token range. */

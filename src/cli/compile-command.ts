@@ -50,6 +50,12 @@ function parseCheckOption(kind: "warning" | "error", arg: string): CheckOverride
   return { name, kind, enable: !negated };
 }
 
+/** `-D NAME` or `-D NAME=VALUE`, as cpp takes it. */
+export function parseDefineArg(text: string): Define {
+  const eq = text.indexOf("=");
+  return eq < 0 ? { name: text } : { name: text.slice(0, eq), value: text.slice(eq + 1) };
+}
+
 type OutputChoice = OutputFormat | "null";
 
 export function parseCompileArgs(argv: readonly string[]): { options: CompileOptions; input: string; outPath: string; outFormat: OutputChoice | undefined; help: boolean } {
@@ -95,11 +101,7 @@ export function parseCompileArgs(argv: readonly string[]): { options: CompileOpt
       case "local-fixups": options = { ...options, localFixups: true }; break;
       case "auto-alias": options = { ...options, autoAliases: true }; break;
       case "cpp": options = { ...options, cpp: true }; break;
-      case "define": {
-        const eq = v.indexOf("=");
-        defines.push(eq < 0 ? { name: v } : { name: v.slice(0, eq), value: v.slice(eq + 1) });
-        break;
-      }
+      case "define": defines.push(parseDefineArg(v)); break;
       case "undefine": undefines.push(v); break;
       case "help": help = true; break;
     }

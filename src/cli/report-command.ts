@@ -9,6 +9,7 @@ import { checkScenario, DEFAULT_KERNEL, parseKernelVersion, parseScenario, runPr
 import { buildReport, renderReportText } from "../report/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
+import { parseDefineArg } from "./compile-command.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 import { writeOutput } from "./write-output.ts";
 
@@ -81,7 +82,7 @@ export function runReportCommand(argv: readonly string[]): number {
     {
       cpp: get("no-cpp").length === 0,
       includeDirs: get("include"),
-      defines: [{ name: "__DTS__" }, ...get("define").map((d) => (d.includes("=") ? { name: d.slice(0, d.indexOf("=")), value: d.slice(d.indexOf("=") + 1) } : { name: d }))],
+      defines: [{ name: "__DTS__" }, ...get("define").map(parseDefineArg)],
     },
     sink,
   );
