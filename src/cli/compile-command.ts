@@ -9,12 +9,14 @@ import { formatOptionHelp, parseArgs, parseIntegerArg, UsageError, type OptionSp
 import { printDiagnostics } from "./print-diagnostics.ts";
 import { writeOutput } from "./write-output.ts";
 
+const BLOB_VERSIONS: readonly number[] = [1, 2, 3, 16, 17];
+
 const specs: OptionSpec[] = [
   { short: "q", long: "quiet", key: "quiet", takesValue: false, help: "quiet: -q suppresses warnings, -qq errors, -qqq all" },
   { short: "I", long: "in-format", key: "in", takesValue: true, valueName: "FMT", help: "input format: dts or dtb (default: guessed from the content)" },
   { short: "O", long: "out-format", key: "out-format", takesValue: true, valueName: "FMT", help: "output format: dtb, dts or null" },
   { short: "o", long: "out", key: "out", takesValue: true, valueName: "FILE", help: "output file (default: standard output)" },
-  { short: "V", long: "out-version", key: "version-out", takesValue: true, valueName: "N", help: "blob version to write (16 or 17, default 17)" },
+  { short: "V", long: "out-version", key: "version-out", takesValue: true, valueName: "N", help: "blob version to write (1, 2, 3, 16 or 17, default 17)" },
   { short: "R", long: "reserve", key: "reserve", takesValue: true, valueName: "N", help: "add N empty memory reservation slots" },
   { short: "S", long: "space", key: "space", takesValue: true, valueName: "BYTES", help: "make the blob at least BYTES long" },
   { short: "p", long: "pad", key: "pad", takesValue: true, valueName: "BYTES", help: "add BYTES of padding to the blob" },
@@ -77,7 +79,8 @@ export function parseCompileArgs(argv: readonly string[]): { options: CompileOpt
       case "out": outPath = v; break;
       case "version-out": {
         const n = parseIntegerArg(o.spelling, v);
-        if (n !== 16 && n !== 17) throw new UsageError(`unsupported blob version ${n} (16 or 17)`);
+        // dtc's version_table: every layout it can write.
+        if (!BLOB_VERSIONS.includes(n)) throw new UsageError(`Unknown device tree blob version ${n} (1, 2, 3, 16 or 17)`);
         options = { ...options, outVersion: n };
         break;
       }

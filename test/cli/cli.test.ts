@@ -75,6 +75,18 @@ describe("dtprobe command", () => {
     expect(dtprobe(["compile", "-o", "/dev/null", "good.dts"]).status).toBe(0);
   });
 
+  it("-V writes every blob version dtc can (1, 2, 3, 16, 17) and refuses others", () => {
+    const versions = [1, 2, 3, 16, 17].map((v) => {
+      const r = dtprobe(["compile", "-V", String(v), "-o", "-", "good.dts"]);
+      expect(r.status).toBe(0);
+      return r.stdout.readUInt32BE(20);
+    });
+    expect(versions).toEqual([1, 2, 3, 16, 17]);
+    const r = dtprobe(["compile", "-V", "4", "good.dts"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("Unknown device tree blob version 4");
+  });
+
   it("reads standard input for '-' and decompiles a blob to DTS", () => {
     const blob = dtprobe(["compile", "-o", "-", "-"], { input: good }).stdout;
     expect(isDtb(blob)).toBe(true);
