@@ -19,10 +19,12 @@ const BUS_COMPATIBLES = new Set(["simple-bus", "simple-mfd", "isa", "arm,amba-bu
 /** of_skipped_node_table. */
 const SKIPPED_COMPATIBLES = new Set(["operating-points-v2"]);
 /** reserved_mem_matches: reserved-memory children created as devices before the rest. */
+const NO_COMPATIBLE: readonly string[] = [];
 const RESERVED_MEM_DEVICES = new Set(["qcom,rmtfs-mem", "qcom,cmd-db", "qcom,smem", "ramoops", "nvmem-rmem", "google,open-dice"]);
 
-function matchesBus(node: DtNode): boolean {
-  return compatibleList(node).some((c) => BUS_COMPATIBLES.has(c));
+function anyIn(compat: readonly string[], set: ReadonlySet<string>): boolean {
+  for (let i = 0; i < compat.length; i++) if (set.has(compat[i]!)) return true;
+  return false;
 }
 
 class GraphBuilder {
@@ -31,20 +33,23 @@ class GraphBuilder {
   readonly createdBy = new Map<Device, Device[]>();
   readonly hostBridges: PciHostBridge[] = [];
   readonly notes: GraphNote[] = [];
-  private readonly names = new Set<string>();
+  /** Device names taken, per bus (sysfs: one namespace per bus). */
+  private readonly names = new Map<BusType, Set<string>>();
   /** OF_POPULATED_BUS: nodes whose children were already walked. */
   private readonly populatedBus = new Set<DtNode>();
 
   constructor(private readonly options: GraphOptions) {}
 
-  private add(node: DtNode | null, name: string, bus: BusType, parent: Device | null, origin: DeviceOrigin, creator: Device | null, pci: PciFunction | null, dmaNode: DtNode | null): Device | undefined {
-    if (this.names.has(`${bus}:${name}`)) {
+  private add(node: DtNode | null, name: string, bus: BusType, parent: Device | null, origin: DeviceOrigin, creator: Device | null, pci: PciFunction | null, dmaNode: DtNode | null, compatible: readonly string[]): Device | undefined {
+    let taken = this.names.get(bus);
+    if (!taken) this.names.set(bus, (taken = new Set()));
+    if (taken.has(name)) {
       // device_add fails: sysfs refuses a second device of the same name on the bus.
       this.notes.push({ node, code: "duplicate-device-name", message: `${node?.path ?? name}: a ${bus} device named ${name} already exists; device_add fails with -EEXIST` });
       return undefined;
     }
-    this.names.add(`${bus}:${name}`);
-    const dev: Device = { id: this.devices.length, name, bus, node, parent, compatible: node ? compatibleList(node) : [], origin, creator, dmaNode, pci };
+    taken.add(name);
+    const dev: Device = { id: this.devices.length, name, bus, node, parent, compatible, origin, creator, dmaNode, pci };
     this.devices.push(dev);
     if (node) this.byNode.set(node, dev);
     if (creator) {
@@ -56,14 +61,14 @@ class GraphBuilder {
   }
 
   /** of_platform_device_create_pdata / of_amba_device_create for one node (no recursion). */
-  private createOne(node: DtNode, parent: Device | null, origin: DeviceOrigin, creator: Device | null): Device | undefined {
+  private createOne(node: DtNode, compat: readonly string[], parent: Device | null, origin: DeviceOrigin, creator: Device | null): Device | undefined {
     if (!isAvailable(node) || this.byNode.has(node)) return undefined;
-    const amba = compatibleList(node).includes("arm,primecell");
+    const amba = compat.includes("arm,primecell");
     if (amba && !propertyCells(node, "reg")?.length) {
       this.notes.push({ node, code: "amba-no-reg", message: `amba: of_address_to_resource() failed (-22) for ${node.path}` });
       return undefined;
     }
-    const dev = this.add(node, platformDeviceName(node), amba ? "amba" : "platform", parent, origin, creator, null, node);
+    const dev = this.add(node, platformDeviceName(node), amba ? "amba" : "platform", parent, origin, creator, null, node, compat);
     if (dev) this.scheduleDriverChildren(dev);
     return dev;
   }
@@ -73,22 +78,31 @@ class GraphBuilder {
    * device unless it is a bus; walks the tree with an explicit stack (DT order is preserved).
    */
   populate(roots: readonly DtNode[], parent: Device | null, origin: DeviceOrigin, creator: Device | null, matchBuses: boolean): void {
-    const stack: { node: DtNode; parent: Device | null }[] = [];
-    for (let i = roots.length - 1; i >= 0; i--) stack.push({ node: roots[i]!, parent });
-    while (stack.length > 0) {
-      const { node, parent: p } = stack.pop()!;
+    // Two parallel stacks instead of a {node, parent} object per node.
+    const nodes: DtNode[] = [];
+    const parents: (Device | null)[] = [];
+    for (let i = roots.length - 1; i >= 0; i--) {
+      nodes.push(roots[i]!);
+      parents.push(parent);
+    }
+    while (nodes.length > 0) {
+      const node = nodes.pop()!;
+      const p = parents.pop() as Device | null;
       if (!node.property("compatible")) continue; // strict: no compatible, no device, no children
       const compat = compatibleList(node);
-      if (compat.some((c) => SKIPPED_COMPATIBLES.has(c))) continue;
+      if (anyIn(compat, SKIPPED_COMPATIBLES)) continue;
       if (this.populatedBus.has(node)) continue;
       if (compat.includes("arm,primecell")) {
-        this.createOne(node, p, origin, creator);
+        this.createOne(node, compat, p, origin, creator);
         continue;
       }
-      const dev = this.createOne(node, p, origin, creator);
-      if (!dev || !matchBuses || !matchesBus(node)) continue;
+      const dev = this.createOne(node, compat, p, origin, creator);
+      if (!dev || !matchBuses || !anyIn(compat, BUS_COMPATIBLES)) continue;
       this.populatedBus.add(node);
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i]!, parent: dev });
+      for (let i = node.children.length - 1; i >= 0; i--) {
+        nodes.push(node.children[i]!);
+        parents.push(dev);
+      }
     }
   }
 
@@ -124,7 +138,7 @@ class GraphBuilder {
       const byRid = new Map<number, Device>();
       for (const f of bridge.functions) {
         const parentDev = (f.upstream && byRid.get(f.upstream.rid)) || dev;
-        const pdev = this.add(null, pciDeviceName(f.segment, f.bus, f.devfn), "pci", parentDev, "pci", dev, f, node);
+        const pdev = this.add(null, pciDeviceName(f.segment, f.bus, f.devfn), "pci", parentDev, "pci", dev, f, node, NO_COMPATIBLE);
         if (!pdev) continue;
         f.dev = pdev;
         byRid.set(f.rid, pdev);

@@ -7,8 +7,13 @@ import { EVENT_LOG, REPORT_VERSION, type Report, type ReportEvent, type ReportMe
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 const NO_ERRORS: never[] = [];
+const NO_PATHS: string[] = [];
 
 export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report {
+  // DtNode.path walks up to the root each time: name every IOMMU instance once, not once per
+  // device, group and domain (hundreds of thousands on generated boards).
+  const instancePath = new Map(result.instances.map((i) => [i, i.node.path]));
+  const pathOf = (i: ProbeResult["instances"][number]) => instancePath.get(i) ?? i.node.path;
   const devices = result.devices.map((d) => ({
     name: d.device.name,
     path: d.device.node?.path ?? null,
@@ -17,9 +22,9 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     driverAssumed: d.driverAssumed,
     state: d.state,
     reason: d.stateReason ?? null,
-    iommu: d.iommu?.node.path ?? null,
-    extraIommus: d.extraIommus.map((i) => i.node.path),
-    wantedIommu: d.iommuWanted?.node.path ?? null,
+    iommu: d.iommu ? pathOf(d.iommu) : null,
+    extraIommus: d.extraIommus.length === 0 ? NO_PATHS : d.extraIommus.map(pathOf),
+    wantedIommu: d.iommuWanted ? pathOf(d.iommuWanted) : null,
     // The probe result is finished: its arrays are shared, not copied (200,000-device boards).
     specifiers: d.specifiers,
     ids: d.ids,
@@ -59,7 +64,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
       errors: devices.reduce((n, d) => n + d.errors.length, 0),
     },
     iommus: result.instances.map((i) => ({
-      path: i.node.path,
+      path: pathOf(i),
       name: i.device?.name ?? null,
       driver: i.row?.driver ?? null,
       model: i.row?.model ?? null,
@@ -71,7 +76,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     })),
     groups: result.groups.map((g) => ({
       id: g.id,
-      iommu: g.instance.node.path,
+      iommu: pathOf(g.instance),
       name: g.name ?? null,
       devices: g.devices.map((d) => d.name),
       defaultDomain: g.defaultDomain?.id ?? null,
@@ -81,7 +86,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     })),
     domains: result.domains.map((d) => ({
       id: d.id,
-      iommu: d.instance.node.path,
+      iommu: pathOf(d.instance),
       type: d.type,
       owner: d.owner,
       asid: d.resource?.kind === "asid" ? d.resource.value : null,
