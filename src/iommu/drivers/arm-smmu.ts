@@ -33,29 +33,58 @@ function state(inst: IommuInstance): SmmuState {
   return s;
 }
 
-/** qcom_smmu_client_of_match: clients the Qualcomm implementation keeps in bypass (identity). */
-const QCOM_IDENTITY_CLIENTS = new Set([
-  "qcom,adreno",
-  "qcom,adreno-gmu",
-  "qcom,mdp4",
-  "qcom,mdss",
-  "qcom,qcm2290-mdss",
-  "qcom,sc7180-mdss",
-  "qcom,sc7180-mss-pil",
-  "qcom,sc7280-mdss",
-  "qcom,sc7280-mss-pil",
-  "qcom,sc8180x-mdss",
-  "qcom,sc8280xp-mdss",
-  "qcom,sdm630-mdss",
-  "qcom,sdm670-mdss",
-  "qcom,sdm845-mdss",
-  "qcom,sdm845-mss-pil",
-  "qcom,sm6350-mdss",
-  "qcom,sm6375-mdss",
-  "qcom,sm8150-mdss",
-  "qcom,sm8250-mdss",
-  "qcom,x1e80100-mdss",
+/**
+ * qcom_smmu_client_of_match (arm-smmu-qcom.c): clients the Qualcomm implementation keeps in bypass
+ * (`qcom_smmu_def_domain_type` ⇒ IDENTITY), each with the mainline release that first listed it.
+ * Sources (docs/kernel-model.md, "Qualcomm identity clients"): two stored torvalds versions of the
+ * file (one ≈5.17 with the first ten entries, one ≥6.10 with nineteen), the LKML patches that added
+ * entries (dated against the merge windows) and the arm-smmu pull-request texts. Entries marked ≈ are
+ * bounded by those versions but their exact release is not established. "qcom,sdm630-mdss" was
+ * never in mainline's list (only in a downstream tree), so it is not here.
+ */
+export const QCOM_IDENTITY_CLIENTS: ReadonlyMap<string, readonly [number, number]> = new Map<string, readonly [number, number]>([
+  // ≈5.10: the list's first version (def_domain_type impl hook); present in the ≈5.17 stored copy.
+  ["qcom,adreno", [5, 10]],
+  ["qcom,mdp4", [5, 10]],
+  ["qcom,mdss", [5, 10]],
+  ["qcom,sc7180-mdss", [5, 10]],
+  ["qcom,sc7180-mss-pil", [5, 10]],
+  ["qcom,sdm845-mdss", [5, 10]],
+  ["qcom,sdm845-mss-pil", [5, 10]],
+  // ≈: present in the ≈5.17 stored copy, exact release not established.
+  ["qcom,sc7280-mdss", [5, 13]],
+  ["qcom,sc8180x-mdss", [5, 13]],
+  ["qcom,sc7280-mss-pil", [5, 16]],
+  // ≈: absent from the ≈5.17 copy, already listed in the Dec 2022 SM8150 patch's context.
+  ["qcom,sm8250-mdss", [6, 0]],
+  // "iommu/arm-smmu-qcom: Add SM8150 DPU compatible" v2, posted 2022-12-12 (6.2 merge window already
+  // open) ⇒ 6.3 ("Enable Qualcomm workarounds for some additional platforms", iommu-updates-v6.3).
+  ["qcom,sm8150-mdss", [6, 3]],
+  // ≈: absent from the Dec 2022 context, present in the June 2023 sort patch's context.
+  ["qcom,sc8280xp-mdss", [6, 3]],
+  // ≈: the SM6350/SM6375 MDSS series (v6, June 2023, after the 6.5 merge window's cut-off).
+  ["qcom,sm6350-mdss", [6, 6]],
+  ["qcom,sm6375-mdss", [6, 6]],
+  // ≈: absent from the ≈5.17 copy, present in the ≥6.10 copy.
+  ["qcom,qcm2290-mdss", [6, 6]],
+  // "Add missing GMU entry to match table" (Rob Clark), posted 2023-12-07, before the 6.8 merge window.
+  ["qcom,adreno-gmu", [6, 8]],
+  // "Arm SMMU updates for 6.7": "Support for Qualcomm SDM670 (MDSS)".
+  ["qcom,sdm670-mdss", [6, 7]],
+  // ≈: "Add X1E80100 MDSS compatible" posted 2024-01-31, held for its binding (2024-02-20).
+  ["qcom,x1e80100-mdss", [6, 9]],
+  // commit f7fa8520f303 "Add SM6115 MDSS compatible", posted 2025-06-13 (after the 6.16 merge
+  // window), backported to 6.6-stable from the 6.17 merge window (2025-08-26).
+  ["qcom,sm6115-mdss", [6, 17]],
 ]);
+
+/** Whether the Qualcomm implementation keeps a client with these compatibles in bypass on this kernel. */
+export function qcomIdentityClient(compatibles: readonly string[], version: readonly [number, number]): boolean {
+  return compatibles.some((c) => {
+    const since = QCOM_IDENTITY_CLIENTS.get(c);
+    return since !== undefined && (version[0] > since[0] || (version[0] === since[0] && version[1] >= since[1]));
+  });
+}
 
 /** arm_smmu_find_sme. */
 function findSme(s: SmmuState, id: number, mask: number): number | "ENOSPC" | "EINVAL" {
@@ -169,10 +198,12 @@ export const armSmmuOps: IommuDriverOps = {
     return r;
   },
 
-  defDomainType(fwspec, dev) {
-    if (fwspec.instance.priv["legacy"]) return "identity";
+  defDomainType(fwspec, dev, core) {
+    // "iommu/arm-smmu: Force identity domains for legacy binding" (iommu-updates-v5.19: "Force
+    // identity-mapped domains for users of ye olde SMMU legacy binding"); before, the core's default.
+    if (fwspec.instance.priv["legacy"] && (core.version[0] > 5 || (core.version[0] === 5 && core.version[1] >= 19))) return "identity";
     if (limitNumber(fwspec.instance, "version") && fwspec.instance.row?.defaults["impl"] === "qcom") {
-      if (dev.node && compatibleList(dev.node).some((c) => QCOM_IDENTITY_CLIENTS.has(c))) return "identity";
+      if (dev.node && qcomIdentityClient(compatibleList(dev.node), core.version)) return "identity";
     }
     return undefined;
   },
