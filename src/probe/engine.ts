@@ -479,7 +479,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       const where = versionAtLeast(this.options.kernel, 6, 0) ? "vfio_group_find_or_alloc" : "vfio_iommu_group_get";
       return { ok: false, failure: { errno: "-EINVAL", where, message: `No IOMMU group for device ${s.dev.name} (VFIO needs one; noiommu mode is off)` } };
     }
-    return { ok: true, value: undefined };
+    // host1x / tegra-vde: release the arm_iommu mapping, maybe a domain of their own (tegra-own-iommu.ts).
+    return this.tegraDrm.ownIommu.probe(s);
   }
 
   private deferProbe(s: DevState): void {

@@ -14,6 +14,7 @@ import type { EmulatedKernel } from "./engine.ts";
 import { addError } from "./outcome.ts";
 import { attachGroup, detachGroup } from "./group-domain.ts";
 import { versionAtLeast } from "./options.ts";
+import { releaseArmMappingAtProbe, TegraOwnIommu } from "./tegra-own-iommu.ts";
 
 /** host1x_drm_subdevs. */
 const SUBDEVS = new Set(
@@ -44,7 +45,12 @@ interface Composite {
 export class TegraDrm {
   private readonly composites = new Map<Device, Composite>();
 
-  constructor(private readonly k: EmulatedKernel) {}
+  /** host1x's and tegra-vde's own IOMMU work at probe (arm_iommu release, own domain). */
+  readonly ownIommu: TegraOwnIommu;
+
+  constructor(private readonly k: EmulatedKernel) {
+    this.ownIommu = new TegraOwnIommu(k);
+  }
 
   private compositeFor(host: DevState): Composite {
     let c = this.composites.get(host.dev);
@@ -121,10 +127,7 @@ export class TegraDrm {
     for (const cs of clients) {
       if (!compatibleList(cs.dev.node!).some((x) => ATTACHES.test(x))) continue;
       // host1x_client_iommu_attach.
-      if (cs.out.domain?.owner === "arm-dma-mapping") {
-        k.releaseArmMapping(cs);
-        k.note(cs, "tegra-drm released its arm_iommu mapping (arm_iommu_detach_device + arm_iommu_release_mapping)");
-      }
+      releaseArmMappingAtProbe(k, cs, "host1x_client_iommu_attach");
       const g = cs.out.group;
       const cur = g ? (cs.out.domain ?? g.domain) : null;
       if (cur && cur.type !== "identity" && cur !== domain) {
@@ -169,8 +172,16 @@ export class TegraDrm {
     c.domain = null;
   }
 
-  /** Before host1x or a subdevice unbinds: host1x_drm_remove. */
+  /**
+   * Before host1x or a subdevice unbinds: host1x_drm_remove (host1x_remove unregisters the bus
+   * first), then the driver's own domain goes (host1x_iommu_exit, tegra_vde_iommu_deinit).
+   */
   beforeUnbind(s: DevState): void {
+    this.drmRemove(s);
+    this.ownIommu.remove(s);
+  }
+
+  private drmRemove(s: DevState): void {
     const host = this.hostOf(s);
     if (!host) return;
     const c = this.composites.get(host.dev);

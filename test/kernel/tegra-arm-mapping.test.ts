@@ -1,0 +1,145 @@
+// host1x and tegra-vde at probe (src/probe/tegra-own-iommu.ts): on arm32 they release the implicit
+// arm_iommu mapping (its tegra-smmu address space comes back), and may attach a domain of their own.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Report } from "../../src/report/index.ts";
+import { loadTree, projectDir, runModel, sharedDir, sharedPresent, type RunOptions } from "./support/run.ts";
+
+const fixture = `${projectDir}fixtures/kernel/tegra30-like.dts`;
+const run = (o: RunOptions = {}, path = fixture): Report => runModel(loadTree(path), { input: "tegra30-like.dts", ...o }).report;
+
+const dev = (r: Report, name: string) => {
+  const d = r.devices.find((x) => x.name === name);
+  if (!d) throw new Error(`no device ${name}`);
+  return d;
+};
+const domainOf = (r: Report, name: string) => {
+  const id = dev(r, name).domain;
+  return id === null ? null : r.domains.find((d) => d.id === id)!;
+};
+
+/** tegra30-like with extra masters on unused SWGROUPs (the original is left alone). */
+function withExtraMasters(n: number): string {
+  const text = readFileSync(fixture, "latin1");
+  let extra = "";
+  for (let i = 0; i < n; i++) extra += `\n\textra@7100${i}000 {\n\t\tcompatible = "example,extra-master";\n\t\treg = <0x7100${i}000 0x1000>;\n\t\tiommus = <&mc ${20 + i}>;\n\t};\n`;
+  const out = text.replace(/\};\s*$/, `${extra}};\n`);
+  const dir = mkdtempSync(join(tmpdir(), "dtprobe-tegra-"));
+  const path = join(dir, "tegra30-like-extra.dts");
+  writeFileSync(path, out, "latin1");
+  return path;
+}
+
+function writeHw(asids: number): string {
+  const dir = mkdtempSync(join(tmpdir(), "dtprobe-tegra-hw-"));
+  const path = join(dir, "hw.json");
+  writeFileSync(path, JSON.stringify({ instances: [{ node: "/memory-controller@7000f000", limits: { asids } }] }));
+  return path;
+}
+
+describe("host1x and tegra-vde release their arm_iommu mapping", () => {
+  it("6.1 arm32: the freed address spaces let hda get one; host1x has no mapping after probe", () => {
+    const r = run({ kernel: "6.1" });
+    expect(r.config.policy).toBe("per-device");
+    // Four address spaces, four users: DRM shared domain, vde's own, sata and hda mappings.
+    expect(r.iommus[0]!.used["asids"]).toBe(4);
+    const hda = dev(r, "70030000.hda");
+    expect(hda.errors).toEqual([]);
+    expect(hda.dmaOps).toBe("iommu");
+    expect(domainOf(r, "70030000.hda")!.owner).toBe("arm-dma-mapping");
+    expect(r.events.some((e) => e.message === "Failed to attached device 70030000.hda to IOMMU_mapping")).toBe(false);
+    // host1x: mapping gone, no default domain on arm32 6.1, DMA API back to dma-direct.
+    const host1x = dev(r, "50000000.host1x");
+    expect(host1x.domain).toBeNull();
+    expect(host1x.dmaOps).toBe("direct");
+    expect(r.domains.some((d) => d.devices.includes("50000000.host1x"))).toBe(false);
+    expect(host1x.notes.some((n) => n.startsWith("host1x_iommu_attach released its arm_iommu mapping"))).toBe(true);
+    // The DRM composite's shared domain took the address space host1x gave back.
+    const drm = r.domains.find((d) => d.owner === "tegra-drm")!;
+    expect(drm.asid).toBe(0);
+    // tegra-vde: its mapping released, its own UNMANAGED domain attached (tegra_vde_iommu_init).
+    const vde = domainOf(r, "6001a000.vde")!;
+    expect([vde.owner, vde.type, dev(r, "6001a000.vde").dmaOps]).toEqual(["tegra-vde", "unmanaged", "direct"]);
+    expect(r.domains.filter((d) => d.owner === "arm-dma-mapping").map((d) => d.devices)).toEqual([["70020000.sata"], ["70030000.hda"]]);
+  });
+
+  it("events: arm_iommu_detach_device's pr_debug (no prefix), a note per release, in host1x's probe", () => {
+    const r = run({ kernel: "6.1" });
+    const detach = r.events.filter((e) => e.message.startsWith("Detached IOMMU controller from"));
+    expect(detach.map((e) => [e.message, e.kind, e.level, e.device, e.prefix])).toEqual([
+      ["Detached IOMMU controller from 50000000.host1x device.", "log", "debug", null, ""],
+      ["Detached IOMMU controller from 6001a000.vde device.", "log", "debug", null, ""],
+    ]);
+    const i = r.events.findIndex((e) => e.message === "Detached IOMMU controller from 50000000.host1x device.");
+    const bind = r.events.findIndex((e) => e.device === "50000000.host1x" && e.message === "BUS_NOTIFY_BIND_DRIVER");
+    const bound = r.events.findIndex((e) => e.device === "50000000.host1x" && e.message === "BUS_NOTIFY_BOUND_DRIVER");
+    expect(bind).toBeLessThan(i);
+    expect(i).toBeLessThan(bound);
+    // host1x_wants_iommu is false for Tegra30 (32-bit dma_mask, firewall): a debug note says why.
+    expect(r.events.some((e) => e.device === "50000000.host1x" && e.kind === "note" && e.level === "debug" && e.message.includes("host1x_wants_iommu"))).toBe(true);
+  });
+
+  it("version gates: host1x keeps its mapping 5.5-5.16, releases it in host1x_probe before 5.5; vde from 5.3", () => {
+    const mid = run({ kernel: "5.10" });
+    expect(domainOf(mid, "50000000.host1x")!.owner).toBe("arm-dma-mapping");
+    expect(domainOf(mid, "6001a000.vde")!.owner).toBe("tegra-vde");
+    const old = run({ kernel: "5.4" });
+    expect(domainOf(old, "50000000.host1x")).toBeNull();
+    expect(dev(old, "50000000.host1x").notes.some((n) => n.startsWith("host1x_probe released"))).toBe(true);
+    const older = run({ kernel: "5.2" });
+    expect(domainOf(older, "6001a000.vde")!.owner).toBe("arm-dma-mapping");
+    // 3.19 is the hypothetical creation era: neither driver had IOMMU code then.
+    const creation = run({ kernel: "3.19" });
+    expect(creation.events.some((e) => e.message.startsWith("Detached IOMMU controller"))).toBe(false);
+  });
+
+  it("6.8 arm32: host1x returns to its IDENTITY default domain; vde's own domain replaces its mapping", () => {
+    const r = run({ kernel: "6.8" });
+    const d = domainOf(r, "50000000.host1x")!;
+    expect([d.type, d.owner]).toEqual(["identity", "default"]);
+    expect(domainOf(r, "6001a000.vde")!.owner).toBe("tegra-vde");
+    expect(dev(r, "70030000.hda").errors).toEqual([]);
+  });
+
+  it("a fifth user still exhausts Tegra30's 4 address spaces (-ENOSPC on the last arm mapping)", () => {
+    const r = run({ kernel: "6.1" }, withExtraMasters(1));
+    expect(r.iommus[0]!.used["asids"]).toBe(4);
+    expect(dev(r, "71000000.extra").errors.map((e) => [e.errno, e.where])).toEqual([["-ENOSPC", "tegra_smmu_alloc_asid"]]);
+    expect(r.events.some((e) => e.message === "Failed to attached device 71000000.extra to IOMMU_mapping")).toBe(true);
+  });
+
+  it("tegra-vde's probe fails when its own domain finds no address space", () => {
+    const r = run({ kernel: "6.1", hwFile: writeHw(1) });
+    const vde = dev(r, "6001a000.vde");
+    expect(vde.state).toBe("failed");
+    expect(vde.errors.map((e) => e.errno)).toEqual(["-ENOSPC", "-ENOSPC"]); // arm mapping, then tegra_vde_iommu_init
+    const log = r.events.filter((e) => e.device === "6001a000.vde" && e.kind === "log" && e.level !== "debug").map((e) => e.message);
+    expect(log).toContain("Failed to initialize IOMMU: -28");
+    expect(log).toContain("probe of 6001a000.vde failed with error -28");
+    expect(r.domains.some((d) => d.owner === "tegra-vde")).toBe(false);
+  });
+
+  it("unbinding vde frees its own domain (tegra_vde_iommu_deinit)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dtprobe-tegra-sc-"));
+    const sc = join(dir, "unbind.json");
+    writeFileSync(sc, JSON.stringify({ version: 1, steps: [{ op: "unbind", device: "6001a000.vde" }] }));
+    const r = run({ kernel: "6.1", scenarioFile: sc });
+    expect(r.domains.some((d) => d.owner === "tegra-vde")).toBe(false);
+    expect(r.iommus[0]!.used["asids"]).toBe(3);
+    expect(dev(r, "6001a000.vde").domain).toBeNull();
+  });
+});
+
+describe.skipIf(!sharedPresent)("host1x's own domain on an arm64 Tegra210 (corpus)", () => {
+  it("6.1: tegra-smmu has no default domain, so host1x_iommu_attach allocates one and DRM shares one too", () => {
+    const r = runModel(loadTree(`${sharedDir}corpus/dev/tegra210-p2371-2180.pre.dts`), { kernel: "6.1" }).report;
+    expect(r.config.arch).toBe("arm64");
+    const h = domainOf(r, "50000000.host1x")!;
+    expect([h.owner, h.type]).toEqual(["tegra-host1x", "unmanaged"]);
+    expect(dev(r, "50000000.host1x").dmaOps).toBe("direct");
+    expect(r.events.some((e) => e.message === "host1x_drm_probe: a shared UNMANAGED domain on /memory-controller@70019000 for the clients")).toBe(true);
+    expect(domainOf(r, "54200000.dc")!.owner).toBe("tegra-drm");
+  });
+});
