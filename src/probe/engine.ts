@@ -37,6 +37,7 @@ import { Deque } from "./deque.ts";
 import { addError, addNote, EMPTY } from "./outcome.ts";
 import { EventLog } from "./event-log.ts";
 import { runScenario } from "./scenario-run.ts";
+import { asyncProbeRequested, parseAsyncProbe, type AsyncProbeRequest } from "./async-probe.ts";
 import type { ScenarioOutcome } from "./scenario-types.ts";
 
 type Step = "ok" | "defer" | Failure;
@@ -82,6 +83,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   private readonly armDmaMapping: boolean;
   /** Some registered-at-add IOMMU (tegra-smmu before 6.8) probes devices at BUS_NOTIFY_ADD_DEVICE. */
   private addProbing = false;
+  /** `driver_async_probe=` from the command line (undefined: every driver binds synchronously). */
+  private readonly asyncProbe: AsyncProbeRequest | undefined;
 
   constructor(
     readonly graph: DeviceGraph,
@@ -94,6 +97,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     const chosen = graph.tree.root.child("chosen");
     this.bootargsText = options.bootargs ?? (chosen ? (propertyString(chosen, "bootargs") ?? "") : "");
     this.bootargs = parseBootargs(this.bootargsText);
+    this.asyncProbe = parseAsyncProbe(this.bootargs.get("driver_async_probe"));
     const pt = bootBool(this.bootargs.get("iommu.passthrough"));
     const strict = bootBool(this.bootargs.get("iommu.strict"));
     this.typeFromCmdline = pt !== undefined;
@@ -318,6 +322,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   run(): ProbeResult {
     this.createInstances();
     this.createStates();
+    // save_async_options (an early __setup handler; dd.c has no pr_fmt).
+    if (this.asyncProbe?.truncated) this.emit("log", null, "warn", "Too long list of driver names for 'driver_async_probe'!", "");
     this.stage = "subsys_initcall";
     if (this.defaultType === "identity") this.emit("log", null, "info", `Default domain type: Passthrough${this.typeFromCmdline ? " (set via kernel command line)" : ""}`, "iommu");
     else {
@@ -536,8 +542,45 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       const g = this.iommuProbeDevice(s, "bus");
       if (g && !g.defaultDomain && !newGroups.includes(g)) newGroups.push(g);
     }
+    if (this.options.kernel.era === "add") this.asyncBindsInWindow(inst, newGroups);
     // Default domains only after the whole bus was walked (cross-device agreement).
     for (const g of newGroups) this.setupDefaultDomain(g);
+  }
+
+  /**
+   * The window between bus_iommu_probe()'s two phases: the walk has put devices into new groups
+   * and their default domains are not set up yet. A bind running on another thread (an
+   * asynchronous probe, `driver_async_probe=`) can reach platform_dma_configure() here; since
+   * "iommu: Handle race with default domain setup" (b46064a18810, 6.15)
+   * iommu_device_use_default_domain() then returns -EPROBE_DEFER, and the IOMMU driver's own
+   * successful bind (driver_bound -> driver_deferred_probe_trigger) retries it. dtprobe is
+   * sequential, so it takes the worst case deterministically: every asynchronous bind that is
+   * pending for a device of those groups (queued, or deferred and due for a retry) runs now.
+   * Drivers with driver_managed_dma never ask for the default domain and keep their place.
+   */
+  private asyncBindsInWindow(inst: IommuInstance, newGroups: readonly IommuGroup[]): void {
+    if (!this.asyncProbe || newGroups.length === 0) return;
+    const pending: DevState[] = [];
+    for (const g of newGroups) {
+      for (const d of g.devices) {
+        const s = this.states[d.id]!;
+        if (!s.added || s.out.state !== "not-created" || s.inProbe || !s.match.name || s.match.driverManagedDma) continue;
+        if (!this.registeredLevels.has(s.match.initcall) || !asyncProbeRequested(this.asyncProbe, s.match)) continue;
+        pending.push(s);
+      }
+    }
+    pending.sort((a, b) => a.dev.id - b.dev.id);
+    for (const s of pending) {
+      const g = s.out.group!;
+      this.note(s, `driver_async_probe: its asynchronous bind runs while bus_iommu_probe() for ${inst.node.path} has put it in group ${g.id} but not yet set up the group's default domain (worst-case interleaving)`);
+      if (s.onDeferredList) {
+        // deferred_probe_work_func takes a device off the list before it retries it.
+        s.onDeferredList = false;
+        this.deferred.splice(this.deferred.indexOf(s), 1);
+      }
+      if (this.reallyProbe(s)) this.tegraDrm.afterBind(s);
+      else if (s.onDeferredList) this.note(s, `bind deferred: ${s.out.stateReason ?? "-EPROBE_DEFER"}; retried when the IOMMU driver's bind completes`);
+    }
   }
 
   // ---------------------------------------------------------------- of_dma_configure
@@ -554,9 +597,16 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       this.iommuProbeDevice(s, "replay");
     }
     if (!withDriver) return "ok";
+    const errorsBefore = s.out.errors.length;
     this.setupDmaOps(s);
     if (versionAtLeast(this.options.kernel, 5, 19) && !s.match.driverManagedDma && s.out.group) {
       const u = this.useDefaultDomain(s);
+      if (u === "defer") {
+        // platform/amba/pci_dma_configure: arch_teardown_dma_ops() undoes this attempt's DMA ops
+        // (an arm32 mapping is released); the retry sets them up again and reports its own errors.
+        this.teardownDmaOps(s);
+        if (s.out.errors.length > errorsBefore) s.out.errors = s.out.errors.slice(0, errorsBefore);
+      }
       if (u !== "ok") return u;
     }
     return "ok";
