@@ -3,6 +3,7 @@
 import { isAvailable, propertyU32, readReg } from "../../tree/accessors.ts";
 import type { Device } from "../../graph/index.ts";
 import type { Fwspec, IommuCoreApi, IommuDriverOps, IommuGroup, IommuInstance } from "../types.ts";
+import { iovaRegions, mtkIovaRegionId } from "./mtk-regions.ts";
 import { allocBit, apertureBits, bitmapOf, bump, fail, genericDeviceGroup, instanceGroup, isPaging, limitBool, limitNumber, noDeviceState, ok, treeLimit } from "./common.ts";
 
 const atLeast = (v: readonly [number, number], major: number, minor: number) => v[0] > major || (v[0] === major && v[1] >= minor);
@@ -85,18 +86,6 @@ export const exynosOps: IommuDriverOps = {
   aperture,
 };
 
-const GiB4 = 1n << 32n;
-/** mt8192_multi_dom (also mt8195/mt8188 MM): 0-4G, 4-8G, 8-12G, 12-16G, CCU0, CCU1. */
-const MULTI_DOM: readonly { base: bigint; size: bigint }[] = [
-  { base: 0n, size: GiB4 },
-  { base: GiB4, size: GiB4 },
-  { base: 2n * GiB4, size: GiB4 },
-  { base: 3n * GiB4, size: GiB4 },
-  { base: 0x240000000n, size: 0x4000000n },
-  { base: 0x244000000n, size: 0x4000000n },
-];
-const MULTI_DOM_SOCS = /^mediatek,mt(8192|8195|8188)-(m4u|iommu-(vdo|vpp|mm))$/;
-
 /**
  * The M4Us that share one hw_list (and so one group table): MM instances of the same SoC
  * (mt8195 "vdo" and "vpp"). The table lives in the first of them (mtk_iommu_get_frst_data).
@@ -110,19 +99,10 @@ function firstOfHwList(inst: IommuInstance, core: IommuCoreApi): IommuInstance {
   return inst;
 }
 
-/** mtk_iommu_get_iova_region_id: the region the master's dma-ranges fit (best fit, else inside). */
-function iovaRegionId(inst: IommuInstance, dev: Device, core: IommuCoreApi): number | undefined {
-  if (!MULTI_DOM_SOCS.test(inst.row?.compatible ?? "")) return 0;
-  const r = core.dmaRangesOf(dev)?.[0];
-  if (!r) return 0;
-  const end = r.dmaStart + r.size - 1n;
-  let candidate = -1;
-  for (let i = 0; i < MULTI_DOM.length; i++) {
-    const g = MULTI_DOM[i]!;
-    if (r.dmaStart === g.base && end === g.base + g.size - 1n) return i;
-    if (r.dmaStart >= g.base && end < g.base + g.size) candidate = i;
-  }
-  return candidate >= 0 ? candidate : undefined;
+/** mtk_iommu_get_iova_region_id with the plat_data of the first M4U of the hw_list (src/iommu/drivers/mtk-regions.ts). */
+function iovaRegionId(fwspec: Fwspec, dev: Device, core: IommuCoreApi) {
+  const first = firstOfHwList(fwspec.instance, core);
+  return { first, region: mtkIovaRegionId(first.row?.compatible ?? "", core.version, fwspec.ids, core.dmaRangesOf(dev)) };
 }
 
 /**
@@ -152,15 +132,11 @@ export const mtkOps: IommuDriverOps = {
   deviceGroup(fwspec, dev, core) {
     const inst = fwspec.instance;
     if (!limitBool(inst, "multimedia")) return ok(instanceGroup(inst, core));
-    // A range wider than every region (a bus-wide 16 GiB dma-ranges, as on mt8395's /soc) makes
-    // the kernel's rule return -EINVAL; shipping boards work, so dtprobe takes region 0 and says so.
-    let region = iovaRegionId(inst, dev, core);
-    if (region === undefined) {
-      core.log(dev, "debug", "dtprobe: dma-ranges fit no MediaTek IOVA region (the kernel rule would give -EINVAL); region 0 assumed");
-      region = 0;
-    }
-    const first = firstOfHwList(inst, core);
-    const key = `m4uGroup${region}`;
+    // One group per IOVA region, kept in the first M4U of the hw_list; a region that cannot be
+    // found fails device_group (ERR_PTR(-EINVAL)), as the kernel does.
+    const { first, region } = iovaRegionId(fwspec, dev, core);
+    if (!region.ok) return region;
+    const key = `m4uGroup${region.value}`;
     let g = first.priv[key] as IommuGroup | undefined;
     if (!g || !core.groupAlive(g)) {
       g = core.newGroup(first);
@@ -171,13 +147,14 @@ export const mtkOps: IommuDriverOps = {
   defDomainType: () => undefined,
   supportsType: pagingOr67Identity,
   attachDev(domain, dev, fwspec, core) {
-    // mtk_iommu_domain_finalise (first attach): the geometry is the IOVA region the master's
-    // dma-ranges select, so a 4G-8G master gets a 4G-8G aperture.
+    // mtk_iommu_attach_device: the region again (a failure returns its errno), then
+    // mtk_iommu_domain_finalise at first attach: the domain's geometry is the master's IOVA region
+    // (4G-8G for a region-1 master; 8 MiB short of 4 GiB from 6.4), on every M4U type.
     if (!isPaging(domain) || domain.finalised) return ok(undefined);
-    if (limitBool(fwspec.instance, "multimedia") && MULTI_DOM_SOCS.test(fwspec.instance.row?.compatible ?? "")) {
-      const g = MULTI_DOM[iovaRegionId(fwspec.instance, dev, core) ?? 0]!;
-      domain.aperture = { start: g.base, end: g.base + g.size - 1n };
-    }
+    const { first, region } = iovaRegionId(fwspec, dev, core);
+    if (!region.ok) return region;
+    const g = iovaRegions(first.row?.compatible ?? "", core.version)[region.value]!;
+    domain.aperture = { start: g.base, end: g.base + g.size - 1n };
     domain.finalised = true;
     return ok(undefined);
   },
