@@ -520,22 +520,47 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     return r;
   }
 
-  /** iommu_device_register: ready, then (6.15+) bus_iommu_probe over every device. */
+  /**
+   * An instance on iommu_device_list whose iommu_device_register() has not returned: its
+   * `iommu->ready` is still false (6.15+, da33e87bd2bf "iommu: Handle yet another race around
+   * registration"), so iommu_fwspec_init() defers a device without dev->iommu.
+   */
+  private notReady: IommuInstance | null = null;
+
+  /** iommu_device_register: on the list, (6.15+) bus_iommu_probe over every device, then ready. */
   private iommuDeviceRegister(inst: IommuInstance): void {
     if (inst.registered) return;
     inst.state = "registered";
     inst.registered = true;
+    if (this.options.kernel.era === "add") {
+      this.notReady = inst;
+      try {
+        this.busIommuProbe(inst);
+      } finally {
+        this.notReady = null;
+      }
+      return;
+    }
     // bus_iommu_probe: 6.15+ for every IOMMU; before 6.8 also from bus_set_iommu /
     // iommu_device_register for drivers that probe without a fwspec (tegra-smmu).
     const atAdd = this.options.kernel.era === "bind" && !!this.ops(inst).probesAtAdd?.(inst, this);
     if (atAdd) this.addProbing = true;
-    if (this.options.kernel.era !== "add" && !atAdd) return;
+    if (atAdd) this.busIommuProbe(inst, true);
+  }
+
+  /** bus_iommu_probe: group every device on the bus, then set up the new groups' default domains. */
+  private busIommuProbe(inst: IommuInstance, atAdd = false): void {
+    if (this.options.kernel.era === "add") this.asyncBindsBeforeWalk(inst);
     const newGroups: IommuGroup[] = [];
     for (const s of this.states) {
       if (!s.added || s.out.group) continue;
       if (atAdd && this.addProbeTarget(s) !== inst) continue;
       if (!s.fwspec) {
+        // The walk's own configuration (__iommu_probe_device → dma_configure) is what the
+        // ready flag waits for: it is not turned away.
+        this.walking = s;
         const r = this.ofIommuConfigure(s);
+        this.walking = null;
         if (r !== "ok" || !s.fwspec) continue;
       }
       if (s.fwspec.instance !== inst) continue;
@@ -545,6 +570,50 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     if (this.options.kernel.era === "add") this.asyncBindsInWindow(inst, newGroups);
     // Default domains only after the whole bus was walked (cross-device agreement).
     for (const g of newGroups) this.setupDefaultDomain(g);
+  }
+
+  /** The device bus_iommu_probe() is configuring right now (its dma_configure call). */
+  private walking: DevState | null = null;
+
+  /**
+   * The first half of the same window: the instance is on iommu_device_list but not ready, and
+   * bus_iommu_probe() has not reached a device yet. An asynchronous bind of such a device passes
+   * the instance lookup in iommu_fwspec_init() and, having no dev->iommu, gets -EPROBE_DEFER
+   * (da33e87bd2bf, 6.15). dtprobe takes the worst case again: every pending asynchronous bind of
+   * a device whose first `iommus` entry names this instance runs before the walk starts.
+   */
+  private asyncBindsBeforeWalk(inst: IommuInstance): void {
+    if (!this.asyncProbe) return;
+    const pending: DevState[] = [];
+    for (const s of this.states) {
+      if (!s.added || s.out.state !== "not-created" || s.inProbe || s.fwspec || s.out.group || !s.match.name || s.match.driverManagedDma) continue;
+      if (!this.registeredLevels.has(s.match.initcall) || !asyncProbeRequested(this.asyncProbe, s.match)) continue;
+      if (this.firstIommusTarget(s) !== inst) continue;
+      pending.push(s);
+    }
+    for (const s of pending) {
+      this.note(s, `driver_async_probe: its asynchronous bind runs while ${inst.node.path} is registered but not ready (bus_iommu_probe() has not reached the device; worst-case interleaving)`);
+      this.runAsyncBind(s);
+    }
+  }
+
+  /** The instance a device's first `iommus` entry names (platform devices; PCI maps its RID instead). */
+  private firstIommusTarget(s: DevState): IommuInstance | undefined {
+    const np = s.dev.dmaNode;
+    if (!np || s.dev.bus === "pci") return undefined;
+    const first = parsePhandleList(this.phandles, np, "iommus", "#iommu-cells").entries[0];
+    return first ? this.instanceByNode.get(first.node) : undefined;
+  }
+
+  /** One asynchronous bind attempt in the registration window; a deferral waits for the IOMMU's bind. */
+  private runAsyncBind(s: DevState): void {
+    if (s.onDeferredList) {
+      // deferred_probe_work_func takes a device off the list before it retries it.
+      s.onDeferredList = false;
+      this.deferred.splice(this.deferred.indexOf(s), 1);
+    }
+    if (this.reallyProbe(s)) this.tegraDrm.afterBind(s);
+    else if (s.onDeferredList) this.note(s, `bind deferred: ${s.out.stateReason ?? "-EPROBE_DEFER"}; retried when the IOMMU driver's bind completes`);
   }
 
   /**
@@ -573,13 +642,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     for (const s of pending) {
       const g = s.out.group!;
       this.note(s, `driver_async_probe: its asynchronous bind runs while bus_iommu_probe() for ${inst.node.path} has put it in group ${g.id} but not yet set up the group's default domain (worst-case interleaving)`);
-      if (s.onDeferredList) {
-        // deferred_probe_work_func takes a device off the list before it retries it.
-        s.onDeferredList = false;
-        this.deferred.splice(this.deferred.indexOf(s), 1);
-      }
-      if (this.reallyProbe(s)) this.tegraDrm.afterBind(s);
-      else if (s.onDeferredList) this.note(s, `bind deferred: ${s.out.stateReason ?? "-EPROBE_DEFER"}; retried when the IOMMU driver's bind completes`);
+      this.runAsyncBind(s);
     }
   }
 
@@ -752,6 +815,11 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       if (!this.initcallsDone || !this.timeoutExpired) return "defer";
       this.emit("log", s.dev, "warn", "deferred probe timeout, ignoring dependency");
       return { errno: "-ETIMEDOUT", where: "driver_deferred_probe_check_state", message: `IOMMU ${target.path} was not registered at the deferred probe timeout (${this.whyNotRegistered(s, inst)})` };
+    }
+    // iommu_fwspec_init: registered but not ready, and no dev->iommu yet (6.15+).
+    if (inst === this.notReady && !fwspec && !s.fwspec && this.walking !== s) {
+      s.deferReason = `${inst.node.path} is registered but not ready (-EPROBE_DEFER from iommu_fwspec_init)`;
+      return "defer";
     }
     if (fwspec && fwspec.instance.row!.driver !== inst.row!.driver) {
       return { errno: "-EINVAL", where: "iommu_fwspec_init", message: `iommus names IOMMUs of two drivers (${fwspec.instance.row!.driver} and ${inst.row!.driver}): one IOMMU per device` };

@@ -45,21 +45,23 @@ describe("driver_async_probe= (drivers/base/dd.c)", () => {
 });
 
 describe("default-domain race window (6.15+)", () => {
-  it("each master is deferred once by iommu_device_use_default_domain, then bound with its group's default domain", () => {
+  it("each master is deferred by iommu_fwspec_init (not ready), then by iommu_device_use_default_domain, then bound with its group's default domain", () => {
     const r = run("default-domain-race", { kernel: "6.15" });
     expect(r.config.bootargs).toContain("driver_async_probe=*");
     for (const name of ["200000.usb", "210000.gpu"]) {
       const d = dev(r, name);
-      // The order: grouped by the SMMU's bus walk, async bind deferred, default domain, bound.
+      // The order: async bind before the walk reaches it (instance not ready), grouped by the
+      // SMMU's bus walk, async bind again (no default domain yet), default domain, bound.
       const seqOf = (pred: (m: string) => boolean) => r.events.find((e) => e.device === name && pred(e.message))!.seq;
       const grouped = seqOf((m) => m.startsWith("Adding to iommu group"));
       const deferred = deferrals(r, name);
-      expect(deferred.length).toBe(1);
-      const why = r.events.find((e) => e.device === name && e.message.startsWith("bind deferred:"))!;
-      expect(why.message).toContain("-EPROBE_DEFER from iommu_device_use_default_domain");
+      expect(deferred.length).toBe(2);
+      const why = r.events.filter((e) => e.device === name && e.message.startsWith("bind deferred:")).map((e) => e.message);
+      expect(why).toEqual([expect.stringContaining("registered but not ready (-EPROBE_DEFER from iommu_fwspec_init)"), expect.stringContaining("-EPROBE_DEFER from iommu_device_use_default_domain")]);
       const bound = seqOf((m) => m === "BUS_NOTIFY_BOUND_DRIVER");
-      expect(grouped).toBeLessThan(deferred[0]!.seq);
-      expect(deferred[0]!.seq).toBeLessThan(bound);
+      expect(deferred[0]!.seq).toBeLessThan(grouped);
+      expect(grouped).toBeLessThan(deferred[1]!.seq);
+      expect(deferred[1]!.seq).toBeLessThan(bound);
       expect(r.events.filter((e) => e.device === name && e.message === "BUS_NOTIFY_BIND_DRIVER").length).toBe(1); // the deferred try never reached the probe
       expect(d.state).toBe("bound");
       expect(d.errors).toEqual([]); // the deferral is not the final outcome
@@ -94,7 +96,7 @@ describe("default-domain race window (6.15+)", () => {
   it("a master already deferred for its unregistered IOMMU is retried inside the window and deferred again", () => {
     const r = run("deferred-probe", { kernel: "6.15", bootargs: "driver_async_probe=*" });
     const usb = "100000.usb";
-    expect(deferrals(r, usb).length).toBe(2); // SMMU not registered; then no default domain yet
+    expect(deferrals(r, usb).length).toBe(3); // SMMU not registered; registered but not ready; no default domain yet
     expect(r.events.filter((e) => e.device === usb && e.message.startsWith("bind deferred: group")).length).toBe(1);
     expect(dev(r, usb).state).toBe("bound");
     expect(dev(r, usb).dmaOps).toBe("iommu");
@@ -115,7 +117,7 @@ describe("default-domain race window (6.15+)", () => {
     const r = run("default-domain-race", { kernel: "6.15", policy: "per-device" });
     for (const name of ["200000.usb", "210000.gpu"]) {
       const d = dev(r, name);
-      expect(deferrals(r, name).length).toBe(1);
+      expect(deferrals(r, name).length).toBe(2);
       expect(d.dmaOps).toBe("iommu");
       expect(d.errors).toEqual([]);
       expect(r.domains.filter((x) => x.devices.includes(name) && x.owner === "arm-dma-mapping").length).toBe(1); // the first mapping was freed

@@ -142,12 +142,12 @@ describe("kernel fixtures", () => {
     await golden(r, "deferred-probe");
   });
 
-  it("default-domain-race 6.15: async binds inside bus_iommu_probe() defer at iommu_device_use_default_domain, then bind", async () => {
+  it("default-domain-race 6.15: async binds inside iommu_device_register() defer at iommu_fwspec_init (not ready) and iommu_device_use_default_domain, then bind", async () => {
     const r = run("default-domain-race", { kernel: "6.15" });
     expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
     for (const n of ["200000.usb", "210000.gpu"]) {
       const why = r.events.filter((e) => e.device === n && e.message.startsWith("bind deferred:"));
-      expect(why.map((e) => e.message)).toEqual([expect.stringContaining("-EPROBE_DEFER from iommu_device_use_default_domain")]);
+      expect(why.map((e) => e.message)).toEqual([expect.stringContaining("-EPROBE_DEFER from iommu_fwspec_init"), expect.stringContaining("-EPROBE_DEFER from iommu_device_use_default_domain")]);
       expect(dev(r, n).state).toBe("bound");
       expect(dev(r, n).domain).toBe(r.groups.find((g) => g.id === dev(r, n).group)!.defaultDomain);
     }
