@@ -60,6 +60,14 @@ export function renderReportText(report: Report): string {
     for (let k = 0; k < g.devices.length; k++) text += (k > 0 ? ", " : "") + g.devices[k]! + spec(byName.get(g.devices[k]!)!);
     return text;
   };
+  // A grouped device can still fail later (its arm32 mapping, an attach, use_default_domain):
+  // say so under its group, not only in the notes.
+  const failures = (g: { devices: string[] }, indent: string) => {
+    for (const n of g.devices) {
+      const d = byName.get(n)!;
+      for (const e of d.errors) out.push(`${indent}! ${n}: ${e.errno} in ${e.where}: ${e.message}`);
+    }
+  };
   for (const i of report.iommus) {
     out.push("");
     out.push(`IOMMU ${i.path}${i.name ? ` (${i.name})` : ""}: ${i.driver ?? "unknown driver"}${i.model ? `, ${i.model}` : ""} — ${i.state}${i.message ? ` (${i.message})` : ""}`);
@@ -75,6 +83,7 @@ export function renderReportText(report: Report): string {
       const inGroups = new Set<string>();
       for (const g of gs) {
         out.push(`    group ${g.id}${g.name ? ` "${g.name}"` : ""}: ${members(g)}`);
+        failures(g, "      ");
         for (const n of g.devices) inGroups.add(n);
       }
       for (const n of d.devices) if (!inGroups.has(n)) out.push(`    device ${n}${spec(byName.get(n)!)}`);
@@ -82,6 +91,7 @@ export function renderReportText(report: Report): string {
     for (const g of groupsOf.get(i.path) ?? []) {
       if (g.domain !== null && mine.has(g.domain)) continue;
       out.push(`  group ${g.id}${g.name ? ` "${g.name}"` : ""} (no domain): ${members(g)}`);
+      failures(g, "    ");
     }
     for (const { d } of alsoOn.get(i.path) ?? []) {
       out.push(`  also translates for: ${d.name}${spec(d)} (group ${d.group ?? "none"} on ${d.iommu}; the fwspec's first IOMMU holds it)`);
