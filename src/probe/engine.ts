@@ -1026,10 +1026,12 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     }
     let type = req;
     if (type === "DMA-FQ" && !ops.deferredFlush && versionAtLeast(this.options.kernel, 6, 5)) type = "DMA"; // FQ downgraded at DMA-ops setup
-    const owner = perInstance ? "per-instance" : "default";
-    let domain = ops.supportsType(inst, type, this) ? this.allocDomain(inst, type, owner) : undefined;
+    // Only translated (DMA) default domains are shared per instance under that policy; an
+    // identity default stays the group's own.
+    const ownerFor = (t: DomainType) => (perInstance && (t === "DMA" || t === "DMA-FQ") ? "per-instance" : "default");
+    let domain = ops.supportsType(inst, type, this) ? this.allocDomain(inst, type, ownerFor(type)) : undefined;
     if (!domain && type !== "DMA" && ops.supportsType(inst, "DMA", this)) {
-      domain = this.allocDomain(inst, "DMA", owner);
+      domain = this.allocDomain(inst, "DMA", ownerFor("DMA"));
       if (domain) this.emit("log", null, "warn", `Failed to allocate default IOMMU domain of type ${DOMAIN_TYPE_VALUES[type]} for group ${g.name ?? "(null)"} - Falling back to IOMMU_DOMAIN_DMA`, "iommu");
     }
     if (domain && perInstance && (domain.type === "DMA" || domain.type === "DMA-FQ")) this.perInstanceDomain.set(inst, domain);

@@ -98,6 +98,12 @@ describe("kernel fixtures", () => {
     expect(r.config.hypothetical[0]).toMatch(/^per-instance/);
     expect(r.domains.filter((d) => d.type === "DMA").length).toBe(0);
     await golden(r, "tegra30-like.per-instance.6.1");
+    // 6.7+: tegra-smmu's def_domain_type forces IDENTITY; only translated defaults are shared per
+    // instance, so those identity domains stay ordinary default domains.
+    const later = run("tegra30-like", { kernel: "6.15", policy: "per-instance" });
+    const identity = later.domains.filter((d) => d.type === "identity");
+    expect(identity.length).toBeGreaterThan(0);
+    expect(identity.every((d) => d.owner === "default")).toBe(true);
   });
 
   it("tegra30-like 3.19 is labelled as the 2014 mechanism applied hypothetically", async () => {
