@@ -3,6 +3,7 @@ import { ERRNO_VALUES } from "../iommu/index.ts";
 import type { ProbeResult } from "../probe/index.ts";
 import { diagnosticToJson } from "../source/index.ts";
 import { compatibleList } from "../tree/accessors.ts";
+import type { DtNode } from "../tree/model.ts";
 import { EVENT_LOG, REPORT_VERSION, type Report, type ReportEvent, type ReportMeta } from "./types.ts";
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
@@ -14,9 +15,28 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
   // device, group and domain (hundreds of thousands on generated boards).
   const instancePath = new Map(result.instances.map((i) => [i, i.node.path]));
   const pathOf = (i: ProbeResult["instances"][number]) => instancePath.get(i) ?? i.node.path;
+  // Device paths through a cache of their parents' (buses repeat for thousands of devices).
+  const nodePaths = new Map<DtNode, string>();
+  const nodePath = (n: DtNode): string => {
+    // Up to the first ancestor already named (no recursion: trees may nest 10,000 deep).
+    const chain: DtNode[] = [];
+    let at: DtNode | null = n;
+    let base: string | undefined;
+    while (at && (base = nodePaths.get(at)) === undefined) {
+      chain.push(at);
+      at = at.parent;
+    }
+    let p = base ?? "";
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const c = chain[k]!;
+      p = c.parent ? (p === "/" ? `/${c.name}` : `${p}/${c.name}`) : "/";
+      nodePaths.set(c, p);
+    }
+    return p;
+  };
   const devices = result.devices.map((d) => ({
     name: d.device.name,
-    path: d.device.node?.path ?? null,
+    path: d.device.node ? nodePath(d.device.node) : null,
     bus: d.device.bus,
     driver: d.driver,
     driverAssumed: d.driverAssumed,
