@@ -38,6 +38,7 @@ import { addError, addNote, EMPTY } from "./outcome.ts";
 import { EventLog } from "./event-log.ts";
 import { runScenario } from "./scenario-run.ts";
 import { asyncProbeRequested, parseAsyncProbe, type AsyncProbeRequest } from "./async-probe.ts";
+import { ArmSharedMappings, describeSharedRelease } from "./arm-shared-mapping.ts";
 import type { ScenarioOutcome } from "./scenario-types.ts";
 
 type Step = "ok" | "defer" | Failure;
@@ -79,8 +80,16 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   private readonly perInstanceDomain = new Map<IommuInstance, IommuDomain>();
   /** Policy and architecture in force, and what makes the run hypothetical. */
   readonly config: ResolvedConfig;
-  /** ARM_DMA_USE_IOMMU semantics (per-device policy): no IOMMU_DMA, one arm_iommu mapping per device. */
+  /**
+   * ARM_DMA_USE_IOMMU semantics: no IOMMU_DMA, DMA ops from arm_iommu mappings. The per-device
+   * policy anywhere (arm32's own; on arm64 hypothetical), and every policy on arm32.
+   */
   private readonly armDmaMapping: boolean;
+  /**
+   * arm32 under a hypothetical policy (per-group, per-instance): the arm_iommu mapping is shared
+   * per group or per IOMMU instance instead of created per device (the 2014 proposal).
+   */
+  private readonly armShared: ArmSharedMappings | undefined;
   /** Some registered-at-add IOMMU (tegra-smmu before 6.8) probes devices at BUS_NOTIFY_ADD_DEVICE. */
   private addProbing = false;
   /** `driver_async_probe=` from the command line (undefined: every driver binds synchronously). */
@@ -92,7 +101,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   ) {
     this.version = options.kernel.version;
     this.config = resolveConfig(options, graph.arch);
-    this.armDmaMapping = this.config.policy === "per-device";
+    this.armDmaMapping = this.config.policy === "per-device" || this.config.arch === "arm";
+    this.armShared = this.config.arch === "arm" && this.config.policy !== "per-device" ? new ArmSharedMappings(this, this.config.policy === "per-instance" ? "instance" : "group") : undefined;
     this.phandles = graph.phandles;
     const chosen = graph.tree.root.child("chosen");
     this.bootargsText = options.bootargs ?? (chosen ? (propertyString(chosen, "bootargs") ?? "") : "");
@@ -465,6 +475,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       if (r.failure.errno !== "-ENODEV") this.emit("log", s.dev, "warn", `probe of ${s.dev.name} failed with error ${ERRNO_VALUES[r.failure.errno]}`, s.out.driver ?? s.dev.bus);
       this.emit("notifier", s.dev, "debug", "BUS_NOTIFY_DRIVER_NOT_BOUND");
       this.dmaCleanup(s);
+      // device_unbind_cleanup -> arch_teardown_dma_ops: an arm mapping (or its reference) goes.
+      if (this.armDmaMapping) this.teardownDmaOps(s);
       return false;
     }
     s.out.state = "bound";
@@ -982,7 +994,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       why =
         req === "identity"
           ? `${inst.row!.driver} has no identity domain${versionAtLeast(this.options.kernel, 6, 7) ? " (arm32 forces an IDENTITY default from 6.7)" : ""}`
-          : `arm32 has no IOMMU_DMA: a ${req} default domain cannot be allocated (iommu_get_dma_cookie is a stub returning -ENODEV); the arm_iommu mapping is set up per device at bind`;
+          : `arm32 has no IOMMU_DMA: a ${req} default domain cannot be allocated (iommu_get_dma_cookie is a stub returning -ENODEV); the arm_iommu mapping is set up ${this.armShared ? (this.armShared.scope === "instance" ? "per IOMMU instance (hypothetical)" : "per group (hypothetical)") : "per device"} at bind`;
     } else {
       domain = this.allocDefault(g, this.groupDomainType(g) ?? this.defaultType);
       const failure = this.lastAllocFailure as Failure | undefined;
@@ -1070,6 +1082,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     this.ops(d.instance).freeDomain(d, this);
     this.domains.delete(d);
     if (this.perInstanceDomain.get(d.instance) === d) this.perInstanceDomain.delete(d.instance);
+    this.armShared?.forget(d);
   }
 
   /** __iommu_attach_device: the driver's attach_dev; failure removes the device from its group. */
@@ -1093,7 +1106,11 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       s.deferReason = `group ${g.id} has no default domain (-EPROBE_DEFER from iommu_device_use_default_domain)`;
       return "defer";
     }
-    if (g.ownerCnt > 0 && (g.domain !== g.defaultDomain || g.owner)) {
+    // A shared arm32 mapping (hypothetical per-group / per-instance) is the group's DMA-API domain
+    // under that policy, the way the default domain is under per-group: it does not count as a
+    // foreign domain.
+    const onDmaApiDomain = g.domain === g.defaultDomain || (this.armShared?.isShared(g.domain) ?? false);
+    if (g.ownerCnt > 0 && (!onDmaApiDomain || g.owner)) {
       return { errno: "-EBUSY", where: "iommu_device_use_default_domain", message: `group ${g.id} is ${g.owner ? `owned by ${g.owner}` : `attached to non-default domain ${g.domain?.id}`}` };
     }
     if (!s.usesDefaultDomain) {
@@ -1123,7 +1140,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       s.out.dmaOps = "direct";
       return;
     }
-    if (this.config.policy === "per-device") {
+    if (this.armDmaMapping) {
       this.armIommuMapping(s, g);
       return;
     }
@@ -1172,6 +1189,10 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       fail({ errno: "-ERANGE", where: "arm_iommu_create_mapping", message: `mapping of ${size} bytes exceeds 4 GiB` }, `Failed to create ${size}-byte IOMMU mapping for device ${s.dev.name}`);
       return;
     }
+    if (this.armShared) {
+      this.armSharedMapping(s, g, size, fail);
+      return;
+    }
     const inst = g.instance;
     const domain = this.allocDomain(inst, "unmanaged", "arm-dma-mapping");
     if (!domain) {
@@ -1196,6 +1217,35 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     g.domain = domain;
     s.out.domain = domain;
     s.out.dmaOps = "iommu";
+  }
+
+  /**
+   * arm32 under the hypothetical per-instance / per-group policy: arch_setup_dma_ops takes a
+   * reference on the instance's (group's) mapping, creating it at the first device, and attaches
+   * the device's group to it with iommu_attach_group (arm-shared-mapping.ts).
+   */
+  private armSharedMapping(s: DevState, g: IommuGroup, size: bigint, fail: (f: Failure, msg: string) => void): void {
+    const shared = this.armShared!;
+    const r = shared.setup(s, g);
+    if (!r.ok) {
+      if (r.stage === "alloc") fail(r.failure, `Failed to create ${size}-byte IOMMU mapping for device ${s.dev.name}`);
+      else {
+        fail(r.failure, `Failed to attached device ${s.dev.name} to IOMMU_mapping`);
+        this.note(s, `arm32 ${shared.owner} mapping: attaching group ${g.id} failed with ${r.failure.errno} in ${r.failure.where}: ${r.failure.message}`);
+      }
+      return;
+    }
+    const what = shared.scope === "instance" ? `${g.instance.node.path}'s shared arm_iommu mapping` : `group ${g.id}'s shared arm_iommu mapping`;
+    if (r.created) this.note(s, `arch_setup_dma_ops (hypothetical ${shared.owner}): created ${what}, domain ${r.domain.id}, and attached group ${g.id} to it`);
+    else if (r.attached) this.note(s, `arch_setup_dma_ops (hypothetical ${shared.owner}): took a reference on ${what}, domain ${r.domain.id}, and attached group ${g.id} to it (iommu_attach_group)`);
+    else this.note(s, `arch_setup_dma_ops (hypothetical ${shared.owner}): took a reference on ${what}, domain ${r.domain.id} (group ${g.id} is already attached)`);
+    s.out.domain = r.domain;
+    s.out.dmaOps = "iommu";
+  }
+
+  /** Devices holding a reference on a shared arm32 mapping (undefined: `d` is not one). */
+  armSharedUsers(d: IommuDomain | null | undefined): number | undefined {
+    return this.armShared?.usersOf(d);
   }
 
   // ---------------------------------------------------------------- runtime (scenarios)
@@ -1229,14 +1279,24 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   /** device_unbind_cleanup -> arch_teardown_dma_ops: an arm32 mapping is detached and released. */
   private teardownDmaOps(s: DevState): void {
     s.dmaOpsDone = false;
-    this.releaseArmMapping(s);
+    const r = this.releaseArmMapping(s);
+    if (r && this.armShared?.owner === r.domain.owner) {
+      this.note(s, `arch_teardown_dma_ops dropped its reference on the shared ${r.domain.owner} arm_iommu mapping (domain ${r.domain.id}); ${describeSharedRelease(r, s.out.domain === r.domain)}`);
+    }
   }
 
-  /** arm_iommu_detach_device + arm_iommu_release_mapping: back to the group's default domain. */
-  releaseArmMapping(s: DevState): void {
+  /**
+   * arm_iommu_detach_device + arm_iommu_release_mapping: back to the group's default domain. A
+   * shared mapping (hypothetical arm32 policies) only loses this device's reference; its group
+   * leaves it with its last user, the mapping goes with the last reference. Returns what was
+   * released, or undefined when the device had no arm mapping.
+   */
+  releaseArmMapping(s: DevState): { readonly domain: IommuDomain; readonly freed: boolean; readonly usersLeft: number } | undefined {
+    const shared = this.armShared?.release(s);
+    if (shared) return shared;
     const m = s.out.domain;
     const g = s.out.group;
-    if (!m || !g || m.owner !== "arm-dma-mapping") return;
+    if (!m || !g || m.owner !== "arm-dma-mapping") return undefined;
     if (g.defaultDomain && deviceSetDomain(this, s, g, g.defaultDomain).ok) g.domain = g.defaultDomain;
     else {
       leaveDomain(this, s.dev, m);
@@ -1245,6 +1305,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     }
     this.freeDomain(m);
     s.out.dmaOps = "direct";
+    return { domain: m, freed: true, usersLeft: 0 };
   }
 
   /** Writing `bind` (with driver_override when a driver is named): really_probe now. */

@@ -98,8 +98,16 @@ export function resolveConfig(options: ProbeOptions, detected: ArchInfo): Resolv
   const archSource = options.arch ? "option" : detected.source;
   const policy = options.policy ?? nativePolicy(arch);
   const hypothetical: string[] = [];
-  if (policy === "per-instance") hypothetical.push("per-instance: one DMA domain per IOMMU instance is the 2014 proposal that was never merged; no kernel does this");
-  else if (policy === "per-group" && arch === "arm") hypothetical.push("per-group on arm32: arm32 kernels have no IOMMU_DMA (ARM_DMA_USE_IOMMU gives each device its own mapping); this shows arm64-style DMA default domains on an arm32 board");
+  if (policy === "per-instance" && arch === "arm") {
+    hypothetical.push(
+      "per-instance on arm32: the 2014 arch_setup_dma_ops proposal, never merged: one arm_iommu mapping (one UNMANAGED domain, one address space) per IOMMU instance, created by the first device and shared, with a reference each, by every later kernel-DMA device behind that instance; mainline arm32 (ARM_DMA_USE_IOMMU) creates one per device",
+    );
+  } else if (policy === "per-instance") hypothetical.push("per-instance: one DMA domain per IOMMU instance is the 2014 proposal that was never merged; no kernel does this");
+  else if (policy === "per-group" && arch === "arm") {
+    hypothetical.push(
+      "per-group on arm32: arm32 has no IOMMU_DMA and ARM_DMA_USE_IOMMU gives each device its own arm_iommu mapping; this shares one arm_iommu mapping (one UNMANAGED domain, one address space) per IOMMU group among its members, the arm32 counterpart of arm64's per-group default domains, never merged",
+    );
+  }
   else if (policy === "per-device" && arch === "arm64") hypothetical.push("per-device on arm64: arm64 never had arm_iommu mappings (it uses iommu-dma on the group's default domain); this applies the arm32 mechanism to an arm64 board");
   if (options.kernel.era === "creation") {
     hypothetical.push(

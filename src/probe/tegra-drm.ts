@@ -131,7 +131,9 @@ export class TegraDrm {
       const g = cs.out.group;
       const cur = g ? (cs.out.domain ?? g.domain) : null;
       if (cur && cur.type !== "identity" && cur !== domain) {
-        k.note(cs, `tegra-drm leaves it on its DMA-API domain ${cur.id} (${cur.type})`);
+        const users = k.armSharedUsers(cur);
+        if (users !== undefined) k.note(cs, `tegra-drm leaves it on domain ${cur.id}: its group is still attached to the shared ${cur.owner} arm_iommu mapping (${users} other member${users === 1 ? " holds" : "s hold"} a reference), and host1x_client_iommu_attach keeps a client that is already on a non-DRM domain`);
+        else k.note(cs, `tegra-drm leaves it on its DMA-API domain ${cur.id} (${cur.type})`);
         continue;
       }
       if (!inst) continue;

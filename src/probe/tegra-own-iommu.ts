@@ -13,6 +13,7 @@ import { compatibleList } from "../tree/accessors.ts";
 import type { DevState } from "./dev-state.ts";
 import type { EmulatedKernel } from "./engine.ts";
 import { attachGroup, detachGroup } from "./group-domain.ts";
+import { describeSharedRelease } from "./arm-shared-mapping.ts";
 import { versionAtLeast, type KernelEra } from "./options.ts";
 
 /** What the driver's probe decides about its own domain once any arm mapping is gone. */
@@ -84,14 +85,20 @@ export function ownIommuDriverFor(dev: Device): OwnIommuDriver | undefined {
 /**
  * arm_iommu_detach_device + arm_iommu_release_mapping as a driver calls them from its probe: the
  * device returns to its group's default domain (or none), the mapping and its address space are
- * freed. Logs arm_iommu_detach_device's pr_debug line. Returns false when there was no mapping.
+ * freed. Under the hypothetical shared arm32 policies only the device's reference goes: its group
+ * leaves the mapping with the group's last user, the mapping with the last reference. Logs
+ * arm_iommu_detach_device's pr_debug line. Returns false when there was no mapping.
  */
 export function releaseArmMappingAtProbe(k: EmulatedKernel, s: DevState, where: string): boolean {
-  const m = s.out.domain;
-  if (!m || m.owner !== "arm-dma-mapping") return false;
-  k.releaseArmMapping(s);
+  const r = k.releaseArmMapping(s);
+  if (!r) return false;
+  const m = r.domain;
   k.emit("log", null, "debug", `Detached IOMMU controller from ${s.dev.name} device.`, "");
-  k.note(s, `${where} released its arm_iommu mapping (domain ${m.id}): arm_iommu_detach_device + arm_iommu_release_mapping; DMA API now dma-direct`);
+  if (m.owner === "arm-dma-mapping") {
+    k.note(s, `${where} released its arm_iommu mapping (domain ${m.id}): arm_iommu_detach_device + arm_iommu_release_mapping; DMA API now dma-direct`);
+  } else {
+    k.note(s, `${where} dropped its reference on the shared ${m.owner} arm_iommu mapping (domain ${m.id}): arm_iommu_detach_device + arm_iommu_release_mapping; DMA API now dma-direct; ${describeSharedRelease(r, s.out.domain === m)}`);
+  }
   return true;
 }
 

@@ -82,28 +82,65 @@ describe("kernel fixtures", () => {
     await golden(r, "tegra30-like.6.15");
   });
 
-  it("tegra30-like per-group on 6.1 is hypothetical on arm32, and tegra-smmu cannot allocate DMA domains before 6.7", async () => {
+  it("tegra30-like per-group on 6.1 is hypothetical on arm32: one arm_iommu mapping per group, shared by its members", async () => {
     const r = run("tegra30-like", { kernel: "6.1", policy: "per-group" });
     expect(r.config.policySource).toBe("option");
     expect(r.config.hypothetical.length).toBe(1);
     expect(renderReportText(r)).toContain("HYPOTHETICAL: per-group on arm32");
+    // arm32's mechanism, not arm64's: no default domains (no IOMMU_DMA), arm_iommu mappings instead.
     expect(r.domains.some((d) => d.owner === "default")).toBe(false);
-    expect(r.events.some((e) => e.message === "Failed to set up IOMMU for device 6001a000.vde; retaining platform DMA ops")).toBe(true);
-    expect(dev(r, "6001a000.vde").dmaOps).toBe("direct");
+    expect(r.events.some((e) => e.message.startsWith("Failed to set up IOMMU for device"))).toBe(false);
+    // sata and hda: a mapping each (singleton groups), translated DMA.
+    for (const n of ["70020000.sata", "70030000.hda"]) {
+      expect(dev(r, n).dmaOps).toBe("iommu");
+      expect(r.domains.find((d) => d.id === dev(r, n).domain)!.owner).toBe("per-group");
+    }
+    expect(dev(r, "70020000.sata").domain).not.toBe(dev(r, "70030000.hda").domain);
+    // The four-device "drm" group shares one mapping: no -EINVAL from iommu_attach_device, and the
+    // clients' releases drop references until the last one detaches the group for tegra-drm.
+    for (const n of ["54200000.dc", "54240000.dc", "54140000.gr2d", "54180000.gr3d"]) expect(errnos(r, n)).toEqual([]);
+    expect(r.domains.find((d) => d.owner === "tegra-drm")!.devices).toEqual(["54200000.dc", "54240000.dc", "54140000.gr2d", "54180000.gr3d"]);
+    expect(dev(r, "54180000.gr3d").notes.some((n) => n.includes("it was the last user: the mapping and its address space are freed"))).toBe(true);
+    expect(dev(r, "54200000.dc").notes.some((n) => n.includes("the mapping stays for 3 other users"))).toBe(true);
+    // DRM shared domain, vde's own, sata's and hda's mappings: as many address spaces as per-device.
+    expect(r.iommus[0]!.used["asids"]).toBe(4);
     await golden(r, "tegra30-like.per-group.6.1");
   });
 
-  it("tegra30-like per-instance is always hypothetical (never merged)", async () => {
+  it("tegra30-like per-instance on 6.1: one shared arm_iommu mapping for the instance, fewer address spaces than per-device", async () => {
     const r = run("tegra30-like", { kernel: "6.1", policy: "per-instance" });
-    expect(r.config.hypothetical[0]).toMatch(/^per-instance/);
+    expect(r.config.hypothetical[0]).toMatch(/^per-instance on arm32/);
+    expect(renderReportText(r)).toContain("HYPOTHETICAL: per-instance on arm32");
     expect(r.domains.filter((d) => d.type === "DMA").length).toBe(0);
+    const shared = r.domains.filter((d) => d.owner === "per-instance");
+    expect(shared.length).toBe(1);
+    expect(shared[0]!.type).toBe("unmanaged");
+    // sata and hda (two groups) share the instance's mapping with iommu DMA ops.
+    expect(shared[0]!.devices).toEqual(["70020000.sata", "70030000.hda"]);
+    expect(r.groups.filter((g) => g.domain === shared[0]!.id).map((g) => g.devices)).toEqual([["70020000.sata"], ["70030000.hda"]]);
+    for (const n of ["70020000.sata", "70030000.hda"]) expect([dev(r, n).domain, dev(r, n).dmaOps, dev(r, n).errors]).toEqual([shared[0]!.id, "iommu", []]);
+    // host1x joined the instance mapping at dma_configure and dropped its reference in
+    // host1x_iommu_attach (6.1 releases it, d5185965c3b5): as the last user then, it freed it.
+    expect(dev(r, "50000000.host1x").notes.some((n) => n.startsWith("arch_setup_dma_ops (hypothetical per-instance): created"))).toBe(true);
+    expect(dev(r, "50000000.host1x").notes.some((n) => n.startsWith("host1x_iommu_attach dropped its reference on the shared per-instance arm_iommu mapping"))).toBe(true);
+    expect([dev(r, "50000000.host1x").domain, dev(r, "50000000.host1x").dmaOps]).toEqual([null, "direct"]);
+    // DRM members: no -EINVAL (iommu_attach_group has no singleton rule), then tegra-drm's domain.
+    for (const n of ["54200000.dc", "54240000.dc", "54140000.gr2d", "54180000.gr3d"]) expect(errnos(r, n)).toEqual([]);
+    // Fewer address spaces than the kernel's own per-device mappings on the same board.
+    const perDevice = run("tegra30-like", { kernel: "6.1" });
+    expect(r.iommus[0]!.used["asids"]).toBe(3);
+    expect(perDevice.iommus[0]!.used["asids"]).toBe(4);
+    expect(perDevice.domains.filter((d) => d.owner === "arm-dma-mapping").map((d) => d.devices)).toEqual([["70020000.sata"], ["70030000.hda"]]);
     await golden(r, "tegra30-like.per-instance.6.1");
-    // 6.7+: tegra-smmu's def_domain_type forces IDENTITY; only translated defaults are shared per
-    // instance, so those identity domains stay ordinary default domains.
+    // 6.7+: arm32 forces IDENTITY defaults; they stay ordinary default domains, and the groups of
+    // the kernel-DMA devices move from them to the shared mapping.
     const later = run("tegra30-like", { kernel: "6.15", policy: "per-instance" });
     const identity = later.domains.filter((d) => d.type === "identity");
     expect(identity.length).toBeGreaterThan(0);
     expect(identity.every((d) => d.owner === "default")).toBe(true);
+    const laterShared = later.domains.find((d) => d.owner === "per-instance")!;
+    expect(laterShared.devices).toEqual(["70020000.sata", "70030000.hda"]);
+    for (const g of later.groups.filter((x) => x.domain === laterShared.id)) expect(later.domains.find((d) => d.id === g.defaultDomain)!.type).toBe("identity");
   });
 
   it("tegra30-like 3.19 is labelled as the 2014 mechanism applied hypothetically", async () => {
@@ -206,10 +243,19 @@ describe("runtime scenarios and the remaining error-table rows", () => {
   it("tegra30-like scenario: the DRM composite tears down and re-probes; VFIO on tegra-smmu takes an ASID (6.15)", async () => {
     const r = run("tegra30-like", { kernel: "6.15", policy: "per-group", scenarioFile: `${dir}tegra30-like.scenario.json` });
     expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
-    expect(results(r)).toEqual(["ok", "ok", "-EBUSY", "ok", "ok", "ok", "ok", "ok", "-EINVAL"]);
+    expect(results(r)).toEqual(["ok", "ok", "-EBUSY", "ok", "ok", "ok", "ok", "ok", "ok", "-EINVAL"]);
     const drm = r.domains.filter((d) => d.owner === "tegra-drm");
     expect(drm.length).toBe(1); // the first shared domain was freed at teardown
     expect(r.groups.filter((g) => g.domain === drm[0]!.id).map((g) => g.name)).toEqual(["drm"]); // Tegra30's one "drm" SoC group
+    // Rebinding gr2d created a new per-group arm mapping for the "drm" group; the re-probed
+    // composite's releases freed it again (last reference), so no per-group mapping is left after
+    // sata's unbind dropped the last reference on its own.
+    const created = (n: string) => dev(r, n).notes.filter((x) => x.startsWith("arch_setup_dma_ops (hypothetical per-group): created group 4's")).length;
+    expect([created("54200000.dc"), created("54140000.gr2d")]).toEqual([1, 1]); // at boot by dc, at the rebind by gr2d
+    expect(r.domains.some((d) => d.owner === "per-group")).toBe(false);
+    expect(dev(r, "70020000.sata").notes.some((n) => n.startsWith("arch_setup_dma_ops (hypothetical per-group): created group 2's"))).toBe(true);
+    expect([dev(r, "70020000.sata").domain, dev(r, "70020000.sata").dmaOps]).toEqual([r.groups.find((g) => g.id === 2)!.defaultDomain, "direct"]);
+    for (const d of r.domains) for (const n of d.devices) expect(dev(r, n).domain).toBe(d.id); // bookkeeping agrees both ways
     expect(r.iommus[0]!.used["asids"]).toBe(2); // DRM + VFIO
     await golden(r, "tegra30-like.scenario.6.15");
   });

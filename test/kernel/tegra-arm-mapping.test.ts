@@ -143,3 +143,105 @@ describe.skipIf(!sharedPresent)("host1x's own domain on an arm64 Tegra210 (corpu
     expect(domainOf(r, "54200000.dc")!.owner).toBe("tegra-drm");
   });
 });
+
+/** Both directions of the domain bookkeeping agree: domain.devices ⇔ device.domain, group.domain covers its members. */
+function expectConsistent(r: Report): void {
+  for (const d of r.domains) for (const n of d.devices) expect(dev(r, n).domain, `${n} listed in domain ${d.id}`).toBe(d.id);
+  for (const x of r.devices) {
+    if (x.domain === null || x.state === "removed") continue;
+    expect(r.domains.find((d) => d.id === x.domain)!.devices, `${x.name} in its domain's list`).toContain(x.name);
+  }
+  for (const g of r.groups) if (g.domain !== null) for (const n of g.devices) expect(dev(r, n).domain, `${n} follows group ${g.id}`).toBe(g.domain);
+}
+
+function writeScenario(steps: unknown[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "dtprobe-tegra-sc-"));
+  const path = join(dir, "steps.json");
+  writeFileSync(path, JSON.stringify({ version: 1, steps }));
+  return path;
+}
+
+describe("the hypothetical policies on arm32 use arm_iommu mappings, shared (the 2014 debate)", () => {
+  it("a fifth user: per-device runs out of Tegra30's 4 address spaces, per-instance shares one mapping and does not", () => {
+    const path = withExtraMasters(1);
+    const perDevice = run({ kernel: "6.1" }, path);
+    expect(perDevice.iommus[0]!.used["asids"]).toBe(4);
+    expect(dev(perDevice, "71000000.extra").errors.map((e) => e.errno)).toEqual(["-ENOSPC"]);
+    const perInstance = run({ kernel: "6.1", policy: "per-instance" }, path);
+    expect(perInstance.iommus[0]!.used["asids"]).toBe(3);
+    const shared = perInstance.domains.filter((d) => d.owner === "per-instance");
+    expect(shared.map((d) => d.devices)).toEqual([["70020000.sata", "70030000.hda", "71000000.extra"]]);
+    for (const n of ["70020000.sata", "70030000.hda", "71000000.extra"]) expect([dev(perInstance, n).dmaOps, dev(perInstance, n).errors]).toEqual(["iommu", []]);
+    // per-group still gives each singleton group its own mapping: the fifth one fails as per-device does.
+    const perGroup = run({ kernel: "6.1", policy: "per-group" }, path);
+    expect(dev(perGroup, "71000000.extra").errors.map((e) => e.errno)).toEqual(["-ENOSPC"]);
+    for (const r of [perDevice, perInstance, perGroup]) expectConsistent(r);
+  });
+
+  it("3.19: per-device exhausts the address spaces (4 mappings, 4 failures), per-instance puts every master on one", () => {
+    const perDevice = run({ kernel: "3.19" });
+    expect(perDevice.devices.filter((d) => d.errors.some((e) => e.errno === "-ENOSPC")).length).toBe(4);
+    const r = run({ kernel: "3.19", policy: "per-instance" });
+    expect(r.iommus[0]!.used["asids"]).toBe(1);
+    expect(r.domains.map((d) => d.owner)).toEqual(["per-instance"]);
+    const withGroup = r.devices.filter((d) => d.group !== null);
+    expect(withGroup.length).toBe(8);
+    for (const d of withGroup) expect([d.name, d.domain, d.dmaOps, d.errors]).toEqual([d.name, r.domains[0]!.id, "iommu", []]);
+    expectConsistent(r);
+  });
+
+  it("5.10 (host1x keeps its mapping 5.5-5.16): host1x, sata and hda share the instance's mapping with iommu DMA ops", () => {
+    const r = run({ kernel: "5.10", policy: "per-instance" });
+    const shared = r.domains.find((d) => d.owner === "per-instance")!;
+    expect(shared.devices).toEqual(["50000000.host1x", "70020000.sata", "70030000.hda"]);
+    for (const n of shared.devices) expect([dev(r, n).domain, dev(r, n).dmaOps]).toEqual([shared.id, "iommu"]);
+    expect(r.iommus[0]!.used["asids"]).toBe(3); // shared mapping, tegra-drm, tegra-vde
+    expect(run({ kernel: "5.10" }).iommus[0]!.used["asids"]).toBe(4); // per-device: host1x's own mapping too
+    expectConsistent(r);
+  });
+
+  it("references: a shared mapping is freed only with its last user; unbind and rebind keep the bookkeeping consistent", () => {
+    const sc = writeScenario([
+      { op: "unbind", device: "70020000.sata" },
+      { op: "unbind", device: "70030000.hda" },
+      { op: "bind", device: "70020000.sata" },
+    ]);
+    const first = run({ kernel: "6.1", policy: "per-instance", scenarioFile: writeScenario([{ op: "unbind", device: "70020000.sata" }]) });
+    // hda still holds a reference: the mapping stays, only sata's group left it.
+    const kept = first.domains.find((d) => d.owner === "per-instance")!;
+    expect(kept.devices).toEqual(["70030000.hda"]);
+    expect([dev(first, "70020000.sata").domain, dev(first, "70020000.sata").dmaOps]).toEqual([null, "direct"]);
+    expect(dev(first, "70020000.sata").notes).toContain(`arch_teardown_dma_ops dropped its reference on the shared per-instance arm_iommu mapping (domain ${kept.id}); the mapping stays for 1 other user`);
+    expect(first.iommus[0]!.used["asids"]).toBe(3);
+    expectConsistent(first);
+    const r = run({ kernel: "6.1", policy: "per-instance", scenarioFile: sc });
+    expect(r.scenario!.steps.map((s) => s.result)).toEqual(["ok", "ok", "ok"]);
+    // hda's unbind dropped the last reference (freed); sata's bind created a new one.
+    const again = r.domains.filter((d) => d.owner === "per-instance");
+    expect(again.length).toBe(1);
+    expect(again[0]!.id).not.toBe(kept.id);
+    expect(again[0]!.devices).toEqual(["70020000.sata"]);
+    expect(dev(r, "70030000.hda").notes.some((n) => n.endsWith("it was the last user: the mapping and its address space are freed"))).toBe(true);
+    expect(r.iommus[0]!.used["asids"]).toBe(3);
+    expectConsistent(r);
+  });
+
+  it("per-group on 6.15: the drm group's mapping survives its first three clients' releases and goes with the fourth", () => {
+    const r = run({ kernel: "6.15", policy: "per-group" });
+    const notes = (n: string) => dev(r, n).notes.filter((x) => x.startsWith("host1x_client_iommu_attach dropped its reference"));
+    expect(notes("54200000.dc")[0]).toMatch(/the mapping stays for 3 other users \(its group stays attached/);
+    expect(notes("54180000.gr3d")[0]).toMatch(/it was the last user: the mapping and its address space are freed$/);
+    expect(r.domains.find((d) => d.owner === "tegra-drm")!.devices).toEqual(["54200000.dc", "54240000.dc", "54140000.gr2d", "54180000.gr3d"]);
+    // No -EINVAL (no singleton rule) and no -EBUSY (the shared mapping is the group's DMA-API domain).
+    for (const n of ["54200000.dc", "54240000.dc", "54140000.gr2d", "54180000.gr3d"]) expect(dev(r, n).errors).toEqual([]);
+    expectConsistent(r);
+  });
+
+  it("arm64 is untouched: per-instance there still shares one DMA default domain (iommu-dma)", () => {
+    const r = run({ kernel: "6.1", policy: "per-instance" }, `${projectDir}fixtures/kernel/family-arm-smmu-v3.dts`);
+    expect(r.config.arch).toBe("arm64");
+    expect(r.config.hypothetical[0]).toMatch(/^per-instance: one DMA domain per IOMMU instance/);
+    expect(r.domains.map((d) => [d.type, d.owner])).toEqual([["DMA", "per-instance"]]);
+    expect(r.groups.filter((g) => g.domain === r.domains[0]!.id).every((g) => g.defaultDomain === r.domains[0]!.id)).toBe(true);
+  });
+});
