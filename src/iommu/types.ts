@@ -104,7 +104,10 @@ export interface IommuDomain {
   readonly id: number;
   readonly type: DomainType;
   readonly instance: IommuInstance;
-  /** Who allocated it: "default" (core), "arm-dma-mapping" (arm32 per device), "per-instance", a driver name. */
+  /**
+   * Who allocated it: "default" (core), "arm-dma-mapping" (arm32 per device), "per-instance" (the
+   * instance's shared domain or arm32 mapping), "per-group" (a group's arm32 mapping), a driver name.
+   */
   readonly owner: string;
   /** Driver resource it holds: arm-smmu context bank, SMMUv3/tegra ASID, ipmmu context. */
   resource: { readonly kind: "context" | "asid"; readonly value: number } | null;
