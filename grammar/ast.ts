@@ -178,3 +178,30 @@ export interface DtsDocument {
   readonly memreserves: readonly MemReserve[];
   readonly statements: readonly TopLevelStatement[];
 }
+
+// ---- streaming ----
+
+/**
+ * Receives the node blocks of a document while it is parsed (parseDtsStreaming), so a consumer
+ * can build its own nodes at once instead of from a whole retained AST. Calls come in source
+ * order: `begin` once before the first statement, then for each top-level statement with a body
+ * `openTop`, the block's items (`openChild` ... `close` nest), `close` of the top block, then
+ * `statement` with the statement itself (its `body` then has empty `properties`/`children`: they
+ * were delivered by the calls). Statements without a body only get `statement`. Properties
+ * always precede the children of their block (the grammar enforces it). If the parse fails, the
+ * calls made so far describe a prefix of the input and must be discarded.
+ */
+export interface BodyListener {
+  begin(headers: readonly Header[], memreserves: readonly MemReserve[]): void;
+  /** A top-level statement's `{`. */
+  openTop(): void;
+  /** `labels name {` inside the innermost open block. */
+  openChild(labels: readonly Label[], omitIfNoRef: boolean, name: string): void;
+  /** `def` is valid only during the call (the parser re-points one object at each property). */
+  property(def: PropertyDef): void;
+  deleteProperty(def: DeleteProperty): void;
+  deleteNode(def: DeleteNode): void;
+  /** `};` of the innermost open block; `bodySpan` is NodeBody.span (from `{` to `;`). */
+  close(bodySpan: Span): void;
+  statement(st: TopLevelStatement): void;
+}

@@ -1,6 +1,6 @@
 // Public API of the DTS front end: scanner + parser -> AST (./ast.ts).
 import type { Diagnostic, DiagnosticSink, FileHost, SourceFile } from "../src/source/index.ts";
-import type { DtsDocument } from "./ast.ts";
+import type { BodyListener, DtsDocument } from "./ast.ts";
 import { scanDts } from "./lexer.ts";
 import { DtsParser } from "./parser.ts";
 
@@ -34,8 +34,22 @@ function parser(): DtsParser {
  * parsing stopped; any lexical error makes the result undefined (dtc exits with status 1).
  */
 export function parseDts(file: SourceFile, options: ParseOptions, sink: DiagnosticSink): DtsDocument | undefined {
+  return parse(file, options, sink, undefined);
+}
+
+/**
+ * parseDts that hands every node block to `listener` while it is parsed (see BodyListener), so
+ * the caller can build from it without a retained AST; the document returned (same outcome and
+ * diagnostics as parseDts) has empty bodies. When it returns undefined the listener's calls must
+ * be discarded: they described input up to the failure.
+ */
+export function parseDtsStreaming(file: SourceFile, options: ParseOptions, sink: DiagnosticSink, listener: BodyListener): DtsDocument | undefined {
+  return parse(file, options, sink, listener);
+}
+
+function parse(file: SourceFile, options: ParseOptions, sink: DiagnosticSink, listener: BodyListener | undefined): DtsDocument | undefined {
   const scan = scanDts(file, options);
-  const outcome = parser().parseTokens(scan.tokens);
+  const outcome = parser().parseTokens(scan.tokens, listener);
   // Where dtc stopped reading tokens: at the failing token, or at the end.
   let stopIndex = scan.tokens.count - 1;
   let failure: Diagnostic | undefined;

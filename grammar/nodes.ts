@@ -58,6 +58,47 @@ export class PropertyNode implements A.PropertyDef {
   }
 }
 
+/**
+ * The PropertyDef a BodyListener receives (streaming parse): one object re-pointed at each
+ * property, valid only during the listener call (the listener builds its own property from it
+ * at once). Saves an object per property on the hot path; plain fields assigned in `point`.
+ */
+export class PropertyCursor implements A.PropertyDef {
+  readonly kind = "property";
+  labels: readonly A.Label[] = [];
+  name = "";
+  private nameIndex = -1;
+  private semiIndex = -1;
+  private hasValue = false;
+
+  constructor(private readonly source: ValueSource) {}
+
+  point(labels: readonly A.Label[], name: string, nameIndex: number, semiIndex: number, hasValue: boolean): this {
+    this.labels = labels;
+    this.name = name;
+    this.nameIndex = nameIndex;
+    this.semiIndex = semiIndex;
+    this.hasValue = hasValue;
+    return this;
+  }
+
+  get nameSpan(): Span {
+    return this.source.tokens.span(this.nameIndex);
+  }
+
+  get span(): Span {
+    return this.source.tokens.spanBetween(this.nameIndex, this.semiIndex);
+  }
+
+  get value(): readonly A.ValuePart[] | undefined {
+    return this.hasValue ? this.source.decodeValue(this.nameIndex + 2, this.semiIndex) : undefined;
+  }
+
+  withValueTokens<T>(read: (tokens: A.TokenReader, start: number, end: number) => T): T | undefined {
+    return this.hasValue ? read(this.source.tokens, this.nameIndex + 2, this.semiIndex) : undefined;
+  }
+}
+
 export class BodyNode implements A.NodeBody {
   readonly #tokens: TokenBuffer;
   /** Token indices of `{` and of the `;` after `}`. */

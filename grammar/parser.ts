@@ -13,9 +13,9 @@
 // built: nodes keep token indices (./nodes.ts), and ./values.ts builds a value from its validated
 // tokens when it is read. A document thus costs O(properties + nodes) objects, not O(tokens).
 import { createTokenInstance, EmbeddedActionsParser, EOF, type IOrAlt, type IToken, type ParserMethod, type TokenType } from "chevrotain";
-import { internName, span, type Span } from "../src/source/index.ts";
+import { internRange, span, type Span } from "../src/source/index.ts";
 import type * as A from "./ast.ts";
-import { BodyNode, NodeNode, PropertyNode, type ValueSource } from "./nodes.ts";
+import { BodyNode, NodeNode, PropertyCursor, PropertyNode, type ValueSource } from "./nodes.ts";
 import { associate, binaryPrecedence, decodePrimary, decodeValue } from "./values.ts";
 import * as T from "./tokens.ts";
 import { DtsToken, type TokenBuffer } from "./tokens.ts";
@@ -58,9 +58,17 @@ interface Frame {
 }
 
 const NO_LABELS: readonly A.Label[] = Object.freeze([]) as readonly A.Label[];
+/** A block's item lists when a BodyListener receives the items instead (never pushed to). */
+const NO_ITEMS: never[] = Object.freeze([]) as unknown as never[];
 
 function nameOf(image: string): string {
   return image.charCodeAt(0) === 92 ? image.slice(1) : image;
+}
+
+/** chevrotain's recognizer internals that manyInternalLogic uses (not in its typings). */
+interface ChevrotainEngine {
+  getLaFuncFromCache(key: number): () => boolean;
+  doSingleRepetition(action: () => unknown): boolean;
 }
 
 /** What LA returns past the end (never reached in practice: the grammar consumes `End` last). */
@@ -79,6 +87,10 @@ export class DtsParser extends EmbeddedActionsParser {
 
   // ---- state of the current parse ----
   private source: ValueSource | undefined = undefined;
+  /** Receives blocks and statements as they are parsed (streaming parse), else undefined. */
+  private listener: A.BodyListener | undefined = undefined;
+  /** The PropertyDef handed to the listener, re-pointed per property (see PropertyCursor). */
+  private cursor_: PropertyCursor | undefined = undefined;
   private frames: Frame[] = [];
   private finishedBody: A.NodeBody | undefined = undefined;
   private pendingLabels: A.Label[] = [];
@@ -137,9 +149,13 @@ export class DtsParser extends EmbeddedActionsParser {
       $.MANY(() => {
         memreserves.push($.SUBRULE($.memreserve));
       });
+      if (!$.RECORDING_PHASE) $.listener?.begin(headers, memreserves);
       statements.push($.SUBRULE($.firstStatement));
+      if (!$.RECORDING_PHASE) $.listener?.statement(statements[0]!);
       $.MANY2(() => {
-        statements.push($.SUBRULE($.statement));
+        const st = $.SUBRULE($.statement);
+        statements.push(st);
+        if (!$.RECORDING_PHASE) $.listener?.statement(st);
       });
       $.CONSUME(T.End);
       return { headers, memreserves, statements };
@@ -316,8 +332,10 @@ export class DtsParser extends EmbeddedActionsParser {
     $.nodeBody = $.RULE("nodeBody", (): A.NodeBody => {
       const open = at($.CONSUME(T.LBrace));
       if (!$.RECORDING_PHASE) {
-        $.frames.push({ labels: NO_LABELS, omitIfNoRef: false, name: "", nameIndex: -1, firstIndex: -1, openIndex: open, properties: [], children: [], sawChild: false });
+        const streaming = $.listener !== undefined;
+        $.frames.push({ labels: NO_LABELS, omitIfNoRef: false, name: "", nameIndex: -1, firstIndex: -1, openIndex: open, properties: streaming ? NO_ITEMS : [], children: streaming ? NO_ITEMS : [], sawChild: false });
         $.finishedBody = undefined;
+        $.listener?.openTop();
       }
       $.MANY(bodyItem);
       if ($.RECORDING_PHASE) return undefined as never;
@@ -498,6 +516,29 @@ export class DtsParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
+  /**
+   * chevrotain 11.2's manyInternalLogic (every MANY runs it) without its error-recovery hook: the
+   * original builds an argument array for attemptInRepetitionRecovery on each call, which does
+   * nothing with recovery off -- 38 MB of garbage per 8 MB board (allocation profile), one array
+   * per property value, cell list and expression. The loop itself is the original's. Only the
+   * parse phase calls it (the grammar recorder replaces MANY while it records).
+   */
+  manyInternalLogic(_occurrence: number, actionORMethodDef: (() => unknown) | { GATE?: () => boolean; DEF: () => unknown }, key: number): void {
+    const engine = this as unknown as ChevrotainEngine;
+    let lookahead = engine.getLaFuncFromCache(key);
+    let action: () => unknown;
+    if (typeof actionORMethodDef !== "function") {
+      action = actionORMethodDef.DEF;
+      const gate = actionORMethodDef.GATE;
+      if (gate !== undefined) {
+        const original = lookahead;
+        lookahead = () => gate.call(this) && original.call(this);
+      }
+    } else action = actionORMethodDef;
+    let notStuck = true;
+    while (lookahead.call(this) === true && notStuck) notStuck = engine.doSingleRepetition(action);
+  }
+
   // chevrotain reads tokens only through LA/LA_FAST (its documented hook for lazy lexers).
   // LA_FAST (lookahead and CONSUME) re-points one cursor object instead of making a token per
   // read; LA (error reporting, and rarely our actions) makes a fresh token that stays valid.
@@ -536,11 +577,15 @@ export class DtsParser extends EmbeddedActionsParser {
     this.busy = false;
   }
 
-  /** Parses one token stream (ending with an `End` token). */
-  parseTokens(tokens: TokenBuffer): ParseOutcome {
+  /**
+   * Parses one token stream (ending with an `End` token). With a listener, node blocks go to it
+   * as they are parsed (see A.BodyListener) and the document's bodies are left empty.
+   */
+  parseTokens(tokens: TokenBuffer, listener?: A.BodyListener): ParseOutcome {
     // Not re-entrant (one parse at a time per instance); a nested call gets its own instance.
-    if (this.busy) return new DtsParser({ validate: false }).parseTokens(tokens);
+    if (this.busy) return new DtsParser({ validate: false }).parseTokens(tokens, listener);
     this.busy = true;
+    this.listener = listener;
     this.attach(tokens, 0, tokens.count);
     this.source = {
       tokens,
@@ -548,6 +593,7 @@ export class DtsParser extends EmbeddedActionsParser {
         return decodeValue(tokens, start, end);
       },
     };
+    this.cursor_ = listener ? new PropertyCursor(this.source) : undefined;
     this.frames = [];
     this.finishedBody = undefined;
     this.pendingLabels = [];
@@ -572,6 +618,8 @@ export class DtsParser extends EmbeddedActionsParser {
       this.finishedBody = undefined;
       this.pendingLabels = [];
       this.source = undefined;
+      this.listener = undefined;
+      this.cursor_ = undefined;
       this.detach();
     }
   }
@@ -640,7 +688,14 @@ export class DtsParser extends EmbeddedActionsParser {
     const labels = this.takeLabels();
     this.checkPropertyOrder(frame, this.takeFirst(nameIndex), semi);
     // Interned: a board has few distinct property names, and the tree keeps them (see internName).
-    frame.properties.push(new PropertyNode(labels, internName(nameOf(this.buffer!.imageAt(nameIndex))), this.source!, nameIndex, semi, hasValue));
+    const tokens = this.buffer!;
+    // A leading `\` is not part of the name.
+    let start = tokens.startAt(nameIndex);
+    const text = tokens.fileAt(nameIndex).text;
+    if (text.charCodeAt(start) === 92) start++;
+    const name = internRange(text, start, tokens.endAt(nameIndex));
+    if (this.listener) this.listener.property(this.cursor_!.point(labels, name, nameIndex, semi, hasValue));
+    else frame.properties.push(new PropertyNode(labels, name, this.source!, nameIndex, semi, hasValue));
   }
 
   private addDeleteProperty(keyword: number, name: number, semi: number): void {
@@ -648,7 +703,9 @@ export class DtsParser extends EmbeddedActionsParser {
     const labels = this.takeLabels();
     this.checkPropertyOrder(frame, this.takeFirst(keyword), semi);
     const item: A.DeleteProperty = { kind: "deleteProperty", name: nameOf(this.buffer!.imageAt(name)), nameSpan: this.spanOf(name, name), span: this.spanOf(keyword, semi) };
-    frame.properties.push(labels.length > 0 ? { ...item, labels } : item);
+    const def = labels.length > 0 ? { ...item, labels } : item;
+    if (this.listener) this.listener.deleteProperty(def);
+    else frame.properties.push(def);
   }
 
   private addDeleteNode(keyword: number, name: number, semi: number): void {
@@ -657,7 +714,9 @@ export class DtsParser extends EmbeddedActionsParser {
     const omit = this.pendingOmit;
     this.takeFirst(keyword);
     const item: A.DeleteNode = { kind: "deleteNode", name: nameOf(this.buffer!.imageAt(name)), nameSpan: this.spanOf(name, name), span: this.spanOf(keyword, semi) };
-    frame.children.push(labels.length > 0 || omit ? { ...item, labels, omitIfNoRef: omit } : item);
+    const def = labels.length > 0 || omit ? { ...item, labels, omitIfNoRef: omit } : item;
+    if (this.listener) this.listener.deleteNode(def);
+    else frame.children.push(def);
     frame.sawChild = true;
   }
 
@@ -667,12 +726,23 @@ export class DtsParser extends EmbeddedActionsParser {
     const omitIfNoRef = this.pendingOmit;
     const firstIndex = this.takeFirst(nameIndex);
     const name = nameOf(this.buffer!.imageAt(nameIndex));
+    if (this.listener) {
+      this.listener.openChild(labels, omitIfNoRef, name);
+      this.frames.push({ labels: NO_LABELS, omitIfNoRef, name, nameIndex, firstIndex, openIndex, properties: NO_ITEMS, children: NO_ITEMS, sawChild: false });
+      return;
+    }
     this.frames.push({ labels, omitIfNoRef, name, nameIndex, firstIndex, openIndex, properties: [], children: [], sawChild: false });
   }
 
   private closeNode(semiIndex: number): void {
     const frame = this.frames.pop()!;
     const tokens = this.buffer!;
+    if (this.listener) {
+      this.listener.close(tokens.spanBetween(frame.openIndex, semiIndex));
+      if (this.frames.length === 0) this.finishedBody = new BodyNode(NO_ITEMS, NO_ITEMS, tokens, frame.openIndex, semiIndex);
+      else this.frames[this.frames.length - 1]!.sawChild = true;
+      return;
+    }
     const body = new BodyNode(frame.properties, frame.children, tokens, frame.openIndex, semiIndex);
     if (this.frames.length === 0) {
       this.finishedBody = body;

@@ -27,6 +27,12 @@ export const valueTokenCodes = {
   Literal: C.Literal,
   LabelRef: C.LabelRef,
   Comma: C.Comma,
+  PathRef: tokenCode(T.PathRef),
+  Label: tokenCode(T.Label),
+  Bits: tokenCode(T.Bits),
+  LBracket: tokenCode(T.LBracket),
+  RBracket: tokenCode(T.RBracket),
+  Byte: tokenCode(T.Byte),
 } as const;
 
 // Binary operators: C precedence (dtc-parser.y integer_* rules), all left-associative.

@@ -10,6 +10,7 @@ export { scanDts as lexDts } from "../grammar/lexer.ts";
 export type { DtsDocument, ParseOptions } from "../grammar/index.ts";
 export {
   buildTree,
+  parseAndBuildTree,
   findNodeByLabel,
   findNodeByPath,
   findNodeByPhandle,

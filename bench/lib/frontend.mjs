@@ -76,7 +76,21 @@ export async function frontendSection(ctx) {
     },
     { runs, warmup },
   );
-  record("lex + parse + tree", whole.times, "the ≥ 25 MB/s goal");
+  // The tree built while parsing (no retained AST) is what compile and report use; when the
+  // library exports it, it is the goal's figure, and the two-step path is shown beside it.
+  if (typeof lib.parseAndBuildTree === "function") {
+    record("lex + parse + tree, two steps", whole.times, "parseDts, then buildTree");
+    const fused = await timeInProcess(
+      () => {
+        const sink = new lib.DiagnosticSink();
+        const t = lib.parseAndBuildTree(file(), host, sink);
+        assertNoErrors(sink, "parseAndBuildTree");
+        return t;
+      },
+      { runs, warmup },
+    );
+    record("lex + parse + tree", fused.times, "parseAndBuildTree (the ≥ 25 MB/s goal)");
+  } else record("lex + parse + tree", whole.times, "the ≥ 25 MB/s goal");
 
   let checked;
   if (typeof lib.runChecks === "function") {

@@ -2,6 +2,7 @@
 // dtc looks each label up with three whole-tree searches (node labels first, then property labels,
 // then value labels, each returning the first in pre-order); one indexing pass gives the same
 // answers.
+import { HAS_LABEL } from "../tree/index.ts";
 import type { DtNode, DtProperty, Marker } from "../tree/model.ts";
 import { fullPath, preorder } from "./tree-access.ts";
 import type { CheckContext, CheckDefinition } from "./types.ts";
@@ -33,6 +34,7 @@ function anyLabelRepeats(nodes: readonly DtNode[]): boolean {
     for (let i = 0; i < props.length; i++) {
       const prop = props[i]!;
       for (const l of prop.labels) if (add(l)) return true;
+      if ((prop.value.markerKinds & HAS_LABEL) === 0) continue;
       const markers = prop.value.markers;
       for (let k = 0; k < markers.length; k++) {
         const m = markers[k]!;

@@ -24,7 +24,12 @@ class Run {
   private readonly inProgress = new Set<string>();
   private readonly byName: Map<string, CheckDefinition>;
   private readonly state: CheckState = new NodeFacts();
-  /** Phandle index, rebuilt lazily once per check run (phandles change while references resolve). */
+  /**
+   * Phandle index, built on first use and dropped around every whole-tree check (phandles change
+   * only while references resolve, in tree checks; node checks never assign one). It used to be
+   * dropped before every check: each of the ~20 phandle-argument checks then walked the whole
+   * tree again to rebuild it.
+   */
   private phandles: Map<number, DtNode> | undefined;
   /**
    * Nodes in pre-order, reused between node checks: only the whole-tree checks (reference
@@ -90,10 +95,11 @@ class Run {
   }
 
   private execute(c: CheckDefinition): void {
-    this.phandles = undefined;
     const ctx = this.context(c);
     if (c.tree) {
+      this.phandles = undefined;
       c.tree(ctx);
+      this.phandles = undefined;
       this.nodes = undefined;
       this.holders = undefined;
       this.named = undefined;

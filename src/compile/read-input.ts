@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 // Reads the input (a file or standard input) and turns it into a live tree: DTS through the
 // optional preprocessor, the parser and the tree builder, or a DTB through the hardened reader.
-import { buildTree } from "../tree/index.ts";
-import { parseDts } from "../../grammar/index.ts";
+import { parseAndBuildTree } from "../tree/index.ts";
 import { preprocess } from "../preprocess/index.ts";
 import { readDtb } from "../fdt/index.ts";
 import { inputTooLargeMessage, MAX_INPUT_BYTES, nodeFileHost, SourceFile, type DiagnosticSink, type FileHost } from "../source/index.ts";
@@ -68,8 +67,7 @@ export function treeFromInput(input: InputSource, options: CompileOptions, sink:
     if (!pre) return undefined;
     file = pre;
   }
-  const doc = parseDts(file, { host, includeDirs: options.includeDirs }, sink);
-  if (!doc) return undefined;
-  const tree = buildTree(doc, { host, includeDirs: options.includeDirs }, sink);
+  // Built while parsing (no retained AST): the same tree and diagnostics as parseDts + buildTree.
+  const tree = parseAndBuildTree(file, { host, includeDirs: options.includeDirs }, sink);
   return tree && { tree, format };
 }

@@ -7,5 +7,5 @@ export type { DiagnosticJson, FormatOptions } from "./format.ts";
 export { nodeFileHost, memoryFileHost, openIncludeFile, rootedFileHost } from "./host.ts";
 export type { FileHost } from "./host.ts";
 export { MAX_INPUT_BYTES, inputTooLargeMessage } from "./limits.ts";
-export { internName } from "./intern.ts";
+export { internName, internRange } from "./intern.ts";
 export { ByteBuffer } from "./byte-buffer.ts";

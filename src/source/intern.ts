@@ -19,3 +19,26 @@ export function internName(name: string): string {
   interned.set(canonical, canonical);
   return canonical;
 }
+
+/**
+ * internName of `text.slice(start, end)` without making the slice when the name was seen
+ * recently: a small table keyed by length and end characters holds the last name of each key,
+ * compared in place. The parser calls this for every property name (hundreds of thousands on a
+ * large board, a few hundred distinct): a slice and a hash lookup per property otherwise.
+ */
+const recent: (string | undefined)[] = new Array(1024).fill(undefined);
+
+export function internRange(text: string, start: number, end: number): string {
+  const n = end - start;
+  if (n <= 0) return internName(text.slice(start, end));
+  const key = (n * 31 + text.charCodeAt(start) * 7 + text.charCodeAt(end - 1) * 131 + text.charCodeAt(start + (n >> 1))) & 1023;
+  const known = recent[key];
+  if (known !== undefined && known.length === n) {
+    let k = 0;
+    while (k < n && known.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+    if (k === n) return known;
+  }
+  const name = internName(text.slice(start, end));
+  recent[key] = name;
+  return name;
+}

@@ -14,6 +14,7 @@ import { addSourceLabels } from "./labels.ts";
 import { nodeByRef, setTreeIndex, TreeIndex } from "./lookup.ts";
 import { DeviceTree, DtNode, DtProperty, PropertyValue, type MemReserveEntry } from "./model.ts";
 import { refText, type ValueContext } from "./values.ts";
+import { SharedValues } from "./simple-values.ts";
 
 export interface BuildOptions {
   readonly host: FileHost;
@@ -30,7 +31,7 @@ function isRefRelative(ref: string): boolean {
  * Header flags: `headers: header | header headers` is right-recursive, so dtc compares each header
  * with the next from the last pair to the first, reporting at the span of the rest of the list.
  */
-function checkHeaders(headers: readonly Header[], problems: BuildProblems): boolean {
+export function checkHeaders(headers: readonly Header[], problems: BuildProblems): boolean {
   for (let i = headers.length - 2; i >= 0; i--) {
     if (headers[i]!.plugin !== headers[i + 1]!.plugin) {
       problems.semantic("Header flags don't match earlier ones", joinSpans(headers[i + 1]!.span, headers[headers.length - 1]!.span));
@@ -39,7 +40,7 @@ function checkHeaders(headers: readonly Header[], problems: BuildProblems): bool
   return headers[0]?.plugin ?? false;
 }
 
-function buildMemreserve(m: MemReserve, ctx: ValueContext): MemReserveEntry {
+export function buildMemreserve(m: MemReserve, ctx: ValueContext): MemReserveEntry {
   const address = evaluateExpr(m.address, ctx.problems);
   const size = evaluateExpr(m.size, ctx.problems);
   const owner = { labels: [] as string[], deletedLabels: undefined };
@@ -48,7 +49,11 @@ function buildMemreserve(m: MemReserve, ctx: ValueContext): MemReserveEntry {
   return entry;
 }
 
-class DocumentBuilder {
+/**
+ * Applies top-level statements in order. Each statement's block is built by buildFreshNode from
+ * its AST body, or comes already built (`fresh`) when the tree is built while parsing.
+ */
+export class DocumentBuilder {
   private tree!: DeviceTree;
   private index!: TreeIndex;
   private editor!: TreeEditor;
@@ -64,14 +69,19 @@ class DocumentBuilder {
     return this.ctx.problems;
   }
 
+  /** The lookup index kept current through the build (see finishTree). */
+  get lookupIndex(): TreeIndex {
+    return this.index;
+  }
+
   /** The first statement creates the tree: `/ { ... };`, or (plugins) an overlay fragment. */
-  start(first: TopLevelStatement | undefined): DeviceTree {
+  start(first: TopLevelStatement | undefined, built?: DtNode): DeviceTree {
     let root: DtNode;
     let orphan: { fresh: DtNode; ref: string; span: Reference["span"] } | undefined;
     if (first?.kind === "root") {
-      root = buildFreshNode("", first.body, [], false, this.ctx);
+      root = built ?? buildFreshNode("", first.body, [], false, this.ctx);
     } else if (first?.kind === "refNode") {
-      const fresh = buildFreshNode("", first.body, [], false, this.ctx);
+      const fresh = built ?? buildFreshNode("", first.body, [], false, this.ctx);
       const ref = refText(first.ref);
       if (!this.plugin) this.problems.semantic(`Label or path ${ref} not found`, first.body.span);
       else if (isRefRelative(ref)) this.problems.semantic(`Label-relative reference ${ref} not supported in plugin`, first.body.span);
@@ -110,15 +120,15 @@ class DocumentBuilder {
     this.editor.addChild(this.tree.root, fragment);
   }
 
-  apply(st: TopLevelStatement): void {
+  apply(st: TopLevelStatement, built?: DtNode): void {
     switch (st.kind) {
       case "root": {
-        const fresh = buildFreshNode("", st.body, [], false, this.ctx);
+        const fresh = built ?? buildFreshNode("", st.body, [], false, this.ctx);
         this.editor.mergeNodes(this.tree.root, fresh);
         return;
       }
       case "refNode": {
-        const fresh = buildFreshNode("", st.body, [], false, this.ctx);
+        const fresh = built ?? buildFreshNode("", st.body, [], false, this.ctx);
         const ref = refText(st.ref);
         if (st.labels.length > 0) {
           // `devicetree DT_LABEL dt_ref nodedef`
@@ -173,13 +183,22 @@ function buildDocument(doc: DtsDocument, ctx: ValueContext): DeviceTree {
   const builder = new DocumentBuilder(plugin, ctx);
   const tree = builder.start(doc.statements[0]);
   for (let i = 1; i < doc.statements.length; i++) builder.apply(doc.statements[i]!);
+  return finishTree(tree, plugin, memreserves, builder.lookupIndex);
+}
+
+/**
+ * The end of building, after the last statement: header data, boot CPU guess, compaction, and the
+ * lookup index -- the builder's own, which already holds every live (label, node) pair. Its lists
+ * may also name nodes or labels deleted during the build; every lookup skips those (deleted flag,
+ * hasLiveLabel), as it does while building, so a second indexing walk over the whole tree (a few
+ * percent of building a large board) is not needed.
+ */
+export function finishTree(tree: DeviceTree, plugin: boolean, memreserves: readonly MemReserveEntry[], index: TreeIndex): DeviceTree {
   tree.plugin = plugin;
   for (const m of memreserves) tree.memreserves.push(m);
   // dtc guesses the boot CPU when parsing ends, before any check runs.
   tree.bootCpuId = guessBootCpuIdOf(tree.root);
   compactTree(tree.root);
-  const index = new TreeIndex();
-  index.registerSubtree(tree.root);
   setTreeIndex(tree, index);
   return tree;
 }
@@ -192,7 +211,7 @@ function buildDocument(doc: DtsDocument, ctx: ValueContext): DeviceTree {
  */
 export function buildTree(doc: DtsDocument, options: BuildOptions, sink: DiagnosticSink): DeviceTree | undefined {
   const problems = new BuildProblems(sink);
-  const ctx: ValueContext = { problems, host: options.host, includeDirs: options.includeDirs, incbinBytes: 0 };
+  const ctx: ValueContext = { problems, host: options.host, includeDirs: options.includeDirs, incbinBytes: 0, sharedValues: new SharedValues() };
   let tree: DeviceTree;
   try {
     tree = buildDocument(doc, ctx);

@@ -26,9 +26,9 @@ function appendMarked(prop: DtProperty, marker: Marker, data: Uint8Array): void 
   const bytes = new Uint8Array(old.length + data.length);
   bytes.set(old, 0);
   bytes.set(data, old.length);
-  // A new array, not push: simple values share frozen marker lists (see simple-values.ts).
-  prop.value.markers = [...prop.value.markers, marker];
-  prop.value.bytes = bytes;
+  // A new value, not an edit of this one: values without references may be shared between
+  // properties, and simple values share frozen marker lists (see simple-values.ts).
+  prop.value = new PropertyValue(bytes, [...prop.value.markers, marker]);
 }
 
 /** dtc's append_unique_str_to_property; false when existing content is not a string list. */

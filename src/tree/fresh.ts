@@ -1,7 +1,7 @@
 // A newly parsed block (`{ ... };`) as dtc's build_node makes it, before it is merged into the
 // tree: properties in source order (a `/delete-property/` becomes a deleted placeholder), children
 // in source order (a `/delete-node/ name;` becomes a deleted placeholder). Iterative over depth.
-import type { DeleteNode, Label, NodeBody, NodeDef, PropertyDef } from "../../grammar/ast.ts";
+import type { DeleteNode, DeleteProperty, Label, NodeBody, NodeDef, PropertyDef } from "../../grammar/ast.ts";
 import type { Span } from "../source/index.ts";
 import { addSourceLabels } from "./labels.ts";
 import { DtNode, DtProperty, NO_LABELS, PropertyValue } from "./model.ts";
@@ -15,27 +15,31 @@ function propertySpan(def: PropertyDef): Span {
   return s.file === def.span.file ? { file: s.file, start: s.start, end: def.span.end } : s;
 }
 
+/** A `/delete-property/` in a block: a deleted placeholder (see buildProperties). */
+export function deletedPropertyPlaceholder(p: DeleteProperty): DtProperty {
+  // dtc keeps labels written before `/delete-property/` on the placeholder; they only matter
+  // if a later merge revives it (the placeholder stays in a block that defines its node).
+  const prop = new DtProperty(p.name, PropertyValue.empty(), [], undefined);
+  prop.deleted = true;
+  if (p.labels) addSourceLabels(prop, p.labels);
+  return prop;
+}
+
+/** One `name = value;` of a block. */
+export function buildProperty(p: PropertyDef, ctx: ValueContext): DtProperty {
+  // Most properties have no labels: they share one frozen empty list (addLabel replaces an
+  // empty list rather than growing it).
+  const prop = new DtProperty(p.name, encodeSimpleValue(p, ctx.sharedValues) ?? buildPropertyValue(p.value, ctx), p.labels.length === 0 ? NO_LABELS : [], propertySpan(p));
+  addSourceLabels(prop, p.labels);
+  return prop;
+}
+
 function buildProperties(node: DtNode, body: NodeBody, ctx: ValueContext): void {
-  for (const p of body.properties) {
-    if (p.kind === "deleteProperty") {
-      // dtc keeps labels written before `/delete-property/` on the placeholder; they only matter
-      // if a later merge revives it (the placeholder stays in a block that defines its node).
-      const prop = new DtProperty(p.name, PropertyValue.empty(), [], undefined);
-      prop.deleted = true;
-      if (p.labels) addSourceLabels(prop, p.labels);
-      node.appendProperty(prop);
-      continue;
-    }
-    // Most properties have no labels: they share one frozen empty list (addLabel replaces an
-    // empty list rather than growing it).
-    const prop = new DtProperty(p.name, encodeSimpleValue(p) ?? buildPropertyValue(p.value, ctx), p.labels.length === 0 ? NO_LABELS : [], propertySpan(p));
-    addSourceLabels(prop, p.labels);
-    node.appendProperty(prop);
-  }
+  for (const p of body.properties) node.appendProperty(p.kind === "deleteProperty" ? deletedPropertyPlaceholder(p) : buildProperty(p, ctx));
 }
 
 /** `/delete-node/ name;` in a block: a deleted node, with any labels and omit mark written before it. */
-function deletedPlaceholder(def: DeleteNode): DtNode {
+export function deletedPlaceholder(def: DeleteNode): DtNode {
   const n = new DtNode(def.name, def.span);
   n.deleted = true;
   n.omitIfNoRef = def.omitIfNoRef ?? false;

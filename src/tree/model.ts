@@ -23,22 +23,67 @@ export type Marker =
 /** A reference as written: `label`, `/abs/path`, or `label/rel/path`. */
 export type RefText = string;
 
+/**
+ * A property's bytes and markers. The tree builder shares one PropertyValue between properties
+ * whose reference-free values are written identically (see encodeSimpleValue): never write into
+ * `bytes` or edit `markers` of a value without phandle/path references in place -- give the
+ * property a new PropertyValue. (Resolving references writes phandle cells and splices paths in
+ * place; values holding references are never shared.)
+ */
+/** Bits of PropertyValue.markerKinds. */
+export const HAS_LABEL = 1;
+export const HAS_PHANDLE_REF = 2;
+export const HAS_PATH_REF = 4;
+
 export class PropertyValue {
   constructor(
     public bytes: Uint8Array,
     /**
      * May be a shared, frozen list (the tree builder shares the lists of the commonest values):
-     * to add a marker, assign a new array rather than pushing.
+     * to change the markers, assign a new array; never push to or splice the list in place.
      */
     public markers: Marker[] = [],
-  ) {}
+    /** The markerKinds of `markers`, when the caller knows them (trusted). */
+    kinds?: number,
+  ) {
+    if (kinds !== undefined) {
+      this.#kinds = kinds;
+      this.#kindsOf = markers;
+    }
+  }
 
   static empty(): PropertyValue {
-    return new PropertyValue(new Uint8Array(0));
+    return new PropertyValue(new Uint8Array(0), [], 0);
   }
 
   get length(): number {
     return this.bytes.length;
+  }
+
+  // The kinds are cached for one markers array: assigning a new one recomputes them.
+  #kinds = 0;
+  #kindsOf: Marker[] | undefined = undefined;
+
+  /**
+   * Which non-type markers the value holds: HAS_LABEL | HAS_PHANDLE_REF | HAS_PATH_REF. Whole-tree
+   * passes (reference resolution, duplicate labels) test this instead of reading every marker:
+   * markers come in several shapes, so reading their `kind` is a slow, cache-missing load, and
+   * most values hold only type markers.
+   */
+  get markerKinds(): number {
+    const markers = this.markers;
+    if (this.#kindsOf !== markers) {
+      let kinds = 0;
+      for (let i = 0; i < markers.length; i++) {
+        const k = markers[i]!.kind;
+        if (k === "label") kinds |= HAS_LABEL;
+        else if (k === "phandleRef") kinds |= HAS_PHANDLE_REF;
+        else if (k === "pathRef") kinds |= HAS_PATH_REF;
+      }
+      this.#kinds = kinds;
+      this.#kindsOf = markers;
+    }
+    return this.#kinds;
   }
 }
 
@@ -160,6 +205,14 @@ export class DtNode {
   constructor(name: string, firstSpan?: Span) {
     this.name = name;
     this.spans = firstSpan === undefined ? [] : [firstSpan];
+  }
+
+  /**
+   * Sets `spans` to the one definition given: for a node made when its block opened, before the
+   * block's end (and so its span) was known (the tree built while parsing).
+   */
+  setFirstSpan(span: Span): void {
+    (this as unknown as { spans: Span[] }).spans = [span];
   }
 
   /** Base name without the unit address. */

@@ -1,7 +1,7 @@
 // dtc's path_references fixup: splices the NUL-terminated full path of each `= &ref;` target into
 // the value at the marker, shifting the markers that follow (data.c data_insert_at_marker).
 import { nodeByRef, treeIndex } from "./lookup.ts";
-import type { DeviceTree, PropertyValue, TreeProblemReporter } from "./model.ts";
+import { HAS_PATH_REF, type DeviceTree, type PropertyValue, type TreeProblemReporter } from "./model.ts";
 
 function insertAt(value: PropertyValue, markerIndex: number, insert: Uint8Array): void {
   const at = value.markers[markerIndex]!.offset;
@@ -24,6 +24,7 @@ export function fixupPathReferences(tree: DeviceTree, report: TreeProblemReporte
   const index = treeIndex(tree);
   for (const node of tree.root.preorder()) {
     for (const prop of node.properties) {
+      if ((prop.value.markerKinds & HAS_PATH_REF) === 0) continue;
       const markers = prop.value.markers;
       for (let i = 0; i < markers.length; i++) {
         const m = markers[i]!;

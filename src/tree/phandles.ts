@@ -2,7 +2,7 @@
 // phandle_references fixup, which fills every `<&ref>` cell.
 import { nodeByRef, phandleIsValid, treeIndex } from "./lookup.ts";
 import { allocValueBytes, U32_AT_START } from "./values.ts";
-import { DtProperty, NO_LABELS, PropertyValue, type DeviceTree, type DtNode, type PhandleFormat, type TreeProblemReporter } from "./model.ts";
+import { DtProperty, HAS_PHANDLE_REF, NO_LABELS, PropertyValue, type DeviceTree, type DtNode, type PhandleFormat, type TreeProblemReporter } from "./model.ts";
 
 function readCell(bytes: Uint8Array, offset: number): number {
   return ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
@@ -92,6 +92,7 @@ export function fixupPhandleReferences(tree: DeviceTree, opts: { phandleFormat: 
     // Indexed loop: allocation may append a phandle property to this very node.
     for (let i = 0; i < props.length; i++) {
       const prop = props[i]!;
+      if ((prop.value.markerKinds & HAS_PHANDLE_REF) === 0) continue;
       const markers = prop.value.markers;
       for (let k = 0; k < markers.length; k++) {
         const m = markers[k]!;

@@ -8,6 +8,7 @@ import { ByteBuffer } from "../source/index.ts";
 import { evaluateExpr, type ExprProblems } from "./expressions.ts";
 import { decodeEscapes, decodeIntegerLiteral, decodeSmallLiteral, hasNoEscapes, HexEscapeError, UINT64_MAX } from "./literals.ts";
 import { PropertyValue, type Marker, type ValueType } from "./model.ts";
+import type { SharedValues } from "./simple-values.ts";
 
 export interface ValueContext {
   readonly problems: BuildProblems;
@@ -15,6 +16,8 @@ export interface ValueContext {
   readonly includeDirs: readonly string[];
   /** Bytes pulled in by /incbin/ so far in this build: bounded like any other input. */
   incbinBytes: number;
+  /** Reference-free values shared by their source text (see encodeSimpleValue); one per build. */
+  readonly sharedValues?: SharedValues;
 }
 
 /** The text dtc keeps for a reference: `label`, `/path`, or `label/sub/path`. */
