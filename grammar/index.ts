@@ -10,7 +10,7 @@ export type { DecodedEscapes } from "./escapes.ts";
 export { integerLiteralProblems } from "./literals.ts";
 export { MAX_EXPRESSION_DEPTH } from "./parser.ts";
 export { MAX_INCLUDE_DEPTH } from "./lexer.ts";
-export { valueTokenCodes } from "./values.ts";
+export { binaryPrecedence, valueTokenCodes } from "./values.ts";
 
 export interface ParseOptions {
   /** File access for /include/. */

@@ -18,7 +18,7 @@ import type * as A from "./ast.ts";
 import { BodyNode, NodeNode, PropertyCursor, PropertyNode, type ValueSource } from "./nodes.ts";
 import { associate, binaryPrecedence, decodePrimary, decodeValue } from "./values.ts";
 import * as T from "./tokens.ts";
-import { DtsToken, type TokenBuffer } from "./tokens.ts";
+import { DtsToken, tokenCode, type TokenBuffer } from "./tokens.ts";
 
 /**
  * Deepest expression tree accepted (parentheses, operators and `?:` each add a level, and a flat
@@ -70,6 +70,20 @@ interface ChevrotainEngine {
   getLaFuncFromCache(key: number): () => boolean;
   doSingleRepetition(action: () => unknown): boolean;
 }
+
+const LITERAL = tokenCode(T.Literal);
+const CHAR_LITERAL = tokenCode(T.CharLiteral);
+const LPAREN = tokenCode(T.LParen);
+const RPAREN = tokenCode(T.RParen);
+const QUESTION = tokenCode(T.Question);
+const COLON = tokenCode(T.Colon);
+const MINUS = tokenCode(T.Minus);
+const TILDE = tokenCode(T.Tilde);
+const BANG = tokenCode(T.Bang);
+
+/** Reduction stacks of chainDepth (never re-entered: no rule runs while a chain is reduced). */
+const reduceDepths: number[] = [];
+const reduceOps: number[] = [];
 
 /** What LA returns past the end (never reached in practice: the grammar consumes `End` last). */
 const PAST_END = createTokenInstance(EOF, "", NaN, NaN, NaN, NaN, NaN, NaN);
@@ -360,7 +374,14 @@ export class DtsParser extends EmbeddedActionsParser {
     $.cellAlts = [
       { ALT: () => void $.CONSUME(T.Literal) },
       { ALT: () => void $.CONSUME(T.CharLiteral) },
-      { ALT: () => $.SUBRULE($.parenExpr) },
+      {
+        // '(' integer_expr ')', recognised by hand past its '(' (see parenTail): chevrotain's
+        // rule machinery made closures and arrays per operand (~15 MB per 8 MB board).
+        ALT: () => {
+          const open = at($.CONSUME(T.LParen));
+          if (!$.RECORDING_PHASE) $.parenTail(open);
+        },
+      },
       { ALT: () => void $.CONSUME2(T.LabelRef) },
       { ALT: () => void $.CONSUME2(T.PathRef) },
       { ALT: () => void $.CONSUME3(T.Label) },
@@ -567,6 +588,7 @@ export class DtsParser extends EmbeddedActionsParser {
     this.currIdx = start - 1;
     this.exprNesting = 0;
     this.exprDepth = 0;
+    this.chainLength = 0;
   }
 
   private detach(): void {
@@ -622,6 +644,120 @@ export class DtsParser extends EmbeddedActionsParser {
       this.cursor_ = undefined;
       this.detach();
     }
+  }
+
+  // ---- parenthesised cell expressions, recognised by hand ----
+  // The same language, errors (token and message) and depth checks, in the same order, as the
+  // parenExpr/ternary/unary/primary rules above (which memreserve and incbin still use): the
+  // grammar is LL(1) here, so one token decides each step. Recursion only through `(` and `?:`,
+  // bounded by MAX_EXPRESSION_DEPTH as in the rules.
+
+  /** Operand depths and operator indices of the binary chains being recognised (nested chains stack up). */
+  private readonly chainDepths: number[] = [];
+  private readonly chainOps: number[] = [];
+  private chainLength = 0;
+
+  private codeAt(i: number): number {
+    return i < this.limit ? this.buffer!.codeAt(i) : -1;
+  }
+
+  /** After chevrotain consumed the `(` at `open`: the rest of parenExpr, leaving currIdx on its `)`. */
+  private parenTail(open: number): void {
+    const close = this.exprTernary(open + 1);
+    if (this.codeAt(close) !== RPAREN) this.syntaxError(close);
+    this.checkDepth(++this.exprDepth, open);
+    this.currIdx = close;
+  }
+
+  /** integer_trinary at token `pos` (the ternary rule): the index after it; its depth in exprDepth. */
+  private exprTernary(pos: number): number {
+    if (++this.exprNesting > MAX_EXPRESSION_DEPTH) this.tooDeep(pos);
+    pos = this.exprUnary(pos);
+    let depth = this.exprDepth;
+    if (binaryPrecedence(this.codeAt(pos)) > 0) {
+      const base = this.chainLength;
+      const depths = this.chainDepths;
+      const ops = this.chainOps;
+      depths[base] = depth;
+      let n = 0;
+      while (binaryPrecedence(this.codeAt(pos)) > 0) {
+        ops[base + n] = pos;
+        // Operands' own chains stack above this one's.
+        this.chainLength = base + n + 1;
+        pos = this.exprUnary(pos + 1);
+        depths[base + ++n] = this.exprDepth;
+      }
+      this.chainLength = base;
+      depth = this.chainDepth(base, n);
+    }
+    if (this.codeAt(pos) === QUESTION) {
+      const question = pos;
+      pos = this.exprTernary(pos + 1);
+      const thenDepth = this.exprDepth;
+      if (this.codeAt(pos) !== COLON) this.syntaxError(pos);
+      pos = this.exprTernary(pos + 1);
+      depth = 1 + Math.max(depth, thenDepth, this.exprDepth);
+      this.checkDepth(depth, question);
+    }
+    this.exprNesting--;
+    this.exprDepth = depth;
+    return pos;
+  }
+
+  /**
+   * The depth of the tree `associate` builds for the chain of `n` operators at chainOps[base..]
+   * and operand depths at chainDepths[base..], checked at each operator in the order it combines.
+   */
+  private chainDepth(base: number, n: number): number {
+    const tokens = this.buffer!;
+    const depths = this.chainDepths;
+    const ops = this.chainOps;
+    let nv = 0;
+    let no = 0;
+    reduceDepths[nv++] = depths[base]!;
+    for (let i = 0; i <= n; i++) {
+      const p = i < n ? binaryPrecedence(tokens.codeAt(ops[base + i]!)) : 0;
+      while (no > 0 && binaryPrecedence(tokens.codeAt(reduceOps[no - 1]!)) >= p) {
+        const op = reduceOps[--no]!;
+        const right = reduceDepths[--nv]!;
+        const d = 1 + Math.max(reduceDepths[nv - 1]!, right);
+        this.checkDepth(d, op);
+        reduceDepths[nv - 1] = d;
+      }
+      if (i < n) {
+        reduceOps[no++] = ops[base + i]!;
+        reduceDepths[nv++] = depths[base + i + 1]!;
+      }
+    }
+    return reduceDepths[0]!;
+  }
+
+  /** integer_unary at `pos` (the unary rule). */
+  private exprUnary(pos: number): number {
+    const first = pos;
+    for (let c = this.codeAt(pos); c === MINUS || c === TILDE || c === BANG; c = this.codeAt(pos)) pos++;
+    const operand = pos;
+    pos = this.exprPrimary(pos);
+    if (operand > first) {
+      let depth = this.exprDepth;
+      for (let k = operand - 1; k >= first; k--) this.checkDepth(++depth, k);
+      this.exprDepth = depth;
+    }
+    return pos;
+  }
+
+  /** integer_prim at `pos` (the primary rule). */
+  private exprPrimary(pos: number): number {
+    const code = this.codeAt(pos);
+    if (code === LITERAL || code === CHAR_LITERAL) {
+      this.exprDepth = 1;
+      return pos + 1;
+    }
+    if (code !== LPAREN) this.syntaxError(pos);
+    const close = this.exprTernary(pos + 1);
+    if (this.codeAt(close) !== RPAREN) this.syntaxError(close);
+    this.checkDepth(++this.exprDepth, pos);
+    return close + 1;
   }
 
   // ---- helpers over token indices ----

@@ -17,17 +17,23 @@ export function compactTree(root: DtNode): void {
     }
     let keep = 0;
     const props = n.properties;
-    for (let i = 0; i < props.length; i++) {
-      const p = props[i]!;
-      if (p.deleted) continue;
-      if (p.deletedLabels) {
-        p.labels = liveLabels(p);
-        p.deletedLabels = undefined;
+    let propsChanged = false;
+    // Only nodes that may hold deleted properties (most do not: reading every property of a
+    // large board here was a cache miss each).
+    if (n.mayHoldDeletedProperties) {
+      for (let i = 0; i < props.length; i++) {
+        const p = props[i]!;
+        if (p.deleted) continue;
+        if (p.deletedLabels) {
+          p.labels = liveLabels(p);
+          p.deletedLabels = undefined;
+        }
+        props[keep++] = p;
       }
-      props[keep++] = p;
+      propsChanged = keep !== props.length;
+      props.length = keep;
+      n.mayHoldDeletedProperties = false;
     }
-    const propsChanged = keep !== props.length;
-    props.length = keep;
     keep = 0;
     const kids = n.children;
     let ghosts: GhostChild[] | undefined;

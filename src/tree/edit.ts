@@ -79,7 +79,9 @@ export function deleteProperty(prop: DtProperty): void {
 /** dtc's delete_property_by_name: the first property of that name, deleted or not. */
 export function deletePropertyByName(node: DtNode, name: string): void {
   const prop = node.property(name);
-  if (prop) deleteProperty(prop);
+  if (!prop) return;
+  node.mayHoldDeletedProperties = true;
+  deleteProperty(prop);
 }
 
 /** dtc's delete_node: the node, its live descendants, their properties and labels. */
@@ -88,6 +90,7 @@ export function deleteNode(top: DtNode): void {
   while (stack.length > 0) {
     const n = stack.pop()!;
     n.deleted = true;
+    n.mayHoldDeletedProperties = true;
     for (const c of n.children) if (!c.deleted) stack.push(c);
     for (const p of n.properties) if (!p.deleted) deleteProperty(p);
     deleteLabels(n);

@@ -4,17 +4,22 @@
 import type { DeviceTree, DtNode } from "./model.ts";
 
 export class TreeIndex {
-  /** Label -> nodes that carry (or carried) it; lookups keep those where it is still live. */
-  readonly labels = new Map<string, DtNode[]>();
+  /**
+   * Label -> the node, or the nodes, that carry (or carried) it; lookups keep those where it is
+   * still live. Most labels name one node: no array for those (a board has tens of thousands).
+   */
+  readonly labels = new Map<string, DtNode | DtNode[]>();
   /** Phandle -> node (dtc's phandles are unique once assigned). */
   readonly phandles = new Map<number, DtNode>();
   /** dtc's `static cell_t phandle` in get_node_phandle: the next value to try. */
   nextPhandle = 1;
 
   registerLabel(label: string, node: DtNode): void {
-    const list = this.labels.get(label);
-    if (!list) this.labels.set(label, [node]);
-    else if (!list.includes(node)) list.push(node);
+    const known = this.labels.get(label);
+    if (known === undefined) this.labels.set(label, node);
+    else if (Array.isArray(known)) {
+      if (!known.includes(node)) known.push(node);
+    } else if (known !== node) this.labels.set(label, [known, node]);
   }
 
   /** Records the labels (and any phandles) of a subtree that has just become part of the tree. */
@@ -29,11 +34,15 @@ export class TreeIndex {
   unregisterSubtree(top: DtNode): void {
     for (const n of top.walk()) {
       for (const l of n.labels) {
-        const list = this.labels.get(l);
-        if (!list) continue;
-        const i = list.indexOf(n);
-        if (i >= 0) list.splice(i, 1);
-        if (list.length === 0) this.labels.delete(l);
+        const known = this.labels.get(l);
+        if (known === undefined) continue;
+        if (!Array.isArray(known)) {
+          if (known === n) this.labels.delete(l);
+          continue;
+        }
+        const i = known.indexOf(n);
+        if (i >= 0) known.splice(i, 1);
+        if (known.length === 0) this.labels.delete(l);
       }
       if (n.phandle !== 0 && this.phandles.get(n.phandle) === n) this.phandles.delete(n.phandle);
     }
@@ -86,8 +95,10 @@ export function comesBefore(a: DtNode, b: DtNode): boolean {
 
 /** dtc's get_node_by_label: the first live node, in pre-order, with that live label. */
 export function nodeByLabel(index: TreeIndex, label: string): DtNode | undefined {
-  const list = index.labels.get(label);
-  if (!list) return undefined;
+  const known = index.labels.get(label);
+  if (known === undefined) return undefined;
+  if (!Array.isArray(known)) return known.deleted || !known.hasLiveLabel(label) ? undefined : known;
+  const list = known;
   let best: DtNode | undefined;
   for (const n of list) {
     if (n.deleted || !n.hasLiveLabel(label)) continue;

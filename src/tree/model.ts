@@ -23,6 +23,13 @@ export type Marker =
 /** A reference as written: `label`, `/abs/path`, or `label/rel/path`. */
 export type RefText = string;
 
+const EMPTY_BYTES = new Uint8Array(0);
+
+/** Bits of PropertyValue.markerKinds. */
+export const HAS_LABEL = 1;
+export const HAS_PHANDLE_REF = 2;
+export const HAS_PATH_REF = 4;
+
 /**
  * A property's bytes and markers. The tree builder shares one PropertyValue between properties
  * whose reference-free values are written identically (see encodeSimpleValue): never write into
@@ -30,14 +37,19 @@ export type RefText = string;
  * property a new PropertyValue. (Resolving references writes phandle cells and splices paths in
  * place; values holding references are never shared.)
  */
-/** Bits of PropertyValue.markerKinds. */
-export const HAS_LABEL = 1;
-export const HAS_PHANDLE_REF = 2;
-export const HAS_PATH_REF = 4;
-
 export class PropertyValue {
+  /**
+   * The bytes' view, made on first read for values built as a range of a shared slab (see
+   * inSlab): a Uint8Array is ~100 bytes, and on a large board most views are made only later, if
+   * ever, so the front end's young-generation collections do not copy them.
+   */
+  #bytes: Uint8Array | undefined;
+  #slab: Uint8Array | undefined = undefined;
+  #offset = 0;
+  #length: number;
+
   constructor(
-    public bytes: Uint8Array,
+    bytes: Uint8Array,
     /**
      * May be a shared, frozen list (the tree builder shares the lists of the commonest values):
      * to change the markers, assign a new array; never push to or splice the list in place.
@@ -46,18 +58,40 @@ export class PropertyValue {
     /** The markerKinds of `markers`, when the caller knows them (trusted). */
     kinds?: number,
   ) {
+    this.#bytes = bytes;
+    this.#length = bytes.length;
     if (kinds !== undefined) {
       this.#kinds = kinds;
       this.#kindsOf = markers;
     }
   }
 
+  /** A value whose bytes are `slab[offset, offset + length)` (its `bytes` view is made when first read). */
+  static inSlab(slab: Uint8Array, offset: number, length: number, markers: Marker[], kinds?: number): PropertyValue {
+    const value = new PropertyValue(EMPTY_BYTES, markers, kinds);
+    value.#bytes = undefined;
+    value.#slab = slab;
+    value.#offset = offset;
+    value.#length = length;
+    return value;
+  }
+
   static empty(): PropertyValue {
     return new PropertyValue(new Uint8Array(0), [], 0);
   }
 
+  get bytes(): Uint8Array {
+    return (this.#bytes ??= new Uint8Array(this.#slab!.buffer, this.#slab!.byteOffset + this.#offset, this.#length));
+  }
+
+  set bytes(bytes: Uint8Array) {
+    this.#bytes = bytes;
+    this.#slab = undefined;
+    this.#length = bytes.length;
+  }
+
   get length(): number {
-    return this.bytes.length;
+    return this.#length;
   }
 
   // The kinds are cached for one markers array: assigning a new one recomputes them.
@@ -195,6 +229,12 @@ export class DtNode {
   hasDeletedLabels = false;
   /** Building only: labels of `labels` that dtc has marked deleted (they revive in place if re-added). */
   deletedLabels: Set<string> | undefined = undefined;
+  /**
+   * Building only: set when one of `properties` may be deleted or have deleted labels (a
+   * `/delete-property/` placeholder was appended, or a property or the node was deleted), so
+   * compaction visits the properties of these nodes only.
+   */
+  mayHoldDeletedProperties = false;
   /** Deleted children dtc would still list (see GhostChild); undefined when there are none. */
   ghosts: GhostChild[] | undefined = undefined;
 
@@ -317,6 +357,7 @@ export class DtNode {
   }
 
   appendProperty(prop: DtProperty): void {
+    if (prop.deleted || prop.deletedLabels !== undefined) this.mayHoldDeletedProperties = true;
     this.properties.push(prop);
     if (this.propIndex && !this.propIndex.has(prop.name)) this.propIndex.set(prop.name, prop);
   }

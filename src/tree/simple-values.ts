@@ -1,14 +1,16 @@
 // The common property values, encoded straight from the parser's tokens: plain strings (no
-// escapes) and 32-bit cell lists of plain literals and `&label` references, separated by commas.
+// escapes), cell lists of literals, `&label`s and diagnostic-free parenthesised expressions,
+// byte strings, path references and labels (see measure for the exact set).
 //
 // Why: decoding a value into ValueParts first (grammar's `value`) makes several short-lived objects
 // per cell (part, item, expression, span, raw text), and on a large board that garbage was most of
-// the tree-building time. Anything else (expressions, /bits/, bytes, labels, escapes, path
-// references, /incbin/, literals that need range checks or diagnostics) returns undefined, and the
-// caller takes the general path in ./values.ts, which gives the same bytes and markers.
+// the tree-building time. Anything else (escapes, char literals, /incbin/, literals or expressions
+// that need range checks or diagnostics) returns undefined, and the caller takes the general path
+// in ./values.ts, which gives the same bytes and markers.
 import { valueTokenCodes as K } from "../../grammar/index.ts";
 import type { TokenReader } from "../../grammar/ast.ts";
-import { allocValueBytes, STRING_AT_START, U32_AT_START } from "./values.ts";
+import { reserveValueBytes, STRING_AT_START, U32_AT_START, VALUE_SLAB_MAX, valueSlab } from "./values.ts";
+import { evaluateSimpleExpression, plainLiteralAt, simpleExpressionEnd } from "./simple-expressions.ts";
 import { HAS_LABEL, HAS_PATH_REF, HAS_PHANDLE_REF, PropertyValue, type Marker } from "./model.ts";
 
 const MAX_U32 = 0xffffffff;
@@ -56,7 +58,8 @@ function bitsAt(tokens: TokenReader, i: number): number {
  * Fills `cellValues` with each literal's value (-1 for a reference) in order. Handled: plain
  * strings; `<...>` and `/bits/ 8|16|32|64 <...>` of plain literals in range, `&label` (32-bit
  * only) and value labels; `[..]` bytes with value labels; `&label` / `&{...}` path components;
- * labels between components. Everything else takes the general path: expressions, char
+ * labels between components; parenthesised expressions that need no diagnostic and stay below
+ * 2^32 (./simple-expressions.ts). Everything else takes the general path: other expressions, char
  * literals, escapes, literals out of range or with suffixes (diagnostics), `<&{...}>`, /incbin/.
  */
 function measure(tokens: TokenReader, start: number, end: number): number {
@@ -108,6 +111,14 @@ function measure(tokens: TokenReader, start: number, end: number): number {
           if (v < 0 || v > max) return -1;
           cellValues[cells++] = v;
           length += width;
+        } else if (c === K.LParen) {
+          // A parenthesised expression (./simple-expressions.ts): its value, if no diagnostic.
+          const v = evaluateSimpleExpression(tokens, i, end);
+          if (v < 0 || v > max) return -1;
+          cellValues[cells++] = v;
+          length += width;
+          i = simpleExpressionEnd;
+          continue;
         } else if (c === K.LabelRef && bits === 32) {
           cellValues[cells++] = -1;
           refs++;
@@ -185,37 +196,6 @@ function copyStringBody(tokens: TokenReader, i: number, bytes: Uint8Array, at: n
 }
 
 /**
- * The value of a plain literal in `text[start, end)` -- decimal without a leading 0, `0`, or
- * `0x`/`0X` hex, no suffix, at most 0xffffffff -- or -1 for anything else (octal, suffixes,
- * larger values, malformed text: the general path decodes and diagnoses those). Reads the source
- * in place: no substring per literal.
- */
-function plainLiteralAt(text: string, start: number, end: number): number {
-  const n = end - start;
-  if (n <= 0) return -1;
-  let v = 0;
-  if (text.charCodeAt(start) !== 48) {
-    if (n > 10) return -1;
-    for (let k = start; k < end; k++) {
-      const d = text.charCodeAt(k) - 48;
-      if (d < 0 || d > 9) return -1;
-      v = v * 10 + d;
-    }
-    return v > MAX_U32 ? -1 : v;
-  }
-  if (n === 1) return 0;
-  const x = text.charCodeAt(start + 1);
-  if ((x !== 120 && x !== 88) || n < 3 || n > 10) return -1;
-  for (let k = start + 2; k < end; k++) {
-    const c = text.charCodeAt(k);
-    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
-    if (d < 0) return -1;
-    v = v * 16 + d;
-  }
-  return v;
-}
-
-/**
  * A build's shared values by source text: an open-addressing table whose keys are compared with
  * the source in place, so a repeat costs a hash over its text and no string (a Map needed a slice
  * and V8's own hashing of it per value: 8 % of building a large board).
@@ -223,17 +203,24 @@ function plainLiteralAt(text: string, start: number, end: number): number {
 export class SharedValues {
   private keys: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
   private values: (PropertyValue | undefined)[] = new Array<PropertyValue | undefined>(1024).fill(undefined);
+  /**
+   * Each slot's full hash (its key is compared only when the hashes match): probing a full
+   * table otherwise read a key string per probe, a cache miss each.
+   */
+  private hashes = new Int32Array(1024);
   private count = 0;
 
   /** The value stored for `text[from, to)` (hash `h`), else undefined. */
   find(text: string, from: number, to: number, h: number): PropertyValue | undefined {
     const keys = this.keys;
+    const hashes = this.hashes;
     const mask = keys.length - 1;
     const n = to - from;
+    const h32 = h | 0;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const key = keys[i];
       if (key === undefined) return undefined;
-      if (key.length !== n) continue;
+      if (hashes[i] !== h32 || key.length !== n) continue;
       let k = 0;
       while (k < n && key.charCodeAt(k) === text.charCodeAt(from + k)) k++;
       if (k === n) return this.values[i];
@@ -253,6 +240,7 @@ export class SharedValues {
     let i = h & mask;
     while (keys[i] !== undefined) i = (i + 1) & mask;
     keys[i] = text.slice(from, to);
+    this.hashes[i] = h;
     this.values[i] = value;
     this.count++;
   }
@@ -261,15 +249,19 @@ export class SharedValues {
     const oldKeys = this.keys;
     const oldValues = this.values;
     const size = oldKeys.length * 2;
+    const oldHashes = this.hashes;
     this.keys = new Array<string | undefined>(size).fill(undefined);
     this.values = new Array<PropertyValue | undefined>(size).fill(undefined);
+    this.hashes = new Int32Array(size);
     const mask = size - 1;
     for (let j = 0; j < oldKeys.length; j++) {
       const key = oldKeys[j];
       if (key === undefined) continue;
-      let i = textHash(key, 0, key.length) & mask;
+      const h = oldHashes[j]!;
+      let i = h & mask;
       while (this.keys[i] !== undefined) i = (i + 1) & mask;
       this.keys[i] = key;
+      this.hashes[i] = h;
       this.values[i] = oldValues[j];
     }
   }
@@ -308,41 +300,56 @@ function encode(tokens: TokenReader, start: number, end: number): PropertyValue 
 }
 
 function encodeMeasured(tokens: TokenReader, start: number, end: number, length: number): PropertyValue {
-  const bytes = allocValueBytes(length);
+  // Written straight into a slab range; the value makes its Uint8Array view when first read
+  // (PropertyValue.inSlab). `at` is an index in `bytes`, offsets are relative to `base`.
+  let bytes: Uint8Array;
+  let base = 0;
+  if (length <= VALUE_SLAB_MAX) {
+    base = reserveValueBytes(length);
+    bytes = valueSlab;
+  } else bytes = new Uint8Array(length);
   // One plain string: the shared marker, as the general path gives it.
   if (end - start === 1 && tokens.codeAt(start) === K.StringLiteral) {
-    copyStringBody(tokens, start, bytes, 0);
-    return new PropertyValue(bytes, ONLY_STRING, 0);
+    copyStringBody(tokens, start, bytes, base);
+    return PropertyValue.inSlab(bytes, base, length, ONLY_STRING, 0);
   }
   const fresh = measuredPathRefs > 0;
   const markers = scratchMarkers;
   let count = 0;
-  let at = 0;
+  let at = base;
   let cell = 0;
   for (let i = start; i < end; i++) {
     const code = tokens.codeAt(i);
     if (code === K.StringLiteral) {
-      markers[count++] = typeMarker("string", at, fresh);
+      markers[count++] = typeMarker("string", at - base, fresh);
       at = copyStringBody(tokens, i, bytes, at);
       bytes[at++] = 0;
     } else if (code === K.Label) {
-      markers[count++] = { kind: "label", offset: at, name: labelName(tokens, i) };
+      markers[count++] = { kind: "label", offset: at - base, name: labelName(tokens, i) };
     } else if (code === K.LAngle || code === K.Bits) {
       let bits: 8 | 16 | 32 | 64 = 32;
       if (code === K.Bits) {
         bits = bitsAt(tokens, i + 1) as 8 | 16 | 32 | 64;
         i += 2;
       }
-      markers[count++] = typeMarker(BITS_TYPES[bits], at, fresh);
+      markers[count++] = typeMarker(BITS_TYPES[bits], at - base, fresh);
       for (i++; tokens.codeAt(i) !== K.RAngle; i++) {
         if (tokens.codeAt(i) === K.Label) {
-          markers[count++] = { kind: "label", offset: at, name: labelName(tokens, i) };
+          markers[count++] = { kind: "label", offset: at - base, name: labelName(tokens, i) };
           continue;
+        }
+        if (tokens.codeAt(i) === K.LParen) {
+          // Past the expression measure() evaluated: to its matching `)`.
+          for (let depth = 1; depth > 0; ) {
+            const c = tokens.codeAt(++i);
+            if (c === K.LParen) depth++;
+            else if (c === K.RParen) depth--;
+          }
         }
         let v = cellValues[cell++]!;
         if (v < 0) {
           // The name straight from the source (imageAt would slice `&name` first, then this).
-          markers[count++] = { kind: "phandleRef", offset: at, ref: tokens.fileAt(i).text.slice(tokens.startAt(i) + 1, tokens.endAt(i)), span: tokens.span(i) };
+          markers[count++] = { kind: "phandleRef", offset: at - base, ref: tokens.fileAt(i).text.slice(tokens.startAt(i) + 1, tokens.endAt(i)), span: tokens.span(i) };
           v = MAX_U32;
         }
         if (bits === 8) bytes[at++] = v;
@@ -363,10 +370,10 @@ function encodeMeasured(tokens: TokenReader, start: number, end: number, length:
         }
       }
     } else if (code === K.LBracket) {
-      markers[count++] = typeMarker("u8", at, fresh);
+      markers[count++] = typeMarker("u8", at - base, fresh);
       for (i++; tokens.codeAt(i) !== K.RBracket; i++) {
         if (tokens.codeAt(i) === K.Label) {
-          markers[count++] = { kind: "label", offset: at, name: labelName(tokens, i) };
+          markers[count++] = { kind: "label", offset: at - base, name: labelName(tokens, i) };
           continue;
         }
         const text = tokens.fileAt(i).text;
@@ -377,15 +384,15 @@ function encodeMeasured(tokens: TokenReader, start: number, end: number, length:
       const text = tokens.fileAt(i).text;
       const s = tokens.startAt(i);
       const e = tokens.endAt(i);
-      markers[count++] = { kind: "type", offset: at, type: "string" };
-      markers[count++] = { kind: "pathRef", offset: at, ref: code === K.LabelRef ? text.slice(s + 1, e) : text.slice(s + 2, e - 1), span: tokens.span(i) };
+      markers[count++] = { kind: "type", offset: at - base, type: "string" };
+      markers[count++] = { kind: "pathRef", offset: at - base, ref: code === K.LabelRef ? text.slice(s + 1, e) : text.slice(s + 2, e - 1), span: tokens.span(i) };
     }
   }
   // One cell list without references: the shared list. Otherwise an exact-size copy (a
   // pushed-to array keeps room for 17).
-  if (count === 1 && markers[0] === U32_AT_START) return new PropertyValue(bytes, ONLY_U32, 0);
+  if (count === 1 && markers[0] === U32_AT_START) return PropertyValue.inSlab(bytes, base, length, ONLY_U32, 0);
   const kinds = (measuredLabels > 0 ? HAS_LABEL : 0) | (measuredRefs > measuredPathRefs ? HAS_PHANDLE_REF : 0) | (measuredPathRefs > 0 ? HAS_PATH_REF : 0);
-  return new PropertyValue(bytes, markers.slice(0, count), kinds);
+  return PropertyValue.inSlab(bytes, base, length, markers.slice(0, count), kinds);
 }
 
 /**

@@ -137,6 +137,28 @@ export function allocValueBytes(n: number): Uint8Array {
 }
 
 /**
+ * Reserves `n` bytes (at most VALUE_SLAB_MAX) of the current slab for one value, to be written
+ * in place and wrapped with PropertyValue.inSlab (no view made now): returns their offset in
+ * `valueSlab`, which must be read after this call (a full slab is replaced).
+ */
+export function reserveValueBytes(n: number): number {
+  if (slabUsed + n > SLAB_SIZE) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  valueSlab = slab;
+  const at = slabUsed;
+  slabUsed += n;
+  return at;
+}
+
+/** The slab reserveValueBytes reserved in last. */
+export let valueSlab: Uint8Array = slab;
+
+/** The largest value reserveValueBytes takes (allocValueBytes gives larger ones their own buffer). */
+export const VALUE_SLAB_MAX = 4096;
+
+/**
  * The type marker of a value that is one plain string, shared by all of them (a third of a
  * board's properties). Sharing is safe because marker offsets only ever move when a path
  * reference earlier in the same value is spliced in, and these values hold none.

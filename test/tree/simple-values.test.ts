@@ -62,9 +62,47 @@ describe("simple values encode as the general path does", () => {
 
   it("leaves what it does not handle to the general path", () => {
     const text = `/dts-v1/;
-/ { a = <(1 + 2)>; b = /bits/ 8 <0x100>; c = "\\n"; d = <'a'>; e = /bits/ 0x8 <1>; f = <0x100000000>; g = /bits/ 16 <&l>; h = <010>; i = <1UL>; j = <&{/l}>; l: l { }; };
+/ { a = <(0 - 1)>; b = /bits/ 8 <0x100>; c = "\\n"; d = <'a'>; e = /bits/ 0x8 <1>; f = <0x100000000>; g = /bits/ 16 <&l>; h = <010>; i = <1UL>; j = <&{/l}>; l: l { }; };
 `;
     expect(compare(text)).toBe(0);
+  });
+
+  it("on parenthesised expressions below 2^32, and declines the others", () => {
+    const accepted = [
+      "(1 + 2)", "(0x20000000 + 5 * 0x1000)", "(16 << 20)", "(0x20000000 | 0xd000)", "(7 / 2)", "(7 % 3)", "(1 - 1)",
+      "(((2)))", "(1 < 2)", "(2 > 1)", "(1 <= 1)", "(2 >= 3)", "(1 == 1)", "(1 != 1)", "(6 & 3)", "(6 ^ 3)", "(6 | 3)",
+      "(1 && 0)", "(0 || 2)", "(!0)", "(!5 + 1)", "(!(3 - 3))", "(-0)", "(1 + 2 * 3 - 4 / 2 << 1 | 8 & 12 ^ 5)",
+      "(0xffffffff >> 31)", "(1 >> 64)", "(1 << 64)", "(0xffffffff * 1)", "(10 - 3 - 2)", "(100 / 10 / 5)", "(2 * (3 + 4))",
+    ];
+    const declined = [
+      "(0 - 1)", "(-1)", "(~0)", "(1 / 0)", "(1 % 0)", "(0xffffffff + 1)", "(1 << 32)", "(0x10000 * 0x10000)", "(1 ? 2 : 3)",
+      "('a')", "(010)", "(1U)", "(0x100000000 >> 4)", "(-(1))",
+    ];
+    const text = (exprs: string[]) => `/dts-v1/;\n/ { ${exprs.map((e, i) => `p${i} = <1 ${e} 2>; q${i} = /bits/ 64 <${e} 3>;`).join(" ")} };\n`;
+    expect(compare(text(accepted))).toBe(2 * accepted.length);
+    expect(compare(`/dts-v1/;\n/ { a = /bits/ 8 <(0xfe + 1)>; b = /bits/ 16 <(0x100 * 0xff)>; };\n`)).toBe(2);
+    expect(compare(`/dts-v1/;\n/ { a = /bits/ 8 <(0xff + 1)>; b = /bits/ 16 <(0x100 * 0x100)>; };\n`)).toBe(0);
+    expect(compare(text(declined))).toBe(0);
+  });
+
+  it("on random expressions, the general path's value wherever it answers", () => {
+    const ops = ["*", "/", "%", "+", "-", "<<", ">>", "<", ">", "<=", ">=", "==", "!=", "&", "^", "|", "&&", "||"];
+    const literals = ["0", "1", "2", "3", "7", "31", "32", "64", "0x10", "0xff", "0x1000", "0xffff", "0x7fffffff", "0xffffffff", "1000000"];
+    let seed = 12345;
+    const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const expr = (depth: number): string => {
+      const r = rnd(10);
+      if (depth > 3 || r < 3) return literals[rnd(literals.length)]!;
+      if (r === 3) return `!${expr(depth + 1)}`;
+      if (r === 4) return `-${expr(depth + 1)}`;
+      if (r === 5) return `(${expr(depth + 1)})`;
+      return `${expr(depth + 1)} ${ops[rnd(ops.length)]} ${expr(depth + 1)}`;
+    };
+    const exprs = Array.from({ length: 3000 }, () => `(${expr(0)})`);
+    const taken = compare(`/dts-v1/;\n/ { ${exprs.map((e, i) => `p${i} = <${e}>;`).join(" ")} };\n`);
+    // Most take the fast path; the others (out of range, division by zero) the general one.
+    expect(taken).toBeGreaterThan(1000);
+    expect(taken).toBeLessThan(3000);
   });
 
   it("shares equal reference-free values, and no value with references or labels", () => {
