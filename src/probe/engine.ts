@@ -598,15 +598,22 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     if (!this.asyncProbe) return;
     const pending: DevState[] = [];
     for (const s of this.states) {
-      if (!s.added || s.out.state !== "not-created" || s.inProbe || s.fwspec || s.out.group || !s.match.name || s.match.driverManagedDma) continue;
-      if (!this.registeredLevels.has(s.match.initcall) || !asyncProbeRequested(this.asyncProbe, s.match)) continue;
-      if (this.firstIommusTarget(s) !== inst) continue;
-      pending.push(s);
+      if (!s.fwspec && !s.out.group && this.asyncBindPending(s) && this.firstIommusTarget(s) === inst) pending.push(s);
     }
     for (const s of pending) {
       this.note(s, `driver_async_probe: its asynchronous bind runs while ${inst.node.path} is registered but not ready (bus_iommu_probe() has not reached the device; worst-case interleaving)`);
       this.runAsyncBind(s);
     }
+  }
+
+  /**
+   * An asynchronous bind of `s` may be running now: added, not bound, its driver registered and
+   * named by `driver_async_probe=`, and not driver_managed_dma (those never ask for the default
+   * domain, so they keep their place).
+   */
+  private asyncBindPending(s: DevState): boolean {
+    if (!s.added || s.out.state !== "not-created" || s.inProbe || !s.match.name || s.match.driverManagedDma) return false;
+    return this.registeredLevels.has(s.match.initcall) && asyncProbeRequested(this.asyncProbe, s.match);
   }
 
   /** The instance a device's first `iommus` entry names (platform devices; PCI maps its RID instead). */
@@ -645,9 +652,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     for (const g of newGroups) {
       for (const d of g.devices) {
         const s = this.states[d.id]!;
-        if (!s.added || s.out.state !== "not-created" || s.inProbe || !s.match.name || s.match.driverManagedDma) continue;
-        if (!this.registeredLevels.has(s.match.initcall) || !asyncProbeRequested(this.asyncProbe, s.match)) continue;
-        pending.push(s);
+        if (this.asyncBindPending(s)) pending.push(s);
       }
     }
     pending.sort((a, b) => a.dev.id - b.dev.id);
