@@ -619,9 +619,12 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   /** The instance a device's first `iommus` entry names (platform devices; PCI maps its RID instead). */
   private firstIommusTarget(s: DevState): IommuInstance | undefined {
     const np = s.dev.dmaNode;
-    if (!np || s.dev.bus === "pci") return undefined;
-    const first = parsePhandleList(this.phandles, np, "iommus", "#iommu-cells").entries[0];
-    return first ? this.instanceByNode.get(first.node) : undefined;
+    const prop = np && s.dev.bus !== "pci" ? np.property("iommus") : undefined;
+    const b = prop?.value.bytes;
+    if (!b || b.length < 4) return undefined;
+    // Only the first entry's phandle matters here (the full parse runs in of_iommu_configure).
+    const target = this.phandles.get(((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0);
+    return target && this.instanceByNode.get(target);
   }
 
   /** One asynchronous bind attempt in the registration window; a deferral waits for the IOMMU's bind. */
@@ -855,13 +858,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
 
   /** The registered instance a platform device's first `iommus` entry names, if it probes at add. */
   private addProbeTarget(s: DevState): IommuInstance | undefined {
-    const np = s.dev.dmaNode;
-    const prop = np && s.dev.bus !== "pci" ? np.property("iommus") : undefined;
-    const b = prop?.value.bytes;
-    if (!b || b.length < 4) return undefined;
-    // Only the first entry's phandle matters here (the full parse runs in of_iommu_configure).
-    const target = this.phandles.get(((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0);
-    const inst = target && this.instanceByNode.get(target);
+    const inst = this.firstIommusTarget(s);
     return inst && inst.registered && this.ops(inst).probesAtAdd?.(inst, this) ? inst : undefined;
   }
 
