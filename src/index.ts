@@ -35,6 +35,6 @@ export { parseHwOverrides } from "./iommu/index.ts";
 export type { HwOverrides } from "./iommu/index.ts";
 export { runProbe, parseKernelVersion, DEFAULT_KERNEL } from "./probe/index.ts";
 export type { KernelEra, Policy, ProbeOptions, ProbeResult } from "./probe/index.ts";
-export { buildReport, renderReportText, REPORT_VERSION } from "./report/index.ts";
+export { buildReport, renderReportText, renderReportTextChunks, REPORT_VERSION } from "./report/index.ts";
 export type { Report } from "./report/index.ts";
 export { generateBoard, generateSiblings, generateDeepNesting } from "./gen/index.ts";

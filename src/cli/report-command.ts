@@ -6,7 +6,7 @@ import { loadDeviceTree } from "../compile/index.ts";
 import { buildDeviceGraph, parsePciTopology } from "../graph/index.ts";
 import { parseHwOverrides } from "../iommu/index.ts";
 import { checkScenario, DEFAULT_KERNEL, parseKernelVersion, parseScenario, runProbe, type Policy } from "../probe/index.ts";
-import { buildReport, renderReportText } from "../report/index.ts";
+import { buildReport, renderReportTextChunks } from "../report/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
 import { parseDefineArg } from "./compile-command.ts";
@@ -92,9 +92,9 @@ export function runReportCommand(argv: readonly string[]): number {
   if (scenario && !checkScenario(scenario, graph, sink)) return finish(1);
   const result = runProbe(graph, { kernel, policy: policyText as Policy | undefined, bootargs: get("bootargs").at(-1), hw, scenario });
   const report = buildReport(result, { input: parsed.operands[0]!, diagnostics: sink.items });
-  const text = format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderReportText(report);
+  const text = format === "json" ? [JSON.stringify(report, null, 2), "\n"] : renderReportTextChunks(report);
   try {
-    writeOutput(outPath, Buffer.from(text, "utf8"));
+    writeOutput(outPath, text);
   } catch (e) {
     sink.error("io", `couldn't write ${outPath}: ${(e as Error).message}`);
     return finish(1);

@@ -4,9 +4,17 @@
 import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
-function writeAll(fd: number, data: Uint8Array): void {
+/** Bytes, or text chunks written one after another as UTF-8 (a large report is never one string). */
+export type OutputData = Uint8Array | readonly string[];
+
+function writeBytes(fd: number, data: Uint8Array): void {
   let off = 0;
   while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+}
+
+function writeAll(fd: number, data: OutputData): void {
+  if (data instanceof Uint8Array) writeBytes(fd, data);
+  else for (const chunk of data) writeBytes(fd, Buffer.from(chunk, "utf8"));
 }
 
 function isSpecialFile(path: string): boolean {
@@ -18,7 +26,7 @@ function isSpecialFile(path: string): boolean {
   }
 }
 
-export function writeOutput(path: string, data: Uint8Array): void {
+export function writeOutput(path: string, data: OutputData): void {
   if (path === "-") {
     writeAll(1, data);
     return;

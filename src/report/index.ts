@@ -1,6 +1,6 @@
 // The report layer: the versioned JSON contract and its text rendering.
 export { buildReport } from "./build.ts";
-export { renderReportText } from "./text.ts";
+export { renderReportText, renderReportTextChunks } from "./text.ts";
 export { REPORT_VERSION } from "./types.ts";
 export type { Report, ReportDevice, ReportDomain, ReportEvent, ReportGroup, ReportIommu, ReportLimit, ReportMeta, ReportError } from "./types.ts";
 export { reportSchema } from "./schema.ts";
