@@ -10,6 +10,21 @@ const hex = (v: bigint) => `0x${v.toString(16)}`;
 const NO_ERRORS: never[] = [];
 const NO_PATHS: string[] = [];
 
+/** The counts of the report's summary, in one pass over the devices. */
+function summarise(devices: readonly Report["devices"][number][], groups: number, domains: number): Report["summary"] {
+  let withIommu = 0;
+  let deferred = 0;
+  let failed = 0;
+  let errors = 0;
+  for (const d of devices) {
+    if (d.iommu !== null) withIommu++;
+    if (d.state === "deferred") deferred++;
+    else if (d.state === "failed") failed++;
+    errors += d.errors.length;
+  }
+  return { devices: devices.length, withIommu, groups, domains, deferred, failed, errors };
+}
+
 export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report {
   // DtNode.path walks up to the root each time: name every IOMMU instance once, not once per
   // device, group and domain (hundreds of thousands on generated boards).
@@ -34,6 +49,13 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     }
     return p;
   };
+  // A board has a handful of distinct DMA limits: print each once, not once per device.
+  const limitTexts = new Map<bigint, string>();
+  const limitText = (v: bigint): string => {
+    let t = limitTexts.get(v);
+    if (t === undefined) limitTexts.set(v, (t = hex(v)));
+    return t;
+  };
   const devices = result.devices.map((d) => ({
     name: d.device.name,
     path: d.device.node ? nodePath(d.device.node) : null,
@@ -52,7 +74,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     domain: d.domain?.id ?? null,
     dmaOps: d.dmaOps,
     coherent: d.coherent,
-    dmaLimit: hex(d.dmaLimit),
+    dmaLimit: limitText(d.dmaLimit),
     errors: d.errors.length === 0 ? NO_ERRORS : d.errors.map((e) => ({ errno: e.errno, code: ERRNO_VALUES[e.errno], where: e.where, message: e.message, assumedLimit: e.assumedLimit ?? null })),
     notes: d.notes,
   }));
@@ -74,15 +96,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
       bootargsSource: chosenArgs ? "chosen" : "option",
       defaultDomainType: result.defaultDomainType,
     },
-    summary: {
-      devices: devices.length,
-      withIommu: devices.filter((d) => d.iommu !== null).length,
-      groups: result.groups.length,
-      domains: result.domains.length,
-      deferred: devices.filter((d) => d.state === "deferred").length,
-      failed: devices.filter((d) => d.state === "failed").length,
-      errors: devices.reduce((n, d) => n + d.errors.length, 0),
-    },
+    summary: summarise(devices, result.groups.length, result.domains.length),
     iommus: result.instances.map((i) => ({
       path: pathOf(i),
       name: i.device?.name ?? null,
