@@ -81,7 +81,11 @@ export class PropertyValue {
   }
 
   get bytes(): Uint8Array {
-    return (this.#bytes ??= new Uint8Array(this.#slab!.buffer, this.#slab!.byteOffset + this.#offset, this.#length));
+    // Slab-backed values get a fresh view per read, never kept: a kept view is ~100 bytes on
+    // every property that was ever read (most are, by the checks), a tenth of a large tree's
+    // heap, while a view read and dropped dies young. The view aliases the slab, so writes
+    // through it (reference resolution) still land in the value.
+    return this.#bytes ?? new Uint8Array(this.#slab!.buffer, this.#slab!.byteOffset + this.#offset, this.#length);
   }
 
   set bytes(bytes: Uint8Array) {
