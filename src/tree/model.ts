@@ -39,9 +39,9 @@ export const HAS_PATH_REF = 4;
  */
 export class PropertyValue {
   /**
-   * The bytes' view, made on first read for values built as a range of a shared slab (see
-   * inSlab): a Uint8Array is ~100 bytes, and on a large board most views are made only later, if
-   * ever, so the front end's young-generation collections do not copy them.
+   * The bytes, when the value owns an array of its own. Values built as a range of a shared slab
+   * (see inSlab) keep (slab, offset, length) instead and make a view per read (see `bytes`): a
+   * Uint8Array is ~100 bytes, too much to keep for every property of a large board.
    */
   #bytes: Uint8Array | undefined;
   #slab: Uint8Array | undefined = undefined;
