@@ -98,6 +98,17 @@ export class PropertyValue {
     return this.#length;
   }
 
+  /**
+   * The big-endian u32 at byte `offset` (the caller checks offset + 4 <= length), read without
+   * making a view: the kernel model reads first cells (`reg`, `iommus`, `phandle`) at every device.
+   */
+  u32At(offset: number): number {
+    const own = this.#bytes;
+    const b = own ?? this.#slab!;
+    const o = own ? offset : this.#offset + offset;
+    return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+  }
+
   // The kinds are cached for one markers array: assigning a new one recomputes them.
   #kinds = 0;
   #kindsOf: Marker[] | undefined = undefined;
