@@ -39,7 +39,12 @@ const POPULATING_DRIVERS: readonly PopulatingDriver[] = [
 
 /** The modelled driver that populates `node`'s children when it binds, if any. */
 export function populatingDriver(node: DtNode): string | undefined {
-  for (const c of compatibleList(node)) {
+  return populatingDriverFor(compatibleList(node));
+}
+
+/** populatingDriver for a node's compatible list. */
+export function populatingDriverFor(compatible: readonly string[]): string | undefined {
+  for (const c of compatible) {
     for (const d of POPULATING_DRIVERS) if (d.match(c)) return d.driver;
   }
   return undefined;

@@ -1,5 +1,5 @@
 // Kernel device names (dev_name()).
-import { firstRegCpuAddress, propertyU32 } from "../tree/accessors.ts";
+import { firstRegCpuAddressValue, propertyU32 } from "../tree/accessors.ts";
 import type { DtNode } from "../tree/model.ts";
 
 /**
@@ -10,11 +10,14 @@ import type { DtNode } from "../tree/model.ts";
 export function platformDeviceName(node: DtNode): string {
   let name: string | undefined;
   for (let n: DtNode = node; n.parent; n = n.parent) {
-    const addr = firstRegCpuAddress(n);
+    // A number or a bigint: both print the same hex digits.
+    const addr = firstRegCpuAddressValue(n);
     if (addr !== undefined) {
       const mask = propertyU32(n, "mask");
-      // "%llx.%x.%pOFn": the mask's bit index is printed in hex too.
-      const head = mask !== undefined ? `${addr.toString(16)}.${(ffs(mask) - 1).toString(16)}.${n.baseName}` : `${addr.toString(16)}.${n.baseName}`;
+      // "%llx.%x.%pOFn": the mask's bit index is printed in hex too. join() builds one flat
+      // string where `+` would build a rope: the graph hashes every name (one set per bus), and a
+      // rope is flattened into a second string at the first hash, both kept by the device.
+      const head = mask !== undefined ? [addr.toString(16), (ffs(mask) - 1).toString(16), n.baseName].join(".") : [addr.toString(16), n.baseName].join(".");
       return name === undefined ? head : `${head}:${name}`;
     }
     name = name === undefined ? n.name : `${n.name}:${name}`;

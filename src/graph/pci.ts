@@ -10,6 +10,8 @@ import type { GraphNote, PciFunction, PciHostBridge } from "./types.ts";
 const DRIVER_MANAGED_DMA_PCI = new Set(["vfio-pci", "pci-stub", "mlx5_vfio_pci", "hisi_acc_vfio_pci", "nvgrace_gpu_vfio_pci"]);
 
 export function isPciBusNode(node: DtNode): boolean {
+  // Most nodes have no device_type: answer from the lookup alone, without decoding.
+  if (!node.property("device_type")) return false;
   const t = propertyString(node, "device_type");
   return t === "pci" || t === "pciex";
 }

@@ -1,9 +1,9 @@
 // of_platform_default_populate_init + of_platform_populate (drivers/of/platform.c), plus the
 // devices that bound drivers create later (children populated by a driver, PCI functions), so
 // the probe emulation can add them when their creator binds.
-import { compatibleList, isAvailable, PhandleIndex, propertyCells } from "../tree/accessors.ts";
+import { compatibleList, compatibleOf, isAvailable, PhandleIndex, propertyCells } from "../tree/accessors.ts";
 import type { DeviceTree, DtNode } from "../tree/model.ts";
-import { populatingDriver } from "./driver-populate.ts";
+import { populatingDriverFor } from "./driver-populate.ts";
 import { detectArch } from "./arch.ts";
 import { pciDeviceName, platformDeviceName } from "./naming.ts";
 import { buildHostBridge, isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
@@ -27,6 +27,18 @@ function anyIn(compat: readonly string[], set: ReadonlySet<string>): boolean {
   return false;
 }
 
+/** What populating needs to know about one compatible list. */
+interface CompatibleFacts {
+  /** In of_skipped_node_table. */
+  readonly skipped: boolean;
+  /** "arm,primecell": an AMBA device, never a bus. */
+  readonly primecell: boolean;
+  /** In of_default_bus_match_table. */
+  readonly bus: boolean;
+  /** The modelled driver that populates the children when it binds (driver-populate.ts). */
+  readonly populating: string | undefined;
+}
+
 class GraphBuilder {
   readonly devices: Device[] = [];
   readonly byNode = new Map<DtNode, Device>();
@@ -38,17 +50,37 @@ class GraphBuilder {
   /** OF_POPULATED_BUS: nodes whose children were already walked. */
   private readonly populatedBus = new Set<DtNode>();
 
+  /**
+   * CompatibleFacts per compatible list. compatibleList gives every node with the same
+   * `compatible` value the same list, so a board of 200,000 devices has a few dozen entries, and
+   * the set lookups and driver-table regexps run once per list instead of once per device.
+   */
+  private readonly facts = new Map<readonly string[], CompatibleFacts>();
+  /** Devices whose node is a PCI host bridge, in device order (addPciFunctions walks them). */
+  private readonly hostBridgeDevices: Device[] = [];
+
   constructor(private readonly options: GraphOptions) {}
+
+  private factsOf(compat: readonly string[]): CompatibleFacts {
+    let f = this.facts.get(compat);
+    if (!f) {
+      f = { skipped: anyIn(compat, SKIPPED_COMPATIBLES), primecell: compat.includes("arm,primecell"), bus: anyIn(compat, BUS_COMPATIBLES), populating: populatingDriverFor(compat) };
+      this.facts.set(compat, f);
+    }
+    return f;
+  }
 
   private add(node: DtNode | null, name: string, bus: BusType, parent: Device | null, origin: DeviceOrigin, creator: Device | null, pci: PciFunction | null, dmaNode: DtNode | null, compatible: readonly string[]): Device | undefined {
     let taken = this.names.get(bus);
     if (!taken) this.names.set(bus, (taken = new Set()));
-    if (taken.has(name)) {
+    // One hash lookup instead of has() + add(): the set does not grow when the name is taken.
+    const before = taken.size;
+    taken.add(name);
+    if (taken.size === before) {
       // device_add fails: sysfs refuses a second device of the same name on the bus.
       this.notes.push({ node, code: "duplicate-device-name", message: `${node?.path ?? name}: a ${bus} device named ${name} already exists; device_add fails with -EEXIST` });
       return undefined;
     }
-    taken.add(name);
     const dev: Device = { id: this.devices.length, name, bus, node, parent, compatible, origin, creator, dmaNode, pci };
     this.devices.push(dev);
     if (node) this.byNode.set(node, dev);
@@ -61,15 +93,15 @@ class GraphBuilder {
   }
 
   /** of_platform_device_create_pdata / of_amba_device_create for one node (no recursion). */
-  private createOne(node: DtNode, compat: readonly string[], parent: Device | null, origin: DeviceOrigin, creator: Device | null): Device | undefined {
+  private createOne(node: DtNode, compat: readonly string[], facts: CompatibleFacts, parent: Device | null, origin: DeviceOrigin, creator: Device | null): Device | undefined {
     if (!isAvailable(node) || this.byNode.has(node)) return undefined;
-    const amba = compat.includes("arm,primecell");
+    const amba = facts.primecell;
     if (amba && !propertyCells(node, "reg")?.length) {
       this.notes.push({ node, code: "amba-no-reg", message: `amba: of_address_to_resource() failed (-22) for ${node.path}` });
       return undefined;
     }
     const dev = this.add(node, platformDeviceName(node), amba ? "amba" : "platform", parent, origin, creator, null, node, compat);
-    if (dev) this.scheduleDriverChildren(dev);
+    if (dev) this.scheduleDriverChildren(dev, facts);
     return dev;
   }
 
@@ -88,16 +120,18 @@ class GraphBuilder {
     while (nodes.length > 0) {
       const node = nodes.pop()!;
       const p = parents.pop() as Device | null;
-      if (!node.property("compatible")) continue; // strict: no compatible, no device, no children
-      const compat = compatibleList(node);
-      if (anyIn(compat, SKIPPED_COMPATIBLES)) continue;
+      const compatProp = node.property("compatible");
+      if (!compatProp) continue; // strict: no compatible, no device, no children
+      const compat = compatibleOf(compatProp);
+      const facts = this.factsOf(compat);
+      if (facts.skipped) continue;
       if (this.populatedBus.has(node)) continue;
-      if (compat.includes("arm,primecell")) {
-        this.createOne(node, compat, p, origin, creator);
+      if (facts.primecell) {
+        this.createOne(node, compat, facts, p, origin, creator);
         continue;
       }
-      const dev = this.createOne(node, compat, p, origin, creator);
-      if (!dev || !matchBuses || !anyIn(compat, BUS_COMPATIBLES)) continue;
+      const dev = this.createOne(node, compat, facts, p, origin, creator);
+      if (!dev || !matchBuses || !facts.bus) continue;
       this.populatedBus.add(node);
       for (let i = node.children.length - 1; i >= 0; i--) {
         nodes.push(node.children[i]!);
@@ -107,10 +141,15 @@ class GraphBuilder {
   }
 
   /** Children created later by the device's own driver (table in driver-populate.ts). */
-  private scheduleDriverChildren(dev: Device): void {
+  private scheduleDriverChildren(dev: Device, facts: CompatibleFacts): void {
     const node = dev.node!;
-    if (isPciHostBridgeNode(node)) return; // handled by addPciFunctions
-    if (!populatingDriver(node)) return;
+    if (isPciHostBridgeNode(node)) {
+      // Every device with a node comes through here, in device order: addPciFunctions walks
+      // this list instead of testing every device again at the end (when its node is cold).
+      this.hostBridgeDevices.push(dev);
+      return; // handled by addPciFunctions
+    }
+    if (!facts.populating) return;
     // devm_of_platform_populate(dev): matches = NULL, so grandchildren are not walked.
     this.pending.push({ creator: dev, children: node.children });
   }
@@ -128,9 +167,8 @@ class GraphBuilder {
   addPciFunctions(): void {
     const inputs = new Map((this.options.pci?.hostBridges ?? []).map((h) => [h.node, h]));
     const used = new Set<string>();
-    for (const dev of [...this.devices]) {
-      const node = dev.node;
-      if (!node || !isPciHostBridgeNode(node)) continue;
+    for (const dev of this.hostBridgeDevices) {
+      const node = dev.node!;
       const input = inputs.get(node.path);
       if (input) used.add(node.path);
       const bridge = buildHostBridge(node, input, this.notes);
