@@ -55,25 +55,31 @@ export const OVERRIDE_DRIVERS: Readonly<Record<string, readonly string[]>> = {
 /** PCI drivers behind bool Kconfig symbols are built in; tristate ones are assumed to be modules. */
 const BUILTIN_PCI_DRIVERS = new Set(["pcieport"]);
 
+// The answers shared by many devices, made once (frozen: DriverMatch is read-only): a large
+// board asks for hundreds of thousands of them.
+const ASSUMED: DriverMatch = Object.freeze({ name: "(assumed)", assumed: true, initcall: "device", driverManagedDma: false });
+const PCI_NONE: DriverMatch = Object.freeze({ name: null, assumed: false, initcall: "device", driverManagedDma: false, reason: "no driver binds (--pci driver null)" });
+const UNKNOWN_IOMMU: DriverMatch = Object.freeze({ name: null, assumed: false, initcall: "device", driverManagedDma: false, reason: "unknown IOMMU compatible: no modelled driver" });
+const EARLY: DriverMatch = Object.freeze({ name: null, assumed: false, initcall: "device", driverManagedDma: false, reason: "initialised early (OF_DECLARE) or no driver: no struct device_driver binds" });
+
 export function matchDriver(dev: Device, isIommuNode: boolean): DriverMatch {
   if (dev.bus === "pci") {
     const f = dev.pci!;
-    if (f.driver === null) return { name: null, assumed: false, initcall: "device", driverManagedDma: false, reason: "no driver binds (--pci driver null)" };
-    if (f.driver === undefined) return { name: "(assumed)", assumed: true, initcall: "device", driverManagedDma: false };
+    if (f.driver === null) return PCI_NONE;
+    if (f.driver === undefined) return ASSUMED;
     return { name: f.driver, assumed: false, initcall: BUILTIN_PCI_DRIVERS.has(f.driver) ? "device" : "module", driverManagedDma: f.driverManagedDma };
   }
   const node = dev.node!;
   if (isIommuNode) {
     const row = iommuRowForNode(node);
-    if (!row) return { name: null, assumed: false, initcall: "device", driverManagedDma: false, reason: "unknown IOMMU compatible: no modelled driver" };
+    if (!row) return UNKNOWN_IOMMU;
     return { name: row.driver, assumed: false, initcall: row.initcall, driverManagedDma: false };
   }
-  for (const c of dev.compatible) {
-    const managed = DRIVER_MANAGED.get(c);
+  const compatible = dev.compatible;
+  for (let i = 0; i < compatible.length; i++) {
+    const managed = DRIVER_MANAGED.get(compatible[i]!);
     if (managed) return { name: managed, assumed: false, initcall: "device", driverManagedDma: true };
   }
-  if (dev.compatible.length > 0 && dev.compatible.every((c) => NO_DRIVER.has(c))) {
-    return { name: null, assumed: false, initcall: "device", driverManagedDma: false, reason: "initialised early (OF_DECLARE) or no driver: no struct device_driver binds" };
-  }
-  return { name: "(assumed)", assumed: true, initcall: "device", driverManagedDma: false };
+  if (compatible.length > 0 && compatible.every((c) => NO_DRIVER.has(c))) return EARLY;
+  return ASSUMED;
 }

@@ -24,7 +24,7 @@ import {
   type Result,
 } from "../iommu/index.ts";
 import { dmaCoherent, dmaParent, dmaRangeMap, isAvailable, parsePhandleList, propertyString, type PhandleListError } from "../tree/accessors.ts";
-import type { DtNode } from "../tree/model.ts";
+import type { DtNode, DtProperty } from "../tree/model.ts";
 import { matchDriver, OVERRIDE_DRIVERS, VFIO_DRIVERS, type InitcallLevel } from "./client-drivers.ts";
 import { ofMapId } from "./of-map-id.ts";
 import { bootBool, parseBootargs, resolveConfig, versionAtLeast, type ProbeOptions, type ResolvedConfig } from "./options.ts";
@@ -44,6 +44,14 @@ import type { ScenarioOutcome } from "./scenario-types.ts";
 type Step = "ok" | "defer" | Failure;
 
 const MASK32 = 0xffffffffn;
+
+/** EmulatedKernel.nodeFacts bits. */
+const FACT_SCANNED = 1;
+const FACT_DMA_COHERENT = 2;
+const FACT_DMA_NONCOHERENT = 4;
+const FACT_INTERCONNECT_NAMES = 8;
+/** `iommus` holds a first cell (EmulatedKernel.iommusFirstCell). */
+const FACT_IOMMUS_CELL = 16;
 
 /** Printed where the kernel prints the name of a driver dtprobe only assumes to bind. */
 export const ASSUMED_DRIVER_PREFIX = "(assumed driver)";
@@ -104,6 +112,9 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     this.armDmaMapping = this.config.policy === "per-device" || this.config.arch === "arm";
     this.armShared = this.config.arch === "arm" && this.config.policy !== "per-device" ? new ArmSharedMappings(this, this.config.policy === "per-instance" ? "instance" : "group") : undefined;
     this.phandles = graph.phandles;
+    this.nodeFacts = new Uint8Array(graph.devices.length);
+    this.iommusProp = new Array<DtProperty | undefined>(graph.devices.length).fill(undefined);
+    this.iommusFirstCell = new Uint32Array(graph.devices.length);
     const chosen = graph.tree.root.child("chosen");
     this.bootargsText = options.bootargs ?? (chosen ? (propertyString(chosen, "bootargs") ?? "") : "");
     this.bootargs = parseBootargs(this.bootargsText);
@@ -238,7 +249,11 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   // ---------------------------------------------------------------- setup
 
   private createStates(): void {
-    for (const dev of this.graph.devices) {
+    // Index loops over the per-device arrays: for-of left an iterator result per device in these
+    // long loops (a few MB of garbage each on a large board).
+    const devices = this.graph.devices;
+    for (let i = 0; i < devices.length; i++) {
+      const dev = devices[i]!;
       const isIommu = !!dev.node && this.instanceByNode.has(dev.node);
       let match = matchDriver(dev, isIommu);
       // pcieport sets driver_managed_dma since 5.19 (c7d469849747): ports never hold owner_cnt.
@@ -278,29 +293,94 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
         dmaOpsDone: false,
         usesDefaultDomain: false,
         specsRecorded: false,
-        resvRegions: [],
+        // Shared until readReservedRegions gives the device its own list (never pushed to).
+        resvRegions: EMPTY,
         requireDirect: false,
+        deferredIommus: undefined,
+        // The optional fields too: every state keeps one shape (set later, they would move the
+        // state to another hidden class and allocate an out-of-object property store per device).
+        inProbe: false,
+        deferReason: undefined,
+        noDefaultNoted: false,
       };
       this.states.push(s);
+      const level = this.statesByLevel.get(match.initcall);
+      if (level) level.push(s);
+      else this.statesByLevel.set(match.initcall, [s]);
     }
   }
 
+  /**
+   * What the probe reads from a device's own node, found in one pass over its properties
+   * (indexed by Device.id; 0 = not scanned). On a large board a property lookup is a scan whose
+   * cost is the cache misses of loading each property object, and the probe used to look up five
+   * names per device node (`#iommu-cells`, `iommus` twice, `interconnect-names`, `dma-coherent`,
+   * `dma-noncoherent`), most of them absent, so each a full scan. One scan in createInstances,
+   * which visits every node anyway, answers them all. Each fact is the first property of that
+   * name, as DtNode.property() answers.
+   */
+  private readonly nodeFacts: Uint8Array;
+  /** The device node's `iommus` property (valid where nodeFacts is non-zero). */
+  private readonly iommusProp: (DtProperty | undefined)[];
+  /**
+   * The first cell of that `iommus` (where FACT_IOMMUS_CELL is set): the phandle
+   * firstIommusTarget asks for at every device_add when an IOMMU probes at add. Read during the
+   * scan, while the property is in cache, instead of making a byte view again later.
+   */
+  private readonly iommusFirstCell: Uint32Array;
+
   /** Every node that provides an IOMMU: `#iommu-cells`, or a compatible of the IOMMU table. */
   private createInstances(): void {
-    for (const node of this.graph.tree.root.walk()) {
+    const byNode = this.graph.byNode;
+    const devices = this.graph.devices;
+    let cursor = 0;
+    const facts = this.nodeFacts;
+    const iommusProp = this.iommusProp;
+    // Pre-order with an explicit stack (the same order as DtNode.walk(), without a generator).
+    const stack: DtNode[] = [this.graph.tree.root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      const kids = node.children;
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+      let cells: DtProperty | undefined;
+      let iommus: DtProperty | undefined;
+      let flags = FACT_SCANNED;
+      const props = node.properties;
+      for (let i = 0; i < props.length; i++) {
+        const p = props[i]!;
+        const name = p.name;
+        if (name === "#iommu-cells") cells ??= p;
+        else if (name === "iommus") iommus ??= p;
+        else if (name === "dma-coherent") flags |= FACT_DMA_COHERENT;
+        else if (name === "dma-noncoherent") flags |= FACT_DMA_NONCOHERENT;
+        else if (name === "interconnect-names") flags |= FACT_INTERCONNECT_NAMES;
+      }
+      // Platform devices are populated in tree order: the next device with a node is usually
+      // this node's, which spares a Map lookup per node (byNode answers the others).
+      while (cursor < devices.length && devices[cursor]!.node === null) cursor++;
+      const device = cursor < devices.length && devices[cursor]!.node === node ? devices[cursor++] : byNode.get(node);
+      if (device && facts[device.id] === 0 && device.node === node) {
+        if (iommus) {
+          if (iommus.value.length >= 4) {
+            flags |= FACT_IOMMUS_CELL;
+            this.iommusFirstCell[device.id] = iommus.value.u32At(0);
+          }
+        }
+        facts[device.id] = flags;
+        iommusProp[device.id] = iommus;
+      }
       // Cheap test first: an IOMMU provider has `#iommu-cells` or is a populated device.
-      const cells = node.property("#iommu-cells");
-      if (!cells && !this.graph.byNode.has(node)) continue;
+      if (!cells && !device) continue;
       const row = iommuRowForNode(node);
       if (!row && !cells) continue;
-      const device = this.graph.byNode.get(node) ?? null;
       const limits: Record<string, Limit> = {};
       for (const [k, v] of Object.entries(row?.defaults ?? {})) limits[k] = { value: v, source: "default", description: k };
       for (const [k, v] of Object.entries(overridesFor(this.options.hw, node.path))) limits[k] = { value: v, source: "hw", description: k };
       const inst: IommuInstance = {
         index: this.instances.length,
         node,
-        device,
+        // byNode's device (one per node; the cursor's is the same device).
+        device: byNode.get(node) ?? null,
         row,
         state: !isAvailable(node) ? "disabled" : !row ? "unknown-driver" : "not-probed",
         stateMessage: !isAvailable(node) ? `status = "${propertyString(node, "status") ?? ""}"` : !row ? `no modelled IOMMU driver matches ${JSON.stringify(node.property("compatible") ? propertyString(node, "compatible") : "(no compatible)")}` : undefined,
@@ -346,7 +426,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     this.stage = "arch_initcall_sync";
     // device_add -> bus_probe_device: a device whose driver is registered (tegra-mc) binds before
     // the next node is populated.
-    for (const s of this.states) {
+    for (let i = 0, states = this.states; i < states.length; i++) {
+      const s = states[i]!;
       if (s.dev.origin !== "populate") continue;
       this.deviceAdd(s);
       this.drain();
@@ -369,20 +450,28 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
 
   private scenarioOutcome: ScenarioOutcome | undefined;
 
+  /**
+   * States by their driver's initcall level, in creation order: driver registration visits only
+   * its level's devices instead of every state three times. A state's level changes only with a
+   * scenario's `bind` (driver_override), which runs after the last registration.
+   */
+  private readonly statesByLevel = new Map<InitcallLevel, DevState[]>();
+
   private registerLevel(level: InitcallLevel): void {
     this.registeredLevels.add(level);
     // driver_register -> driver_attach for each driver of the level; devices in add order.
-    for (let i = 0; i < this.states.length; i++) {
-      const s = this.states[i]!;
+    const states = this.statesByLevel.get(level) ?? [];
+    for (let i = 0; i < states.length; i++) {
+      const s = states[i]!;
       if (s.added && s.out.state === "not-created" && s.match.name && s.match.initcall === level && !s.onDeferredList) this.queue.push(s);
     }
     this.drain();
   }
 
   private retryDeferred(): void {
-    const list = this.deferred.splice(0);
-    for (const s of list) s.onDeferredList = false;
-    this.queue.unshift(list);
+    for (const s of this.deferred) s.onDeferredList = false;
+    this.queue.unshift(this.deferred);
+    this.deferred.length = 0;
     this.drain();
   }
 
@@ -395,9 +484,10 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       if (bound) this.tegraDrm.afterBind(s);
       if (bound && this.deferred.length > 0) {
         // driver_deferred_probe_trigger: every deferred device is tried again.
-        const list = this.deferred.splice(0);
-        for (const d of list) d.onDeferredList = false;
-        this.queue.unshift(list);
+        // (The queue copies the list: it is emptied in place, no new array per bind.)
+        for (const d of this.deferred) d.onDeferredList = false;
+        this.queue.unshift(this.deferred);
+        this.deferred.length = 0;
       }
     }
   }
@@ -484,10 +574,14 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     s.inProbe = false;
     this.emit("notifier", s.dev, "debug", "BUS_NOTIFY_BOUND_DRIVER");
     if (s.instance) this.iommuDeviceRegister(s.instance);
-    this.addBatch = [];
-    for (const child of this.graph.createdBy.get(s.dev) ?? []) this.deviceAdd(this.states[child.id]!);
-    this.queue.unshift(this.addBatch);
-    this.addBatch = null;
+    // Most devices create none: no batch to allocate then.
+    const created = this.graph.createdBy.get(s.dev);
+    if (created) {
+      this.addBatch = [];
+      for (const child of created) this.deviceAdd(this.states[child.id]!);
+      this.queue.unshift(this.addBatch);
+      this.addBatch = null;
+    }
     return true;
   }
 
@@ -564,7 +658,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   private busIommuProbe(inst: IommuInstance, atAdd = false): void {
     if (this.options.kernel.era === "add") this.asyncBindsBeforeWalk(inst);
     const newGroups: IommuGroup[] = [];
-    for (const s of this.states) {
+    for (let i = 0, states = this.states; i < states.length; i++) {
+      const s = states[i]!;
       if (!s.added || s.out.group) continue;
       if (atAdd && this.addProbeTarget(s) !== inst) continue;
       if (!s.fwspec) {
@@ -597,7 +692,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   private asyncBindsBeforeWalk(inst: IommuInstance): void {
     if (!this.asyncProbe) return;
     const pending: DevState[] = [];
-    for (const s of this.states) {
+    for (let i = 0, states = this.states; i < states.length; i++) {
+      const s = states[i]!;
       if (!s.fwspec && !s.out.group && this.asyncBindPending(s) && this.firstIommusTarget(s) === inst) pending.push(s);
     }
     for (const s of pending) {
@@ -619,12 +715,23 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   /** The instance a device's first `iommus` entry names (platform devices; PCI maps its RID instead). */
   private firstIommusTarget(s: DevState): IommuInstance | undefined {
     const np = s.dev.dmaNode;
-    const prop = np && s.dev.bus !== "pci" ? np.property("iommus") : undefined;
-    const b = prop?.value.bytes;
-    if (!b || b.length < 4) return undefined;
+    const facts = this.nodeFacts[s.dev.id]!;
+    if (np === s.dev.node && facts !== 0 && s.dev.bus !== "pci") {
+      // The scan read the first cell (the same read as below).
+      if (!(facts & FACT_IOMMUS_CELL)) return undefined;
+      const target = this.phandles.get(this.iommusFirstCell[s.dev.id]!);
+      return target && this.instanceByNode.get(target);
+    }
+    const prop = np && s.dev.bus !== "pci" ? this.iommusOf(s.dev, np) : undefined;
+    if (!prop || prop.value.length < 4) return undefined;
     // Only the first entry's phandle matters here (the full parse runs in of_iommu_configure).
-    const target = this.phandles.get(((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0);
+    const target = this.phandles.get(prop.value.u32At(0));
     return target && this.instanceByNode.get(target);
+  }
+
+  /** `np.property("iommus")`, from the one-pass scan when `np` is the device's own scanned node. */
+  private iommusOf(dev: Device, np: DtNode): DtProperty | undefined {
+    return np === dev.node && this.nodeFacts[dev.id] !== 0 ? this.iommusProp[dev.id] : np.property("iommus");
   }
 
   /** One asynchronous bind attempt in the registration window; a deferral waits for the IOMMU's bind. */
@@ -697,32 +804,38 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
 
   private configureRanges(s: DevState, np: DtNode): void {
     s.rangesDone = true;
-    const busNp = np === s.dev.node ? dmaParent(np, this.phandles) : np;
+    const own = np === s.dev.node;
+    // The one-pass scan answers the property lookups of the device's own node (0: not scanned).
+    const facts = own ? this.nodeFacts[s.dev.id]! : 0;
+    // dmaParent is the node's parent unless it has `interconnect-names` (a "dma-mem" path).
+    const busNp = !own ? np : facts !== 0 && !(facts & FACT_INTERCONNECT_NAMES) ? np.parent : dmaParent(np, this.phandles);
     // Own property first, then the (cached) answer of the DMA parent: the same walk as
-    // of_dma_is_coherent without repeating it for every device on a bus.
-    s.out.coherent = np.property("dma-coherent") ? true : np.property("dma-noncoherent") ? false : busNp === np || !busNp ? dmaCoherent(np, this.phandles) : this.busCoherent(busNp);
+    // of_dma_is_coherent without repeating it for every device on a bus. When busNp is np itself
+    // (a PCI function's host bridge), the walk from np is the bus's walk: cached the same way.
+    const coherentProp = facts !== 0 ? (facts & FACT_DMA_COHERENT) !== 0 : np.property("dma-coherent") !== undefined;
+    const noncoherentProp = facts !== 0 ? (facts & FACT_DMA_NONCOHERENT) !== 0 : np.property("dma-noncoherent") !== undefined;
+    s.out.coherent = coherentProp ? true : noncoherentProp ? false : !busNp ? dmaCoherent(np, this.phandles) : this.busCoherent(busNp);
     if (!busNp) return;
-    let map = this.rangeMaps.get(busNp);
-    if (!map) {
-      map = dmaRangeMap(busNp, this.phandles);
-      this.rangeMaps.set(busNp, map);
+    let entry = this.rangeMaps.get(busNp);
+    if (!entry) {
+      entry = rangeEntry(dmaRangeMap(busNp, this.phandles));
+      this.rangeMaps.set(busNp, entry);
     }
+    const map = entry.map;
     if (map.kind === "error") {
       this.emit("log", s.dev, "err", map.message, "OF");
       return;
     }
     if (map.kind !== "map") return;
     s.out.dmaRanges = map.regions;
-    let end = 0n;
-    for (const r of map.regions) if (r.dmaStart + r.size - 1n > end) end = r.dmaStart + r.size - 1n;
-    // DMA_BIT_MASK(ilog2(end) + 1) caps the 32-bit default masks; bus_dma_limit = end.
-    const bits = end.toString(2).length;
-    const mask = bits >= 64 ? (1n << 64n) - 1n : (1n << BigInt(bits)) - 1n;
-    s.out.dmaLimit = end < (MASK32 & mask) ? end : MASK32 & mask;
+    s.out.dmaLimit = entry.limit;
   }
 
-  /** of_dma_configure's bus walk, once per bus node (every device below a bus shares it). */
-  private readonly rangeMaps = new Map<DtNode, ReturnType<typeof dmaRangeMap>>();
+  /**
+   * of_dma_configure's bus walk, once per bus node (every device below a bus shares it), with the
+   * DMA limit its ranges give (BigInt work that was repeated for every device).
+   */
+  private readonly rangeMaps = new Map<DtNode, RangeEntry>();
   private readonly coherentByBus = new Map<DtNode, boolean>();
 
   private busCoherent(bus: DtNode): boolean {
@@ -738,14 +851,15 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   private ofIommuConfigure(s: DevState): "ok" | "defer" {
     if (s.fwspec) return "ok";
     const np = s.dev.dmaNode!;
-    const entries: { target: DtNode; args: number[] }[] = [];
+    const built: IommusEntry[] = [];
+    let entries: readonly IommusEntry[] = built;
     if (s.dev.bus === "pci") {
       if (this.options.kernel.era === "creation") return "ok"; // 3.19: "can't do much for PCI devices"
       // pci_request_acs() runs here, after enumeration: on DT boots ACS was never enabled.
       let stop = false;
       forEachDmaAlias(s.dev.pci!, (a) => {
         const m = ofMapId(np, a.rid, "iommu-map", "iommu-map-mask", this.phandles);
-        if (m.kind === "mapped") entries.push({ target: m.target, args: [m.id] });
+        if (m.kind === "mapped") built.push({ node: m.target, args: [m.id] });
         else if (m.kind === "untranslated") this.emit("log", null, "info", m.message, "OF");
         else if (m.kind === "error") {
           if (!s.specsRecorded) this.failWith(s, m.failure, "err");
@@ -759,21 +873,36 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
         return "ok";
       }
     } else {
-      const list = parsePhandleList(this.phandles, np, "iommus", "#iommu-cells");
-      for (const e of list.entries) entries.push({ target: e.node, args: [...e.args] });
-      if (list.error && !s.specsRecorded) this.reportListError(s, np, list.error);
+      if (s.deferredIommus) {
+        // A retry after a deferral: the same `iommus`, already parsed (its errors were reported).
+        entries = s.deferredIommus;
+      } else if (this.iommusOf(s.dev, np)) {
+        // No `iommus` (most devices): parsePhandleList would find no entries and no error.
+        const list = parsePhandleList(this.phandles, np, "iommus", "#iommu-cells");
+        // Its entries are used as they are: nothing writes to an entry or its args.
+        entries = list.entries;
+        if (list.error && !s.specsRecorded) this.reportListError(s, np, list.error);
+      }
     }
     if (!s.specsRecorded) {
-      s.out.specifiers = entries.map((e) => e.args);
-      s.out.iommuWanted = entries[0] ? (this.instanceByNode.get(entries[0].target) ?? null) : null;
+      // The shared empty list when there are none (as createStates leaves it).
+      // The args lists are read-only here and in the report (the outcome's type is the report's).
+      s.out.specifiers = entries.length === 0 ? EMPTY : entries.map((e) => e.args as number[]);
+      s.out.iommuWanted = entries[0] ? (this.instanceByNode.get(entries[0].node) ?? null) : null;
     }
     const first = !s.specsRecorded;
     s.specsRecorded = true;
     if (entries.length === 0) return "ok"; // -ENODEV: not behind an IOMMU
     let fwspec: Fwspec | null = null;
     for (const e of entries) {
-      const r = this.ofIommuXlate(s, e.target, e.args, fwspec);
-      if (r === "defer") return "defer";
+      const r = this.ofIommuXlate(s, e.node, e.args, fwspec);
+      if (r === "defer") {
+        // Kept for the retries: a device waiting for an IOMMU that never registers is retried
+        // after every successful bind until the timeout (hundreds of thousands of times on a
+        // large board); the tree does not change in between, so the parse would not either.
+        if (s.dev.bus !== "pci") s.deferredIommus = entries;
+        return "defer";
+      }
       if (!("instance" in r)) {
         // Any other error: carry on without an IOMMU (6.8+ frees the partial fwspec).
         if (first || !s.out.errors.some((x) => x.message === r.message)) this.failWith(s, r, r.errno === "-ENODEV" ? null : "debug");
@@ -783,12 +912,13 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       fwspec = r;
     }
     s.fwspec = fwspec;
+    s.deferredIommus = undefined;
     const translating = this.ops(fwspec!.instance).translatingInstance?.(fwspec!, s.dev) ?? fwspec!.instance;
     if (first && translating !== fwspec!.instance) {
       this.note(s, `${translating.row!.driver} uses only ${translating.node.path} for this master (the last iommus entry wins); ${fwspec!.instance.node.path} does not translate for it`);
     }
     s.out.iommu = translating;
-    s.out.extraIommus = [...fwspec!.extraInstances];
+    s.out.extraIommus = fwspec!.extraInstances.length === 0 ? EMPTY : [...fwspec!.extraInstances];
     s.out.ids = [...fwspec!.ids];
     return "ok";
   }
@@ -826,8 +956,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   }
 
   /** of_iommu_xlate + iommu_fwspec_init. */
-  private ofIommuXlate(s: DevState, target: DtNode, args: number[], fwspec: Fwspec | null): Fwspec | "defer" | Failure {
-    if (!isAvailable(target)) return { errno: "-ENODEV", where: "of_iommu_xlate", message: `IOMMU ${target.path} is disabled (status = "${propertyString(target, "status") ?? ""}"): no IOMMU, parent dma-ranges apply` };
+  private ofIommuXlate(s: DevState, target: DtNode, args: readonly number[], fwspec: Fwspec | null): Fwspec | "defer" | Failure {
+    if (!this.targetAvailable(target)) return { errno: "-ENODEV", where: "of_iommu_xlate", message: `IOMMU ${target.path} is disabled (status = "${propertyString(target, "status") ?? ""}"): no IOMMU, parent dma-ranges apply` };
     const inst = this.instanceByNode.get(target);
     if (!inst || !inst.registered) {
       if (this.options.kernel.era === "creation") return { errno: "-ENODEV", where: "of_iommu_configure", message: `no iommu_ops registered for ${target.path}` };
@@ -850,8 +980,20 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     }
     const r = this.ops(inst).ofXlate(inst, s.dev, args, spec, this);
     if (!r.ok) return r.failure;
-    spec.specifiers.push(args);
+    spec.specifiers.push(args as number[]); // read-only (see ofIommuConfigure)
     return spec;
+  }
+
+  /** isAvailable of IOMMU nodes `iommus` names, once per node (asked for every master and retry). */
+  private readonly availableTargets = new Map<DtNode, boolean>();
+
+  private targetAvailable(target: DtNode): boolean {
+    let a = this.availableTargets.get(target);
+    if (a === undefined) {
+      a = isAvailable(target);
+      this.availableTargets.set(target, a);
+    }
+    return a;
   }
 
   // ---------------------------------------------------------------- iommu_probe_device
@@ -931,8 +1073,10 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   private dropFwspec(s: DevState): void {
     s.fwspec = null;
     s.out.iommu = null;
-    s.out.extraIommus = [];
-    s.out.ids = [];
+    // The shared empty lists (nothing pushes to an outcome's lists; a device whose probe fails
+    // is common on large boards).
+    s.out.extraIommus = EMPTY;
+    s.out.ids = EMPTY;
   }
 
   /** Removes a device from its group after a failed attach (iommu_release_device). */
@@ -1399,7 +1543,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   // ---------------------------------------------------------------- result
 
   private finish(): ProbeResult {
-    for (const s of this.states) {
+    for (let i = 0, states = this.states; i < states.length; i++) {
+      const s = states[i]!;
       if (s.out.state === "removed" || s.out.state === "unbound") {
         // Scenario outcomes stand as they are.
       } else if (s.onDeferredList) {
@@ -1435,6 +1580,28 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       scenario: this.scenarioOutcome,
     };
   }
+}
+
+/** One `iommus` entry (or a PCI ID mapped through `iommu-map`): the IOMMU node and its args. */
+export interface IommusEntry {
+  readonly node: DtNode;
+  readonly args: readonly number[];
+}
+
+interface RangeEntry {
+  readonly map: ReturnType<typeof dmaRangeMap>;
+  /** The device's DMA limit under a "map" (MASK32 otherwise, unused). */
+  readonly limit: bigint;
+}
+
+function rangeEntry(map: ReturnType<typeof dmaRangeMap>): RangeEntry {
+  if (map.kind !== "map") return { map, limit: MASK32 };
+  let end = 0n;
+  for (const r of map.regions) if (r.dmaStart + r.size - 1n > end) end = r.dmaStart + r.size - 1n;
+  // DMA_BIT_MASK(ilog2(end) + 1) caps the 32-bit default masks; bus_dma_limit = end.
+  const bits = end.toString(2).length;
+  const mask = bits >= 64 ? (1n << 64n) - 1n : (1n << BigInt(bits)) - 1n;
+  return { map, limit: end < (MASK32 & mask) ? end : MASK32 & mask };
 }
 
 /** Runs the emulation over a device graph. */

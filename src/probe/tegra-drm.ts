@@ -28,6 +28,7 @@ const SUBDEVS = new Set(
 /** Clients whose init calls host1x_client_iommu_attach (display controllers, hub, 2D/3D, VIC). */
 const ATTACHES = /^nvidia,tegra\d+-(dc|display|gr2d|gr3d|vic)$/;
 const HOST1X = /^nvidia,tegra\d+-host1x$/;
+const HOST1X_PREFIX = "nvidia,tegra";
 /** host1x generations whose GATHER opcode addresses 32 bits (host1x_get_dma_mask <= 32 bits). */
 const HOST1X_32BIT = new Set(["nvidia,tegra20-host1x", "nvidia,tegra30-host1x", "nvidia,tegra114-host1x"]);
 
@@ -70,9 +71,24 @@ export class TegraDrm {
   /** Whether the board has a host1x at all (computed once; most boards do not). */
   private anyHost: boolean | undefined;
 
+  /**
+   * Whether some device's compatible is a host1x one. A prefix test before the regex (HOST1X
+   * starts with it): this visits every compatible string of the board once.
+   */
+  private static boardHasHost1x(devices: readonly Device[]): boolean {
+    for (let i = 0; i < devices.length; i++) {
+      const compatible = devices[i]!.compatible;
+      for (let j = 0; j < compatible.length; j++) {
+        const c = compatible[j]!;
+        if (c.startsWith(HOST1X_PREFIX) && HOST1X.test(c)) return true;
+      }
+    }
+    return false;
+  }
+
   /** The host1x device a bound device belongs to (itself, its parent or grandparent node). */
   private hostOf(s: DevState): DevState | undefined {
-    this.anyHost ??= this.k.graph.devices.some((d) => d.compatible.some((c) => HOST1X.test(c)));
+    this.anyHost ??= TegraDrm.boardHasHost1x(this.k.graph.devices);
     if (!this.anyHost) return undefined;
     for (let n: DtNode | null = s.dev.node, i = 0; n && i < 3; n = n.parent, i++) {
       if (!compatibleList(n).some((c) => HOST1X.test(c))) continue;

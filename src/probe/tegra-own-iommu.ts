@@ -77,8 +77,16 @@ const VDE: OwnIommuDriver = {
 /** Drivers that release their arm_iommu mapping and may set up their own domain at probe. */
 export const OWN_IOMMU_DRIVERS: readonly OwnIommuDriver[] = [HOST1X, VDE];
 
+/** What every driver pattern above starts with (a prefix test spares the regexes on most devices). */
+export const OWN_IOMMU_PREFIX = "nvidia,tegra";
+
 export function ownIommuDriverFor(dev: Device): OwnIommuDriver | undefined {
   if (!dev.node || dev.compatible.length === 0) return undefined;
+  // Asked at every bind: without a Tegra compatible no pattern can match (a plain loop, no
+  // closure per device).
+  let tegra = false;
+  for (let i = 0; i < dev.compatible.length && !tegra; i++) tegra = dev.compatible[i]!.startsWith(OWN_IOMMU_PREFIX);
+  if (!tegra) return undefined;
   return OWN_IOMMU_DRIVERS.find((d) => dev.compatible.some((c) => d.compatible.test(c)));
 }
 
@@ -102,6 +110,9 @@ export function releaseArmMappingAtProbe(k: EmulatedKernel, s: DevState, where: 
   return true;
 }
 
+/** The success every client probe without its own IOMMU work returns (one object, read-only). */
+const OK: Result<void> = Object.freeze({ ok: true, value: undefined });
+
 /** The probe-time IOMMU work of the drivers above, and its undoing at remove. */
 export class TegraOwnIommu {
   /** Domains the drivers allocated, per device (host1x->domain, vde->domain). */
@@ -112,9 +123,9 @@ export class TegraOwnIommu {
   /** Called from the client driver's probe; a failure fails the probe. */
   probe(s: DevState): Result<void> {
     const k = this.k;
-    if (k.kernel.era === "creation") return { ok: true, value: undefined };
+    if (k.kernel.era === "creation") return OK;
     const drv = ownIommuDriverFor(s.dev);
-    if (!drv) return { ok: true, value: undefined };
+    if (!drv) return OK;
     const g = s.out.group;
     // tegra_vde_iommu_init / host1x_iommu_attach: iommu_group_get; no group, no IOMMU work.
     if (!g) return { ok: true, value: undefined };
