@@ -160,12 +160,12 @@ export function renderReportTextChunks(report: Report): string[] {
   const log = (report as { [EVENT_LOG]?: EventLog })[EVENT_LOG];
   const n = log ? log.length : report.events.length;
   for (let i = 0; i < n; i++) {
-    const kind = log ? log.kind[i]! : report.events[i]!.kind;
-    const level = log ? log.level[i]! : report.events[i]!.level;
+    const kind = log ? log.kindAt(i) : report.events[i]!.kind;
+    const level = log ? log.levelAt(i) : report.events[i]!.level;
     const device = log ? log.device[i]! : report.events[i]!.device;
     const prefix = log ? log.prefix[i]! : report.events[i]!.prefix;
     if ((kind !== "log" || level === "debug") && !(kind === "note" && device === null && prefix !== "")) continue;
-    const stage = log ? log.stage[i]! : report.events[i]!.stage;
+    const stage = log ? log.stageAt(i) : report.events[i]!.stage;
     const message = log ? log.message[i]! : report.events[i]!.message;
     const who = device ? `${prefix} ${device}: ` : prefix ? `${prefix}: ` : "";
     out.push(`  [${stage}] ${who}${message}`);
