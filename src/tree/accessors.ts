@@ -556,7 +556,6 @@ export function firstRegCpuAddressValue(node: DtNode): number | bigint | undefin
   return a === BAD_ADDRESS ? undefined : a;
 }
 
-
 /** One `dma-ranges` region as the kernel's bus_dma_region holds it. */
 export interface DmaRegion {
   readonly cpuStart: bigint;
