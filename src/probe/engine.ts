@@ -957,7 +957,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
 
   /** of_iommu_xlate + iommu_fwspec_init. */
   private ofIommuXlate(s: DevState, target: DtNode, args: readonly number[], fwspec: Fwspec | null): Fwspec | "defer" | Failure {
-    if (!this.targetAvailable(target)) return { errno: "-ENODEV", where: "of_iommu_xlate", message: `IOMMU ${target.path} is disabled (status = "${propertyString(target, "status") ?? ""}"): no IOMMU, parent dma-ranges apply` };
+    if (!isAvailable(target)) return { errno: "-ENODEV", where: "of_iommu_xlate", message: `IOMMU ${target.path} is disabled (status = "${propertyString(target, "status") ?? ""}"): no IOMMU, parent dma-ranges apply` };
     const inst = this.instanceByNode.get(target);
     if (!inst || !inst.registered) {
       if (this.options.kernel.era === "creation") return { errno: "-ENODEV", where: "of_iommu_configure", message: `no iommu_ops registered for ${target.path}` };
@@ -982,18 +982,6 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     if (!r.ok) return r.failure;
     spec.specifiers.push(args as number[]); // read-only (see ofIommuConfigure)
     return spec;
-  }
-
-  /** isAvailable of IOMMU nodes `iommus` names, once per node (asked for every master and retry). */
-  private readonly availableTargets = new Map<DtNode, boolean>();
-
-  private targetAvailable(target: DtNode): boolean {
-    let a = this.availableTargets.get(target);
-    if (a === undefined) {
-      a = isAvailable(target);
-      this.availableTargets.set(target, a);
-    }
-    return a;
   }
 
   // ---------------------------------------------------------------- iommu_probe_device
