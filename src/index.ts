@@ -36,5 +36,6 @@ export type { HwOverrides } from "./iommu/index.ts";
 export { runProbe, parseKernelVersion, DEFAULT_KERNEL } from "./probe/index.ts";
 export type { KernelEra, Policy, ProbeOptions, ProbeResult } from "./probe/index.ts";
 export { buildReport, renderReportText, renderReportTextChunks, REPORT_VERSION } from "./report/index.ts";
-export type { Report } from "./report/index.ts";
+export { reportBoard, runBoard, runBoardFile, readSideFiles } from "./report/index.ts";
+export type { Report, BoardRun, BoardRunOptions, ReportBoardOptions } from "./report/index.ts";
 export { generateBoard, generateSiblings, generateDeepNesting } from "./gen/index.ts";

@@ -1,12 +1,8 @@
 // `dtprobe report FILE [--pci F] [--hw F] [--kernel V] [--policy P] [--bootargs S]
 // [--format text|json] [-o OUT]`: load the board, build the device graph, run the emulated probe,
 // print the attachment report.
-import { readFileSync } from "node:fs";
-import { loadDeviceTree } from "../compile/index.ts";
-import { buildDeviceGraph, parsePciTopology } from "../graph/index.ts";
-import { parseHwOverrides } from "../iommu/index.ts";
-import { checkScenario, DEFAULT_KERNEL, parseKernelVersion, parseScenario, runProbe, type Policy } from "../probe/index.ts";
-import { buildReport, renderReportTextChunks } from "../report/index.ts";
+import { DEFAULT_KERNEL, parseKernelVersion, type Policy } from "../probe/index.ts";
+import { readSideFiles, renderReportTextChunks, reportBoard } from "../report/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
 import { parseDefineArg } from "./compile-command.ts";
@@ -53,45 +49,27 @@ export function runReportCommand(argv: readonly string[]): number {
   const outPath = get("out").at(-1) ?? "-";
 
   const sink = new DiagnosticSink();
-  const readJson = (path: string): string | undefined => {
-    try {
-      return readFileSync(path, "latin1");
-    } catch (e) {
-      sink.error("io", `Couldn't open "${path}": ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "No such file or directory" : (e as Error).message}`);
-      return undefined;
-    }
-  };
   const finish = (code: number) => {
     printDiagnostics(sink.items, { quiet: 0, outputName: outPath === "-" ? "<stdout>" : outPath });
     return code;
   };
 
-  const pciPath = get("pci").at(-1);
-  const pciText = pciPath === undefined ? undefined : readJson(pciPath);
-  const pci = pciPath !== undefined && pciText !== undefined ? parsePciTopology(pciText, pciPath, sink) : undefined;
-  const hwPath = get("hw").at(-1);
-  const hwText = hwPath === undefined ? undefined : readJson(hwPath);
-  const hw = hwPath !== undefined && hwText !== undefined ? parseHwOverrides(hwText, hwPath, sink) : undefined;
-  const scenarioPath = get("scenario").at(-1);
-  const scenarioText = scenarioPath === undefined ? undefined : readJson(scenarioPath);
-  const scenario = scenarioPath !== undefined && scenarioText !== undefined ? parseScenario(scenarioText, scenarioPath, sink) : undefined;
-  if (sink.errorCount > 0) return finish(1);
-
-  const tree = loadDeviceTree(
+  const side = readSideFiles({ pci: get("pci").at(-1), hw: get("hw").at(-1), scenario: get("scenario").at(-1) }, sink);
+  if (!side) return finish(1);
+  const report = reportBoard(
     parsed.operands[0]!,
     {
       cpp: get("no-cpp").length === 0,
       includeDirs: get("include"),
       defines: [{ name: "__DTS__" }, ...get("define").map(parseDefineArg)],
+      kernel,
+      policy: policyText as Policy | undefined,
+      bootargs: get("bootargs").at(-1),
+      ...side,
     },
     sink,
   );
-  if (!tree || sink.errorCount > 0) return finish(1);
-
-  const graph = buildDeviceGraph(tree, { pci });
-  if (scenario && !checkScenario(scenario, graph, sink)) return finish(1);
-  const result = runProbe(graph, { kernel, policy: policyText as Policy | undefined, bootargs: get("bootargs").at(-1), hw, scenario });
-  const report = buildReport(result, { input: parsed.operands[0]!, diagnostics: sink.items });
+  if (!report) return finish(1);
   const text = format === "json" ? [JSON.stringify(report, null, 2), "\n"] : renderReportTextChunks(report);
   try {
     writeOutput(outPath, text);

@@ -1,0 +1,118 @@
+// The one pipeline every front door uses (CLI, tests, bench, library users): board file ->
+// device tree -> device graph -> emulated boot (and scenario) -> report. Each stage reports into
+// one DiagnosticSink; a stage that cannot continue returns undefined and leaves its errors there.
+import { readFileSync } from "node:fs";
+import { loadDeviceTree, type LoadOptions } from "../compile/index.ts";
+import { buildDeviceGraph, parsePciTopology, type DeviceGraph, type PciTopology } from "../graph/index.ts";
+import { parseHwOverrides, type HwOverrides } from "../iommu/index.ts";
+import {
+  checkScenario,
+  DEFAULT_KERNEL,
+  parseKernelVersion,
+  parseScenario,
+  runProbe,
+  type KernelEra,
+  type Policy,
+  type ProbeResult,
+  type Scenario,
+} from "../probe/index.ts";
+import type { DiagnosticSink } from "../source/index.ts";
+import type { DeviceTree } from "../tree/model.ts";
+import { buildReport } from "./build.ts";
+import type { Report } from "./types.ts";
+
+/** How the emulated kernel runs: everything `dtprobe report` takes besides the board itself. */
+export interface BoardRunOptions {
+  /** A version such as "6.1", or a parsed one; default DEFAULT_KERNEL. */
+  readonly kernel?: string | KernelEra;
+  /** Absent: the kernel's own policy for the board's architecture. */
+  readonly policy?: Policy;
+  /** Overrides /chosen/bootargs. */
+  readonly bootargs?: string;
+  readonly pci?: PciTopology;
+  readonly hw?: HwOverrides;
+  readonly scenario?: Scenario;
+}
+
+export interface ReportBoardOptions extends BoardRunOptions, LoadOptions {}
+
+/** Every stage's product, for callers that need more than the report (compare, diff, tests). */
+export interface BoardRun {
+  readonly tree: DeviceTree;
+  readonly graph: DeviceGraph;
+  readonly result: ProbeResult;
+  readonly report: Report;
+}
+
+/** The side files a board run may take, by path (what `--pci`, `--hw`, `--scenario` name). */
+export interface BoardSideFiles {
+  readonly pci?: string;
+  readonly hw?: string;
+  readonly scenario?: string;
+}
+
+export interface ParsedSideFiles {
+  readonly pci?: PciTopology;
+  readonly hw?: HwOverrides;
+  readonly scenario?: Scenario;
+}
+
+function readText(path: string, sink: DiagnosticSink): string | undefined {
+  try {
+    return readFileSync(path, "latin1");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    sink.error("io", `Couldn't open "${path}": ${code === "ENOENT" ? "No such file or directory" : (e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Reads and validates the side files; undefined when any of them had an error (in the sink). */
+export function readSideFiles(files: BoardSideFiles, sink: DiagnosticSink): ParsedSideFiles | undefined {
+  const before = sink.errorCount;
+  const parse = <T>(path: string | undefined, parser: (text: string, name: string, sink: DiagnosticSink) => T | undefined): T | undefined => {
+    if (path === undefined) return undefined;
+    const text = readText(path, sink);
+    return text === undefined ? undefined : parser(text, path, sink);
+  };
+  const pci = parse(files.pci, parsePciTopology);
+  const hw = parse(files.hw, parseHwOverrides);
+  const scenario = parse(files.scenario, parseScenario);
+  if (sink.errorCount > before) return undefined;
+  return { pci, hw, scenario };
+}
+
+/** "6.1" or a parsed version -> the era; an unknown version is an error in the sink. */
+export function resolveKernel(kernel: string | KernelEra | undefined, sink: DiagnosticSink): KernelEra | undefined {
+  if (kernel !== undefined && typeof kernel !== "string") return kernel;
+  const text = kernel ?? DEFAULT_KERNEL;
+  const era = parseKernelVersion(text);
+  if (!era) sink.error("options", `invalid kernel version '${text}' (a version such as 3.19, 6.1 or 6.15)`);
+  return era;
+}
+
+/**
+ * Runs the emulated kernel on an already loaded tree (so one load can serve several runs:
+ * compare, batch). `input` names the board in the report.
+ */
+export function runBoard(tree: DeviceTree, input: string, options: BoardRunOptions, sink: DiagnosticSink): BoardRun | undefined {
+  const kernel = resolveKernel(options.kernel, sink);
+  if (!kernel) return undefined;
+  const graph = buildDeviceGraph(tree, { pci: options.pci });
+  if (options.scenario && !checkScenario(options.scenario, graph, sink)) return undefined;
+  const result = runProbe(graph, { kernel, policy: options.policy, bootargs: options.bootargs, hw: options.hw, scenario: options.scenario });
+  const report = buildReport(result, { input, diagnostics: sink.items });
+  return { tree, graph, result, report };
+}
+
+/** Loads a board file (DTS, preprocessed by default, or DTB) and runs it: every stage's product. */
+export function runBoardFile(input: string, options: ReportBoardOptions, sink: DiagnosticSink): BoardRun | undefined {
+  const tree = loadDeviceTree(input, options, sink);
+  if (!tree || sink.errorCount > 0) return undefined;
+  return runBoard(tree, input, options, sink);
+}
+
+/** `import { reportBoard } from "dtprobe"`: a board file to its attachment report. */
+export function reportBoard(input: string, options: ReportBoardOptions, sink: DiagnosticSink): Report | undefined {
+  return runBoardFile(input, options, sink)?.report;
+}
