@@ -4,13 +4,12 @@
 // directory; the steps are handed to the probe layer as its Scenario (toProbeScenario), which
 // refuses, at their line, the steps the kernel model does not run yet.
 import { dirname, isAbsolute, join } from "node:path";
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import schema from "../../schemas/scenario.schema.json" with { type: "json" };
-import { jsonValueOffsets } from "../graph/index.ts";
 import type { Policy, Scenario, ScenarioOp, ScenarioStep } from "../probe/index.ts";
-import { nodeFileHost, SourceFile, span, type DiagnosticSink, type FileHost, type Span } from "../source/index.ts";
+import { nodeFileHost, span, type DiagnosticSink, type FileHost, type Span } from "../source/index.ts";
 import type { DmaBufferStep, InputPath, ModelPendingOp, ScenarioFile, ScenarioFileStep, ScenarioInputs, ScenarioStepSpans } from "./scenario-file-types.ts";
-import { parseYamlInput } from "./yaml-input.ts";
+import { parseStructuredInput } from "./structured-input.ts";
 
 /** The ops the kernel model runs today (src/probe/scenario-run.ts). */
 export const MODEL_OPS = ["unbind", "bind", "remove", "vfio-claim", "vfio-attach", "vfio-release", "attach-domain", "detach-domain", "sysfs-type"] as const satisfies readonly ScenarioOp[];
@@ -55,40 +54,9 @@ export function parseByteSize(v: number | string): number | undefined {
 
 /** Parses and checks a scenario file's text. `baseDir` resolves its paths (default: its directory). */
 export function parseScenarioFile(text: string, fileName: string, sink: DiagnosticSink, options: { baseDir?: string } = {}): ScenarioFile | undefined {
-  const file = new SourceFile(fileName, text);
-  const format = /\.ya?ml$/i.test(fileName) ? "yaml" : "json";
-  let value: unknown;
-  let offsets: ReadonlyMap<string, { start: number; end: number }>;
-  if (format === "yaml") {
-    const y = parseYamlInput(text, fileName, "scenario", sink);
-    if (!y) return undefined;
-    value = y.value;
-    offsets = y.offsets;
-    // YAML reads an unquoted `kernel: 6.10` as the number 6.1: take the version as written.
-    const k = (value as { kernel?: unknown } | null)?.kernel;
-    if (typeof k === "number" && y.sources.has("/kernel")) (value as { kernel: string }).kernel = y.sources.get("/kernel")!;
-  } else {
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      const at = Number(/position (\d+)/.exec(String((e as Error).message))?.[1] ?? 0);
-      sink.error("scenario", `invalid JSON: ${(e as Error).message}`, span(file, at, at + 1));
-      return undefined;
-    }
-    offsets = jsonValueOffsets(text);
-  }
-  const at = (pointer: string): Span | undefined => {
-    const o = offsets.get(pointer);
-    return o ? span(file, o.start, Math.max(o.end, o.start + 1)) : undefined;
-  };
-  if (!validate(value)) {
-    for (const err of (validate.errors ?? []) as ErrorObject[]) {
-      if (err.keyword === "if") continue; // the failing `then` says why
-      const extra = err.keyword === "additionalProperties" ? ` '${String((err.params as { additionalProperty?: string }).additionalProperty)}'` : "";
-      sink.error("scenario", `${err.instancePath === "" ? "(root)" : err.instancePath}: ${err.message ?? "invalid"}${extra}`, at(err.instancePath) ?? span(file, 0, 1));
-    }
-    return undefined;
-  }
+  const input = parseStructuredInput(text, fileName, validate, "scenario", sink, ["kernel"]);
+  if (!input) return undefined;
+  const { value, at, format, file } = input;
   const raw = value as unknown as RawScenario;
   const before = sink.errorCount;
   const baseDir = options.baseDir ?? dirname(fileName);
