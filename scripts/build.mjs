@@ -20,4 +20,7 @@ await build({
   sourcemap: "linked",
   minifySyntax: true,
   logLevel: "warning",
+  // yaml's node build is CommonJS and requires node built-ins ("process"): give the ESM bundle a
+  // real require for them.
+  banner: { js: 'import { createRequire as __dtprobeRequire } from "node:module"; const require = __dtprobeRequire(import.meta.url);' },
 });
