@@ -8,7 +8,10 @@ export const CLIENT_SCRIPT = String.raw`
 (function () {
   "use strict";
   var ROW_H = 22, OVERSCAN = 30;
-  var STATE = 3, GROUP = 6, DOMAIN = 7, TYPE = 8, PROBLEM = 10;
+  // Row layout: data.ts (the ten first COLUMNS, then ROW_FACTS).
+  var STATE = 3, GROUP = 6, DOMAIN = 7, TYPE = 8, OPS = 9, PROBLEM = 10;
+  var PATH = 10, REASON = 11, WANTED = 12, EXTRA = 13, FWSPEC = 14, COHERENT = 15, LIMIT = 16, ERRORS = 17, NOTES = 18;
+  var CLASSES = ["device", "bus", "driver", "state", "iommu", "ids", "group", "domain", "type", "ops", "problem"];
   var BAD = { failed: 1, deferred: 1, "not-created": 1, unbound: 1, removed: 1 };
   var data = JSON.parse(document.getElementById("dtprobe-data").textContent);
   var cols = data.map(setup);
@@ -26,11 +29,14 @@ export const CLIENT_SCRIPT = String.raw`
       scroll: root.querySelector(".tscroll"), body: root.querySelector("table.devs tbody"),
       count: root.querySelector(".count"), panel: root.querySelector(".sel-panel"),
       filter: "", quick: "all", only: null, onlyWhat: "", sortKey: -1, sortDir: 1,
-      order: [], selected: -1, group: null, lit: [], scale: 1, byName: new Map(), hay: []
+      order: [], selected: -1, group: null, lit: [], scale: 1, byName: new Map(), hay: [], problem: []
     };
     d.rows.forEach(function (r, i) {
       c.byName.set(r[0], i);
-      c.hay.push(r.join(" ").toLowerCase());
+      var e = r[ERRORS][0];
+      var p = e ? e[0] + " " + e[2] + ": " + e[3] : BAD[r[STATE]] ? r[REASON] || r[STATE] : "";
+      c.problem.push(p);
+      c.hay.push((r.slice(0, 10).join(" ") + " " + p).toLowerCase());
     });
     if (c.svg) {
       var w = parseFloat(c.svg.getAttribute("width")), h = parseFloat(c.svg.getAttribute("height"));
@@ -67,7 +73,7 @@ export const CLIENT_SCRIPT = String.raw`
     if (c.only && !c.only.has(i)) return false;
     if (c.quick === "iommu" && r[GROUP] === null) return false;
     if (c.quick === "none" && r[GROUP] !== null) return false;
-    if (c.quick === "bad" && !BAD[r[STATE]] && r[PROBLEM] === "") return false;
+    if (c.quick === "bad" && !BAD[r[STATE]] && c.problem[i] === "") return false;
     return c.filter === "" || c.hay[i].indexOf(c.filter) >= 0;
   }
 
@@ -83,9 +89,9 @@ export const CLIENT_SCRIPT = String.raw`
     var order = [];
     for (var i = 0; i < c.d.rows.length; i++) if (keep(c, i)) order.push(i);
     if (c.sortKey >= 0) {
-      var key = c.sortKey, dir = c.sortDir, rows = c.d.rows;
+      var key = c.sortKey, dir = c.sortDir;
       order.sort(function (a, b) {
-        var x = rows[a][key], y = rows[b][key];
+        var x = cell(c, a, key), y = cell(c, b, key);
         var n = (x === null || x === "") !== (y === null || y === "") ? cmp(x, y) : dir * cmp(x, y);
         return n || a - b;
       });
@@ -113,15 +119,17 @@ export const CLIENT_SCRIPT = String.raw`
     for (var n = first; n < last; n++) {
       var i = c.order[n], r = c.d.rows[i];
       var cls = "row st-" + r[STATE] + (i === c.selected ? " sel" : c.group && c.group.has(i) ? " grp" : "");
-      var cells = r.slice(0, 11).map(function (v, key) {
-        var extra = key === TYPE && v ? " dt-" + v : "";
-        return '<td class="c-' + ["device", "bus", "driver", "state", "iommu", "ids", "group", "domain", "type", "ops", "problem"][key] + extra + '" title="' + esc(v === null ? "" : v) + '">' + esc(v === null ? "" : v) + "</td>";
+      var cells = CLASSES.map(function (name, key) {
+        var v = cell(c, i, key), extra = key === TYPE && v ? " dt-" + v : "";
+        return '<td class="c-' + name + extra + '" title="' + esc(v === null ? "" : v) + '">' + esc(v === null ? "" : v) + "</td>";
       });
       html.push('<tr class="' + cls + '" data-i="' + i + '">' + cells.join("") + "</tr>");
     }
     if (last < c.order.length) html.push('<tr class="pad"><td colspan="11" style="height:' + (c.order.length - last) * ROW_H + 'px"></td></tr>');
     c.body.innerHTML = html.join("");
   }
+
+  function cell(c, i, key) { return key === PROBLEM ? c.problem[i] : c.d.rows[i][key]; }
 
   function showRow(c, i) {
     var n = c.order.indexOf(i);
@@ -165,13 +173,26 @@ export const CLIENT_SCRIPT = String.raw`
     });
   }
 
+  function facts(r) {
+    var out = ["path: " + (r[PATH] || "(none: a PCI function from --pci)"),
+      "driver: " + (r[2] || "none") + " — " + r[STATE] + (r[REASON] ? ": " + r[REASON] : "")];
+    if (r[WANTED]) out.push("IOMMU: " + (r[4] && r[4].charAt(0) !== "(" ? r[4] : "none (wanted " + r[WANTED] + ")") +
+      (r[EXTRA].length ? " + " + r[EXTRA].join(", ") : "") + "; IDs [" + r[5] + "]; fwspec " + (r[FWSPEC] || "none"));
+    out.push("DMA: " + r[OPS] + " ops, " + (r[COHERENT] ? "coherent" : "non-coherent") + ", mask limit " + r[LIMIT]);
+    r[ERRORS].forEach(function (e) {
+      out.push("error: " + e[0] + " (" + e[1] + ") in " + e[2] + ": " + e[3] + (e[4] ? " [only because of the assumed " + e[4] + ": give the real value with --hw]" : ""));
+    });
+    r[NOTES].forEach(function (n) { out.push("note: " + n); });
+    return out;
+  }
+
   function panel(c, i, g) {
     var r = c.d.rows[i], p = c.panel;
     var members = g ? g[1].filter(function (m) { return m !== i; }) : [];
     p.innerHTML = '<button class="close" title="Esc">close</button><h2>' + esc(r[0]) + "</h2>" +
       "<div>" + esc(r[1] + " · " + (r[2] || "no driver") + " · " + r[3] + (r[4] ? " · IOMMU " + r[4] : "") +
-        (r[GROUP] !== null ? " · group " + r[GROUP] : "") + (r[DOMAIN] !== null ? " · domain " + r[DOMAIN] + " " + r[TYPE] : "") + " · " + r[9] + " DMA ops") + "</div>" +
-      "<ul>" + c.d.details[i].map(function (line) {
+        (r[GROUP] !== null ? " · group " + r[GROUP] : "") + (r[DOMAIN] !== null ? " · domain " + r[DOMAIN] + " " + r[TYPE] : "") + " · " + r[OPS] + " DMA ops") + "</div>" +
+      "<ul>" + facts(r).map(function (line) {
         return '<li class="' + (line.indexOf("error:") === 0 ? "error" : "") + '">' + esc(line) + "</li>";
       }).join("") + "</ul>" +
       (members.length ? "<div>shares group " + r[GROUP] + " with " + members.slice(0, 50).map(function (m) {
@@ -183,10 +204,15 @@ export const CLIENT_SCRIPT = String.raw`
 
   function wireLinks(c) {
     c.root.addEventListener("click", function (e) {
-      var a = e.target.closest("a.devlink");
+      var a = e.target.closest("a.devlink, a.filterlink");
       if (!a) return;
       e.preventDefault();
-      select(c, +a.getAttribute("data-dev"), "link");
+      if (a.classList.contains("devlink")) return select(c, +a.getAttribute("data-dev"), "link");
+      var input = c.root.querySelector(".tbl-tools input");
+      input.value = a.getAttribute("data-filter");
+      c.filter = input.value.toLowerCase(); c.only = null; c.quick = "all"; c.scroll.scrollTop = 0;
+      refilter(c);
+      input.scrollIntoView({ block: "center" });
     });
   }
 

@@ -44,10 +44,10 @@ button.on{background:#34495e;color:#fff;border-color:#34495e}
 .svgbox svg text{font-family:"Liberation Sans",Arimo,Helvetica,Arial,sans-serif}
 .svgbox g.node,.svgbox g.cluster{cursor:pointer}
 .svgbox svg.has-sel g.node:not(.hl):not(.iommu),.svgbox svg.has-sel g.edge{opacity:.35}
-.svgbox g.node.hl>path,.svgbox g.node.hl>polygon,.svgbox g.node.hl a>path,.svgbox g.node.hl a>polygon{stroke:${HL};stroke-width:2.5px}
-.svgbox g.node.sel>path,.svgbox g.node.sel>polygon,.svgbox g.node.sel a>path,.svgbox g.node.sel a>polygon{stroke:${HL};stroke-width:4px;fill:#fff1dc}
-.svgbox g.cluster.hl-group>path,.svgbox g.cluster.hl-group>polygon{stroke:${HL};stroke-width:3px}
-.svgbox g.cluster.hl-domain>path,.svgbox g.cluster.hl-domain>polygon{stroke:${HL};stroke-width:2px;stroke-dasharray:6 3}
+.svgbox g.node.hl path,.svgbox g.node.hl polygon{stroke:${HL};stroke-width:2.5px}
+.svgbox g.node.sel path,.svgbox g.node.sel polygon{stroke:${HL};stroke-width:4px;fill:#fff1dc}
+.svgbox g.cluster.hl-domain path,.svgbox g.cluster.hl-domain polygon{stroke:${HL};stroke-width:2px;stroke-dasharray:6 3}
+.svgbox g.cluster.hl-group path,.svgbox g.cluster.hl-group polygon{stroke:${HL};stroke-width:3px;stroke-dasharray:none}
 .sel-panel{padding:6px 12px;border-left:4px solid ${HL}}
 .sel-panel h2{font-size:14px;margin:0 0 2px}
 .sel-panel ul{margin:0;padding-left:18px}
@@ -79,6 +79,8 @@ ul.problems,ul.notes,ul.diags{margin:4px 0;padding-left:20px}
 ul li.bad{color:#7b1d12}
 ul li.warn{color:#6b4500}
 ul li{margin:1px 0}
+ul.problems ul{color:#1d2733;padding-left:18px}
+ul li.more{list-style:none}
 .assumed{color:#6b4500}
 .none,.muted{color:#6b737c}
 pre.log{margin:0;font:12px/1.35 "DejaVu Sans Mono","Liberation Mono",monospace;white-space:pre-wrap}

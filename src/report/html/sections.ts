@@ -22,30 +22,62 @@ export function headingHtml(r: Report, label: string | null): string {
   ].join("");
 }
 
-/** Instances that did not register, device errors and bad states, failed scenario steps, notes. */
+/** Items of one kind listed in full up to this many; the rest are one link to the table. */
+const PER_KIND = 8;
+/** Notes listed at most (each device's notes are also in its details panel). */
+const NOTES_MAX = 400;
+
+const filterLink = (filter: string, n: number) => `<li class="more"><a href="#" class="filterlink" data-filter="${h(filter)}">all ${n.toLocaleString("en")} in the table</a></li>`;
+
+/**
+ * Instances that did not register, device errors grouped by errno and kernel function (a board
+ * where 12,000 devices hit the same limit gets one heading, a few examples and a link to the
+ * table, not 12,000 lines), bad states, failed scenario steps, then the model's notes.
+ */
 export function problemsHtml(r: Report): { html: string; count: number } {
   const items: string[] = [];
   for (const i of r.iommus) {
     if (i.state !== "registered") items.push(`<li class="bad"><b>IOMMU ${h(i.name ?? i.path)}</b> ${h(i.state)}${i.message ? `: ${h(i.message)}` : ""}</li>`);
   }
+  const kinds = new Map<string, { cls: string; title: string; filter: string; lines: string[] }>();
+  const add = (key: string, cls: string, title: string, filter: string, line: string) => {
+    let k = kinds.get(key);
+    if (!k) kinds.set(key, (k = { cls, title, filter, lines: [] }));
+    k.lines.push(line);
+  };
+  let count = items.length;
   r.devices.forEach((d, i) => {
-    for (const e of d.errors) items.push(`<li class="bad">${devLink(i, d.name)} <code>${h(e.errno)}</code> in <code>${h(e.where)}</code>: ${h(e.message)}${e.assumedLimit ? ` <span class="assumed">(only from the assumed default ${h(e.assumedLimit)}; give the real value with --hw)</span>` : ""}</li>`);
+    for (const e of d.errors) {
+      add(`e ${e.errno} ${e.where}`, "bad", `<code>${h(e.errno)}</code> in <code>${h(e.where)}</code>`, `${e.errno} ${e.where}`, `${devLink(i, d.name)}: ${h(e.message)}${e.assumedLimit ? ` <span class="assumed">(only from the assumed default ${h(e.assumedLimit)}; give the real value with --hw)</span>` : ""}`);
+      count++;
+    }
     if (d.errors.length === 0 && (d.state === "failed" || d.state === "deferred" || d.state === "unbound" || d.state === "removed" || d.state === "not-created")) {
-      items.push(`<li class="${d.state === "failed" ? "bad" : "warn"}">${devLink(i, d.name)} ${h(d.state)}${d.reason ? `: ${h(d.reason)}` : ""}</li>`);
+      add(`s ${d.state}`, d.state === "failed" ? "bad" : "warn", h(d.state), d.state, `${devLink(i, d.name)}${d.reason ? `: ${h(d.reason)}` : ""}`);
+      count++;
     }
   });
+  for (const k of kinds.values()) {
+    const n = k.lines.length;
+    const shown = k.lines.slice(0, n > PER_KIND ? PER_KIND - 1 : n).map((l) => `<li>${l}</li>`);
+    if (n > shown.length) shown.push(filterLink(k.filter, n));
+    items.push(`<li class="${k.cls}">${k.title} — ${n.toLocaleString("en")} device${n === 1 ? "" : "s"}<ul>${shown.join("")}</ul></li>`);
+  }
   for (const st of r.scenario?.steps ?? []) {
-    if (st.result !== "ok") items.push(`<li class="bad">scenario step ${st.step} (line ${st.line}) <code>${h(st.op)} ${h(st.target)}</code>: ${h(st.result)}${st.where ? ` in <code>${h(st.where)}</code>` : ""} — ${h(st.message)}</li>`);
+    if (st.result === "ok") continue;
+    items.push(`<li class="bad">scenario step ${st.step} (line ${st.line}) <code>${h(st.op)} ${h(st.target)}</code>: ${h(st.result)}${st.where ? ` in <code>${h(st.where)}</code>` : ""} — ${h(st.message)}</li>`);
+    count++;
   }
   const notes: string[] = [];
+  let noteCount = 0;
   r.devices.forEach((d, i) => {
-    for (const n of d.notes) notes.push(`<li>${devLink(i, d.name)}: ${h(n)}</li>`);
+    for (const n of d.notes) if (noteCount++ < NOTES_MAX) notes.push(`<li>${devLink(i, d.name)}: ${h(n)}</li>`);
   });
+  if (noteCount > NOTES_MAX) notes.push(`<li class="more">${(noteCount - NOTES_MAX).toLocaleString("en")} more: each device's notes are in its details (click it)</li>`);
   const html = [
     items.length > 0 ? `<ul class="problems">${items.join("")}</ul>` : `<p class="none">No errors: every device that asked for an IOMMU got one.</p>`,
-    notes.length > 0 ? `<h3>Notes (${notes.length})</h3><ul class="notes">${notes.join("")}</ul>` : "",
+    noteCount > 0 ? `<h3>Notes (${noteCount.toLocaleString("en")})</h3><ul class="notes">${notes.join("")}</ul>` : "",
   ].join("");
-  return { html, count: items.length };
+  return { html, count };
 }
 
 /** The kernel log as dmesg prints it (debug lines left out, as in the text report). */
