@@ -53,10 +53,17 @@ export function deviceLabel(d: ReportDevice): string {
   return `<<b>${xmlText(d.name)}</b>${deviceDetail(d).map((l) => `<br/>${l}`).join("")}>`;
 }
 
+/** "driver pl330", "driver assumed to bind (name unknown)", "no driver". */
+export function driverText(d: ReportDevice): string {
+  if (d.driver === null) return "no driver";
+  if (d.driverAssumed) return d.driver === "(assumed)" ? "driver assumed to bind (name unknown)" : `driver ${d.driver} (assumed)`;
+  return `driver ${d.driver}`;
+}
+
 export function deviceTooltip(d: ReportDevice): string {
   const lines = [
     `${d.name} (${d.bus}${d.path ? `, ${d.path}` : ""})`,
-    `driver ${d.driver ?? "none"}${d.driverAssumed ? " (assumed)" : ""}, ${d.state}${d.reason ? `: ${d.reason}` : ""}`,
+    `${driverText(d)}, ${d.state}${d.reason ? `: ${d.reason}` : ""}`,
   ];
   if (d.iommu) lines.push(`IOMMU ${d.iommu} IDs [${idsText(d)}] group ${d.group ?? "none"} domain ${d.domain ?? "none"}`);
   lines.push(`DMA ops ${d.dmaOps}${d.coherent ? ", coherent" : ""}, limit ${d.dmaLimit}`);

@@ -48,7 +48,7 @@ export interface SceneDomain {
 export interface SceneList {
   readonly id: string;
   readonly title: string;
-  readonly kind: "not-attached" | "no-iommu" | "pci" | ReportDevice["state"];
+  readonly kind: "not-attached" | "no-iommu" | "pci" | "errors" | ReportDevice["state"];
   readonly shown: readonly number[];
   readonly more: SceneSummary | null;
 }
@@ -91,8 +91,10 @@ export const NO_IOMMU_LIST = 10;
 export const LIST_CAP = 10;
 export const DEFAULT_BUDGET = 240;
 
-const PROBLEM_STATES: readonly { state: ReportDevice["state"]; title: string }[] = [
+/** Lists of devices without a group that went wrong, in this order ("errors": bound, but an error on the way, e.g. a bad iommu-map). */
+const PROBLEM_STATES: readonly { state: ReportDevice["state"] | "errors"; title: string }[] = [
   { state: "failed", title: "failed" },
+  { state: "errors", title: "errors, no IOMMU group" },
   { state: "deferred", title: "deferred" },
   { state: "unbound", title: "unbound" },
   { state: "not-created", title: "not created" },
@@ -128,7 +130,7 @@ export function buildScene(report: Report, options: SceneOptions = {}): Scene {
   const groupsOnDomain = groupBy(report.groups, (g) => g.domain);
   const notAttached = new Map<string, number[]>();
   const alsoFor = new Map<string, number[]>();
-  const problems = new Map<ReportDevice["state"], number[]>();
+  const problems = new Map<ReportDevice["state"] | "errors", number[]>();
   const pciList: number[] = [];
   const noIommu: number[] = [];
   for (let i = 0; i < devices.length; i++) {
@@ -138,6 +140,7 @@ export function buildScene(report: Report, options: SceneOptions = {}): Scene {
     const exists = d.state !== "not-created" && d.state !== "removed";
     if (exists && d.wantedIommu !== null) addTo(notAttached, d.wantedIommu, i);
     else if (PROBLEM_STATES.some((s) => s.state === d.state)) addTo(problems, d.state, i);
+    else if (d.errors.length > 0) addTo(problems, "errors", i);
     else if (iommuDevice.has(d.name)) continue; // drawn as its instance's header
     else if (pciTree.bridges.has(d.name)) pciList.push(i);
     else noIommu.push(i);

@@ -173,7 +173,7 @@ class SceneWriter {
     if (l.more) parts.push(this.summary(l.more, this.moreText(l.more)));
     const inner = stack(parts, 1.2, `${l.id}_`);
     const title = `${l.title} (${members.length})`;
-    const look = l.kind === "not-attached" || l.kind === "failed" ? NOT_ATTACHED_LOOK : l.kind === "pci" ? { fill: PCI_LOOK.fill, border: PCI_LOOK.border } : LIST_LOOK;
+    const look = l.kind === "not-attached" || l.kind === "failed" || l.kind === "errors" ? NOT_ATTACHED_LOOK : l.kind === "pci" ? { fill: PCI_LOOK.fill, border: PCI_LOOK.border } : LIST_LOOK;
     const attrs = [attr("id", dotString(l.id)), attr("class", dotString(`list list-${l.kind}`)), attr("label", dotString(title)), `style="rounded,filled,dashed"`, `fillcolor="${look.fill}"`, `color="${look.border}"`, "fontsize=9", "labeljust=l", "margin=6"];
     return clusterBlock(cluster(l.id), attrs, inner, title.length);
   }
