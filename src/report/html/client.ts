@@ -220,7 +220,7 @@ export const CLIENT_SCRIPT = String.raw`
   function zoom(c, how) {
     if (!c.svg) return;
     var fit = Math.min(1, (c.box.clientWidth - 4) / c.natural.w);
-    var s = how === "start" ? Math.max(fit, 0.6) : how === "fit" ? fit : how === "1" ? 1 : how === "in" ? c.scale * 1.25 : how === "out" ? c.scale / 1.25 : c.scale;
+    var s = how === "start" ? Math.max(fit, 0.8) : how === "fit" ? fit : how === "1" ? 1 : how === "in" ? c.scale * 1.25 : how === "out" ? c.scale / 1.25 : c.scale;
     c.scale = Math.max(0.1, Math.min(4, s));
     c.svg.style.width = c.natural.w * c.scale + "px";
     c.svg.style.height = c.natural.h * c.scale + "px";
