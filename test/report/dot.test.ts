@@ -44,8 +44,8 @@ const cases: { stem: string; options: BoardOptions; facts: (dot: string, r: Repo
     stem: "tegra30-like",
     options: { kernel: "6.1" },
     facts: (dot, r) => {
-      // One tegra-smmu instance using all 4 ASIDs; DRM's shared domain holds the 4-device group.
-      expect(statement(dot, "iommu0_hdr")).toContain("used asids 4/4");
+      // One tegra-smmu instance using all 4 ASIDs (in red: used up); DRM's shared domain holds the 4-device group.
+      expect(statement(dot, "iommu0_hdr")).toContain('used <b><font color="#a3281b">asids 4/4</font></b>');
       expect(statement(dot, "dom5")).toContain('label="domain 5 · unmanaged (tegra-drm) · asid 0 │ group 4 \\"drm\\""');
       expect(membersOf(dot, "dom5").sort()).toEqual(["54140000.gr2d", "54180000.gr3d", "54200000.dc", "54240000.dc"].map((n) => nodeOf(r, n)).sort());
       // Grouped, then failed to attach: red border, error under the name.
@@ -59,7 +59,7 @@ const cases: { stem: string; options: BoardOptions; facts: (dot: string, r: Repo
     stem: "smmuv3-pci",
     options: { kernel: "6.1", hw: "smmuv3-pci.hw.json" },
     facts: (dot, r) => {
-      expect(statement(dot, "iommu0_hdr")).toContain("used asids 3/3 · streams 3");
+      expect(statement(dot, "iommu0_hdr")).toContain('used <b><font color="#a3281b">asids 3/3</font></b> · streams 3');
       // Out of ASIDs: the fourth DMA domain's devices are not attached, on the instance they wanted.
       expect(membersOf(dot, "iommu0_na")).toEqual(["10002000.dma2", "0000:00:00.0", "0000:01:00.0", "0003:00:01.0"].map((n) => nodeOf(r, n)));
       // The PCI tree: host bridge -> root port -> endpoint.

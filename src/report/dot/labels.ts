@@ -77,8 +77,9 @@ export function instanceLabel(i: ReportIommu, counts: { groups: number; domains:
   row(`<font point-size="12"><b>${xmlText(i.name ?? i.path)}</b></font>`);
   row(small([i.driver ?? "unknown driver", i.model].filter(Boolean).join(" · "), "#34495e"));
   if (i.state !== "registered") row(small(`${i.state}${i.message ? `: ${i.message}` : ""}`, "#a3281b"));
-  const usage = usageOf(i).map(usageText);
-  if (usage.length > 0) row(small(`used ${usage.join(" · ")}`));
+  // A resource used up is what makes the next device fail: say it in red.
+  const usage = usageOf(i).map((u) => (typeof u.limit === "number" && u.used >= u.limit ? `<b><font color="#a3281b">${xmlText(usageText(u))}</font></b>` : xmlText(usageText(u))));
+  if (usage.length > 0) row(`<font point-size="8" color="#5a6572">used ${usage.join(" · ")}</font>`);
   row(small(`${counts.devices} device${counts.devices === 1 ? "" : "s"} · ${counts.groups} group${counts.groups === 1 ? "" : "s"} · ${counts.domains} domain${counts.domains === 1 ? "" : "s"}`));
   return `<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">${rows.join("")}</table>>`;
 }

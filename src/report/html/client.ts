@@ -260,7 +260,8 @@ export const CLIENT_SCRIPT = String.raw`
       var node = e.target.closest("g.node"), id = node ? node.id : "";
       var m = /^(.*?)d(\d+)$/.exec(id);
       if (node && m && m[1] === c.d.prefix) return select(c, +m[2], "picture");
-      if (node && c.d.summaries[id]) return only(c, c.d.summaries[id], node.querySelector("title") ? "the summary " + textOf(node) : "the summary");
+      if (node && c.d.summaries[id]) return only(c, c.d.summaries[id], "the summary " + textOf(node));
+      if (node && c.d.instances[id]) return only(c, c.d.instances[id][1], "IOMMU " + c.d.instances[id][0]);
       var cl = e.target.closest("g.cluster");
       if (!cl) { clear(c); renderRows(c); return; }
       for (var g in c.d.groups) if (c.d.groups[g][0] === cl.id) return only(c, c.d.groups[g][1], "group " + g);

@@ -29,6 +29,8 @@ export interface ColumnData {
   readonly domains: Record<string, string>;
   /** Summary element -> the devices it stands for (to filter the table on a click). */
   readonly summaries: Record<string, number[]>;
+  /** Instance header element -> [instance name, devices it translates for or that wanted it]. */
+  readonly instances: Record<string, [string, number[]]>;
 }
 
 function row(d: ReportDevice, iommuName: (path: string) => string, domainType: (id: number) => string): RowCell[] {
@@ -70,7 +72,18 @@ export function columnData(label: string, scene: Scene): ColumnData {
   scene.element.forEach((el, i) => {
     if (el !== null && el !== `${scene.prefix}d${i}` && !el.endsWith("_hdr")) (summaries[el] ??= []).push(i);
   });
-  return { label, prefix: scene.prefix, rows, element: scene.element, groups, domains, summaries };
+  const instances: Record<string, [string, number[]]> = {};
+  const byPath = new Map<string, number[]>();
+  for (const i of scene.instances) {
+    const members: number[] = [];
+    instances[i.headerId] = [i.iommu.name ?? i.iommu.path, members];
+    byPath.set(i.iommu.path, members);
+  }
+  r.devices.forEach((d, i) => {
+    const on = d.iommu ?? d.wantedIommu;
+    if (on !== null) byPath.get(on)?.push(i);
+  });
+  return { label, prefix: scene.prefix, rows, element: scene.element, groups, domains, summaries, instances };
 }
 
 /** JSON that is safe inside a <script> element (no `</script`, no `<!--`, no U+2028/9 surprises). */
