@@ -3,7 +3,9 @@
 // and on generated boards (20,000 nodes as `npm run gen -- --nodes 20000 --iommus 16` writes it,
 // and 25,300 nodes, which make just over 20,000 devices). Never part of `npm test`. Uses the built
 // bundle (dist/lib.mjs), as the installed command runs; the figures are in docs/performance.md.
-//   node bench/pictures.mjs [--runs N] [--skip-generated] [--corpus DIR] [--out DIR]
+//   node bench/pictures.mjs [--runs N] [--skip-generated] [--browser] [--corpus DIR] [--out DIR]
+// --browser also opens each page in /usr/bin/chromium (playwright-core) and times it until its
+// script has run (the table drawn, the picture wired), and a filter over all devices.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -62,6 +64,38 @@ function wholeProcess(path, format) {
   return r.status === 0 ? { ms: elapsed, bytes: statSync(target).size } : { ms: NaN, bytes: 0, error: r.stderr.toString().split("\n")[0] };
 }
 
+/** Page load in chromium until the script is done, then one filter keystroke over every row. */
+async function openBrowser() {
+  if (!args.includes("--browser") || !existsSync("/usr/bin/chromium")) return undefined;
+  const { chromium } = await import("playwright-core");
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "dtprobe-bench-")), {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1366, height: 768 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+const browser = await openBrowser();
+async function pageTimes(htmlFile) {
+  if (!browser) return "";
+  const page = await browser.newPage();
+  const t = performance.now();
+  await page.goto(pathToFileURL(htmlFile).href);
+  await page.waitForSelector("html[data-ready]");
+  const load = performance.now() - t;
+  const filter = await page.evaluate(() => {
+    const input = document.querySelector(".tbl-tools input");
+    const t0 = performance.now();
+    input.value = "zzz-no-such";
+    input.dispatchEvent(new Event("input"));
+    return performance.now() - t0;
+  });
+  await page.close();
+  return `${ms(load)} / ${ms(filter)}`;
+}
+
 const rows = [];
 const boards = existsSync(corpus) ? readdirSync(corpus).filter((f) => f.endsWith(".pre.dts")).sort().map((f) => join(corpus, f)) : [];
 if (boards.length === 0) process.stderr.write(`bench/pictures: no corpus at ${corpus}: generated boards only\n`);
@@ -78,11 +112,13 @@ for (const path of boards) {
   const text = wholeProcess(path, "text");
   const svg = wholeProcess(path, "svg");
   const html = wholeProcess(path, "html");
-  rows.push([basename(path).replace(/\.pre\.dts$/, ""), m.devices.toLocaleString("en"), ms(m.runMs), `${ms(m.dotMs)} / ${kb(m.dotBytes)}`, `${ms(m.svgMs)} / ${kb(m.svgBytes)}`, `${ms(m.htmlMs)} / ${kb(m.htmlBytes)}`, `${ms(text.ms)} / ${ms(svg.ms)} / ${ms(html.ms)}${svg.error || html.error ? ` (${svg.error ?? html.error})` : ""}`]);
+  const browserCell = await pageTimes(join(out, `${basename(path)}.html`));
+  rows.push([basename(path).replace(/\.pre\.dts$/, ""), m.devices.toLocaleString("en"), ms(m.runMs), `${ms(m.dotMs)} / ${kb(m.dotBytes)}`, `${ms(m.svgMs)} / ${kb(m.svgBytes)}`, `${ms(m.htmlMs)} / ${kb(m.htmlBytes)}`, `${ms(text.ms)} / ${ms(svg.ms)} / ${ms(html.ms)}${svg.error || html.error ? ` (${svg.error ?? html.error})` : ""}`, ...(browser ? [browserCell] : [])]);
   process.stderr.write(`${rows.at(-1).join(" | ")}\n`);
 }
-const head = ["board", "devices", "board run", "DOT", "SVG (from DOT)", "HTML page", "whole process text / svg / html"];
+const head = ["board", "devices", "board run", "DOT", "SVG (from DOT)", "HTML page", "whole process text / svg / html", ...(browser ? ["chromium: page ready / filter"] : [])];
+await browser?.close();
 const table = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
-const note = `In process, median of ${runs} (generated boards: 1): board run = load + graph + probe + report (once); DOT = renderReportDot; SVG = renderDotToSvg of that DOT (Graphviz ${await lib.graphvizVersion()} in WebAssembly, module already loaded); HTML = renderReportHtml (scene, DOT, SVG, data, sections). Whole process: node bin/dtprobe.mjs report FILE --format text|svg|html -o OUT, one run each, start-up and board run included (text for reference).`;
+const note = `In process, median of ${runs} (generated boards: 1): board run = load + graph + probe + report (once); DOT = renderReportDot; SVG = renderDotToSvg of that DOT (Graphviz ${await lib.graphvizVersion()} in WebAssembly, module already loaded); HTML = renderReportHtml (scene, DOT, SVG, data, sections). Whole process: node bin/dtprobe.mjs report FILE --format text|svg|html -o OUT, one run each, start-up and board run included (text for reference).${browser ? " chromium: from navigation to the page's script done (table drawn), then one filter over all rows (1366x768)." : ""}`;
 process.stdout.write(`${table}\n\n${note}\n`);
 writeFileSync(join(out, "results.md"), `${table}\n\n${note}\n`);
