@@ -115,6 +115,12 @@ class SceneWriter {
   private group(g: SceneGroup, domainMerged: boolean): Block {
     const members = g.shown.map((i) => this.device(i));
     if (g.more) members.push(this.summary(g.more, this.moreText(g.more)));
+    // A group whose devices all left it (rockchip's per-instance group before any master binds):
+    // Graphviz would not draw an empty cluster at all.
+    if (members.length === 0) {
+      const id = `${g.id}_empty`;
+      members.push(nodeBlock(id, `${id} [id="${id}", class="empty", label="(no devices)", shape=plaintext, style="", fontsize=9, fontcolor="#6b737c"];`, nodeSize(["(no devices)"])));
+    }
     // A few ranks rather than one per member: every rank of dot spans the whole picture, so a
     // tall column here would open gaps in the clusters beside it.
     const inner = grid(members, members.length <= 2 ? 1 : Math.ceil(Math.sqrt(members.length)), `${g.id}_`);
