@@ -5,6 +5,7 @@
 // read the scene, so a click on a device in the table finds the node (or summary) that holds it.
 import type { Report, ReportDevice, ReportDomain, ReportGroup, ReportIommu } from "../types.ts";
 import type { DeviceTopology } from "../topology.ts";
+import { addTo, groupBy } from "../collect.ts";
 import { pciTreeOf, type PciTree } from "./pci-tree.ts";
 
 export interface SceneOptions {
@@ -170,8 +171,8 @@ export function buildScene(report: Report, options: SceneOptions = {}): Scene {
       if (allowance <= 0) {
         hiddenDomains++;
         hiddenGroups += u.groups.length;
-        for (const g of u.groups) hiddenDevices.push(...idx(g.devices));
-        if (u.domain) hiddenDevices.push(...idx(u.domain.devices).filter((i) => devices[i]!.group === null));
+        for (const g of u.groups) pushAll(hiddenDevices, idx(g.devices));
+        if (u.domain) pushAll(hiddenDevices, idx(u.domain.devices).filter((i) => devices[i]!.group === null));
         continue;
       }
       const inGroups = new Set(u.groups.flatMap((g) => g.devices));
@@ -186,7 +187,7 @@ export function buildScene(report: Report, options: SceneOptions = {}): Scene {
         const overCap = j >= DOMAIN_CAP - 1 && u.groups.length > DOMAIN_CAP;
         if ((overCap || allowance <= 0) && j > 0) {
           moreGroups++;
-          moreDevices.push(...members);
+          pushAll(moreDevices, members);
           continue;
         }
         const gid = merged ? did : `${p}grp${g.id}`;
@@ -198,7 +199,8 @@ export function buildScene(report: Report, options: SceneOptions = {}): Scene {
       }
       const loose = show(looseAll, LIST_CAP, `${p}d`, `${did}_loose`);
       if (u.domain) domainElement.set(u.domain.id, did);
-      const more = summary(`${did}_more`, [...moreDevices, ...(loose.more?.devices ?? [])], moreGroups);
+      pushAll(moreDevices, loose.more?.devices ?? []);
+      const more = summary(`${did}_more`, moreDevices, moreGroups);
       domains.push({ id: did, domain: u.domain, groups, merged, loose: loose.shown, more });
     }
     const na = notAttached.get(iommu.path) ?? [];
@@ -230,14 +232,7 @@ export function buildScene(report: Report, options: SceneOptions = {}): Scene {
   return { prefix: p, title: options.title ?? true, report, instances, problems: problemLists, pci, noIommu: noIommuList, element, groupElement, domainElement, pciTree, hidden };
 }
 
-function addTo<K, T>(m: Map<K, T[]>, k: K, t: T): void {
-  const list = m.get(k);
-  if (list) list.push(t);
-  else m.set(k, [t]);
-}
-
-function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {
-  const m = new Map<K, T[]>();
-  for (const t of items) addTo(m, key(t), t);
-  return m;
+/** push(...items) without spreading: a summary may stand for a hundred thousand devices. */
+function pushAll<T>(to: T[], items: readonly T[]): void {
+  for (const t of items) to.push(t);
 }

@@ -28,9 +28,18 @@ class SceneWriter {
   private readonly devices: readonly ReportDevice[];
   private readonly p: string;
 
+  /** Per instance path: its groups, domains and grouped devices (one pass, not one per instance). */
+  private readonly counts = new Map<string, { groups: number; domains: number; devices: number }>();
+
   constructor(private readonly scene: Scene) {
     this.devices = scene.report.devices;
     this.p = scene.prefix;
+    const of = (path: string) => this.counts.get(path) ?? this.counts.set(path, { groups: 0, domains: 0, devices: 0 }).get(path)!;
+    for (const g of scene.report.groups) {
+      of(g.iommu).groups++;
+      of(g.iommu).devices += g.devices.length;
+    }
+    for (const d of scene.report.domains) of(d.iommu).domains++;
   }
 
   write(): string {
@@ -145,10 +154,8 @@ class SceneWriter {
   }
 
   private instance(i: SceneInstance): Block {
-    const counts = { groups: 0, domains: 0, devices: 0 };
     const path = i.iommu.path;
-    for (const g of this.scene.report.groups) if (g.iommu === path) (counts.groups++, (counts.devices += g.devices.length));
-    for (const d of this.scene.report.domains) if (d.iommu === path) counts.domains++;
+    const counts = this.counts.get(path) ?? { groups: 0, domains: 0, devices: 0 };
     const header = `${i.headerId} [${[
       attr("id", dotString(i.headerId)),
       attr("class", dotString(`iommu st-${i.iommu.state}`)),
