@@ -111,6 +111,20 @@ describe("DOT goldens", () => {
     }
   });
 
+  it("a scenario run: the state after its steps (removed devices, blocking domains nobody holds yet)", async () => {
+    const run = runFixture("ownership", { kernel: "6.12", scenario: "ownership.scenario.json" });
+    const dot = renderReportDot(run.report, { topology: topologyOf(run.graph) });
+    const r = run.report;
+    expect(membersOf(dot, "list_removed")).toEqual([nodeOf(r, "200000.gpu"), nodeOf(r, "210000.gpu-aux")]);
+    expect(statement(dot, nodeOf(r, "200000.gpu"))).toMatch(/class="dev st-removed".*style="rounded,filled,dotted"/);
+    for (const d of r.domains.filter((x) => x.type === "blocked")) {
+      expect(statement(dot, `dom${d.id}`)).toContain(`label="domain ${d.id} · blocked (blocking)"`);
+      expect(dot).toContain(`dom${d.id}_empty [id="dom${d.id}_empty", class="empty", label="(no devices)"`);
+    }
+    expect(statement(dot, "dom13")).toContain("domain 13 · identity │ group 3");
+    expect((await renderDotToSvg(dot)).svg).toContain(">(no devices)</text>");
+  });
+
   it("quotes names that would break DOT or its HTML labels", async () => {
     const r = JSON.parse(JSON.stringify(runFixture("family-mtk-iommu").report)) as Report;
     const hostile = 'odd"name<b>&amp;\\n{x}';

@@ -121,15 +121,18 @@ class SceneWriter {
     return parts.join(" ");
   }
 
+  /** A "(no devices)" line that keeps an empty group or domain on the picture. */
+  private empty(owner: string): Block {
+    const id = `${owner}_empty`;
+    return nodeBlock(id, `${id} [id="${id}", class="empty", label="(no devices)", shape=plaintext, style="", fontsize=9, fontcolor="#6b737c"];`, nodeSize(["(no devices)"]));
+  }
+
   private group(g: SceneGroup, domainMerged: boolean): Block {
     const members = g.shown.map((i) => this.device(i));
     if (g.more) members.push(this.summary(g.more, this.moreText(g.more)));
     // A group whose devices all left it (rockchip's per-instance group before any master binds):
     // Graphviz would not draw an empty cluster at all.
-    if (members.length === 0) {
-      const id = `${g.id}_empty`;
-      members.push(nodeBlock(id, `${id} [id="${id}", class="empty", label="(no devices)", shape=plaintext, style="", fontsize=9, fontcolor="#6b737c"];`, nodeSize(["(no devices)"])));
-    }
+    if (members.length === 0) members.push(this.empty(g.id));
     // A few ranks rather than one per member: every rank of dot spans the whole picture, so a
     // tall column here would open gaps in the clusters beside it.
     const inner = grid(members, members.length <= 2 ? 1 : Math.ceil(Math.sqrt(members.length)), `${g.id}_`);
@@ -143,6 +146,7 @@ class SceneWriter {
     const parts: Block[] = d.groups.map((g) => this.group(g, d.merged));
     for (const i of d.loose) parts.push(this.device(i));
     if (d.more) parts.push(this.summary(d.more, this.moreText(d.more)));
+    if (parts.length === 0) parts.push(this.empty(d.id)); // a blocking domain nobody is attached to yet
     const inner = parts.length <= 3 ? row(parts) : stack(parts, 1.4, `${d.id}_`);
     const dom = d.domain;
     const title = dom === null ? "no domain" : d.merged ? `${domainTitle(dom)} │ ${groupTitle(d.groups[0]!.group)}` : domainTitle(dom);
