@@ -38,4 +38,6 @@ export type { KernelEra, Policy, ProbeOptions, ProbeResult } from "./probe/index
 export { buildReport, renderReportText, renderReportTextChunks, REPORT_VERSION } from "./report/index.ts";
 export { reportBoard, runBoard, runBoardFile, readSideFiles } from "./report/index.ts";
 export type { Report, BoardRun, BoardRunOptions, ReportBoardOptions } from "./report/index.ts";
+export { renderReportDot, renderDotToSvg, renderReportHtml, topologyOf, graphvizVersion } from "./report/index.ts";
+export type { DotOptions, HtmlOptions, LabelledReport, DeviceTopology } from "./report/index.ts";
 export { generateBoard, generateSiblings, generateDeepNesting } from "./gen/index.ts";
