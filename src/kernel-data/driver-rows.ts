@@ -23,6 +23,13 @@ export interface DriverRowsResult {
   readonly ofDriversInDriversResolved: number;
 }
 
+/** Whether a file exports a table to module aliases (MODULE_DEVICE_TABLE(of|pci|amba, name)). */
+function exportsTable(facts: FileFacts | undefined, bus: string, name: string): boolean {
+  return (
+    facts?.invocations.some((i) => i.name === "MODULE_DEVICE_TABLE" && i.args.length === 2 && i.args[0]!.map((t) => t.v).join("") === bus && i.args[1]!.map((t) => t.v).join("") === name) ?? false
+  );
+}
+
 function uniq(calls: readonly ProbeCall[]): ProbeCall[] {
   const seen = new Set<string>();
   return calls.filter((c) => {
@@ -81,6 +88,8 @@ export function driverRows(index: FileIndex): DriverRowsResult {
     let compatible: string[] = [];
     let guards: Record<string, string> | undefined;
     let table: string | undefined;
+    // A module is loaded for a device only through the aliases of an exported ID table.
+    let modalias = false;
     if (d.bus !== "pci" && hasOf) {
       if (d.ofTable === undefined) problems.push(`OF table expression not resolved: ${d.ofTableText}`);
       else {
@@ -89,6 +98,7 @@ export function driverRows(index: FileIndex): DriverRowsResult {
         else {
           table = d.ofTable;
           const facts = index.facts(t.file)!;
+          modalias ||= exportsTable(facts, "of", d.ofTable);
           for (const e of t.value.entries) {
             if (compatible.includes(e.compatible)) continue;
             compatible.push(e.compatible);
@@ -107,6 +117,7 @@ export function driverRows(index: FileIndex): DriverRowsResult {
         if (!t) problems.push(`ID table ${d.idTable} not found`);
         else {
           ids = t.value.entries;
+          modalias ||= exportsTable(index.facts(t.file), d.bus, d.idTable);
           for (const u of t.value.unresolved) problems.push(`ID entry not constant: ${u}`);
         }
       } else if (d.bus === "pci" && !d.managedDma) problems.push("no .id_table");
@@ -144,6 +155,7 @@ export function driverRows(index: FileIndex): DriverRowsResult {
       symbol: b.symbol,
       build: b.build,
       ...(d.managedDma ? { managedDma: true as const } : {}),
+      ...(modalias ? { modalias: true as const } : {}),
       ...(registration ? { registration } : {}),
       ...(probe ? { probe } : {}),
       ...(reach && reach.creates.length ? { creates: uniq(reach.creates) } : {}),

@@ -23,8 +23,9 @@ export class KernelDriverTable {
     /** The configuration; undefined: every driver counts as built in. */
     readonly config: ConfigValues | undefined,
   ) {
+    // of_compat_cmp() is strcasecmp(): compatibles match without regard to case.
     for (const d of data.drivers) {
-      for (const c of d.compatible) {
+      for (const c of d.compatible.map((x) => x.toLowerCase())) {
         const list = this.#byCompatible.get(c);
         if (list) list.push(d);
         else this.#byCompatible.set(c, [d]);
@@ -55,14 +56,16 @@ export class KernelDriverTable {
 
   /**
    * Every driver whose OF table matches one of `compatibles` (most specific first), each with the
-   * best-matching compatible, in link order. Drivers the configuration does not build are
+   * best-matching compatible (__of_match_node's score: the lowest index in the device's list), in
+   * link order. Drivers the configuration does not build are
    * included with state n (the report can say "driver X exists but is not enabled").
    */
   matching(compatibles: readonly string[]): DriverMatch[] {
     const best = new Map<OfDriver, { compatible: string; deviceIndex: number }>();
     compatibles.forEach((c, i) => {
-      for (const d of this.#byCompatible.get(c) ?? []) {
-        if (best.has(d) || !this.compatibleEnabled(d, c)) continue;
+      for (const d of this.#byCompatible.get(c.toLowerCase()) ?? []) {
+        const own = d.compatible.find((x) => x.toLowerCase() === c.toLowerCase())!;
+        if (best.has(d) || !this.compatibleEnabled(d, own)) continue;
         best.set(d, { compatible: c, deviceIndex: i });
       }
     });

@@ -84,6 +84,11 @@ interface DriverCommon extends BuildFacts {
   readonly file: string;
   /** Sets driver_managed_dma (the driver owns DMA; no default domain use, ownership claimed); absent: false. */
   readonly managedDma?: true;
+  /**
+   * The ID table is exported with MODULE_DEVICE_TABLE(of|pci|amba, ...): built as a module, udev
+   * loads it for a matching device (modalias). Absent: a module nothing loads automatically.
+   */
+  readonly modalias?: true;
   /** How it registers; absent when no registration was found (see `unresolved`). */
   readonly registration?: Registration;
   /**

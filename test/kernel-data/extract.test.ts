@@ -21,7 +21,7 @@ async function extract(source: string): Promise<KernelData> {
     arches: ["arm64", "arm"],
     configs: [{ name: "test", file: ".config", text: configText }],
     input: "kernel-src",
-    command: "npm run kernel-data -- fixtures/kernel-src --config test=fixtures/kernel-src/.config --arch arm64 --arch arm",
+    command: "npm run kernel-data -- fixtures/kernel-src --config test=fixtures/kernel-src/.config --arch arm64 --arch arm -o fixtures/kernel-src.expected.json",
   });
 }
 
