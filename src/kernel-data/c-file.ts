@@ -3,7 +3,7 @@
 // token. Code under a condition that is false on every devicetree platform (`#if 0`,
 // `#ifndef CONFIG_OF`) is dropped; conditions true there (`#ifdef CONFIG_OF`) leave the guards.
 import { evaluateCondition } from "./c-expr.ts";
-import { lex, tokenizePlain, tokensText, type Token } from "./c-tokens.ts";
+import { lex, skipComment, skipLiteral, tokenizePlain, tokensText, type Token } from "./c-tokens.ts";
 
 export interface MacroDef {
   readonly name: string;
@@ -119,26 +119,13 @@ export function scanC(text: string): CFile {
       }
       lineStart = false;
       // Skip comments and literals so that a '#' or newline inside them is not misread.
-      if (c === 47 && text.charCodeAt(j + 1) === 42) {
-        const end = text.indexOf("*/", j + 2);
-        j = end < 0 ? n : end + 2;
-        continue;
-      }
-      if (c === 47 && text.charCodeAt(j + 1) === 47) {
-        const end = text.indexOf("\n", j);
-        j = end < 0 ? n : end;
+      const afterComment = skipComment(text, j, n);
+      if (afterComment >= 0) {
+        j = afterComment;
         continue;
       }
       if (c === 34 || c === 39) {
-        j++;
-        while (j < n) {
-          const d = text.charCodeAt(j);
-          if (d === 92) j += 2;
-          else if (d === c || d === 10) {
-            j++;
-            break;
-          } else j++;
-        }
+        j = skipLiteral(text, j, n);
         continue;
       }
       j++;

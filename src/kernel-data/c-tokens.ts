@@ -24,6 +24,37 @@ function isIdentChar(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57);
 }
 
+/**
+ * If a comment starts at i, the index after it (a line comment stops before its newline);
+ * otherwise -1.
+ */
+export function skipComment(text: string, i: number, to: number): number {
+  if (text.charCodeAt(i) !== 47) return -1;
+  const next = text.charCodeAt(i + 1);
+  if (next === 42) {
+    const end = text.indexOf("*/", i + 2);
+    return end < 0 || end + 2 > to ? to : end + 2;
+  }
+  if (next === 47) {
+    const end = text.indexOf("\n", i);
+    return end < 0 || end > to ? to : end;
+  }
+  return -1;
+}
+
+/** The index after the string or char literal whose quote is at i (an unclosed one ends at the line). */
+export function skipLiteral(text: string, i: number, to: number): number {
+  const quote = text.charCodeAt(i);
+  let j = i + 1;
+  while (j < to) {
+    const d = text.charCodeAt(j);
+    if (d === 92) j += 2;
+    else if (d === quote || d === 10) return j + 1;
+    else j++;
+  }
+  return to;
+}
+
 /** Tokenizes text without directives (a macro body, a directive's expression). */
 export function tokenizePlain(text: string, g = 0): Token[] {
   const out: Token[] = [];
@@ -44,14 +75,9 @@ export function lex(text: string, from: number, to: number, g: number, out: Toke
       i++;
       continue;
     }
-    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42) {
-      const end = text.indexOf("*/", i + 2);
-      i = end < 0 ? to : end + 2;
-      continue;
-    }
-    if (c === 47 && text.charCodeAt(i + 1) === 47) {
-      const end = text.indexOf("\n", i);
-      i = end < 0 ? to : end;
+    const afterComment = skipComment(text, i, to);
+    if (afterComment >= 0) {
+      i = afterComment;
       continue;
     }
     const start = i;
@@ -74,15 +100,7 @@ export function lex(text: string, from: number, to: number, g: number, out: Toke
       continue;
     }
     if (c === 34 || c === 39) {
-      i++;
-      while (i < to) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i += 2;
-        else if (d === c || d === 10) {
-          i++;
-          break;
-        } else i++;
-      }
+      i = skipLiteral(text, i, to);
       out.push({ k: c === 34 ? T.String : T.Char, v: internName(text.slice(start, i)), g });
       continue;
     }
