@@ -40,6 +40,53 @@ function uniq(calls: readonly ProbeCall[]): ProbeCall[] {
   });
 }
 
+interface OfTableFacts {
+  readonly table: string;
+  readonly compatible: string[];
+  readonly guards?: Record<string, string>;
+  readonly modalias: boolean;
+}
+
+/** The compatibles (and their guards) of a driver's OF table, wherever in the module it is. */
+function ofTableOf(index: FileIndex, d: DriverStruct, problems: string[]): OfTableFacts | undefined {
+  if (d.ofTable === undefined) {
+    problems.push(`OF table expression not resolved: ${d.ofTableText}`);
+    return undefined;
+  }
+  const t = index.find<TableResult<OfEntry>>(d.file, (f) => f.ofTables.get(d.ofTable!));
+  if (!t) {
+    problems.push(`OF table ${d.ofTable} not found`);
+    return undefined;
+  }
+  const facts = index.facts(t.file)!;
+  const compatible: string[] = [];
+  let guards: Record<string, string> | undefined;
+  for (const e of t.value.entries) {
+    if (compatible.includes(e.compatible)) continue;
+    compatible.push(e.compatible);
+    const g = facts.guards[e.g] ?? [];
+    if (g.length > 0) (guards ??= {})[e.compatible] = g.join("&&");
+  }
+  for (const u of t.value.unresolved) problems.push(`compatible not a string literal: ${u}`);
+  if (compatible.length === 0 && t.value.unresolved.length === 0) problems.push(`OF table ${d.ofTable} has no compatible`);
+  return { table: d.ofTable, compatible, ...(guards ? { guards } : {}), modalias: exportsTable(facts, "of", d.ofTable) };
+}
+
+/** The entries of a PCI or AMBA driver's ID table. */
+function idTableOf(index: FileIndex, d: DriverStruct, problems: string[]): { ids: string[]; modalias: boolean } | undefined {
+  if (d.idTable === undefined) {
+    if (d.bus === "pci" && !d.managedDma) problems.push("no .id_table");
+    return undefined;
+  }
+  const t = index.find<TableResult<string>>(d.file, (f) => (d.bus === "pci" ? f.pciTables : f.ambaTables).get(d.idTable!));
+  if (!t) {
+    problems.push(`ID table ${d.idTable} not found`);
+    return undefined;
+  }
+  for (const u of t.value.unresolved) problems.push(`ID entry not constant: ${u}`);
+  return { ids: t.value.entries, modalias: exportsTable(index.facts(t.file), d.bus!, d.idTable) };
+}
+
 export function driverRows(index: FileIndex): DriverRowsResult {
   const unresolved: UnresolvedItem[] = [];
   const otherBusOfDrivers: Record<string, number> = {};
@@ -85,43 +132,14 @@ export function driverRows(index: FileIndex): DriverRowsResult {
     const site = registrationOf(d);
     if (!site) problems.push("no registration found (module_*_driver or a register call in an initcall)");
 
-    let compatible: string[] = [];
-    let guards: Record<string, string> | undefined;
-    let table: string | undefined;
+    const of = d.bus !== "pci" && hasOf ? ofTableOf(index, d, problems) : undefined;
+    const idt = d.bus === "amba" || d.bus === "pci" ? idTableOf(index, d, problems) : undefined;
+    const compatible = of?.compatible ?? [];
+    const guards = of?.guards;
+    const table = of?.table;
+    const ids = idt?.ids;
     // A module is loaded for a device only through the aliases of an exported ID table.
-    let modalias = false;
-    if (d.bus !== "pci" && hasOf) {
-      if (d.ofTable === undefined) problems.push(`OF table expression not resolved: ${d.ofTableText}`);
-      else {
-        const t = index.find<TableResult<OfEntry>>(d.file, (f) => f.ofTables.get(d.ofTable!));
-        if (!t) problems.push(`OF table ${d.ofTable} not found`);
-        else {
-          table = d.ofTable;
-          const facts = index.facts(t.file)!;
-          modalias ||= exportsTable(facts, "of", d.ofTable);
-          for (const e of t.value.entries) {
-            if (compatible.includes(e.compatible)) continue;
-            compatible.push(e.compatible);
-            const g = facts.guards[e.g] ?? [];
-            if (g.length > 0) (guards ??= {})[e.compatible] = g.join("&&");
-          }
-          for (const u of t.value.unresolved) problems.push(`compatible not a string literal: ${u}`);
-          if (compatible.length === 0 && t.value.unresolved.length === 0) problems.push(`OF table ${d.ofTable} has no compatible`);
-        }
-      }
-    }
-    let ids: string[] | undefined;
-    if (d.bus === "amba" || d.bus === "pci") {
-      if (d.idTable !== undefined) {
-        const t = index.find<TableResult<string>>(d.file, (f) => (d.bus === "pci" ? f.pciTables : f.ambaTables).get(d.idTable!));
-        if (!t) problems.push(`ID table ${d.idTable} not found`);
-        else {
-          ids = t.value.entries;
-          modalias ||= exportsTable(index.facts(t.file), d.bus, d.idTable);
-          for (const u of t.value.unresolved) problems.push(`ID entry not constant: ${u}`);
-        }
-      } else if (d.bus === "pci" && !d.managedDma) problems.push("no .id_table");
-    }
+    const modalias = (of?.modalias ?? false) || (idt?.modalias ?? false);
     if (d.bus === "pci" && (!ids || ids.length === 0) && !d.managedDma) {
       for (const p of problems) unresolved.push({ file: d.file, what: d.varName, reason: p });
       continue;

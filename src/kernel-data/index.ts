@@ -27,6 +27,8 @@ export { parseDotConfig } from "./dotconfig.ts";
 export type { DotConfig } from "./dotconfig.ts";
 export { kernelDataText, writeKernelData } from "./writer.ts";
 export { kernelDataFor, loadKernelData, shippedDataDir, shippedReleases } from "./resolver.ts";
+export { kernelDataForSource, defaultCacheDir } from "./source-cache.ts";
+export type { SourceCacheOptions } from "./source-cache.ts";
 export type { KernelDataChoice } from "./resolver.ts";
 export { buildState, configLookup, guardHolds } from "./build-eval.ts";
 export { KernelDriverTable } from "./driver-table.ts";

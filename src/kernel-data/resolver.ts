@@ -46,6 +46,11 @@ export function shippedReleases(dir = shippedDataDir()): string[] {
 
 const cache = new Map<string, KernelData>();
 
+/** Drops a file from the in-process cache (after it was rewritten). */
+export function forgetKernelData(path: string): void {
+  cache.delete(path);
+}
+
 /** Reads and checks a data file (format and version). */
 export function loadKernelData(path: string): KernelData {
   const hit = cache.get(path);

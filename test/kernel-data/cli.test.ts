@@ -1,13 +1,13 @@
 // `npm run kernel-data` as a user meets it: the golden output from the fixture tree, exit codes,
 // no partial output file on error; and the shipped-table resolver and driver lookup.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { configNameFromFile, parseKernelDataArgs } from "../../src/kernel-data/cli-args.ts";
-import { kernelDataFor, KernelDriverTable, loadKernelData, shippedReleases } from "../../src/kernel-data/index.ts";
+import { kernelDataFor, kernelDataForSource, kernelDataText, KernelDriverTable, loadKernelData, shippedReleases } from "../../src/kernel-data/index.ts";
 import { projectDir } from "../helpers/shared.ts";
 
 const work = mkdtempSync(join(tmpdir(), "dtprobe-kdcli-"));
@@ -97,5 +97,23 @@ describe("KernelDriverTable", () => {
     expect(vfio?.managedDma).toBe(true);
     expect(table.state(vfio!)).toBe("m");
     expect(table.state(data.drivers.find((d) => d.name === "acme-dma330")!)).toBe("n");
+  });
+});
+
+describe("kernelDataForSource (--kernel-src, --kconfig)", () => {
+  it("extracts a user's tree once and reads the cache after", async () => {
+    const cacheDir = join(work, "cache");
+    const kconfig = `${projectDir}fixtures/kernel-src/.config`;
+    const first = await kernelDataForSource(`${projectDir}fixtures/kernel-src`, { kconfig, cacheDir });
+    const [file] = readdirSync(cacheDir);
+    const written = statSync(join(cacheDir, file!)).mtimeMs;
+    const second = await kernelDataForSource(`${projectDir}fixtures/kernel-src`, { kconfig, cacheDir });
+    expect(statSync(join(cacheDir, file!)).mtimeMs).toBe(written);
+    expect(kernelDataText(second)).toBe(kernelDataText(first));
+    expect(first.configs.map((c) => [c.name, c.arch])).toEqual([["kconfig", "arm64"]]);
+    expect(first.drivers.map((d) => d.name)).toContain("acme_smmu");
+    // Another configuration is another table.
+    await kernelDataForSource(`${projectDir}fixtures/kernel-src`, { cacheDir });
+    expect(readdirSync(cacheDir)).toHaveLength(2);
   });
 });
