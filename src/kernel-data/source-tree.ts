@@ -50,8 +50,8 @@ export function wantedFile(path: string, arches: readonly Arch[]): boolean {
   if (slash < 0) return path === "Makefile" || path === "Kbuild" || path.startsWith("Kconfig");
   if (SKIP_TOP.has(top)) return false;
   if (top === "arch") {
-    const arch = path.slice(5, path.indexOf("/", 5));
-    if (!(arches as readonly string[]).includes(arch)) return false;
+    const end = path.indexOf("/", 5);
+    if (end >= 0 && !(arches as readonly string[]).includes(path.slice(5, end))) return false;
   }
   const name = baseName(path);
   if (name === "Makefile" || name === "Kbuild" || name.startsWith("Kconfig")) return top !== "include";
