@@ -34,7 +34,10 @@ export class KernelDriverTable {
     this.#value = config ? configLookup(config) : () => "y";
   }
 
-  /** The data's configuration for an architecture (Debian's arm64 / armmp). */
+  /**
+   * The data's configuration for an architecture (Debian's arm64 / armmp); without one every
+   * driver counts as built in.
+   */
   static forArch(data: KernelData, arch: "arm64" | "arm"): KernelDriverTable {
     return new KernelDriverTable(
       data,
@@ -57,8 +60,10 @@ export class KernelDriverTable {
   /**
    * Every driver whose OF table matches one of `compatibles` (most specific first), each with the
    * best-matching compatible (__of_match_node's score: the lowest index in the device's list), in
-   * link order. Drivers the configuration does not build are
-   * included with state n (the report can say "driver X exists but is not enabled").
+   * link order (registration order within one initcall level: the caller orders by
+   * `registration.level` first, and puts modules after every built-in driver). Drivers the
+   * configuration does not build are included with state n (the report can say "driver X exists
+   * but is not enabled").
    */
   matching(compatibles: readonly string[]): DriverMatch[] {
     const best = new Map<OfDriver, { compatible: string; deviceIndex: number }>();
