@@ -68,4 +68,3 @@ describe("deep and wide trees (no recursion, linear time)", () => {
     expect(ms / Math.max(small.ms, 1)).toBeLessThan(35);
   });
 });
-});
