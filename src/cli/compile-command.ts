@@ -3,10 +3,9 @@
 import { validateCheckName, type CheckOverride } from "../checks/index.ts";
 import { compile, defaultCompileOptions, type CompileOptions, type InputFormat, type OutputFormat } from "../compile/index.ts";
 import type { Define } from "../preprocess/index.ts";
-import { DiagnosticSink } from "../source/index.ts";
 import type { PhandleFormat } from "../tree/model.ts";
 import { formatOptionHelp, parseArgs, parseIntegerArg, UsageError, type OptionSpec } from "./args.ts";
-import { printDiagnostics } from "./print-diagnostics.ts";
+import { finishStream, stderrSink } from "./diagnostic-stream.ts";
 import { writeOutput } from "./write-output.ts";
 
 const BLOB_VERSIONS: readonly number[] = [1, 2, 3, 16, 17];
@@ -121,10 +120,11 @@ export function runCompileCommand(argv: readonly string[]): number {
     process.stdout.write(compileUsage);
     return 0;
   }
-  const sink = new DiagnosticSink();
   const outputName = args.outPath === "-" ? "<stdout>" : args.outPath;
+  // Streamed as they come, like dtc's: a run with millions of problems shows the first at once.
+  const sink = stderrSink({ quiet: args.options.quiet, outputName });
   const outcome = compile(args.input, args.options, sink);
-  printDiagnostics(sink.items, { quiet: args.options.quiet, outputName });
+  finishStream(sink);
   if (!outcome.ok) {
     if (outcome.stage === "checks" && args.options.quiet < 3) process.stderr.write("dtprobe: error: input tree has errors, aborting (use -f to force output)\n");
     return 1;

@@ -5,7 +5,7 @@
 // rescanned together with the text that follows them, arguments pre-expanded in isolation unless
 // they are operands of `#` or `##`, and padding tokens that carry spacing through all of this.
 import { FatalInputError } from "../source/index.ts";
-import type { DiagnosticSink, FileHost, RelatedSpan, Span } from "../source/index.ts";
+import type { Diagnostic, DiagnosticSink, FileHost, RelatedSpan, Span } from "../source/index.ts";
 import { handleDirective } from "./directives.ts";
 import { FileState } from "./file-state.ts";
 import { Lexer } from "./lexer.ts";
@@ -681,8 +681,9 @@ function checkLineLengths(e: Engine, file: FileState): void {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
     if (end - start > MAX_LINE_BYTES) {
-      e.sink.error("preprocess", `line longer than ${MAX_LINE_BYTES} bytes`, file.span(start, start + 1));
-      throw new FatalInputError(e.sink.items[e.sink.items.length - 1]!);
+      const d: Diagnostic = { severity: "error", code: "preprocess", message: `line longer than ${MAX_LINE_BYTES} bytes`, span: file.span(start, start + 1) };
+      e.sink.add(d);
+      throw new FatalInputError(d);
     }
     start = end + 1;
   }

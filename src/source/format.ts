@@ -39,7 +39,7 @@ function renderSpan(s: Span, lines: string[]): void {
 
 export function formatDiagnostic(d: Diagnostic, options: FormatOptions = {}): string {
   const lines: string[] = [];
-  const where = d.span ? positionText(d.span.file.positionAt(d.span.start)) : (options.noPositionName ?? "dtprobe");
+  const where = d.span ? positionText(d.span.file.positionAt(d.span.start)) : (d.file ?? options.noPositionName ?? "dtprobe");
   const tag = d.code && !["syntax", "lexical", "semantic"].includes(d.code) ? ` [${d.code}]` : "";
   lines.push(`${where}: ${d.severity}: ${d.message}${tag}`);
   if (d.span) renderSpan(d.span, lines);
@@ -70,7 +70,7 @@ export function diagnosticToJson(d: Diagnostic): DiagnosticJson {
     severity: d.severity,
     code: d.code,
     message: d.message,
-    file: pos?.file ?? null,
+    file: pos?.file ?? d.file ?? null,
     line: pos && pos.offset === undefined ? pos.line : null,
     column: pos && pos.offset === undefined ? pos.column : null,
     offset: pos?.offset ?? null,

@@ -1,7 +1,7 @@
 export { SourceFile, span, joinSpans, dtcPositionText } from "./source-file.ts";
 export type { Position, Span, OriginMap } from "./source-file.ts";
-export { DiagnosticSink, FatalInputError } from "./diagnostic.ts";
-export type { Diagnostic, Severity, RelatedSpan } from "./diagnostic.ts";
+export { DEFAULT_DIAGNOSTIC_LIMIT, DiagnosticSink, FatalInputError, unshownNote } from "./diagnostic.ts";
+export type { Diagnostic, DiagnosticSinkOptions, Severity, RelatedSpan } from "./diagnostic.ts";
 export { formatDiagnostic, diagnosticToJson } from "./format.ts";
 export type { DiagnosticJson, FormatOptions } from "./format.ts";
 export { nodeFileHost, memoryFileHost, openIncludeFile, rootedFileHost } from "./host.ts";

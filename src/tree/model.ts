@@ -3,6 +3,7 @@
 // references and type boundaries sit so that references can be resolved in place, fixups
 // generated, and `-O dts` can print values the way they were written.
 import { internName, type SourceFile, type Span } from "../source/index.ts";
+import { listHasLabel } from "./labels.ts";
 
 export type ValueType = "u8" | "u16" | "u32" | "u64" | "string" | "bytes";
 
@@ -293,7 +294,7 @@ export class DtNode {
 
   /** True when this node has the label and dtc has not marked it deleted (only differs while building). */
   hasLiveLabel(label: string): boolean {
-    return this.labels.includes(label) && !(this.deletedLabels?.has(label) ?? false);
+    return listHasLabel(this.labels, label) && !(this.deletedLabels?.has(label) ?? false);
   }
 
   /**
