@@ -7,7 +7,8 @@
 //
 // Depth: node bodies are parsed by one flat loop with an explicit stack of open nodes (`{` pushes,
 // `};` pops), so nesting is bounded only by memory. Only expressions recurse (parentheses and
-// `?:`); their depth is limited to MAX_EXPRESSION_DEPTH.
+// `?:`); their nesting is limited to MAX_EXPRESSION_DEPTH. Operator chains (`1 + 1 + ...`,
+// `- - 1`) are loops here and in every later step, so their length is not limited.
 //
 // Property values and expressions are recognised here (with the expression depth limit) but not
 // built: nodes keep token indices (./nodes.ts), and ./values.ts builds a value from its validated
@@ -16,14 +17,15 @@ import { createTokenInstance, EmbeddedActionsParser, EOF, type IOrAlt, type ITok
 import { internRange, span, type Span } from "../src/source/index.ts";
 import type * as A from "./ast.ts";
 import { BodyNode, NodeNode, PropertyCursor, PropertyNode, type ValueSource } from "./nodes.ts";
-import { associate, binaryPrecedence, decodePrimary, decodeValue } from "./values.ts";
+import { binaryPrecedence, decodePrimary, decodeValue } from "./values.ts";
 import * as T from "./tokens.ts";
 import { DtsToken, tokenCode, type TokenBuffer } from "./tokens.ts";
 
 /**
- * Deepest expression tree accepted (parentheses, operators and `?:` each add a level, and a flat
- * chain `a + b + c` is left-deep). dtc has no such limit below its parser stack; ours keeps the
- * parser's and an evaluator's recursion far from the JS stack limit.
+ * Deepest nesting of parentheses and `?:` accepted in an integer expression: the only recursion
+ * of the parser and of the value decoder. dtc's limit is its bison stack (10,000 entries: about
+ * 5,000 parentheses); this one keeps the recursion far from the JS stack limit. A flat chain of
+ * operators is not nesting: `(1 + 1 + ... + 1)` with 100,000 terms is accepted, as dtc accepts it.
  */
 export const MAX_EXPRESSION_DEPTH = 256;
 
@@ -81,10 +83,6 @@ const MINUS = tokenCode(T.Minus);
 const TILDE = tokenCode(T.Tilde);
 const BANG = tokenCode(T.Bang);
 
-/** Reduction stacks of chainDepth (never re-entered: no rule runs while a chain is reduced). */
-const reduceDepths: number[] = [];
-const reduceOps: number[] = [];
-
 /** What LA returns past the end (never reached in practice: the grammar consumes `End` last). */
 const PAST_END = createTokenInstance(EOF, "", NaN, NaN, NaN, NaN, NaN, NaN);
 
@@ -114,9 +112,8 @@ export class DtsParser extends EmbeddedActionsParser {
   private lastName = -1;
   /** In a property value: whether a component is expected next (at the start and after `,`). */
   private needComponent = false;
+  /** Parentheses and `?:` open around the expression being recognised. */
   private exprNesting = 0;
-  /** Depth of the expression a rule just recognised (returned on the side, rules return nothing). */
-  private exprDepth = 0;
 
   // ---- rules ----
   document!: ParserMethod<[], A.DtsDocument>;
@@ -143,7 +140,7 @@ export class DtsParser extends EmbeddedActionsParser {
   private firstStatementAlts!: IOrAlt<A.TopLevelStatement>[];
   private primaryAlts!: IOrAlt<void>[];
   private referenceAlts!: IOrAlt<number>[];
-  private unaryOpAlts!: IOrAlt<number>[];
+  private unaryOpAlts!: IOrAlt<IToken>[];
 
   constructor(options: { readonly validate: boolean }) {
     super(T.allTokenTypes as TokenType[], { maxLookahead: 1, recoveryEnabled: false, skipValidations: !options.validate });
@@ -448,90 +445,41 @@ export class DtsParser extends EmbeddedActionsParser {
     // ---------------- integer expressions (recognised, with their depth) ----------------
 
     // integer_prim: DT_LITERAL | DT_CHAR_LITERAL | '(' integer_expr ')'
-    $.primaryAlts = [
-      {
-        ALT: () => {
-          $.CONSUME(T.Literal);
-          $.exprDepth = 1;
-        },
-      },
-      {
-        ALT: () => {
-          $.CONSUME(T.CharLiteral);
-          $.exprDepth = 1;
-        },
-      },
-      { ALT: () => $.SUBRULE($.parenExpr) },
-    ];
+    $.primaryAlts = [{ ALT: () => void $.CONSUME(T.Literal) }, { ALT: () => void $.CONSUME(T.CharLiteral) }, { ALT: () => $.SUBRULE($.parenExpr) }];
     $.primary = $.RULE("primary", (): void => $.OR($.primaryAlts));
 
     $.parenExpr = $.RULE("parenExpr", (): void => {
       const open = at($.CONSUME(T.LParen));
+      // The only recursion (through parentheses and `?:`): bounded before it can go deep.
+      if (!$.RECORDING_PHASE) $.enterNesting(open);
       $.SUBRULE($.ternary);
       $.CONSUME(T.RParen);
-      if (!$.RECORDING_PHASE) $.checkDepth(++$.exprDepth, open);
+      if (!$.RECORDING_PHASE) $.exprNesting--;
     });
 
     // integer_trinary: integer_or ('?' integer_expr ':' integer_trinary)?
-    // The binary levels are recognised as a flat list; their depth is that of the tree built by
-    // precedence (./values.ts builds the same tree).
+    // The binary levels are recognised as a flat list (./values.ts associates them by precedence).
     $.ternary = $.RULE("ternary", (): void => {
-      // The only recursion (through parentheses and `?:`): bounded before it can go deep.
-      if (!$.RECORDING_PHASE && ++$.exprNesting > MAX_EXPRESSION_DEPTH) $.tooDeep($.currIdx + 1);
       $.SUBRULE($.unary);
-      let depths: number[] | undefined;
-      let operators: number[] | undefined;
-      const firstDepth = $.exprDepth;
       $.MANY(() => {
-        const op = at($.CONSUME(T.BinaryOperator));
+        $.CONSUME(T.BinaryOperator);
         $.SUBRULE2($.unary);
-        if (!$.RECORDING_PHASE) {
-          (operators ??= []).push(op);
-          (depths ??= [firstDepth]).push($.exprDepth);
-        }
       });
-      let depth = firstDepth;
-      if (!$.RECORDING_PHASE && operators !== undefined) {
-        const tokens = $.buffer!;
-        depth = associate(depths!, operators, (op) => binaryPrecedence(tokens.codeAt(op)), (left, op, right) => {
-          const d = 1 + Math.max(left, right);
-          $.checkDepth(d, op);
-          return d;
-        });
-      }
       $.OPTION(() => {
         const question = at($.CONSUME(T.Question));
+        if (!$.RECORDING_PHASE) $.enterNesting(question);
         $.SUBRULE($.ternary);
-        const thenDepth = $.exprDepth;
         $.CONSUME(T.Colon);
         $.SUBRULE2($.ternary);
-        if (!$.RECORDING_PHASE) {
-          depth = 1 + Math.max(depth, thenDepth, $.exprDepth);
-          $.checkDepth(depth, question);
-        }
+        if (!$.RECORDING_PHASE) $.exprNesting--;
       });
-      if ($.RECORDING_PHASE) return;
-      $.exprNesting--;
-      $.exprDepth = depth;
     });
 
     // integer_unary: ('-' | '~' | '!')* integer_prim
-    $.unaryOpAlts = [
-      { ALT: () => at($.CONSUME(T.Minus)) },
-      { ALT: () => at($.CONSUME(T.Tilde)) },
-      { ALT: () => at($.CONSUME(T.Bang)) },
-    ];
+    $.unaryOpAlts = [{ ALT: () => $.CONSUME(T.Minus) }, { ALT: () => $.CONSUME(T.Tilde) }, { ALT: () => $.CONSUME(T.Bang) }];
     $.unary = $.RULE("unary", (): void => {
-      let ops: number[] | undefined;
-      $.MANY(() => {
-        const op = $.OR($.unaryOpAlts);
-        if (!$.RECORDING_PHASE) (ops ??= []).push(op);
-      });
+      $.MANY(() => $.OR($.unaryOpAlts));
       $.SUBRULE($.primary);
-      if ($.RECORDING_PHASE || ops === undefined) return;
-      let depth = $.exprDepth;
-      for (let i = ops.length - 1; i >= 0; i--) $.checkDepth(++depth, ops[i]!);
-      $.exprDepth = depth;
     });
 
     this.performSelfAnalysis();
@@ -587,8 +535,6 @@ export class DtsParser extends EmbeddedActionsParser {
     (this as unknown as { tokVectorLength: number }).tokVectorLength = limit;
     this.currIdx = start - 1;
     this.exprNesting = 0;
-    this.exprDepth = 0;
-    this.chainLength = 0;
   }
 
   private detach(): void {
@@ -647,15 +593,10 @@ export class DtsParser extends EmbeddedActionsParser {
   }
 
   // ---- parenthesised cell expressions, recognised by hand ----
-  // The same language, errors (token and message) and depth checks, in the same order, as the
+  // The same language, errors (token and message) and nesting checks, in the same order, as the
   // parenExpr/ternary/unary/primary rules above (which memreserve and incbin still use): the
   // grammar is LL(1) here, so one token decides each step. Recursion only through `(` and `?:`,
   // bounded by MAX_EXPRESSION_DEPTH as in the rules.
-
-  /** Operand depths and operator indices of the binary chains being recognised (nested chains stack up). */
-  private readonly chainDepths: number[] = [];
-  private readonly chainOps: number[] = [];
-  private chainLength = 0;
 
   private codeAt(i: number): number {
     return i < this.limit ? this.buffer!.codeAt(i) : -1;
@@ -663,100 +604,43 @@ export class DtsParser extends EmbeddedActionsParser {
 
   /** After chevrotain consumed the `(` at `open`: the rest of parenExpr, leaving currIdx on its `)`. */
   private parenTail(open: number): void {
+    this.enterNesting(open);
     const close = this.exprTernary(open + 1);
     if (this.codeAt(close) !== RPAREN) this.syntaxError(close);
-    this.checkDepth(++this.exprDepth, open);
+    this.exprNesting--;
     this.currIdx = close;
   }
 
-  /** integer_trinary at token `pos` (the ternary rule): the index after it; its depth in exprDepth. */
+  /** integer_trinary at token `pos` (the ternary rule): the index after it. */
   private exprTernary(pos: number): number {
-    if (++this.exprNesting > MAX_EXPRESSION_DEPTH) this.tooDeep(pos);
     pos = this.exprUnary(pos);
-    let depth = this.exprDepth;
-    if (binaryPrecedence(this.codeAt(pos)) > 0) {
-      const base = this.chainLength;
-      const depths = this.chainDepths;
-      const ops = this.chainOps;
-      depths[base] = depth;
-      let n = 0;
-      while (binaryPrecedence(this.codeAt(pos)) > 0) {
-        ops[base + n] = pos;
-        // Operands' own chains stack above this one's.
-        this.chainLength = base + n + 1;
-        pos = this.exprUnary(pos + 1);
-        depths[base + ++n] = this.exprDepth;
-      }
-      this.chainLength = base;
-      depth = this.chainDepth(base, n);
-    }
+    // A chain of binary operators is a loop: its length is not nesting.
+    while (binaryPrecedence(this.codeAt(pos)) > 0) pos = this.exprUnary(pos + 1);
     if (this.codeAt(pos) === QUESTION) {
-      const question = pos;
+      this.enterNesting(pos);
       pos = this.exprTernary(pos + 1);
-      const thenDepth = this.exprDepth;
       if (this.codeAt(pos) !== COLON) this.syntaxError(pos);
       pos = this.exprTernary(pos + 1);
-      depth = 1 + Math.max(depth, thenDepth, this.exprDepth);
-      this.checkDepth(depth, question);
+      this.exprNesting--;
     }
-    this.exprNesting--;
-    this.exprDepth = depth;
     return pos;
-  }
-
-  /**
-   * The depth of the tree `associate` builds for the chain of `n` operators at chainOps[base..]
-   * and operand depths at chainDepths[base..], checked at each operator in the order it combines.
-   */
-  private chainDepth(base: number, n: number): number {
-    const tokens = this.buffer!;
-    const depths = this.chainDepths;
-    const ops = this.chainOps;
-    let nv = 0;
-    let no = 0;
-    reduceDepths[nv++] = depths[base]!;
-    for (let i = 0; i <= n; i++) {
-      const p = i < n ? binaryPrecedence(tokens.codeAt(ops[base + i]!)) : 0;
-      while (no > 0 && binaryPrecedence(tokens.codeAt(reduceOps[no - 1]!)) >= p) {
-        const op = reduceOps[--no]!;
-        const right = reduceDepths[--nv]!;
-        const d = 1 + Math.max(reduceDepths[nv - 1]!, right);
-        this.checkDepth(d, op);
-        reduceDepths[nv - 1] = d;
-      }
-      if (i < n) {
-        reduceOps[no++] = ops[base + i]!;
-        reduceDepths[nv++] = depths[base + i + 1]!;
-      }
-    }
-    return reduceDepths[0]!;
   }
 
   /** integer_unary at `pos` (the unary rule). */
   private exprUnary(pos: number): number {
-    const first = pos;
     for (let c = this.codeAt(pos); c === MINUS || c === TILDE || c === BANG; c = this.codeAt(pos)) pos++;
-    const operand = pos;
-    pos = this.exprPrimary(pos);
-    if (operand > first) {
-      let depth = this.exprDepth;
-      for (let k = operand - 1; k >= first; k--) this.checkDepth(++depth, k);
-      this.exprDepth = depth;
-    }
-    return pos;
+    return this.exprPrimary(pos);
   }
 
   /** integer_prim at `pos` (the primary rule). */
   private exprPrimary(pos: number): number {
     const code = this.codeAt(pos);
-    if (code === LITERAL || code === CHAR_LITERAL) {
-      this.exprDepth = 1;
-      return pos + 1;
-    }
+    if (code === LITERAL || code === CHAR_LITERAL) return pos + 1;
     if (code !== LPAREN) this.syntaxError(pos);
+    this.enterNesting(pos);
     const close = this.exprTernary(pos + 1);
     if (this.codeAt(close) !== RPAREN) this.syntaxError(close);
-    this.checkDepth(++this.exprDepth, pos);
+    this.exprNesting--;
     return close + 1;
   }
 
@@ -795,8 +679,9 @@ export class DtsParser extends EmbeddedActionsParser {
     throw new GrammarStop(index, "expression nested too deeply", this.buffer!.span(index));
   }
 
-  private checkDepth(depth: number, index: number): void {
-    if (depth > MAX_EXPRESSION_DEPTH) this.tooDeep(index);
+  /** One more level of parentheses or `?:`, opened by the token at `index`. */
+  private enterNesting(index: number): void {
+    if (++this.exprNesting > MAX_EXPRESSION_DEPTH) this.tooDeep(index);
   }
 
   private takeLabels(): readonly A.Label[] {
