@@ -9,7 +9,7 @@ import type { Diagnostic, DiagnosticSink, FileHost, RelatedSpan, Span } from "..
 import { handleDirective } from "./directives.ts";
 import { FileState } from "./file-state.ts";
 import { Lexer } from "./lexer.ts";
-import { MAX_EXPANDED_TOKENS, MAX_EXPANSION_DEPTH, MAX_FILE_BYTES, MAX_INCLUDED_FILES, MAX_LINE_BYTES, MAX_OUTPUT_BYTES } from "./limits.ts";
+import { MAX_ARGUMENT_TOKENS, MAX_EXPANDED_TOKENS, MAX_EXPANSION_DEPTH, MAX_FILE_BYTES, MAX_INCLUDED_FILES, MAX_LINE_BYTES, MAX_OUTPUT_BYTES } from "./limits.ts";
 import { B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_INCLUDE_LEVEL, B_LINE, B_PRAGMA, B_TIME, B_TIMESTAMP, BUILTIN_NAMES, builtinMacro } from "./macro.ts";
 import type { Macro } from "./macro.ts";
 import { Printer } from "./printer.ts";
@@ -86,6 +86,8 @@ export class Engine {
 
   private argDepth = 0;
   expandedTokens = 0;
+  /** Tokens collected as macro arguments so far (see MAX_ARGUMENT_TOKENS). */
+  argumentTokens = 0;
   private includedFiles = 0;
   private counter = 0;
   private readonly startTime = new Date();
@@ -400,6 +402,9 @@ export class Engine {
           if (depth === 0 && !(m.variadic && argc === paramc)) break;
         } else if (tok.kind === T_EOF || (isPunct(tok, "#") && tok.flags & F_BOL)) break;
         tokens.push(tok);
+        if (++this.argumentTokens > MAX_ARGUMENT_TOKENS) {
+          this.fatal(`macro arguments add up to more than ${MAX_ARGUMENT_TOKENS} tokens (an invocation nested in another's arguments is collected again at each level)`, name);
+        }
       }
       while (tokens.length > 0 && tokens[tokens.length - 1]!.kind === T_PADDING) tokens.pop();
       if (argc <= Math.max(paramc, 1)) args.push({ tokens, omitted: false, expanded: null, stringified: null });
