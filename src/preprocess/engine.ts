@@ -6,6 +6,7 @@
 // they are operands of `#` or `##`, and padding tokens that carry spacing through all of this.
 import { FatalInputError } from "../source/index.ts";
 import type { Diagnostic, DiagnosticSink, FileHost, RelatedSpan, Span } from "../source/index.ts";
+import { ArgumentNesting } from "./arg-nesting.ts";
 import { handleDirective } from "./directives.ts";
 import { FileState } from "./file-state.ts";
 import { Lexer } from "./lexer.ts";
@@ -385,9 +386,12 @@ export class Engine {
   private collectArgs(m: Macro, name: Token): MacroArg[] | null {
     const paramc = m.params.length;
     const args: MacroArg[] = [];
+    // Invocations nested in the arguments, counted while collecting (see ArgumentNesting).
+    const nesting = paramc > 0 ? new ArgumentNesting(this.macros, m, this.argDepth, MAX_EXPANSION_DEPTH, (at) => this.tooDeepInArguments(at)) : undefined;
     let argc = 0;
     let tok: Token;
     do {
+      if (argc > 0) nesting?.outerArgument(argc);
       argc++;
       const tokens: Token[] = [];
       let depth = 0;
@@ -401,6 +405,7 @@ export class Engine {
         } else if (isPunct(tok, ",")) {
           if (depth === 0 && !(m.variadic && argc === paramc)) break;
         } else if (tok.kind === T_EOF || (isPunct(tok, "#") && tok.flags & F_BOL)) break;
+        nesting?.token(tok);
         tokens.push(tok);
         if (++this.argumentTokens > MAX_ARGUMENT_TOKENS) {
           this.fatal(`macro arguments add up to more than ${MAX_ARGUMENT_TOKENS} tokens (an invocation nested in another's arguments is collected again at each level)`, name);
@@ -493,10 +498,14 @@ export class Engine {
     return out;
   }
 
+  private tooDeepInArguments(at: Token): never {
+    this.fatal(`macro invocations nested more than ${MAX_EXPANSION_DEPTH} deep in arguments`, at);
+  }
+
   /** Fully macro-expands one argument in isolation (gcc's expand_arg). */
   private expandArg(arg: MacroArg): Token[] {
     if (arg.tokens.length === 0) return [];
-    if (this.argDepth >= MAX_EXPANSION_DEPTH) this.fatal(`macro invocations nested more than ${MAX_EXPANSION_DEPTH} deep in arguments`, arg.tokens[0]!);
+    if (this.argDepth >= MAX_EXPANSION_DEPTH) this.tooDeepInArguments(arg.tokens[0]!);
     this.argDepth++;
     this.pushContext(null, false, [...arg.tokens, ENDARG]);
     const out: Token[] = [];

@@ -181,3 +181,26 @@ export function sameDefinition(a: Macro, b: Macro): boolean {
   return true;
 }
 
+const expandedParams = new WeakMap<Macro, boolean[]>();
+
+/**
+ * Whether the macro's parameter `index` is used macro-expanded in its body (gcc's expand_arg runs
+ * for it), as opposed to only with `#` or `##`. Invocations inside an argument for such a
+ * parameter are expanded one level deeper than the invocation itself.
+ */
+export function expandsParam(m: Macro, index: number): boolean {
+  let flags = expandedParams.get(m);
+  if (flags === undefined) {
+    flags = m.params.map(() => false);
+    const body = m.body;
+    for (let i = 0; i < body.length; i++) {
+      const t = body[i]!;
+      if (t.arg < 0) continue;
+      const pasted = (t.flags & F_PASTE_LEFT) !== 0 || (i > 0 && (body[i - 1]!.flags & F_PASTE_LEFT) !== 0);
+      if (!(t.flags & F_STRINGIFY) && !pasted) flags[t.arg] = true;
+    }
+    expandedParams.set(m, flags);
+  }
+  // Arguments past the last parameter belong to the variadic one.
+  return flags[Math.min(index, flags.length - 1)] ?? false;
+}
