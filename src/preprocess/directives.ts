@@ -1,6 +1,7 @@
 // Directive lines (`#` first on a line). Known directives run; in skipped groups only the
 // conditional ones do. As in `cpp -x assembler-with-cpp`, a `#` followed by anything that is not
 // a directive name (`#address-cells = <1>;`, `# 12`) is ordinary text and passes through.
+import { inputTooLargeMessage } from "../source/index.ts";
 import type { Engine } from "./engine.ts";
 import { evaluateIf } from "./expr.ts";
 import { findHeader, readHeaderName } from "./header-name.ts";
@@ -142,6 +143,10 @@ function doInclude(e: Engine, hash: Token, _name: Token, directive: string): voi
   if (directive === "import") e.warning("#import is a deprecated GCC extension", hash);
   const found = findHeader(e, h, directive === "include_next");
   if (!found) e.fatal(`${h.name}: No such file or directory`, h.at, "include");
+  if (!("text" in found)) {
+    const { problem } = found;
+    e.fatal(problem.kind === "too-large" ? inputTooLargeMessage(found.path, problem.size) : `${found.path}: ${problem.message}`, h.at, problem.kind === "too-large" ? "limit" : "include");
+  }
   if (e.skipInclude(found.path)) return;
   if (directive === "import") e.onceFiles.add(found.path);
   e.pendingInclude = { path: found.path, text: found.text, foundInDir: found.dirIndex, site: hash };

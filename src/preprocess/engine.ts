@@ -5,7 +5,8 @@
 // rescanned together with the text that follows them, arguments pre-expanded in isolation unless
 // they are operands of `#` or `##`, and padding tokens that carry spacing through all of this.
 import { FatalInputError } from "../source/index.ts";
-import type { Diagnostic, DiagnosticSink, FileHost, RelatedSpan, Span } from "../source/index.ts";
+import { readThroughHost } from "../source/index.ts";
+import type { Diagnostic, DiagnosticSink, FileHost, FileProblem, RelatedSpan, Span } from "../source/index.ts";
 import { ArgumentNesting } from "./arg-nesting.ts";
 import { handleDirective } from "./directives.ts";
 import { FileState } from "./file-state.ts";
@@ -68,7 +69,7 @@ export class Engine {
   readonly onceFiles = new Set<string>();
   /** Include guards seen: path -> guard macro (multiple-include optimisation). */
   private readonly guards = new Map<string, string>();
-  private readonly fileCache = new Map<string, string | null>();
+  private readonly fileCache = new Map<string, string | FileProblem>();
 
   private readonly contexts: Context[] = [];
   private readonly lexers: Lexer[] = [];
@@ -148,13 +149,14 @@ export class Engine {
     return this.lexers[this.lexers.length - 1]!;
   }
 
-  /** Reads a file through the host (cached; undefined when it cannot be read). */
-  readFile(path: string): string | undefined {
+  /** Reads a file through the host (cached): its text, or why it cannot be read. */
+  readFile(path: string): string | FileProblem {
     const cached = this.fileCache.get(path);
-    if (cached !== undefined) return cached ?? undefined;
-    const text = this.options.host.readText(path);
-    this.fileCache.set(path, text ?? null);
-    return text;
+    if (cached !== undefined) return cached;
+    const r = readThroughHost(this.options.host, path, { limit: MAX_FILE_BYTES });
+    const result = r.ok ? Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).toString("latin1") : r.problem;
+    this.fileCache.set(path, result);
+    return result;
   }
 
   pushFile(file: FileState): void {

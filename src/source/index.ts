@@ -4,8 +4,10 @@ export { DEFAULT_DIAGNOSTIC_LIMIT, DiagnosticSink, FatalInputError, unshownNote 
 export type { Diagnostic, DiagnosticSinkOptions, Severity, RelatedSpan } from "./diagnostic.ts";
 export { formatDiagnostic, diagnosticToJson } from "./format.ts";
 export type { DiagnosticJson, FormatOptions } from "./format.ts";
-export { nodeFileHost, memoryFileHost, openIncludeFile, rootedFileHost } from "./host.ts";
-export type { FileHost } from "./host.ts";
+export { dtcDirname, dtcJoinPath, nodeFileHost, memoryFileHost, openIncludeFile, readThroughHost, rootedFileHost } from "./host.ts";
+export type { FileHost, IncludeOpen } from "./host.ts";
+export { readFileWithLimit, readStandardInput, tooLarge } from "./read-file.ts";
+export type { FileProblem, FileProblemKind, FileRead, ReadOptions } from "./read-file.ts";
 export { MAX_INPUT_BYTES, inputTooLargeMessage } from "./limits.ts";
 export { internName, internRange } from "./intern.ts";
 export { ByteBuffer } from "./byte-buffer.ts";
