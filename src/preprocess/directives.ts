@@ -69,7 +69,10 @@ export function handleDirective(e: Engine, hash: Token): boolean {
   if (dir) {
     if (!dir.cond) e.noteGuardDirective("other");
     dir.run(e, hash, name);
-  } else if (!consumed) e.backup(name);
+  } else if (!consumed) {
+    if (name.kind === T_NUMBER && !e.skipping) noteLineMarker(e, name);
+    else e.backup(name);
+  }
 
   e.angledHeaders = false;
   e.directiveWantsPadding = false;
@@ -80,6 +83,23 @@ export function handleDirective(e: Engine, hash: Token): boolean {
     e.preventExpansion = wasPrevent;
   }
   return consumed;
+}
+
+/**
+ * A cpp line marker in the input (`# 12 "file" 1`, a preprocessed `.pre.dts` read again): in
+ * assembler mode cpp passes it through as text and dtc then reads it, so later positions are
+ * those it names. The marker stays in the output; positions of what follows go through it, as
+ * `cpp | dtc` reports them (dtc's lexer takes `#[line] N "file"` with optional flags).
+ */
+function noteLineMarker(e: Engine, number: Token): void {
+  const file = e.lexToken();
+  if (file.kind === T_STRING && file.text.startsWith('"') && /^[0-9]+$/.test(number.text)) {
+    const name = file.text.slice(1, -1).replace(/\\(.)/g, "$1");
+    e.currentFile.addLineRemap(e.currentLexer.pos, Math.min(Number(number.text), 2 ** 31 - 1), name);
+  }
+  // Both tokens go back, in order: the line is text for the output.
+  e.backup(file);
+  e.backup(number);
 }
 
 /** Warns about anything left on the line (gcc: pedantic warning, on by default). */
