@@ -70,7 +70,8 @@ export function handleDirective(e: Engine, hash: Token): boolean {
     if (!dir.cond) e.noteGuardDirective("other");
     dir.run(e, hash, name);
   } else if (!consumed) {
-    if (name.kind === T_NUMBER && !e.skipping) noteLineMarker(e, name);
+    // dtc's lexer takes a marker only at the start of a line (`^"#"`).
+    if (name.kind === T_NUMBER && !e.skipping && hash.file !== null && hash.file.position(hash.off).column === 1) noteLineMarker(e, name);
     else e.backup(name);
   }
 
@@ -97,8 +98,9 @@ function noteLineMarker(e: Engine, number: Token): void {
     const name = file.text.slice(1, -1).replace(/\\(.)/g, "$1");
     e.currentFile.addLineRemap(e.currentLexer.pos, Math.min(Number(number.text), 2 ** 31 - 1), name);
   }
-  // Both tokens go back, in order: the line is text for the output.
-  e.backup(file);
+  // Both tokens go back, in order: the line is text for the output. (The end of the directive
+  // line reads as EOF here; the line simply goes on in the output.)
+  if (file.kind !== T_EOF) e.backup(file);
   e.backup(number);
 }
 
