@@ -54,7 +54,14 @@ export function addLabels(owner: LabelOwner, labels: readonly string[]): void {
   // Each added label went to the front: the last one added comes first.
   added.reverse();
   // An empty list may be the shared frozen one: never grown in place, always replaced.
-  owner.labels = old.length === 0 ? added : added.concat(old);
+  const list = old.length === 0 ? added : added.concat(old);
+  // The old list's set goes on with the new list (built once, not per merge).
+  const set = indexes.get(old);
+  if (set !== undefined) {
+    for (const l of added) set.add(l);
+    indexes.set(list, set);
+  }
+  owner.labels = list;
 }
 
 /** dtc's add_label for one label. */
