@@ -65,14 +65,22 @@ function specialProblem(st: Stats): FileProblem | undefined {
 
 const BLOCK = 1 << 16;
 
-/** Reads from `fd` (at `position`, or from where it is when null) until EOF or `max` bytes. */
-function readBlocks(fd: number, max: number, position: number | null): { bytes: Uint8Array; more: boolean } {
+/**
+ * Reads from `fd` (at `position`, or from where it is when null) until EOF or `max` bytes. With
+ * `probe`, one byte more is asked for: `more` then says the input goes on past `max` (and the
+ * bytes are not gathered: the caller only reports the limit).
+ */
+function readBlocks(fd: number, max: number, position: number | null, probe: boolean): { bytes: Uint8Array; more: boolean } {
   const chunks: Buffer[] = [];
   let total = 0;
   let pos = position;
+  const stop = probe ? max + 1 : max;
   for (;;) {
-    const want = Math.min(BLOCK, max + 1 - total);
-    if (want <= 0) break;
+    const want = Math.min(BLOCK, stop - total);
+    if (want <= 0) {
+      if (probe) return { bytes: new Uint8Array(0), more: true };
+      break;
+    }
     const buf = Buffer.allocUnsafe(want);
     let n: number;
     try {
@@ -90,8 +98,7 @@ function readBlocks(fd: number, max: number, position: number | null): { bytes: 
     total += n;
     if (pos !== null) pos += n;
   }
-  const all = Buffer.concat(chunks, total);
-  return total > max ? { bytes: all.subarray(0, max), more: true } : { bytes: all, more: false };
+  return { bytes: Buffer.concat(chunks, total), more: false };
 }
 
 /** Reads an open descriptor with the options' limit and range. */
@@ -112,7 +119,7 @@ export function readDescriptor(fd: number, st: Stats, options: ReadOptions): Fil
     return { ok: true, bytes: bytes.subarray(0, got) };
   }
   // A device or a pipe: no size to check first.
-  const want = range?.length === undefined ? limit : Math.min(range.length, limit + 1);
+  if (range?.length !== undefined && range.length > limit) return { ok: false, problem: tooLarge(undefined, limit) };
   let position: number | null = null;
   if (range && range.offset > 0) {
     if (st.isCharacterDevice() || st.isBlockDevice()) {
@@ -129,8 +136,9 @@ export function readDescriptor(fd: number, st: Stats, options: ReadOptions): Fil
       }
     }
   }
-  const r = readBlocks(fd, want, position);
-  if (r.more && (range?.length === undefined || range.length > limit)) return { ok: false, problem: tooLarge(undefined, limit) };
+  // Exactly the length asked for (dtc's fread), or up to the end, which must come within the limit.
+  const r = range?.length !== undefined ? readBlocks(fd, range.length, position, false) : readBlocks(fd, limit, position, true);
+  if (r.more) return { ok: false, problem: tooLarge(undefined, limit) };
   return { ok: true, bytes: r.bytes };
 }
 
