@@ -12,13 +12,13 @@ import { handleDirective } from "./directives.ts";
 import { FileState } from "./file-state.ts";
 import { Lexer } from "./lexer.ts";
 import { MAX_ARGUMENT_TOKENS, MAX_EXPANDED_TOKENS, MAX_EXPANSION_DEPTH, MAX_FILE_BYTES, MAX_INCLUDED_FILES, MAX_LINE_BYTES, MAX_OUTPUT_BYTES } from "./limits.ts";
-import { B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_INCLUDE_LEVEL, B_LINE, B_PRAGMA, B_TIME, B_TIMESTAMP, BUILTIN_NAMES, builtinMacro } from "./macro.ts";
+import { expandBuiltin } from "./builtins.ts";
+import { BUILTIN_NAMES, builtinMacro, stringifyArgument } from "./macro.ts";
 import type { Macro } from "./macro.ts";
 import { Printer } from "./printer.ts";
-import { runPragma } from "./pragma.ts";
 import {
   AVOID_PASTE, copyToken, F_BOL, F_FILE_END, F_NO_EXPAND, F_PASTE_LEFT, F_PREV_WHITE, F_STRINGIFY, isPunct, makeToken, paddingToken,
-  T_CHAR, T_EOF, T_NAME, T_NUMBER, T_OTHER, T_PADDING, T_STRING,
+  T_EOF, T_NAME, T_PADDING, T_STRING,
 } from "./token.ts";
 import type { Token } from "./token.ts";
 
@@ -91,8 +91,10 @@ export class Engine {
   /** Tokens collected as macro arguments so far (see MAX_ARGUMENT_TOKENS). */
   argumentTokens = 0;
   private includedFiles = 0;
-  private counter = 0;
-  private readonly startTime = new Date();
+  /** __COUNTER__'s next value. */
+  counter = 0;
+  /** __DATE__ and __TIME__: when this run started. */
+  readonly startTime = new Date();
   readonly printer: Printer;
   /** Multiple-include guard detection for the files on the stack. */
   private readonly guardState = new Map<FileState, GuardState>();
@@ -162,7 +164,12 @@ export class Engine {
   pushFile(file: FileState): void {
     if (++this.includedFiles > MAX_INCLUDED_FILES) this.fatal(`more than ${MAX_INCLUDED_FILES} files included`, null);
     if (file.raw.length > MAX_FILE_BYTES) this.fatal(`${file.name}: file is larger than ${MAX_FILE_BYTES} bytes`, null);
-    checkLineLengths(this, file);
+    const long = file.lineLongerThan(MAX_LINE_BYTES);
+    if (long >= 0) {
+      const d: Diagnostic = { severity: "error", code: "preprocess", message: `line longer than ${MAX_LINE_BYTES} bytes`, span: file.span(long, long + 1) };
+      this.sink.add(d);
+      throw new FatalInputError(d);
+    }
     for (const off of file.spacedSplices) this.sink.warning("preprocess", "backslash and newline separated by space", file.span(off, off));
     this.lexers.push(new Lexer(file, (message, f, off) => this.sink.error("preprocess", message, f.span(off, off + 2))));
     this.currentGuard = { macro: null, valid: true, closed: false };
@@ -271,7 +278,7 @@ export class Engine {
 
   // ---- macro expansion ----
 
-  private pushContext(macro: Macro | null, inherit: boolean, tokens: readonly Token[]): void {
+  pushContext(macro: Macro | null, inherit: boolean, tokens: readonly Token[]): void {
     const m = macro ?? (inherit && this.contexts.length > 0 ? this.contexts[this.contexts.length - 1]!.macro : null);
     this.contexts.push({ macro: m, tokens, pos: 0 });
   }
@@ -347,7 +354,7 @@ export class Engine {
   }
 
   private enterMacro(m: Macro, name: Token): boolean {
-    if (m.builtin) return this.expandBuiltin(m, name);
+    if (m.builtin) return expandBuiltin(this, m, name);
     const pointFile = name.pointFile ?? name.file;
     const pointOff = name.pointFile ? name.pointOff : name.off;
     let tokens: Token[];
@@ -452,7 +459,7 @@ export class Engine {
       const src = body[i]!;
       if (src.arg < 0) continue;
       const arg = args[src.arg]!;
-      if (src.flags & F_STRINGIFY) arg.stringified ??= this.stringify(arg.tokens, pointFile, pointOff);
+      if (src.flags & F_STRINGIFY) arg.stringified ??= stringifyArgument(arg.tokens, pointFile, pointOff, (message, at) => this.warning(message, at));
       else if (src.flags & F_PASTE_LEFT || (i > 0 && body[i - 1]!.flags & F_PASTE_LEFT)) continue;
       else if (arg.expanded === null) arg.expanded = this.expandArg(arg);
     }
@@ -521,34 +528,6 @@ export class Engine {
     return out;
   }
 
-  /** The `#` operator (gcc's stringify_arg). */
-  private stringify(tokens: readonly Token[], pointFile: FileState | null, pointOff: number): Token {
-    let dest = '"';
-    let source: Token | null = null;
-    let backslashes = 0;
-    for (const t of tokens) {
-      if (t.kind === T_PADDING) {
-        if (source === null || (!(source.flags & F_PREV_WHITE) && t.source === null)) source = t.source;
-        continue;
-      }
-      if (dest.length > 1) {
-        if (source === null) source = t;
-        if (source.flags & F_PREV_WHITE) dest += " ";
-      }
-      source = null;
-      dest += t.kind === T_STRING || t.kind === T_CHAR ? t.text.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : "\\" + c)) : t.text;
-      backslashes = t.kind === T_OTHER && t.text.charCodeAt(0) === 92 ? backslashes + 1 : 0;
-    }
-    if (backslashes & 1) {
-      this.warning("invalid string literal, ignoring final '\\'", tokens[tokens.length - 1] ?? null);
-      dest = dest.slice(0, -1);
-    }
-    const t = makeToken(T_STRING, dest + '"', 0, null, 0);
-    t.pointFile = pointFile;
-    t.pointOff = pointOff;
-    return t;
-  }
-
   /** Handles a run of `##` starting at `first` in the current context (gcc's paste_all_tokens). */
   private pasteAll(first: Token): void {
     const c = this.contexts[this.contexts.length - 1]!;
@@ -583,83 +562,6 @@ export class Engine {
     return result;
   }
 
-  private expandBuiltin(m: Macro, name: Token): boolean {
-    const pointFile = name.pointFile ?? name.file;
-    const pointOff = name.pointFile ? name.pointOff : name.off;
-    const where = pointFile ? pointFile.position(pointOff) : { file: this.currentFile.name, line: 1, column: 1 };
-    let kind = T_NUMBER;
-    let text: string;
-    switch (m.builtin) {
-      case B_LINE:
-        text = String(where.line);
-        break;
-      case B_FILE:
-        kind = T_STRING;
-        text = quoteString(where.file);
-        break;
-      case B_BASE_FILE:
-        kind = T_STRING;
-        text = quoteString(this.mainFile.name);
-        break;
-      case B_INCLUDE_LEVEL:
-        text = String(this.currentFile.depth);
-        break;
-      case B_COUNTER:
-        text = String(this.counter++);
-        break;
-      case B_DATE:
-        kind = T_STRING;
-        text = `"${MONTHS[this.startTime.getMonth()]} ${String(this.startTime.getDate()).padStart(2, " ")} ${this.startTime.getFullYear()}"`;
-        break;
-      case B_TIME:
-        kind = T_STRING;
-        text = `"${[this.startTime.getHours(), this.startTime.getMinutes(), this.startTime.getSeconds()].map((v) => String(v).padStart(2, "0")).join(":")}"`;
-        break;
-      case B_TIMESTAMP:
-        kind = T_STRING;
-        text = '"??? ??? ?? ??:??:?? ????"';
-        break;
-      case B_PRAGMA:
-        return this.doPragmaOperator(name);
-      default:
-        return false;
-    }
-    const t = makeToken(kind, text, name.flags & F_PREV_WHITE, null, 0);
-    t.pointFile = pointFile;
-    t.pointOff = pointOff;
-    this.pushContext(null, true, [t]);
-    return true;
-  }
-
-  /** `_Pragma("...")`: runs the pragma; in assembler mode cpp prints nothing for it. */
-  private doPragmaOperator(name: Token): boolean {
-    this.preventExpansion++;
-    const open = this.getNonPadding();
-    const str = isPunct(open, "(") ? this.getNonPadding() : open;
-    const close = str.kind === T_STRING ? this.getNonPadding() : str;
-    this.preventExpansion--;
-    if (!isPunct(open, "(") || str.kind !== T_STRING || !isPunct(close, ")")) {
-      this.error("_Pragma takes a parenthesized string literal", name);
-      if (close.kind !== T_EOF) this.backup(close);
-      return false;
-    }
-    const body = str.text.slice(str.text.startsWith("L") ? 2 : 1, -1).replace(/\\(["\\])/g, "$1");
-    const file = new FileState("<_Pragma>", "", body, null, -1);
-    const lx = new Lexer(file, () => {});
-    const tokens: Token[] = [];
-    for (;;) {
-      const t = lx.lex(true, false, false);
-      if (t.kind === T_EOF) break;
-      t.pointFile = name.pointFile ?? name.file;
-      t.pointOff = name.pointFile ? name.pointOff : name.off;
-      tokens.push(t);
-    }
-    let i = 0;
-    runPragma(this, () => tokens[i++] ?? makeToken(T_EOF, "", 0, null, 0));
-    this.pushContext(null, true, []);
-    return true;
-  }
-
   // ---- main loop ----
 
   /** Processes a buffer of directives (the command line's -D/-U) without printing anything. */
@@ -680,27 +582,5 @@ export class Engine {
     }
     this.popFile();
     return this.printer.finish();
-  }
-}
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-function quoteString(s: string): string {
-  return '"' + s.replace(/[\\"]/g, (c) => "\\" + c).replace(/\n/g, "\\n") + '"';
-}
-
-function checkLineLengths(e: Engine, file: FileState): void {
-  const text = file.text;
-  if (text.length <= MAX_LINE_BYTES) return;
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    if (end - start > MAX_LINE_BYTES) {
-      const d: Diagnostic = { severity: "error", code: "preprocess", message: `line longer than ${MAX_LINE_BYTES} bytes`, span: file.span(start, start + 1) };
-      e.sink.add(d);
-      throw new FatalInputError(d);
-    }
-    start = end + 1;
   }
 }
