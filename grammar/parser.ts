@@ -1,46 +1,22 @@
-// The DTS grammar of dtc-parser.y (dtc 1.8.1) as a chevrotain EmbeddedActionsParser that builds
-// the AST of ./ast.ts. Syntax only: no value is computed and no reference is looked up here.
-//
-// dtc's bison parser detects a syntax error at the first token that cannot continue a valid
-// prefix, and reports that token's position. This parser accepts the same language with LL(1)
-// decisions that never commit early, so it stops at the same token.
-//
-// Depth: node bodies are parsed by one flat loop with an explicit stack of open nodes (`{` pushes,
-// `};` pops), so nesting is bounded only by memory. Only expressions recurse (parentheses and
-// `?:`); their nesting is limited to MAX_EXPRESSION_DEPTH. Operator chains (`1 + 1 + ...`,
-// `- - 1`) are loops here and in every later step, so their length is not limited.
-//
-// Property values and expressions are recognised here (with the expression depth limit) but not
-// built: nodes keep token indices (./nodes.ts), and ./values.ts builds a value from its validated
-// tokens when it is read. A document thus costs O(properties + nodes) objects, not O(tokens).
-import { createTokenInstance, EmbeddedActionsParser, EOF, type IOrAlt, type IToken, type ParserMethod, type TokenType } from "chevrotain";
-import { internRange, span, type Span } from "../src/source/index.ts";
+// The DTS grammar of dtc-parser.y (dtc 1.8.1) as a chevrotain parser (./token-parser.ts) that
+// builds the AST of ./ast.ts; syntax only. dtc's bison parser reports a syntax error at the first
+// token that cannot continue a valid prefix; this parser's LL(1) decisions never commit early,
+// so it stops at the same token. Node bodies are parsed by one flat loop with an explicit stack
+// of open nodes, so nesting is bounded only by memory; only expressions recurse (parentheses and
+// `?:`, limited by MAX_EXPRESSION_DEPTH: ./expressions.ts). Values are recognised but not built:
+// nodes keep token indices (./nodes.ts), ./values.ts builds a value when it is read, so a
+// document costs O(properties + nodes) objects, not O(tokens).
+import type { IOrAlt, IToken, ParserMethod, TokenType } from "chevrotain";
+import { internRange, type Span } from "../src/source/index.ts";
 import type * as A from "./ast.ts";
-import { BodyNode, NodeNode, PropertyCursor, PropertyNode, type ValueSource } from "./nodes.ts";
-import { binaryPrecedence, decodePrimary, decodeValue } from "./values.ts";
+import { BodyNode, labelAt, NodeNode, PropertyCursor, PropertyNode, referenceAt, spanTo, type ValueSource } from "./nodes.ts";
+import { ExpressionRecogniser, GrammarStop, MAX_EXPRESSION_DEPTH } from "./expressions.ts";
+import { TokenBufferParser } from "./token-parser.ts";
+import { decodePrimary, decodeValue } from "./values.ts";
 import * as T from "./tokens.ts";
 import { DtsToken, tokenCode, type TokenBuffer } from "./tokens.ts";
 
-/**
- * Deepest nesting of parentheses and `?:` accepted in an integer expression: the only recursion
- * of the parser and of the value decoder. dtc's limit is its bison stack (10,000 entries: about
- * 5,000 parentheses); this one keeps the recursion far from the JS stack limit. A flat chain of
- * operators is not nesting: `(1 + 1 + ... + 1)` with 100,000 terms is accepted, as dtc accepts it.
- */
-export const MAX_EXPRESSION_DEPTH = 256;
-
-/** Thrown by grammar actions for errors dtc's grammar reports itself (and for our depth limit). */
-export class GrammarStop extends Error {
-  constructor(
-    /** Index of the token at which dtc stops: its lexical errors are the last ones printed. */
-    readonly index: number,
-    message: string,
-    readonly span: Span,
-  ) {
-    super(message);
-    this.name = "GrammarStop";
-  }
-}
+export { GrammarStop, MAX_EXPRESSION_DEPTH };
 
 export type ParseOutcome =
   | { readonly ok: true; readonly document: A.DtsDocument }
@@ -67,34 +43,9 @@ function nameOf(image: string): string {
   return image.charCodeAt(0) === 92 ? image.slice(1) : image;
 }
 
-/** chevrotain's recognizer internals that manyInternalLogic uses (not in its typings). */
-interface ChevrotainEngine {
-  getLaFuncFromCache(key: number): () => boolean;
-  doSingleRepetition(action: () => unknown): boolean;
-}
 
-const LITERAL = tokenCode(T.Literal);
-const CHAR_LITERAL = tokenCode(T.CharLiteral);
-const LPAREN = tokenCode(T.LParen);
-const RPAREN = tokenCode(T.RParen);
-const QUESTION = tokenCode(T.Question);
-const COLON = tokenCode(T.Colon);
-const MINUS = tokenCode(T.Minus);
-const TILDE = tokenCode(T.Tilde);
-const BANG = tokenCode(T.Bang);
 
-/** What LA returns past the end (never reached in practice: the grammar consumes `End` last). */
-const PAST_END = createTokenInstance(EOF, "", NaN, NaN, NaN, NaN, NaN, NaN);
-
-export class DtsParser extends EmbeddedActionsParser {
-  // ---- token access: tokens are made from the scanner's typed arrays on demand ----
-  /** chevrotain's position in the token stream (its own field, not in its typings). */
-  declare private currIdx: number;
-  private buffer: TokenBuffer | undefined = undefined;
-  /** Tokens at or past this index read as past-the-end. */
-  private limit = 0;
-  /** The token LA_FAST returns, re-pointed at each new position (see LA_FAST). */
-  private readonly cursor = new DtsToken(EOF, EOF.tokenTypeIdx!, -1, undefined);
+export class DtsParser extends TokenBufferParser {
   private busy = false;
 
   // ---- state of the current parse ----
@@ -112,8 +63,8 @@ export class DtsParser extends EmbeddedActionsParser {
   private lastName = -1;
   /** In a property value: whether a component is expected next (at the start and after `,`). */
   private needComponent = false;
-  /** Parentheses and `?:` open around the expression being recognised. */
-  private exprNesting = 0;
+  /** Expression nesting, and the hand recogniser of parenthesised cell expressions. */
+  private readonly expressions = new ExpressionRecogniser();
 
   // ---- rules ----
   document!: ParserMethod<[], A.DtsDocument>;
@@ -193,7 +144,7 @@ export class DtsParser extends EmbeddedActionsParser {
         const t = at($.CONSUME(T.Label));
         if (!$.RECORDING_PHASE) {
           if (first < 0) first = t;
-          labels.push($.labelAt(t));
+          labels.push(labelAt($.buffer!, t));
         }
       });
       const keyword = at($.CONSUME(T.MemReserve));
@@ -209,7 +160,7 @@ export class DtsParser extends EmbeddedActionsParser {
     $.referenceAlts = [{ ALT: () => at($.CONSUME(T.LabelRef)) }, { ALT: () => at($.CONSUME(T.PathRef)) }];
     $.reference = $.RULE("reference", (): A.Reference => {
       const t = $.OR($.referenceAlts);
-      return $.RECORDING_PHASE ? (undefined as never) : $.referenceAt(t);
+      return $.RECORDING_PHASE ? (undefined as never) : referenceAt($.buffer!, t);
     });
 
     // devicetree: '/' nodedef | dt_ref nodedef (first); then also DT_LABEL dt_ref nodedef,
@@ -217,13 +168,13 @@ export class DtsParser extends EmbeddedActionsParser {
     const rootStatement = (): A.TopLevelStatement => {
       const slash = at($.CONSUME(T.Slash));
       const body = $.SUBRULE($.nodeBody);
-      return $.RECORDING_PHASE ? (undefined as never) : { kind: "root", body, span: $.spanTo(slash, body.span) };
+      return $.RECORDING_PHASE ? (undefined as never) : { kind: "root", body, span: spanTo($.buffer!, slash, body.span) };
     };
     const refStatement = (): A.TopLevelStatement => {
       const first = $.currIdx + 1;
       const ref = $.SUBRULE($.reference);
       const body = $.SUBRULE2($.nodeBody);
-      return $.RECORDING_PHASE ? (undefined as never) : { kind: "refNode", labels: [], ref, body, span: $.spanTo(first, body.span) };
+      return $.RECORDING_PHASE ? (undefined as never) : { kind: "refNode", labels: [], ref, body, span: spanTo($.buffer!, first, body.span) };
     };
     $.firstStatementAlts = [{ ALT: rootStatement }, { ALT: refStatement }];
     $.statementAlts = [
@@ -234,7 +185,7 @@ export class DtsParser extends EmbeddedActionsParser {
           const label = at($.CONSUME(T.Label));
           const ref = $.SUBRULE3($.reference);
           const body = $.SUBRULE3($.nodeBody);
-          return $.RECORDING_PHASE ? (undefined as never) : { kind: "refNode", labels: [$.labelAt(label)], ref, body, span: $.spanTo(label, body.span) };
+          return $.RECORDING_PHASE ? (undefined as never) : { kind: "refNode", labels: [labelAt($.buffer!, label)], ref, body, span: spanTo($.buffer!, label, body.span) };
         },
       },
       {
@@ -267,7 +218,7 @@ export class DtsParser extends EmbeddedActionsParser {
           const t = at($.CONSUME(T.Label));
           if (!$.RECORDING_PHASE) {
             if ($.pendingFirst < 0) $.pendingFirst = t;
-            $.pendingLabels.push($.labelAt(t));
+            $.pendingLabels.push(labelAt($.buffer!, t));
           }
         },
       },
@@ -376,7 +327,7 @@ export class DtsParser extends EmbeddedActionsParser {
         // rule machinery made closures and arrays per operand (~15 MB per 8 MB board).
         ALT: () => {
           const open = at($.CONSUME(T.LParen));
-          if (!$.RECORDING_PHASE) $.parenTail(open);
+          if (!$.RECORDING_PHASE) $.currIdx = $.expressions.parenTail(open);
         },
       },
       { ALT: () => void $.CONSUME2(T.LabelRef) },
@@ -451,10 +402,10 @@ export class DtsParser extends EmbeddedActionsParser {
     $.parenExpr = $.RULE("parenExpr", (): void => {
       const open = at($.CONSUME(T.LParen));
       // The only recursion (through parentheses and `?:`): bounded before it can go deep.
-      if (!$.RECORDING_PHASE) $.enterNesting(open);
+      if (!$.RECORDING_PHASE) $.expressions.enter(open);
       $.SUBRULE($.ternary);
       $.CONSUME(T.RParen);
-      if (!$.RECORDING_PHASE) $.exprNesting--;
+      if (!$.RECORDING_PHASE) $.expressions.leave();
     });
 
     // integer_trinary: integer_or ('?' integer_expr ':' integer_trinary)?
@@ -467,11 +418,11 @@ export class DtsParser extends EmbeddedActionsParser {
       });
       $.OPTION(() => {
         const question = at($.CONSUME(T.Question));
-        if (!$.RECORDING_PHASE) $.enterNesting(question);
+        if (!$.RECORDING_PHASE) $.expressions.enter(question);
         $.SUBRULE($.ternary);
         $.CONSUME(T.Colon);
         $.SUBRULE2($.ternary);
-        if (!$.RECORDING_PHASE) $.exprNesting--;
+        if (!$.RECORDING_PHASE) $.expressions.leave();
       });
     });
 
@@ -485,63 +436,13 @@ export class DtsParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  /**
-   * chevrotain 11.2's manyInternalLogic (every MANY runs it) without its error-recovery hook: the
-   * original builds an argument array for attemptInRepetitionRecovery on each call, which does
-   * nothing with recovery off -- 38 MB of garbage per 8 MB board (allocation profile), one array
-   * per property value, cell list and expression. The loop itself is the original's. Only the
-   * parse phase calls it (the grammar recorder replaces MANY while it records).
-   */
-  manyInternalLogic(_occurrence: number, actionORMethodDef: (() => unknown) | { GATE?: () => boolean; DEF: () => unknown }, key: number): void {
-    const engine = this as unknown as ChevrotainEngine;
-    let lookahead = engine.getLaFuncFromCache(key);
-    let action: () => unknown;
-    if (typeof actionORMethodDef !== "function") {
-      action = actionORMethodDef.DEF;
-      const gate = actionORMethodDef.GATE;
-      if (gate !== undefined) {
-        const original = lookahead;
-        lookahead = () => gate.call(this) && original.call(this);
-      }
-    } else action = actionORMethodDef;
-    let notStuck = true;
-    while (lookahead.call(this) === true && notStuck) notStuck = engine.doSingleRepetition(action);
-  }
-
-  // chevrotain reads tokens only through LA/LA_FAST (its documented hook for lazy lexers).
-  // LA_FAST (lookahead and CONSUME) re-points one cursor object instead of making a token per
-  // read; LA (error reporting, and rarely our actions) makes a fresh token that stays valid.
-  override LA_FAST(howMuch: number): IToken {
-    const i = this.currIdx + howMuch;
-    const cursor = this.cursor;
-    if (cursor.index === i && cursor.buffer === this.buffer) return cursor;
-    if (i < 0 || i >= this.limit) return PAST_END;
-    return this.buffer!.moveTo(cursor, i);
-  }
-
-  override LA(howMuch: number): IToken {
-    const i = this.currIdx + howMuch;
-    if (i < 0 || i >= this.limit) return PAST_END;
-    return this.buffer!.token(i);
-  }
-
   private attach(tokens: TokenBuffer, start: number, limit: number): void {
-    this.buffer = tokens;
-    this.limit = limit;
-    this.cursor.index = -1;
-    this.cursor.buffer = undefined;
-    this.input = [];
-    // `input` sizes chevrotain's view of the stream; the tokens come from LA/LA_FAST.
-    (this as unknown as { tokVectorLength: number }).tokVectorLength = limit;
-    this.currIdx = start - 1;
-    this.exprNesting = 0;
+    this.attachTokens(tokens, start, limit);
+    this.expressions.attach(tokens, limit);
   }
 
   private detach(): void {
-    this.buffer = undefined;
-    this.cursor.index = -1;
-    this.cursor.buffer = undefined;
-    this.input = [];
+    this.detachTokens();
     this.busy = false;
   }
 
@@ -592,96 +493,16 @@ export class DtsParser extends EmbeddedActionsParser {
     }
   }
 
-  // ---- parenthesised cell expressions, recognised by hand ----
-  // The same language, errors (token and message) and nesting checks, in the same order, as the
-  // parenExpr/ternary/unary/primary rules above (which memreserve and incbin still use): the
-  // grammar is LL(1) here, so one token decides each step. Recursion only through `(` and `?:`,
-  // bounded by MAX_EXPRESSION_DEPTH as in the rules.
-
-  private codeAt(i: number): number {
-    return i < this.limit ? this.buffer!.codeAt(i) : -1;
-  }
-
-  /** After chevrotain consumed the `(` at `open`: the rest of parenExpr, leaving currIdx on its `)`. */
-  private parenTail(open: number): void {
-    this.enterNesting(open);
-    const close = this.exprTernary(open + 1);
-    if (this.codeAt(close) !== RPAREN) this.syntaxError(close);
-    this.exprNesting--;
-    this.currIdx = close;
-  }
-
-  /** integer_trinary at token `pos` (the ternary rule): the index after it. */
-  private exprTernary(pos: number): number {
-    pos = this.exprUnary(pos);
-    // A chain of binary operators is a loop: its length is not nesting.
-    while (binaryPrecedence(this.codeAt(pos)) > 0) pos = this.exprUnary(pos + 1);
-    if (this.codeAt(pos) === QUESTION) {
-      this.enterNesting(pos);
-      pos = this.exprTernary(pos + 1);
-      if (this.codeAt(pos) !== COLON) this.syntaxError(pos);
-      pos = this.exprTernary(pos + 1);
-      this.exprNesting--;
-    }
-    return pos;
-  }
-
-  /** integer_unary at `pos` (the unary rule). */
-  private exprUnary(pos: number): number {
-    for (let c = this.codeAt(pos); c === MINUS || c === TILDE || c === BANG; c = this.codeAt(pos)) pos++;
-    return this.exprPrimary(pos);
-  }
-
-  /** integer_prim at `pos` (the primary rule). */
-  private exprPrimary(pos: number): number {
-    const code = this.codeAt(pos);
-    if (code === LITERAL || code === CHAR_LITERAL) return pos + 1;
-    if (code !== LPAREN) this.syntaxError(pos);
-    this.enterNesting(pos);
-    const close = this.exprTernary(pos + 1);
-    if (this.codeAt(close) !== RPAREN) this.syntaxError(close);
-    this.exprNesting--;
-    return close + 1;
-  }
-
   // ---- helpers over token indices ----
 
   private spanOf(first: number, last: number): Span {
     return this.buffer!.spanBetween(first, last);
   }
 
-  /** From the start of token `first` to the end of `end` (same buffer), else token `first`. */
-  private spanTo(first: number, end: Span): Span {
-    const tokens = this.buffer!;
-    const file = tokens.fileAt(first);
-    return file === end.file ? span(file, tokens.startAt(first), end.end) : tokens.span(first);
-  }
-
-  private labelAt(i: number): A.Label {
-    return { name: this.buffer!.imageAt(i).slice(0, -1), span: this.spanOf(i, i) };
-  }
-
-  private referenceAt(i: number): A.Reference {
-    const tokens = this.buffer!;
-    const image = tokens.imageAt(i);
-    return tokens.typeAt(i) === T.LabelRef
-      ? { kind: "label", label: image.slice(1), span: tokens.span(i) }
-      : { kind: "path", path: image.slice(2, -1), span: tokens.span(i) };
-  }
-
   // ---- actions ----
 
   private syntaxError(index: number): never {
     throw new GrammarStop(index, "syntax error", this.buffer!.span(Math.min(index, this.limit - 1)));
-  }
-
-  private tooDeep(index: number): never {
-    throw new GrammarStop(index, "expression nested too deeply", this.buffer!.span(index));
-  }
-
-  /** One more level of parentheses or `?:`, opened by the token at `index`. */
-  private enterNesting(index: number): void {
-    if (++this.exprNesting > MAX_EXPRESSION_DEPTH) this.tooDeep(index);
   }
 
   private takeLabels(): readonly A.Label[] {
