@@ -16,7 +16,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -51,15 +51,38 @@ function boardsOf(dir) {
   return out;
 }
 
-/** cpp | dtc as the tree's Makefile runs them: { ok, dtb, stderr }. */
+/**
+ * cpp | dtc as the tree's Makefile runs them: { ok, dtb, stderr }. The preprocessed file goes
+ * beside the board, as the Makefile's dot-target does: dtc looks for /include/ files next to the
+ * file it reads (line markers rename it, they do not move it), so it must be that directory.
+ */
 function reference(tree, arch, board, tmp) {
-  const pre = join(tmp, "board.dts.tmp");
+  const pre = join(tree, dirname(board), `.${basename(board)}.conformance-${process.pid}.tmp`);
+  try {
+    return runReference(tree, arch, board, tmp, pre);
+  } finally {
+    rmSync(pre, { force: true });
+  }
+}
+
+function runReference(tree, arch, board, tmp, pre) {
   const cpp = spawnSync("cpp", ["-nostdinc", "-Iinclude", `-Isrc/${arch}`, "-Isrc", "-Itestcase-data", "-undef", "-D__DTS__", "-x", "assembler-with-cpp", "-o", pre, board], { cwd: tree, encoding: "latin1" });
   if (cpp.status !== 0) return { ok: false, stage: "cpp", stderr: cpp.stderr };
   const out = join(tmp, "ref.dtb");
   const dtc = spawnSync("dtc", ["-O", "dtb", "-o", out, "-b", "0", "-i", `src/${arch}`, ...DTC_FLAGS, pre], { cwd: tree, encoding: "latin1" });
   if (dtc.status !== 0) return { ok: false, stage: `dtc (exit ${dtc.status})`, stderr: dtc.stderr };
   return { ok: true, dtb: readFileSync(out), stderr: dtc.stderr };
+}
+
+/**
+ * Whether dtc's error is a syntax error at a label-relative path reference (`&{label/path}`),
+ * which dtc 1.6.1 does not know and dtc 1.7.1 and later accept (dtprobe follows 1.8.1).
+ */
+function atLabelRelativeReference(tree, dtcError) {
+  const m = /^Error: (\S+):(\d+)\.(\d+)-[\d.]+ syntax error$/.exec(dtcError);
+  if (!m) return false;
+  const line = readFileSync(join(tree, m[1]), "latin1").split("\n")[Number(m[2]) - 1] ?? "";
+  return /&\{[^/}]/.test(line);
 }
 
 function includeDirs(arch) {
@@ -112,7 +135,11 @@ async function main() {
           else result.differentDtb.push(board);
         } else if (!ref.ok && !ours.ok) result.bothRejected.push({ board, dtc: ref.stderr.split("\n").find((l) => /error|FATAL/i.test(l)) ?? ref.stage, dtprobe: ours.error ?? ours.stage });
         else if (ref.ok) result.onlyDtcAccepts.push({ board, dtprobe: ours.error ?? ours.stage });
-        else result.onlyDtprobeAccepts.push({ board, dtc: ref.stderr.split("\n").find((l) => /error|FATAL/i.test(l)) ?? ref.stage });
+        else {
+          const dtcError = ref.stderr.split("\n").find((l) => /error|FATAL/i.test(l)) ?? ref.stage;
+          const entry = { board, dtc: dtcError, labelRelative: atLabelRelativeReference(opts.tree, dtcError) };
+          result.onlyDtprobeAccepts.push(entry);
+        }
         if (result.boards % 100 === 0) process.stderr.write(`${result.boards} boards, ${result.sameDtb} identical\n`);
       }
     }
@@ -126,14 +153,15 @@ async function main() {
     `  different blobs:          ${result.differentDtb.length}${result.differentDtb.length ? ` (${result.differentDtb.slice(0, 10).join(", ")}${result.differentDtb.length > 10 ? ", ..." : ""})` : ""}`,
     `  both reject:              ${result.bothRejected.length}`,
     `  only dtc accepts:         ${result.onlyDtcAccepts.length}`,
-    `  only dtprobe accepts:     ${result.onlyDtprobeAccepts.length}`,
+    `  only dtprobe accepts:     ${result.onlyDtprobeAccepts.length} (${result.onlyDtprobeAccepts.filter((r) => r.labelRelative).length} use label-relative path references, dtc 1.7.1+ syntax)`,
   ];
   for (const r of result.onlyDtcAccepts.slice(0, 20)) summary.push(`    dtc accepts, dtprobe: ${r.board}: ${r.dtprobe}`);
-  for (const r of result.onlyDtprobeAccepts.slice(0, 20)) summary.push(`    dtprobe accepts, dtc: ${r.board}: ${r.dtc}`);
+  for (const r of result.onlyDtprobeAccepts.filter((x) => !x.labelRelative).slice(0, 20)) summary.push(`    dtprobe accepts, dtc: ${r.board}: ${r.dtc}`);
   for (const r of result.bothRejected.slice(0, 20)) summary.push(`    both reject ${r.board}: dtc: ${r.dtc} | dtprobe: ${r.dtprobe}`);
   process.stdout.write(summary.join("\n") + "\n");
   if (opts.out) writeFileSync(opts.out, JSON.stringify(result, null, 2) + "\n");
-  return result.differentDtb.length + result.onlyDtcAccepts.length + result.onlyDtprobeAccepts.length === 0 ? 0 : 1;
+  const unexplained = result.onlyDtprobeAccepts.filter((r) => !r.labelRelative).length;
+  return result.differentDtb.length + result.onlyDtcAccepts.length + unexplained === 0 ? 0 : 1;
 }
 
 process.exitCode = await main();
