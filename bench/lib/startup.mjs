@@ -49,7 +49,7 @@ function stageTimes(profileFile, stages) {
 }
 
 const STAGES = [
-  ["node's own start-up and module loading", ["compileForInternalLoader", "compileSourceTextModule", "runInThisContext", "(program)"]],
+  ["node's own start-up and loading the command's code", ["compileForInternalLoader", "compileSourceTextModule", "Script", "runInThisContext", "(program)"]],
   ["grammar analysis (chevrotain performSelfAnalysis)", ["performSelfAnalysis"]],
   ["preprocessor", ["preprocess"]],
   ["scanner, parser and tree", ["parseAndBuildTree"]],
@@ -114,6 +114,7 @@ export async function startupSection(ctx) {
       profRows.push(["whole run (profiled)", fmtTime(total), "100%"]);
       text += "\n" + printSection("Start-up profile: where one cold compile --cpp goes", ["stage", "CPU (sampled)", "share"], profRows, [
         "inclusive time per stage from `node --cpu-prof`; stages overlap only through garbage collection",
+        "the profiler's flags make V8 refuse the code cache (it checks the flags it was made with): loading shows the compile the cache saves otherwise",
         "the same work in a warm process takes a few tens of milliseconds: the rest is running cold code",
       ]);
     }
