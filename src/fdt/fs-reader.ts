@@ -6,26 +6,10 @@
 // Unlike dtc, the walk is iterative, a directory reached twice through symbolic links is an error
 // instead of endless recursion, and the bytes read add up to at most the input limit.
 import { opendirSync, statSync, type Stats } from "node:fs";
-import { MAX_INPUT_BYTES, readFileWithLimit, type DiagnosticSink } from "../source/index.ts";
+import { dtcJoinPath, MAX_INPUT_BYTES, readFileWithLimit, strerror, type DiagnosticSink } from "../source/index.ts";
 import { guessBootCpuIdOf } from "../tree/boot-cpu.ts";
 import { DeviceTree, DtNode, DtProperty, PropertyValue } from "../tree/model.ts";
 
-const STRERROR: Record<string, string> = {
-  ENOENT: "No such file or directory",
-  ENOTDIR: "Not a directory",
-  EACCES: "Permission denied",
-  ELOOP: "Too many levels of symbolic links",
-};
-
-function strerror(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code ?? "";
-  return STRERROR[code] ?? (e as Error).message;
-}
-
-/** dtc's join_path. */
-function joinPath(dir: string, name: string): string {
-  return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
-}
 
 /** The directory's entry names in readdir order (fs.readdirSync sorts them; dtc does not). */
 function listInOrder(dir: string): string[] {
@@ -63,7 +47,7 @@ export function readFsTree(dir: string, sink: DiagnosticSink): DeviceTree | unde
     }
     for (const name of names) {
       if (name === "." || name === "..") continue;
-      const entry = joinPath(path, name);
+      const entry = dtcJoinPath(path, name);
       let st: Stats;
       try {
         st = statSync(entry);

@@ -229,9 +229,9 @@ export class YamlEmitter {
       case "flow-mapping-key":
         return this.flowMappingKey(e, false);
       case "flow-mapping-simple-value":
-        return this.flowMappingValue(e, true);
+        return this.mappingValue(e, true, true);
       case "flow-mapping-value":
-        return this.flowMappingValue(e, false);
+        return this.mappingValue(e, false, true);
       case "block-sequence-first-item":
         return this.blockSequenceItem(e, true);
       case "block-sequence-item":
@@ -241,9 +241,9 @@ export class YamlEmitter {
       case "block-mapping-key":
         return this.blockMappingKey(e, false);
       case "block-mapping-simple-value":
-        return this.blockMappingValue(e, true);
+        return this.mappingValue(e, true, false);
       case "block-mapping-value":
-        return this.blockMappingValue(e, false);
+        return this.mappingValue(e, false, false);
       case "end":
         throw new Error("yaml emitter: expected nothing after STREAM-END");
     }
@@ -317,57 +317,57 @@ export class YamlEmitter {
     this.state = "document-start";
   }
 
-  private flowSequenceItem(e: Event, first: boolean): void {
+  /**
+   * What flow sequences and mappings share before an item: the opening bracket, the closing one
+   * (true: the collection ended), else the comma and a line break past the width.
+   */
+  private flowItem(e: Event, first: boolean, open: string, close: string, end: Event["type"]): boolean {
     if (first) {
-      this.writeIndicator("[", true, true, false);
+      this.writeIndicator(open, true, true, false);
       this.increaseIndent(true, false);
       this.flowLevel++;
     }
-    if (e.type === "sequence-end") {
+    if (e.type === end) {
       this.flowLevel--;
       this.indent = this.indents.pop()!;
-      this.writeIndicator("]", false, false, false);
+      this.writeIndicator(close, false, false, false);
       this.state = this.states.pop()!;
-      return;
+      return true;
     }
     if (!first) this.writeIndicator(",", false, false, false);
     if (this.column > BEST_WIDTH) this.writeIndent();
+    return false;
+  }
+
+  private flowSequenceItem(e: Event, first: boolean): void {
+    if (this.flowItem(e, first, "[", "]", "sequence-end")) return;
     this.states.push("flow-sequence-item");
     this.node(e, true, false, false);
   }
 
   private flowMappingKey(e: Event, first: boolean): void {
-    if (first) {
-      this.writeIndicator("{", true, true, false);
-      this.increaseIndent(true, false);
-      this.flowLevel++;
-    }
-    if (e.type === "mapping-end") {
-      this.flowLevel--;
-      this.indent = this.indents.pop()!;
-      this.writeIndicator("}", false, false, false);
-      this.state = this.states.pop()!;
-      return;
-    }
-    if (!first) this.writeIndicator(",", false, false, false);
-    if (this.column > BEST_WIDTH) this.writeIndent();
+    if (!this.flowItem(e, first, "{", "}", "mapping-end")) this.mappingKey(e, true);
+  }
+
+  /** A mapping key, simple (`key: value`) or complex (`? key`), flow or block. */
+  private mappingKey(e: Event, flow: boolean): void {
     if (this.checkSimpleKey()) {
-      this.states.push("flow-mapping-simple-value");
+      this.states.push(flow ? "flow-mapping-simple-value" : "block-mapping-simple-value");
       this.node(e, false, true, true);
     } else {
-      this.writeIndicator("?", true, false, false);
-      this.states.push("flow-mapping-value");
+      this.writeIndicator("?", true, false, !flow);
+      this.states.push(flow ? "flow-mapping-value" : "block-mapping-value");
       this.node(e, false, true, false);
     }
   }
 
-  private flowMappingValue(e: Event, simple: boolean): void {
+  private mappingValue(e: Event, simple: boolean, flow: boolean): void {
     if (simple) this.writeIndicator(":", false, false, false);
     else {
-      if (this.column > BEST_WIDTH) this.writeIndent();
-      this.writeIndicator(":", true, false, false);
+      if (!flow || this.column > BEST_WIDTH) this.writeIndent();
+      this.writeIndicator(":", true, false, !flow);
     }
-    this.states.push("flow-mapping-key");
+    this.states.push(flow ? "flow-mapping-key" : "block-mapping-key");
     this.node(e, false, true, false);
   }
 
@@ -392,24 +392,7 @@ export class YamlEmitter {
       return;
     }
     this.writeIndent();
-    if (this.checkSimpleKey()) {
-      this.states.push("block-mapping-simple-value");
-      this.node(e, false, true, true);
-    } else {
-      this.writeIndicator("?", true, false, true);
-      this.states.push("block-mapping-value");
-      this.node(e, false, true, false);
-    }
-  }
-
-  private blockMappingValue(e: Event, simple: boolean): void {
-    if (simple) this.writeIndicator(":", false, false, false);
-    else {
-      this.writeIndent();
-      this.writeIndicator(":", true, false, true);
-    }
-    this.states.push("block-mapping-key");
-    this.node(e, false, true, false);
+    this.mappingKey(e, false);
   }
 
   private node(e: Event, sequence: boolean, mapping: boolean, simpleKey: boolean): void {

@@ -6,7 +6,7 @@ export { formatDiagnostic, diagnosticToJson } from "./format.ts";
 export type { DiagnosticJson, FormatOptions } from "./format.ts";
 export { dtcDirname, dtcJoinPath, nodeFileHost, memoryFileHost, openIncludeFile, readThroughHost, rootedFileHost } from "./host.ts";
 export type { FileHost, IncludeOpen } from "./host.ts";
-export { readFileWithLimit, readStandardInput, tooLarge } from "./read-file.ts";
+export { readFileWithLimit, readStandardInput, strerror, tooLarge } from "./read-file.ts";
 export type { FileProblem, FileProblemKind, FileRead, ReadOptions } from "./read-file.ts";
 export { MAX_INPUT_BYTES, inputTooLargeMessage } from "./limits.ts";
 export { internName, internRange } from "./intern.ts";

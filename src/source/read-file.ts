@@ -44,10 +44,15 @@ const STRERROR: Record<string, string> = {
   EIO: "Input/output error",
 };
 
+/** A file system error as the C library's strerror would put it. */
+export function strerror(e: unknown): string {
+  return STRERROR[(e as NodeJS.ErrnoException)?.code ?? ""] ?? (e as Error).message;
+}
+
 function problemOf(e: unknown): FileProblem {
   const code = (e as NodeJS.ErrnoException)?.code ?? "";
   const missing = code === "ENOENT" || code === "ENOTDIR";
-  return { kind: missing ? "missing" : code === "EISDIR" ? "directory" : "unreadable", message: STRERROR[code] ?? (e as Error).message };
+  return { kind: missing ? "missing" : code === "EISDIR" ? "directory" : "unreadable", message: strerror(e) };
 }
 
 /** "X is N bytes, larger than the 128 MiB input limit" (without the name). */
