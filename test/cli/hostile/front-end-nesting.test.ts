@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { MAX_EXPRESSION_DEPTH } from "../../../grammar/index.ts";
 import { MAX_EXPANSION_DEPTH } from "../../../src/preprocess/index.ts";
 import { hasDtc } from "../../helpers/shared.ts";
-import { compileText, dtc, dtprobe, growth, linearBound, scratchDir } from "./support.ts";
+import { compileText, dtc, dtprobe, fastest, growth, linearBound, scratchDir } from "./support.ts";
 
 const flatChain = (n: number) => `/dts-v1/;\n/ {\n\tp = <(${Array.from({ length: n }, () => "1").join("+")})>;\n\tq = <(${"-".repeat(n)}5)>;\n};\n`;
 const parens = (n: number) => `/dts-v1/;\n/ {\n\tp = <${"(".repeat(n)}1${")".repeat(n)}>;\n};\n`;
@@ -68,6 +68,16 @@ describe("macro invocations nested in arguments (grew to 4 GB before the limit)"
     // The error comes after the first MAX levels, whatever the depth: 8 times the input, about
     // the same time (well inside a linear bound).
     expect(growth((n) => compileText(nestedMacroArgs(n), { cpp: true }), 20_000, 160_000)).toBeLessThan(linearBound(8));
+    // And less than reading as many invocations that do not nest: before, every level collected
+    // the nested tail again (200 times the work of the flat input).
+    const flat = (n: number) => `#define F(x) x
+/dts-v1/;
+/ {
+	p = <${"F(1)\n".repeat(n)}>;
+};
+`;
+    const ratio = fastest(() => compileText(nestedMacroArgs(160_000), { cpp: true })) / fastest(() => compileText(flat(160_000), { cpp: true }));
+    expect(ratio).toBeLessThan(3);
   });
 
   it("are still expanded below the limit, and not counted where the argument is only stringified", () => {
