@@ -3,6 +3,7 @@
 import type { Device } from "../graph/index.ts";
 import type { DtNode } from "../tree/model.ts";
 import type { PhandleIndex } from "../tree/accessors.ts";
+import type { KernelFeatures, KernelVersion } from "../kernel/index.ts";
 
 /** Kernel errno names, as the kernel returns them (negative). */
 export type Errno = "-ENODEV" | "-EINVAL" | "-ENOSPC" | "-EBUSY" | "-EPERM" | "-EEXIST" | "-ERANGE" | "-EFAULT" | "-EPROBE_DEFER" | "-ETIMEDOUT" | "-ENOMEM" | "-EOPNOTSUPP" | "-ENOENT" | "-EACCES";
@@ -131,8 +132,10 @@ export interface IommuCoreApi {
   /** pci_device_group. */
   pciDeviceGroup(dev: Device, instance: IommuInstance): Result<IommuGroup>;
   log(dev: Device | null, level: "info" | "warn" | "err" | "debug", message: string): void;
-  /** Kernel version as [major, minor]. */
-  readonly version: readonly [number, number];
+  /** Kernel version as [major, minor] (for per-entry version tables; changes go through `has`). */
+  readonly version: KernelVersion;
+  /** The kernel changes this version has (src/kernel/changes.ts). */
+  readonly has: KernelFeatures;
   readonly bootargs: ReadonlyMap<string, string>;
   readonly phandles: PhandleIndex;
   /** State shared by every instance of a driver (the SMMUv3 global ASID xarray). */

@@ -27,7 +27,8 @@ import { dmaCoherent, dmaParent, dmaRangeMap, isAvailable, parsePhandleList, pro
 import type { DtNode, DtProperty } from "../tree/model.ts";
 import { matchDriver, OVERRIDE_DRIVERS, VFIO_DRIVERS, type InitcallLevel } from "./client-drivers.ts";
 import { ofMapId } from "./of-map-id.ts";
-import { bootBool, parseBootargs, resolveConfig, versionAtLeast, type ProbeOptions, type ResolvedConfig } from "./options.ts";
+import { bootBool, parseBootargs, resolveConfig, type ProbeOptions, type ResolvedConfig } from "./options.ts";
+import { kernelFeatures, type KernelFeatures } from "../kernel/index.ts";
 import type { DeviceOutcome, EventKind, ProbeEvent, ProbeResult } from "./types.ts";
 import type { DevState } from "./dev-state.ts";
 import { deviceReservedRegions } from "./reserved-regions.ts";
@@ -58,6 +59,8 @@ export const ASSUMED_DRIVER_PREFIX = "(assumed driver)";
 
 export class EmulatedKernel implements IommuCoreApi, DomainCore {
   readonly version: readonly [number, number];
+  /** The kernel changes this version has (src/kernel/changes.ts), resolved once. */
+  readonly has: KernelFeatures;
   readonly bootargs: ReadonlyMap<string, string>;
   readonly phandles;
   readonly shared = new Map<string, unknown>();
@@ -108,6 +111,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     private readonly options: ProbeOptions,
   ) {
     this.version = options.kernel.version;
+    this.has = kernelFeatures(options.kernel.version);
     this.config = resolveConfig(options, graph.arch);
     this.armDmaMapping = this.config.policy === "per-device" || this.config.arch === "arm";
     this.armShared = this.config.arch === "arm" && this.config.policy !== "per-device" ? new ArmSharedMappings(this, this.config.policy === "per-instance" ? "instance" : "group") : undefined;
@@ -257,7 +261,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       const isIommu = !!dev.node && this.instanceByNode.has(dev.node);
       let match = matchDriver(dev, isIommu);
       // pcieport sets driver_managed_dma since 5.19 (c7d469849747): ports never hold owner_cnt.
-      if (match.name === "pcieport") match = { ...match, driverManagedDma: versionAtLeast(this.options.kernel, 5, 19) };
+      if (match.name === "pcieport") match = { ...match, driverManagedDma: this.has.pcieportDriverManagedDma };
       const out: DeviceOutcome = {
         device: dev,
         driver: match.name,
@@ -588,7 +592,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   /** The probe of a modelled client driver: VFIO bus drivers need an IOMMU group. */
   private clientProbe(s: DevState): Result<void> {
     if (s.match.name && VFIO_DRIVERS.has(s.match.name) && !s.out.group) {
-      const where = versionAtLeast(this.options.kernel, 6, 0) ? "vfio_group_find_or_alloc" : "vfio_iommu_group_get";
+      const where = this.has.vfioGroupFindOrAlloc ? "vfio_group_find_or_alloc" : "vfio_iommu_group_get";
       return { ok: false, failure: { errno: "-EINVAL", where, message: `No IOMMU group for device ${s.dev.name} (VFIO needs one; noiommu mode is off)` } };
     }
     // host1x / tegra-vde: release the arm_iommu mapping, maybe a domain of their own (tegra-own-iommu.ts).
@@ -789,7 +793,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     if (!withDriver) return "ok";
     const errorsBefore = s.out.errors.length;
     this.setupDmaOps(s);
-    if (versionAtLeast(this.options.kernel, 5, 19) && !s.match.driverManagedDma && s.out.group) {
+    if (this.has.dmaOwnership && !s.match.driverManagedDma && s.out.group) {
       const u = this.useDefaultDomain(s);
       if (u === "defer") {
         // platform/amba/pci_dma_configure: arch_teardown_dma_ops() undoes this attempt's DMA ops
@@ -1025,7 +1029,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     this.groupOfDev.set(s.dev, g);
     // iommu_group_add_device: dev_info since "iommu: Use dev_printk() when possible" (5.1); before,
     // pr_info with the iommu.c prefix.
-    if (versionAtLeast(this.options.kernel, 5, 1)) this.emit("log", s.dev, "info", `Adding to iommu group ${g.id}`);
+    if (this.has.groupAddDevPrintk) this.emit("log", s.dev, "info", `Adding to iommu group ${g.id}`);
     else this.emit("log", null, "info", `Adding device ${s.dev.name} to group ${g.id}`, "iommu");
     this.readReservedRegions(s);
     if (g.defaultDomain) this.directMappings(s, g.defaultDomain);
@@ -1042,8 +1046,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   /** iommu_get_resv_regions -> iommu_dma_get_resv_regions -> of_iommu_get_resv_regions (6.3+). */
   private readReservedRegions(s: DevState): void {
     const node = s.dev.node;
-    if (!node || !s.fwspec || !this.ops(s.fwspec.instance).dtReservedRegions || !versionAtLeast(this.options.kernel, 6, 3)) return;
-    const r = deviceReservedRegions(node, this.phandles, this.version);
+    if (!node || !s.fwspec || !this.ops(s.fwspec.instance).dtReservedRegions || !this.has.ofIommuResvRegions) return;
+    const r = deviceReservedRegions(node, this.phandles, this.has);
     for (const m of r.messages) this.emit("log", s.dev, m.level, m.text);
     s.resvRegions = r.regions;
     s.requireDirect = r.regions.some((x) => x.type === "direct");
@@ -1123,11 +1127,11 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       // before, the requested type is tried and a DMA domain is freed again by
       // __iommu_domain_alloc because the iommu_get_dma_cookie stub returns -ENODEV (no fallback
       // helps: the fallback type is DMA too).
-      const req = versionAtLeast(this.options.kernel, 6, 7) ? "identity" : (this.groupDomainType(g) ?? this.defaultType);
+      const req = this.has.armIdentityDefault ? "identity" : (this.groupDomainType(g) ?? this.defaultType);
       if (req === "identity" && ops.supportsType(inst, "identity", this)) domain = this.allocDomain(inst, "identity", "default");
       why =
         req === "identity"
-          ? `${inst.row!.driver} has no identity domain${versionAtLeast(this.options.kernel, 6, 7) ? " (arm32 forces an IDENTITY default from 6.7)" : ""}`
+          ? `${inst.row!.driver} has no identity domain${this.has.armIdentityDefault ? " (arm32 forces an IDENTITY default from 6.7)" : ""}`
           : `arm32 has no IOMMU_DMA: a ${req} default domain cannot be allocated (iommu_get_dma_cookie is a stub returning -ENODEV); the arm_iommu mapping is set up ${this.armShared ? (this.armShared.scope === "instance" ? "per IOMMU instance (hypothetical)" : "per group (hypothetical)") : "per device"} at bind`;
     } else {
       domain = this.allocDefault(g, this.groupDomainType(g) ?? this.defaultType);
@@ -1145,7 +1149,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       }
       // 6.7+ ("iommu: Require a default_domain for all iommu drivers"): iommu_setup_default_domain
       // returns -ENODEV and __iommu_probe_device unwinds; before, the group simply had none.
-      if (versionAtLeast(this.options.kernel, 6, 7)) {
+      if (this.has.defaultDomainMandatory) {
         for (const d of [...g.devices]) this.releaseFromGroup(this.states[d.id]!);
       }
       return;
@@ -1171,7 +1175,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       if (shared) return shared;
     }
     let type = req;
-    if (type === "DMA-FQ" && !ops.deferredFlush && versionAtLeast(this.options.kernel, 6, 5)) type = "DMA"; // FQ downgraded at DMA-ops setup
+    if (type === "DMA-FQ" && !ops.deferredFlush && this.has.deferredFlushCap) type = "DMA"; // FQ downgraded at DMA-ops setup
     // Only translated (DMA) default domains are shared per instance under that policy; an
     // identity default stays the group's own.
     const ownerFor = (t: DomainType) => (perInstance && (t === "DMA" || t === "DMA-FQ") ? "per-instance" : "default");
@@ -1236,7 +1240,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   /** iommu_device_use_default_domain. */
   private useDefaultDomain(s: DevState): Step {
     const g = s.out.group!;
-    if (versionAtLeast(this.options.kernel, 6, 15) && !g.defaultDomain) {
+    if (this.has.useDefaultDomainDefers && !g.defaultDomain) {
       s.deferReason = `group ${g.id} has no default domain (-EPROBE_DEFER from iommu_device_use_default_domain)`;
       return "defer";
     }
@@ -1279,7 +1283,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       return;
     }
     const domain = g.domain;
-    if (!domain && !versionAtLeast(this.options.kernel, 6, 15)) {
+    if (!domain && !this.has.coreSetsUpDmaOps) {
       // iommu_setup_dma_ops: no domain (the driver could not allocate a default one).
       this.emit("log", null, "warn", `Failed to set up IOMMU for device ${s.dev.name}; retaining platform DMA ops`, "");
       this.note(s, `group ${g.id} has no domain: iommu_setup_dma_ops keeps dma-direct`);
@@ -1334,7 +1338,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       return;
     }
     // iommu_attach_device refuses multi-device groups since default domains (about 4.4).
-    if (g.devices.length !== 1 && versionAtLeast(this.options.kernel, 4, 4)) {
+    if (g.devices.length !== 1 && this.has.attachDeviceNeedsSingletonGroup) {
       this.freeDomain(domain);
       fail({ errno: "-EINVAL", where: "iommu_attach_device", message: `group ${g.id} has ${g.devices.length} devices; iommu_attach_device needs a singleton group` }, `Failed to attached device ${s.dev.name} to IOMMU_mapping`);
       return;

@@ -6,7 +6,7 @@
 import type { Device } from "../graph/index.ts";
 import { fail, ok, type DomainType, type IommuCoreApi, type IommuDomain, type IommuDriverOps, type IommuGroup, type IommuInstance, type Result } from "../iommu/index.ts";
 import type { DevState } from "./dev-state.ts";
-import type { KernelEra } from "./options.ts";
+import type { KernelEra } from "../kernel/index.ts";
 
 /** What these operations need from the emulated kernel. */
 export interface DomainCore {

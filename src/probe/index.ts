@@ -1,7 +1,9 @@
 // The probe emulation: driver core + of_dma_configure + IOMMU core, per kernel era and policy.
 export { runProbe, EmulatedKernel } from "./engine.ts";
-export { parseKernelVersion, parseBootargs, versionAtLeast, DEFAULT_KERNEL, nativePolicy, resolveConfig } from "./options.ts";
-export type { EraName, KernelEra, Policy, ProbeOptions, ResolvedConfig } from "./options.ts";
+export { parseBootargs, DEFAULT_KERNEL, nativePolicy, resolveConfig } from "./options.ts";
+export { parseKernelVersion } from "../kernel/index.ts";
+export type { EraName, KernelEra } from "../kernel/index.ts";
+export type { Policy, ProbeOptions, ResolvedConfig } from "./options.ts";
 export type { DeviceOutcome, DeviceState, EventKind, ProbeEvent, ProbeResult } from "./types.ts";
 export { matchDriver } from "./client-drivers.ts";
 export { EventLog } from "./event-log.ts";

@@ -5,6 +5,7 @@
 // an IOVA reservation; with a different `reg` the kernel warns and reserves.
 import { busAddressCells, busSizeCells, cellsOf, dmaParent, parsePhandleList, readNumber, readReg, translateAddress, BAD_ADDRESS, type PhandleIndex } from "../tree/accessors.ts";
 import type { DtNode } from "../tree/model.ts";
+import type { KernelFeatures } from "../kernel/index.ts";
 
 export interface ResvRegion {
   readonly start: bigint;
@@ -17,7 +18,7 @@ export interface ResvRegion {
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 /** The regions and the kernel messages (dev_warn/dev_err text) met while reading them. */
-export function deviceReservedRegions(devNode: DtNode, phandles: PhandleIndex, version: readonly [number, number]): { regions: ResvRegion[]; messages: { level: "warn" | "err"; text: string }[] } {
+export function deviceReservedRegions(devNode: DtNode, phandles: PhandleIndex, has: KernelFeatures): { regions: ResvRegion[]; messages: { level: "warn" | "err"; text: string }[] } {
   const regions: ResvRegion[] = [];
   const messages: { level: "warn" | "err"; text: string }[] = [];
   const list = parsePhandleList(phandles, devNode, "memory-region", "", 0);
@@ -48,7 +49,7 @@ export function deviceReservedRegions(devNode: DtNode, phandles: PhandleIndex, v
       const length = readNumber(maps, i + na, ns);
       i += na + ns;
       if (length === 0n) {
-        if (version[0] > 6 || (version[0] === 6 && version[1] >= 7)) {
+        if (has.zeroSizeResvRejected) {
           messages.push({ level: "warn", text: "Cannot reserve IOVA region of 0 size" });
           continue;
         }

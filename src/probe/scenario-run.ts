@@ -8,7 +8,6 @@ import { VFIO_DRIVERS } from "./client-drivers.ts";
 import type { DevState } from "./dev-state.ts";
 import type { EmulatedKernel } from "./engine.ts";
 import { attachDevice, attachGroup, claimDmaOwner, detachGroup, groupSetDomain, releaseDmaOwner } from "./group-domain.ts";
-import { versionAtLeast } from "./options.ts";
 import type { Scenario, ScenarioOutcome, ScenarioStep, StepOutcome } from "./scenario-types.ts";
 
 interface VfioGroup {
@@ -96,7 +95,7 @@ class ScenarioRunner {
   }
 
   private needOwnership(what: string): Result<void> {
-    if (versionAtLeast(this.k.kernel, 5, 19)) return ok(undefined);
+    if (this.k.has.dmaOwnership) return ok(undefined);
     return fail("-EOPNOTSUPP", "scenario", `${what}: the pre-5.19 VFIO viability model (group notifiers) is not emulated; use --kernel 5.19 or later`);
   }
 
@@ -228,15 +227,15 @@ class ScenarioRunner {
   /** Writing /sys/kernel/iommu_groups/N/type (iommu_group_store_type). */
   private sysfsType(step: ScenarioStep): Result<string> {
     const k = this.k;
-    if (!versionAtLeast(k.kernel, 5, 11)) return fail("-EACCES", "iommu_group_store_type", "the type attribute is read-only before 5.11");
+    if (!k.has.groupTypeSysfsWritable) return fail("-EACCES", "iommu_group_store_type", "the type attribute is read-only before 5.11");
     const gr = this.group(step);
     if (!gr.ok) return gr;
     const g = gr.value;
     const want = step.type!;
-    if (want === "DMA-FQ" && !versionAtLeast(k.kernel, 5, 15)) return fail("-EINVAL", "iommu_group_store_type", "\"DMA-FQ\" is accepted from 5.15");
+    if (want === "DMA-FQ" && !k.has.groupTypeDmaFq) return fail("-EINVAL", "iommu_group_store_type", "\"DMA-FQ\" is accepted from 5.15");
     const cur = g.defaultDomain;
     if (!cur) return fail("-EINVAL", "iommu_group_store_type", `group ${g.id} has no default domain`);
-    if (versionAtLeast(k.kernel, 6, 5)) {
+    if (k.has.groupTypeLiveSwitch) {
       // DMA -> DMA-FQ is switched live, bound drivers or not.
       if (want === "DMA-FQ" && cur.type === "DMA") {
         (cur as { type: DomainType }).type = "DMA-FQ";
@@ -269,7 +268,7 @@ class ScenarioRunner {
         return fail("-EINVAL", "iommu_get_default_domain_type", `${d.name} requires a ${t} domain`);
       }
     }
-    if (type === "DMA-FQ" && !k.ops(g.instance).deferredFlush && versionAtLeast(k.kernel, 6, 5)) type = "DMA";
+    if (type === "DMA-FQ" && !k.ops(g.instance).deferredFlush && k.has.deferredFlushCap) type = "DMA";
     if (type === cur.type) return ok(`group ${g.id} already has a ${type} default domain`);
     if (!k.ops(g.instance).supportsType(g.instance, type, k.core)) return fail("-EOPNOTSUPP", "iommu_group_alloc_default_domain", `${g.instance.row!.driver} cannot allocate a ${type} domain`);
     const domain = k.allocDomain(g.instance, type, "default");

@@ -13,7 +13,6 @@ import type { DevState } from "./dev-state.ts";
 import type { EmulatedKernel } from "./engine.ts";
 import { addError } from "./outcome.ts";
 import { attachGroup, detachGroup } from "./group-domain.ts";
-import { versionAtLeast } from "./options.ts";
 import { releaseArmMappingAtProbe, TegraOwnIommu } from "./tegra-own-iommu.ts";
 
 /** host1x_drm_subdevs. */
@@ -136,7 +135,7 @@ export class TegraDrm {
     let inst: IommuInstance | null = null;
     if (this.wantsIommu(c)) {
       // 6.13+: iommu_paging_domain_alloc(host1x) needs host1x itself mapped; before: any IOMMU on the platform bus.
-      inst = versionAtLeast(k.kernel, 6, 13) ? (c.host.out.group?.instance ?? null) : (clients.find((x) => x.out.group)?.out.group!.instance ?? c.host.out.group?.instance ?? k.allInstances().find((i) => i.registered) ?? null);
+      inst = k.has.tegraDrmPagingDomainOnHost ? (c.host.out.group?.instance ?? null) : (clients.find((x) => x.out.group)?.out.group!.instance ?? c.host.out.group?.instance ?? k.allInstances().find((i) => i.registered) ?? null);
     }
     let domain: IommuDomain | null = null;
     this.event(inst ? `host1x_drm_probe: a shared UNMANAGED domain on ${inst.node.path} for the clients` : "host1x_drm_probe: no shared domain (host1x_drm_wants_iommu false or no IOMMU)");

@@ -14,7 +14,7 @@ import type { DevState } from "./dev-state.ts";
 import type { EmulatedKernel } from "./engine.ts";
 import { attachGroup, detachGroup } from "./group-domain.ts";
 import { describeSharedRelease } from "./arm-shared-mapping.ts";
-import { versionAtLeast, type KernelEra } from "./options.ts";
+import type { KernelFeatures } from "../kernel/index.ts";
 
 /** What the driver's probe decides about its own domain once any arm mapping is gone. */
 type OwnDomainPlan = { readonly kind: "none"; readonly why: string } | { readonly kind: "alloc"; readonly where: string };
@@ -24,7 +24,7 @@ export interface OwnIommuDriver {
   readonly driver: string;
   readonly compatible: RegExp;
   /** The kernel function that releases the arm_iommu mapping on this version, or null when it does not. */
-  releaseIn(k: KernelEra): string | null;
+  releaseIn(has: KernelFeatures): string | null;
   /** The decision after the release (the device's current domain is read again, as the driver does). */
   plan(k: EmulatedKernel, s: DevState, current: IommuDomain | null): OwnDomainPlan;
   /** dev_err lines the probe prints when its own domain cannot be set up, innermost first. */
@@ -50,12 +50,12 @@ const HOST1X_32BIT = /^nvidia,tegra(20|30|114)-host1x$/;
 const HOST1X: OwnIommuDriver = {
   driver: "tegra-host1x",
   compatible: /^nvidia,tegra\d+-host1x$/,
-  releaseIn: (k) => (versionAtLeast(k, 5, 17) ? "host1x_iommu_attach" : versionAtLeast(k, 4, 19) && !versionAtLeast(k, 5, 5) ? "host1x_probe" : null),
+  releaseIn: (has) => (has.host1xDetachBack ? "host1x_iommu_attach" : has.host1xReleasesMappingInProbe && !has.host1xDmaMapping ? "host1x_probe" : null),
   plan(k, s, current) {
-    if (!versionAtLeast(k.kernel, 5, 5)) return { kind: "none", why: "CONFIG_TEGRA_HOST1X_FIREWALL (default y) skips host1x's IOMMU set-up before 5.5" };
+    if (!k.has.host1xDmaMapping) return { kind: "none", why: "CONFIG_TEGRA_HOST1X_FIREWALL (default y) skips host1x's IOMMU set-up before 5.5" };
     if (compatibleList(k.graph.tree.root).includes("nvidia,tegra20")) return { kind: "none", why: "host1x_wants_iommu: not on Tegra20 (GART)" };
     if (compatibleList(s.dev.node!).some((c) => HOST1X_32BIT.test(c))) return { kind: "none", why: "host1x_wants_iommu: 32-bit dma_mask with CONFIG_TEGRA_HOST1X_FIREWALL (default y)" };
-    const identityIsNone = versionAtLeast(k.kernel, 6, 14);
+    const identityIsNone = k.has.host1xIdentityIsNoDomain;
     if (current && !(identityIsNone && current.type === "identity")) return { kind: "none", why: `already on domain ${current.id} (${current.type}): host1x_iommu_attach keeps it` };
     return { kind: "alloc", where: "host1x_iommu_attach" };
   },
@@ -69,8 +69,8 @@ const HOST1X: OwnIommuDriver = {
 const VDE: OwnIommuDriver = {
   driver: "tegra-vde",
   compatible: /^nvidia,tegra(20|30|114|124)-vde$/,
-  releaseIn: (k) => (versionAtLeast(k, 5, 3) ? "tegra_vde_iommu_init" : null),
-  plan: (k) => (versionAtLeast(k.kernel, 5, 3) ? { kind: "alloc", where: "tegra_vde_iommu_init" } : { kind: "none", why: "tegra-vde uses the DMA API before 5.3" }),
+  releaseIn: (has) => (has.tegraVdeIommu ? "tegra_vde_iommu_init" : null),
+  plan: (k) => (k.has.tegraVdeIommu ? { kind: "alloc", where: "tegra_vde_iommu_init" } : { kind: "none", why: "tegra-vde uses the DMA API before 5.3" }),
   failureLog: (errno) => [`Failed to initialize IOMMU: ${errno}`],
 };
 
@@ -129,7 +129,7 @@ export class TegraOwnIommu {
     const g = s.out.group;
     // tegra_vde_iommu_init / host1x_iommu_attach: iommu_group_get; no group, no IOMMU work.
     if (!g) return { ok: true, value: undefined };
-    const where = drv.releaseIn(k.kernel);
+    const where = drv.releaseIn(k.has);
     const released = where !== null && releaseArmMappingAtProbe(k, s, where);
     const current = s.out.domain ?? g.domain;
     const plan = drv.plan(k, s, current);

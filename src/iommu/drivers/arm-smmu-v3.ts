@@ -32,7 +32,7 @@ export const armSmmuV3Ops: IommuDriverOps = {
     for (const sid of fwspec.ids) {
       if (sid >= limit) return limitFail(inst, "streamIdBits", "-ERANGE", "arm_smmu_insert_master", `StreamID 0x${sid.toString(16)} is out of range (${limitNumber(inst, "streamIdBits")}-bit StreamIDs)`);
       // Bridged PCI masters may carry the same SID twice; tolerated since 6.15's rework.
-      if (mine.has(sid) && (core.version[0] > 6 || (core.version[0] === 6 && core.version[1] >= 15))) continue;
+      if (mine.has(sid) && core.has.armSmmuV3DuplicateSids) continue;
       const other = owners.get(sid);
       if (other || mine.has(sid)) {
         for (const s of mine) owners.delete(s);
@@ -61,7 +61,7 @@ export const armSmmuV3Ops: IommuDriverOps = {
   defDomainType: () => undefined,
   supportsType: () => true,
   // arm_smmu_blocked_domain (abort STE), static since about 6.9.
-  hasBlockedDomain: (_inst, core) => core.version[0] > 6 || (core.version[0] === 6 && core.version[1] >= 9),
+  hasBlockedDomain: (_inst, core) => core.has.armSmmuV3BlockedDomain,
   dtReservedRegions: true,
 
   allocDomain(domain, core) {
@@ -88,7 +88,7 @@ export const armSmmuV3Ops: IommuDriverOps = {
   },
 };
 
-const asidAtAlloc = (core: IommuCoreApi) => core.version[0] > 6 || (core.version[0] === 6 && core.version[1] >= 9);
+const asidAtAlloc = (core: IommuCoreApi) => core.has.armSmmuV3AsidAtAlloc;
 
 function takeAsid(domain: IommuDomain, core: IommuCoreApi): Result<void> {
     if (domain.type === "identity" || domain.type === "blocked") return ok(undefined);

@@ -1,6 +1,7 @@
 // arm-smmu (SMMUv1/v2, MMU-400/401/500 and vendor implementations):
 // drivers/iommu/arm/arm-smmu/arm-smmu.c, arm-smmu-qcom.c.
 import type { Device } from "../../graph/index.ts";
+import { atLeast, type KernelVersion } from "../../kernel/index.ts";
 import { compatibleList, hasProperty, propertyU32 } from "../../tree/accessors.ts";
 import type { Fwspec, IommuCoreApi, IommuDomain, IommuDriverOps, IommuGroup, IommuInstance, Result } from "../types.ts";
 import { allocBit, apertureBits, bitmapOf, bump, countInterrupts, fail, isPaging, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, treeLimit } from "./common.ts";
@@ -42,7 +43,7 @@ function state(inst: IommuInstance): SmmuState {
  * bounded by those versions but their exact release is not established. "qcom,sdm630-mdss" was
  * never in mainline's list (only in a downstream tree), so it is not here.
  */
-export const QCOM_IDENTITY_CLIENTS: ReadonlyMap<string, readonly [number, number]> = new Map<string, readonly [number, number]>([
+export const QCOM_IDENTITY_CLIENTS: ReadonlyMap<string, KernelVersion> = new Map<string, KernelVersion>([
   // ≈5.10: the list's first version (def_domain_type impl hook); present in the ≈5.17 stored copy.
   ["qcom,adreno", [5, 10]],
   ["qcom,mdp4", [5, 10]],
@@ -79,10 +80,10 @@ export const QCOM_IDENTITY_CLIENTS: ReadonlyMap<string, readonly [number, number
 ]);
 
 /** Whether the Qualcomm implementation keeps a client with these compatibles in bypass on this kernel. */
-export function qcomIdentityClient(compatibles: readonly string[], version: readonly [number, number]): boolean {
+export function qcomIdentityClient(compatibles: readonly string[], version: KernelVersion): boolean {
   return compatibles.some((c) => {
     const since = QCOM_IDENTITY_CLIENTS.get(c);
-    return since !== undefined && (version[0] > since[0] || (version[0] === since[0] && version[1] >= since[1]));
+    return since !== undefined && atLeast(version, since);
   });
 }
 
@@ -201,7 +202,7 @@ export const armSmmuOps: IommuDriverOps = {
   defDomainType(fwspec, dev, core) {
     // "iommu/arm-smmu: Force identity domains for legacy binding" (iommu-updates-v5.19: "Force
     // identity-mapped domains for users of ye olde SMMU legacy binding"); before, the core's default.
-    if (fwspec.instance.priv["legacy"] && (core.version[0] > 5 || (core.version[0] === 5 && core.version[1] >= 19))) return "identity";
+    if (fwspec.instance.priv["legacy"] && core.has.armSmmuLegacyIdentity) return "identity";
     if (limitNumber(fwspec.instance, "version") && fwspec.instance.row?.defaults["impl"] === "qcom") {
       if (dev.node && qcomIdentityClient(compatibleList(dev.node), core.version)) return "identity";
     }
@@ -211,7 +212,7 @@ export const armSmmuOps: IommuDriverOps = {
   supportsType: () => true,
   // arm_smmu_blocked_domain (S2CR FAULT), static since about 6.8; earlier the core used an empty
   // UNMANAGED domain, which takes a context bank when attached.
-  hasBlockedDomain: (_inst, core) => core.version[0] > 6 || (core.version[0] === 6 && core.version[1] >= 8),
+  hasBlockedDomain: (_inst, core) => core.has.armSmmuBlockedDomain,
   dtReservedRegions: true,
   allocDomain: () => ok(undefined),
 

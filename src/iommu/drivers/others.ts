@@ -6,11 +6,10 @@ import type { Fwspec, IommuCoreApi, IommuDriverOps, IommuGroup, IommuInstance } 
 import { iovaRegions, mtkIovaRegionId } from "./mtk-regions.ts";
 import { allocBit, apertureBits, bitmapOf, bump, fail, genericDeviceGroup, instanceGroup, isPaging, limitBool, limitNumber, noDeviceState, ok, treeLimit } from "./common.ts";
 
-const atLeast = (v: readonly [number, number], major: number, minor: number) => v[0] > major || (v[0] === major && v[1] >= minor);
 const aperture = (inst: IommuInstance) => apertureBits(limitNumber(inst, "inputBits", 32));
 const pagingOnly = (type: string) => type === "DMA" || type === "unmanaged";
 /** Paging domains, plus the IDENTITY domain the 6.7 series ("iommu: Make default_domain's mandatory") gave these drivers. */
-const pagingOr67Identity = (_i: IommuInstance, t: string, core: { readonly version: readonly [number, number] }) => pagingOnly(t) || (t === "identity" && atLeast(core.version, 6, 7));
+const pagingOr67Identity = (_i: IommuInstance, t: string, core: IommuCoreApi) => pagingOnly(t) || (t === "identity" && core.has.driverIdentityDomains);
 
 /** qcom_iommu: `iommus = <&apps_iommu ctx>`; contexts are the `iommu-ctx` children. */
 export const qcomIommuOps: IommuDriverOps = {
@@ -63,7 +62,7 @@ export const rockchipOps: IommuDriverOps = {
     return ok(instanceGroup(rockchipOps.translatingInstance!(fwspec, dev), core));
   },
   defDomainType: () => undefined,
-  supportsType: (_i, t, core) => pagingOnly(t) || (t === "identity" && atLeast(core.version, 6, 7)),
+  supportsType: pagingOr67Identity,
   attachDev: () => ok(undefined),
   aperture,
 };
@@ -81,7 +80,7 @@ export const exynosOps: IommuDriverOps = {
   },
   deviceGroup: genericDeviceGroup,
   defDomainType: () => undefined,
-  supportsType: (_i, t, core) => pagingOnly(t) || (t === "identity" && atLeast(core.version, 6, 7)),
+  supportsType: pagingOr67Identity,
   attachDev: () => ok(undefined),
   aperture,
 };
@@ -102,7 +101,7 @@ function firstOfHwList(inst: IommuInstance, core: IommuCoreApi): IommuInstance {
 /** mtk_iommu_get_iova_region_id with the plat_data of the first M4U of the hw_list (src/iommu/drivers/mtk-regions.ts). */
 function iovaRegionId(fwspec: Fwspec, dev: Device, core: IommuCoreApi) {
   const first = firstOfHwList(fwspec.instance, core);
-  return { first, region: mtkIovaRegionId(first.row?.compatible ?? "", core.version, fwspec.ids, core.dmaRangesOf(dev)) };
+  return { first, region: mtkIovaRegionId(first.row?.compatible ?? "", core.has, fwspec.ids, core.dmaRangesOf(dev)) };
 }
 
 /**
@@ -153,7 +152,7 @@ export const mtkOps: IommuDriverOps = {
     if (!isPaging(domain) || domain.finalised) return ok(undefined);
     const { first, region } = iovaRegionId(fwspec, dev, core);
     if (!region.ok) return region;
-    const g = iovaRegions(first.row?.compatible ?? "", core.version)[region.value]!;
+    const g = iovaRegions(first.row?.compatible ?? "", core.has)[region.value]!;
     domain.aperture = { start: g.base, end: g.base + g.size - 1n };
     domain.finalised = true;
     return ok(undefined);
@@ -221,7 +220,7 @@ export const appleDartOps: IommuDriverOps = {
   },
   supportsType: (inst, t) => t !== "identity" || limitBool(inst, "bypass"),
   // apple_dart_blocked_domain, static since about 6.6.
-  hasBlockedDomain: (_inst, core) => atLeast(core.version, 6, 6),
+  hasBlockedDomain: (_inst, core) => core.has.appleDartBlockedDomain,
   dtReservedRegions: true,
   attachDev: () => ok(undefined),
   aperture,

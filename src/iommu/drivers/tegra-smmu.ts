@@ -1,5 +1,6 @@
 // tegra-smmu (inside the Tegra30/114/124/132/210 memory controller): drivers/iommu/tegra-smmu.c,
 // drivers/memory/tegra/tegra*.c (SoC data: number of ASIDs, swgroup groups).
+import type { KernelFeatures } from "../../kernel/index.ts";
 import type { IommuDriverOps, IommuGroup } from "../types.ts";
 import { allocBit, bitmapOf, bump, fail, isPaging, limitNumber, noDeviceState, ok } from "./common.ts";
 
@@ -14,8 +15,8 @@ interface NamedGroup {
 }
 const DC = 1;
 const DCB = 2;
-function namedGroups(compatible: string, v: readonly [number, number]): readonly NamedGroup[] {
-  const drm = atLeast(v, 5, 5);
+function namedGroups(compatible: string, has: KernelFeatures): readonly NamedGroup[] {
+  const drm = has.tegraDrmSmmuGroup;
   switch (compatible) {
     case "nvidia,tegra30-mc": // G2 4, NV 9, NV2 10
       return [drm ? { name: "drm", swgroups: [DC, DCB, 4, 9, 10] } : { name: "display", swgroups: [DC, DCB] }];
@@ -30,8 +31,6 @@ function namedGroups(compatible: string, v: readonly [number, number]): readonly
       return [];
   }
 }
-
-const atLeast = (v: readonly [number, number], major: number, minor: number) => v[0] > major || (v[0] === major && v[1] >= minor);
 
 /** One entry of smmu->groups: the swgroup that created it and its SoC group. */
 interface SmmuGroup {
@@ -57,14 +56,14 @@ export const tegraSmmuOps: IommuDriverOps = {
   // Until bus ops were retired (17de3f5fdd35, v6.8) tegra_smmu_probe_device read `iommus` itself
   // (tegra_smmu_configure: iommu_fwspec_init + of_xlate), so the core probed every platform
   // device at BUS_NOTIFY_ADD_DEVICE and, when the MC registered, every device already added.
-  probesAtAdd: (_inst, core) => !atLeast(core.version, 6, 8),
+  probesAtAdd: (_inst, core) => !core.has.busOpsRetired,
 
   deviceGroup(fwspec, dev, core) {
     // tegra_smmu_device_group: an existing group with this swgroup, or with the same SoC group,
     // is shared; otherwise a new one (pci_device_group for PCI), named after the SoC group.
     const inst = fwspec.instance;
     const swgroup = fwspec.ids[0] ?? -1;
-    const soc = namedGroups(inst.row?.compatible ?? "", core.version).find((g) => g.swgroups.includes(swgroup));
+    const soc = namedGroups(inst.row?.compatible ?? "", core.has).find((g) => g.swgroups.includes(swgroup));
     let list = inst.priv["smmuGroups"] as SmmuGroup[] | undefined;
     if (!list) {
       list = [];
@@ -86,11 +85,11 @@ export const tegraSmmuOps: IommuDriverOps = {
 
   // v6.7 ("iommu/tegra-smmu: Implement an IDENTITY domain" and DMA-domain support, in the series
   // that made default domains mandatory): identity domain, def_domain_type IDENTITY.
-  defDomainType: (_f, _d, core) => (atLeast(core.version, 6, 7) ? "identity" : undefined),
+  defDomainType: (_f, _d, core) => (core.has.driverIdentityDomains ? "identity" : undefined),
 
   supportsType(_inst, type, core) {
     // Before 6.7 tegra_smmu_domain_alloc: `if (type != IOMMU_DOMAIN_UNMANAGED) return NULL;`.
-    if (!atLeast(core.version, 6, 7)) return type === "unmanaged";
+    if (!core.has.driverIdentityDomains) return type === "unmanaged";
     return type === "identity" || type === "unmanaged" || type === "DMA";
   },
 
