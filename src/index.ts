@@ -22,7 +22,9 @@ export {
   sortTree,
 } from "./tree/index.ts";
 export { DeviceTree, DtNode, DtProperty, PropertyValue } from "./tree/model.ts";
-export * as accessors from "./tree/accessors.ts";
+// The OF helpers (`accessors` is their former name, kept for library users).
+export * as of from "./of/index.ts";
+export * as accessors from "./of/index.ts";
 export { runChecks, checkNames, validateCheckName } from "./checks/index.ts";
 export type { ChecksOptions, CheckOverride } from "./checks/index.ts";
 export { readDtb, writeDtb, writeDts } from "./fdt/index.ts";

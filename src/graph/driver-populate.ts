@@ -2,7 +2,7 @@
 // of_platform_populate / devm_of_platform_populate on their own node). of_platform_populate itself
 // never descends below a non-bus device, so without this table the children's `iommus` would
 // never be seen. Each row names the kernel driver that does it.
-import { compatibleList } from "../tree/accessors.ts";
+import { compatibleList } from "../of/index.ts";
 import type { DtNode } from "../tree/model.ts";
 
 interface PopulatingDriver {

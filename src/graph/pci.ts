@@ -1,6 +1,6 @@
 // PCI functions behind a DT host bridge: from the --pci file when it describes the bridge, else
 // from the PCI child nodes in the tree (reg phys.hi carries bus and devfn).
-import { propertyCells, propertyString, propertyU32 } from "../tree/accessors.ts";
+import { propertyCells, propertyString, propertyU32 } from "../of/index.ts";
 import type { DtNode } from "../tree/model.ts";
 import { quirkDmaAliases, quirkPcieBridgeAlias } from "./pci-quirks.ts";
 import type { AcsFlag, PciFunctionInput, PciHostBridgeInput } from "./pci-topology.ts";

@@ -1,7 +1,7 @@
 // of_platform_default_populate_init + of_platform_populate (drivers/of/platform.c), plus the
 // devices that bound drivers create later (children populated by a driver, PCI functions), so
 // the probe emulation can add them when their creator binds.
-import { compatibleList, compatibleOf, isAvailable, PhandleIndex, propertyCells } from "../tree/accessors.ts";
+import { compatibleList, compatibleOf, isAvailable, PhandleIndex, propertyCells } from "../of/index.ts";
 import type { DeviceTree, DtNode } from "../tree/model.ts";
 import { populatingDriverFor } from "./driver-populate.ts";
 import { detectArch } from "./arch.ts";

@@ -2,7 +2,7 @@
 // devices from of_platform_populate, children that a bound driver populates, PCI functions that a
 // host bridge driver enumerates), with the facts the IOMMU and DMA layers read from each.
 import type { DeviceTree, DtNode } from "../tree/model.ts";
-import type { PhandleIndex } from "../tree/accessors.ts";
+import type { PhandleIndex } from "../of/index.ts";
 import type { AcsFlag, PcieType } from "./pci-topology.ts";
 import type { ArchInfo } from "./arch.ts";
 

@@ -2,7 +2,7 @@
 // driver model and the per-SoC hardware limits that the device tree does not carry (documented
 // values from the TRMs / the drivers' SoC data; each can be overridden per instance with --hw).
 // A compatible not in this table is reported as an unknown IOMMU, never guessed.
-import { compatibleList } from "../tree/accessors.ts";
+import { compatibleList } from "../of/index.ts";
 import type { DtNode } from "../tree/model.ts";
 import type { IommuDriverRow, IommuFamily, LimitValue } from "./types.ts";
 

@@ -2,7 +2,7 @@
 // interface each modelled IOMMU driver implements (the iommu_ops callbacks that matter here).
 import type { Device } from "../graph/index.ts";
 import type { DtNode } from "../tree/model.ts";
-import type { PhandleIndex } from "../tree/accessors.ts";
+import type { PhandleIndex } from "../of/index.ts";
 import type { KernelFeatures, KernelVersion } from "../kernel/index.ts";
 
 /** Kernel errno names, as the kernel returns them (negative). */

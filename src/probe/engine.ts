@@ -23,10 +23,10 @@ import {
   type Limit,
   type Result,
 } from "../iommu/index.ts";
-import { dmaCoherent, dmaParent, dmaRangeMap, isAvailable, parsePhandleList, propertyString, type PhandleListError } from "../tree/accessors.ts";
+import { dmaCoherent, dmaParent, dmaRangeMap, isAvailable, parsePhandleList, propertyString, type PhandleListError } from "../of/index.ts";
 import type { DtNode, DtProperty } from "../tree/model.ts";
 import { matchDriver, OVERRIDE_DRIVERS, VFIO_DRIVERS, type InitcallLevel } from "./client-drivers.ts";
-import { ofMapId } from "./of-map-id.ts";
+import { ofMapId } from "../of/index.ts";
 import { bootBool, parseBootargs, resolveConfig, type ProbeOptions, type ResolvedConfig } from "./options.ts";
 import { kernelFeatures, type KernelFeatures } from "../kernel/index.ts";
 import type { DeviceOutcome, EventKind, ProbeEvent, ProbeResult } from "./types.ts";

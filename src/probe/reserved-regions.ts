@@ -3,7 +3,7 @@
 // <&dev iova length>` naming this device. With `reg` equal to the IOVA range the region is
 // IOMMU_RESV_DIRECT (mapped 1:1, and the device then refuses blocking domains); without `reg` it is
 // an IOVA reservation; with a different `reg` the kernel warns and reserves.
-import { busAddressCells, busSizeCells, cellsOf, dmaParent, parsePhandleList, readNumber, readReg, translateAddress, BAD_ADDRESS, type PhandleIndex } from "../tree/accessors.ts";
+import { busAddressCells, busSizeCells, cellsOf, dmaParent, parsePhandleList, readNumber, readReg, translateAddress, BAD_ADDRESS, type PhandleIndex } from "../of/index.ts";
 import type { DtNode } from "../tree/model.ts";
 import type { KernelFeatures } from "../kernel/index.ts";
 

@@ -7,7 +7,7 @@
 // the domain is freed).
 import type { Device } from "../graph/index.ts";
 import { ERRNO_VALUES, type IommuDomain, type IommuGroup, type IommuInstance } from "../iommu/index.ts";
-import { compatibleList, isAvailable } from "../tree/accessors.ts";
+import { compatibleList, isAvailable } from "../of/index.ts";
 import type { DtNode } from "../tree/model.ts";
 import type { DevState } from "./dev-state.ts";
 import type { EmulatedKernel } from "./engine.ts";

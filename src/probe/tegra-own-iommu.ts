@@ -9,7 +9,7 @@
 // The DRM clients below host1x do the same in host1x_client_iommu_attach (tegra-drm.ts).
 import type { Device } from "../graph/index.ts";
 import { ERRNO_VALUES, type Failure, type IommuDomain, type IommuGroup, type Result } from "../iommu/index.ts";
-import { compatibleList } from "../tree/accessors.ts";
+import { compatibleList } from "../of/index.ts";
 import type { DevState } from "./dev-state.ts";
 import type { EmulatedKernel } from "./engine.ts";
 import { attachGroup, detachGroup } from "./group-domain.ts";

@@ -1,7 +1,7 @@
 // What the probe emulation produces: per-device outcome, the IOMMU core's objects, the event log.
 import type { Device, DeviceGraph } from "../graph/index.ts";
 import type { DomainType, Failure, IommuDomain, IommuGroup, IommuInstance } from "../iommu/index.ts";
-import type { DmaRegion } from "../tree/accessors.ts";
+import type { DmaRegion } from "../of/index.ts";
 import type { ProbeOptions, ResolvedConfig } from "./options.ts";
 import type { ScenarioOutcome } from "./scenario-types.ts";
 import type { EventLog } from "./event-log.ts";

@@ -2,7 +2,7 @@
 import { ERRNO_VALUES } from "../iommu/index.ts";
 import type { ProbeResult } from "../probe/index.ts";
 import { diagnosticToJson } from "../source/index.ts";
-import { compatibleList } from "../tree/accessors.ts";
+import { compatibleList } from "../of/index.ts";
 import type { DtNode } from "../tree/model.ts";
 import { EVENT_LOG, REPORT_VERSION, type Report, type ReportEvent, type ReportMeta } from "./types.ts";
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { buildDeviceGraph } from "../../src/graph/index.ts";
 import { parseKernelVersion, runProbe } from "../../src/probe/index.ts";
 import { OWN_IOMMU_DRIVERS, OWN_IOMMU_PREFIX } from "../../src/probe/tegra-own-iommu.ts";
-import { dmaCoherent, dmaParent, dmaRangeMap, parsePhandleList } from "../../src/tree/accessors.ts";
+import { dmaCoherent, dmaParent, dmaRangeMap, parsePhandleList } from "../../src/of/index.ts";
 import { loadTree } from "../kernel/support/run.ts";
 
 const DTS = `/dts-v1/;

@@ -2,7 +2,7 @@
 // drivers/iommu/arm/arm-smmu/arm-smmu.c, arm-smmu-qcom.c.
 import type { Device } from "../../graph/index.ts";
 import { atLeast, type KernelVersion } from "../../kernel/index.ts";
-import { compatibleList, hasProperty, propertyU32 } from "../../tree/accessors.ts";
+import { compatibleList, hasProperty, propertyU32 } from "../../of/index.ts";
 import type { Fwspec, IommuCoreApi, IommuDomain, IommuDriverOps, IommuGroup, IommuInstance, Result } from "../types.ts";
 import { allocBit, apertureBits, bitmapOf, bump, countInterrupts, fail, isPaging, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, treeLimit } from "./common.ts";
 

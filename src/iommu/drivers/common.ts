@@ -105,4 +105,4 @@ export function limitFail<T>(inst: IommuInstance, name: string, errno: Errno, wh
 }
 
 /** Counts a node's interrupts (interrupts / #interrupt-cells of its interrupt parent, or interrupts-extended). */
-export { countInterrupts } from "./interrupts.ts";
+export { countInterrupts } from "../../of/index.ts";

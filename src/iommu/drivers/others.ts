@@ -1,6 +1,6 @@
 // The IOMMU drivers whose core-relevant behaviour is small: qcom_iommu, rockchip-iommu,
 // exynos-sysmmu, mtk_iommu, apple-dart, ipmmu-vmsa, sun50i-iommu.
-import { isAvailable, propertyU32, readReg } from "../../tree/accessors.ts";
+import { isAvailable, propertyU32, readReg } from "../../of/index.ts";
 import type { Device } from "../../graph/index.ts";
 import type { Fwspec, IommuCoreApi, IommuDriverOps, IommuGroup, IommuInstance } from "../types.ts";
 import { iovaRegions, mtkIovaRegionId } from "./mtk-regions.ts";

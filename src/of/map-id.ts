@@ -1,7 +1,14 @@
 // of_map_id (drivers/of/base.c): RID / ICID -> (IOMMU node, ID) through `iommu-map`.
-import { propertyCells, propertyU32, type PhandleIndex } from "../tree/accessors.ts";
+import { propertyCells, propertyU32 } from "./property.ts";
+import type { PhandleIndex } from "./phandle.ts";
 import type { DtNode } from "../tree/model.ts";
-import type { Failure } from "../iommu/index.ts";
+
+/** An error of_map_id returns, with the kernel's pr_err text (errno names as the IOMMU layer spells them). */
+export interface MapIdFailure {
+  readonly errno: "-EINVAL" | "-EFAULT" | "-ENODEV";
+  readonly where: string;
+  readonly message: string;
+}
 
 export type MapIdResult =
   | { readonly kind: "mapped"; readonly target: DtNode; readonly id: number }
@@ -9,7 +16,7 @@ export type MapIdResult =
   | { readonly kind: "absent" }
   /** No entry covers the ID: the kernel logs it and carries on without an IOMMU. */
   | { readonly kind: "untranslated"; readonly message: string }
-  | { readonly kind: "error"; readonly failure: Failure };
+  | { readonly kind: "error"; readonly failure: MapIdFailure };
 
 export function ofMapId(node: DtNode, id: number, mapName: string, maskName: string, phandles: PhandleIndex): MapIdResult {
   const map = propertyCells(node, mapName);

@@ -1,6 +1,7 @@
-// Interrupt counting for IOMMU instance probes (platform_irq_count over a DT node).
-import { parsePhandleList, propertyCells, propertyU32, type PhandleIndex } from "../../tree/accessors.ts";
-import type { DtNode } from "../../tree/model.ts";
+// of_irq_count (drivers/of/irq.c): how many interrupts a node declares.
+import type { DtNode } from "../tree/model.ts";
+import { parsePhandleList, type PhandleIndex } from "./phandle.ts";
+import { propertyCells, propertyU32 } from "./property.ts";
 
 /** of_irq_find_parent: `interrupt-parent` on the node or its nearest ancestor. */
 function interruptParent(node: DtNode, phandles: PhandleIndex): DtNode | undefined {
