@@ -1,5 +1,5 @@
 // The IOMMU layer: the driver table, per-driver models (iommu_ops), hardware limits, PCI grouping.
-export { iommuRowFor, iommuRowForNode, iommuTableRows } from "./table.ts";
+export { iommuRowFor, iommuRowForCompatible, iommuTableRows } from "./table.ts";
 export { IOMMU_OPS } from "./ops.ts";
 export { parseHwOverrides, overridesFor, hwSchema } from "./hw.ts";
 export type { HwOverrides } from "./hw.ts";

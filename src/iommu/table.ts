@@ -2,8 +2,6 @@
 // driver model and the per-SoC hardware limits that the device tree does not carry (documented
 // values from the TRMs / the drivers' SoC data; each can be overridden per instance with --hw).
 // A compatible not in this table is reported as an unknown IOMMU, never guessed.
-import { compatibleList } from "../of/index.ts";
-import type { DtNode } from "../tree/model.ts";
 import type { IommuDriverRow, IommuFamily, LimitValue } from "./types.ts";
 
 const GiB4 = 4294967296;
@@ -89,9 +87,8 @@ export function iommuRowFor(compatible: string): IommuDriverRow | undefined {
 /** Answers per (shared, cached) compatible list: many nodes are asked about once per run. */
 const rowByList = new WeakMap<readonly string[], IommuDriverRow | null>();
 
-/** of_match_node: the node's compatibles in order, first one any row matches. */
-export function iommuRowForNode(node: DtNode): IommuDriverRow | undefined {
-  const list = compatibleList(node);
+/** of_match_node: a node's compatibles in order, the first one any row matches. */
+export function iommuRowForCompatible(list: readonly string[]): IommuDriverRow | undefined {
   let r = rowByList.get(list);
   if (r === undefined) {
     r = null;

@@ -1,8 +1,7 @@
 // The IOMMU core's objects (drivers/iommu/iommu.c): instances, fwspecs, groups, domains, and the
 // interface each modelled IOMMU driver implements (the iommu_ops callbacks that matter here).
 import type { Device } from "../graph/index.ts";
-import type { DtNode } from "../tree/model.ts";
-import type { PhandleIndex } from "../of/index.ts";
+import type { OfNode, PhandleIndex } from "../of/index.ts";
 import type { KernelFeatures, KernelVersion } from "../kernel/index.ts";
 
 /** Kernel errno names, as the kernel returns them (negative). */
@@ -62,7 +61,15 @@ export type InstanceState = "registered" | "probe-failed" | "unknown-driver" | "
 
 export interface IommuInstance {
   readonly index: number;
-  readonly node: DtNode;
+  /** Its device_node, for the driver's OF helpers (ofPropertyReadU32...). */
+  readonly node: OfNode;
+  /** %pOF of the node. */
+  readonly path: string;
+  /** %pOFn of the node. */
+  readonly name: string;
+  readonly compatible: readonly string[];
+  /** of_device_is_available on its node. */
+  readonly available: boolean;
   /** The platform device of the IOMMU (null when its node is not populated). */
   readonly device: Device | null;
   readonly row: IommuDriverRow | undefined;

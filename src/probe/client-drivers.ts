@@ -4,7 +4,7 @@
 // hardware that has drivers) unless the table below says the node is consumed without a struct
 // device_driver (OF_DECLARE'd early code) or names a specific modelled driver.
 import type { Device } from "../graph/index.ts";
-import { iommuRowForNode } from "../iommu/index.ts";
+import { iommuRowForCompatible } from "../iommu/index.ts";
 
 export type InitcallLevel = "arch" | "subsys" | "device" | "module";
 
@@ -69,9 +69,8 @@ export function matchDriver(dev: Device, isIommuNode: boolean): DriverMatch {
     if (f.driver === undefined) return ASSUMED;
     return { name: f.driver, assumed: false, initcall: BUILTIN_PCI_DRIVERS.has(f.driver) ? "device" : "module", driverManagedDma: f.driverManagedDma };
   }
-  const node = dev.node!;
   if (isIommuNode) {
-    const row = iommuRowForNode(node);
+    const row = iommuRowForCompatible(dev.compatible);
     if (!row) return UNKNOWN_IOMMU;
     return { name: row.driver, assumed: false, initcall: row.initcall, driverManagedDma: false };
   }

@@ -5,7 +5,6 @@ import type { Fwspec, IommuInstance } from "../iommu/index.ts";
 import type { DriverMatch } from "./client-drivers.ts";
 import type { ResvRegion } from "./reserved-regions.ts";
 import type { DeviceOutcome } from "./types.ts";
-import type { IommusEntry } from "./engine.ts";
 
 export interface DevState {
   readonly dev: Device;
@@ -32,6 +31,4 @@ export interface DevState {
   noDefaultNoted?: boolean;
   /** dev->iommu->require_direct: an IOMMU_RESV_DIRECT region exists. */
   requireDirect: boolean;
-  /** The parsed `iommus` of a platform device whose configuration deferred (reused by its retries). */
-  deferredIommus: readonly IommusEntry[] | undefined;
 }

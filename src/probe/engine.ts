@@ -2,12 +2,12 @@
 // of_dma_configure / of_iommu_configure, the IOMMU core (fwspec, iommu_probe_device, groups,
 // default domains, attach, ownership) and DMA-ops setup, sequenced per kernel era.
 // Every step names the kernel function it stands for; docs/kernel-model.md maps them.
-import type { Device, DeviceGraph, PciFunction } from "../graph/index.ts";
+import type { Device, DeviceGraph, IommusEntry, IommusError, OfIommuNode, PciFunction } from "../graph/index.ts";
 import {
   DOMAIN_TYPE_VALUES,
   ERRNO_VALUES,
   IOMMU_OPS,
-  iommuRowForNode,
+  iommuRowForCompatible,
   overridesFor,
   pciDeviceGroup,
   forEachDmaAlias,
@@ -23,10 +23,8 @@ import {
   type Limit,
   type Result,
 } from "../iommu/index.ts";
-import { dmaCoherent, dmaParent, dmaRangeMap, isAvailable, parsePhandleList, propertyString, type PhandleListError } from "../of/index.ts";
-import type { DtNode, DtProperty } from "../tree/model.ts";
+import { ofMapId, ofParsePhandle, type OfNode } from "../of/index.ts";
 import { matchDriver, OVERRIDE_DRIVERS, VFIO_DRIVERS, type InitcallLevel } from "./client-drivers.ts";
-import { ofMapId } from "../of/index.ts";
 import { bootBool, parseBootargs, resolveConfig, type ProbeOptions, type ResolvedConfig } from "./options.ts";
 import { kernelFeatures, type KernelFeatures } from "../kernel/index.ts";
 import type { DeviceOutcome, EventKind, ProbeEvent, ProbeResult } from "./types.ts";
@@ -46,14 +44,6 @@ type Step = "ok" | "defer" | Failure;
 
 const MASK32 = 0xffffffffn;
 
-/** EmulatedKernel.nodeFacts bits. */
-const FACT_SCANNED = 1;
-const FACT_DMA_COHERENT = 2;
-const FACT_DMA_NONCOHERENT = 4;
-const FACT_INTERCONNECT_NAMES = 8;
-/** `iommus` holds a first cell (EmulatedKernel.iommusFirstCell). */
-const FACT_IOMMUS_CELL = 16;
-
 /** Printed where the kernel prints the name of a driver dtprobe only assumes to bind. */
 export const ASSUMED_DRIVER_PREFIX = "(assumed driver)";
 
@@ -69,7 +59,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   private readonly states: DevState[] = [];
   // States by Device.id (graph.devices order): array indexing instead of a Map lookup per event.
   private readonly instances: IommuInstance[] = [];
-  private readonly instanceByNode = new Map<DtNode, IommuInstance>();
+  private readonly instanceByNode = new Map<OfNode, IommuInstance>();
   /** Live groups and domains; Sets so that freeing one is O(1) (ordered by id at the end). */
   private readonly groups = new Set<IommuGroup>();
   private readonly groupOfDev = new Map<Device, IommuGroup>();
@@ -116,11 +106,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     this.armDmaMapping = this.config.policy === "per-device" || this.config.arch === "arm";
     this.armShared = this.config.arch === "arm" && this.config.policy !== "per-device" ? new ArmSharedMappings(this, this.config.policy === "per-instance" ? "instance" : "group") : undefined;
     this.phandles = graph.phandles;
-    this.nodeFacts = new Uint8Array(graph.devices.length);
-    this.iommusProp = new Array<DtProperty | undefined>(graph.devices.length).fill(undefined);
-    this.iommusFirstCell = new Uint32Array(graph.devices.length);
-    const chosen = graph.tree.root.child("chosen");
-    this.bootargsText = options.bootargs ?? (chosen ? (propertyString(chosen, "bootargs") ?? "") : "");
+    this.bootargsText = options.bootargs ?? graph.chosenBootargs ?? "";
     this.bootargs = parseBootargs(this.bootargsText);
     this.asyncProbe = parseAsyncProbe(this.bootargs.get("driver_async_probe"));
     const pt = bootBool(this.bootargs.get("iommu.passthrough"));
@@ -300,7 +286,6 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
         // Shared until readReservedRegions gives the device its own list (never pushed to).
         resvRegions: EMPTY,
         requireDirect: false,
-        deferredIommus: undefined,
         // The optional fields too: every state keeps one shape (set later, they would move the
         // state to another hidden class and allocate an out-of-object property store per device).
         inProbe: false,
@@ -314,96 +299,39 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     }
   }
 
-  /**
-   * What the probe reads from a device's own node, found in one pass over its properties
-   * (indexed by Device.id; 0 = not scanned). On a large board a property lookup is a scan whose
-   * cost is the cache misses of loading each property object, and the probe used to look up five
-   * names per device node (`#iommu-cells`, `iommus` twice, `interconnect-names`, `dma-coherent`,
-   * `dma-noncoherent`), most of them absent, so each a full scan. One scan in createInstances,
-   * which visits every node anyway, answers them all. Each fact is the first property of that
-   * name, as DtNode.property() answers.
-   */
-  private readonly nodeFacts: Uint8Array;
-  /** The device node's `iommus` property (valid where nodeFacts is non-zero). */
-  private readonly iommusProp: (DtProperty | undefined)[];
-  /**
-   * The first cell of that `iommus` (where FACT_IOMMUS_CELL is set): the phandle
-   * firstIommusTarget asks for at every device_add when an IOMMU probes at add. Read during the
-   * scan, while the property is in cache, instead of making a byte view again later.
-   */
-  private readonly iommusFirstCell: Uint32Array;
-
   /** Every node that provides an IOMMU: `#iommu-cells`, or a compatible of the IOMMU table. */
   private createInstances(): void {
-    const byNode = this.graph.byNode;
-    const devices = this.graph.devices;
-    let cursor = 0;
-    const facts = this.nodeFacts;
-    const iommusProp = this.iommusProp;
-    // Pre-order with an explicit stack (the same order as DtNode.walk(), without a generator).
-    const stack: DtNode[] = [this.graph.tree.root];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      const kids = node.children;
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
-      let cells: DtProperty | undefined;
-      let iommus: DtProperty | undefined;
-      let flags = FACT_SCANNED;
-      const props = node.properties;
-      for (let i = 0; i < props.length; i++) {
-        const p = props[i]!;
-        const name = p.name;
-        if (name === "#iommu-cells") cells ??= p;
-        else if (name === "iommus") iommus ??= p;
-        else if (name === "dma-coherent") flags |= FACT_DMA_COHERENT;
-        else if (name === "dma-noncoherent") flags |= FACT_DMA_NONCOHERENT;
-        else if (name === "interconnect-names") flags |= FACT_INTERCONNECT_NAMES;
-      }
-      // Platform devices are populated in tree order: the next device with a node is usually
-      // this node's, which spares a Map lookup per node (byNode answers the others).
-      while (cursor < devices.length && devices[cursor]!.node === null) cursor++;
-      const device = cursor < devices.length && devices[cursor]!.node === node ? devices[cursor++] : byNode.get(node);
-      if (device && facts[device.id] === 0 && device.node === node) {
-        if (iommus) {
-          if (iommus.value.length >= 4) {
-            flags |= FACT_IOMMUS_CELL;
-            this.iommusFirstCell[device.id] = iommus.value.u32At(0);
-          }
-        }
-        facts[device.id] = flags;
-        iommusProp[device.id] = iommus;
-      }
-      // Cheap test first: an IOMMU provider has `#iommu-cells` or is a populated device.
-      if (!cells && !device) continue;
-      const row = iommuRowForNode(node);
-      if (!row && !cells) continue;
+    const providers = this.graph.iommuProviders((compatible) => iommuRowForCompatible(compatible) !== undefined);
+    for (let i = 0; i < providers.length; i++) {
+      const { of, device } = providers[i]!;
+      const row = iommuRowForCompatible(of.compatible);
       const limits: Record<string, Limit> = {};
       for (const [k, v] of Object.entries(row?.defaults ?? {})) limits[k] = { value: v, source: "default", description: k };
-      for (const [k, v] of Object.entries(overridesFor(this.options.hw, node.path))) limits[k] = { value: v, source: "hw", description: k };
+      for (const [k, v] of Object.entries(overridesFor(this.options.hw, of.path))) limits[k] = { value: v, source: "hw", description: k };
       const inst: IommuInstance = {
         index: this.instances.length,
-        node,
-        // byNode's device (one per node; the cursor's is the same device).
-        device: byNode.get(node) ?? null,
+        node: of.node,
+        path: of.path,
+        name: of.name,
+        available: of.available,
+        compatible: of.compatible,
+        device,
         row,
-        state: !isAvailable(node) ? "disabled" : !row ? "unknown-driver" : "not-probed",
-        stateMessage: !isAvailable(node) ? `status = "${propertyString(node, "status") ?? ""}"` : !row ? `no modelled IOMMU driver matches ${JSON.stringify(node.property("compatible") ? propertyString(node, "compatible") : "(no compatible)")}` : undefined,
+        state: !of.available ? "disabled" : !row ? "unknown-driver" : "not-probed",
+        stateMessage: !of.available ? `status = "${of.status}"` : !row ? `no modelled IOMMU driver matches ${JSON.stringify(of.compatibleText)}` : undefined,
         limits,
         registered: false,
         priv: {},
         used: {},
       };
       this.instances.push(inst);
-      this.instanceByNode.set(node, inst);
+      this.instanceByNode.set(of.node, inst);
     }
     // ipmmu-vmsa cache instances allocate contexts in their main IPMMU.
     for (const inst of this.instances) {
-      const ph = inst.node.property("renesas,ipmmu-main") ? inst.node.property("renesas,ipmmu-main")!.value.bytes : undefined;
-      if (ph && ph.length >= 4) {
-        const target = this.phandles.get(((ph[0]! << 24) | (ph[1]! << 16) | (ph[2]! << 8) | ph[3]!) >>> 0);
-        const root = target && this.instanceByNode.get(target);
-        if (root) inst.priv["rootInstance"] = root;
-      }
+      const target = ofParsePhandle(this.phandles, inst.node, "renesas,ipmmu-main");
+      const root = target && this.instanceByNode.get(target);
+      if (root) inst.priv["rootInstance"] = root;
     }
   }
 
@@ -504,7 +432,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       if (!r.ok) {
         inst.state = "probe-failed";
         inst.stateMessage = r.failure.message;
-        this.emit("log", inst.device, "err", `Failed to initialise IOMMU ${inst.node.path}`, "of_iommu");
+        this.emit("log", inst.device, "err", `Failed to initialise IOMMU ${inst.path}`, "of_iommu");
         continue;
       }
       inst.state = "registered";
@@ -701,7 +629,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       if (!s.fwspec && !s.out.group && this.asyncBindPending(s) && this.firstIommusTarget(s) === inst) pending.push(s);
     }
     for (const s of pending) {
-      this.note(s, `driver_async_probe: its asynchronous bind runs while ${inst.node.path} is registered but not ready (bus_iommu_probe() has not reached the device; worst-case interleaving)`);
+      this.note(s, `driver_async_probe: its asynchronous bind runs while ${inst.path} is registered but not ready (bus_iommu_probe() has not reached the device; worst-case interleaving)`);
       this.runAsyncBind(s);
     }
   }
@@ -718,24 +646,10 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
 
   /** The instance a device's first `iommus` entry names (platform devices; PCI maps its RID instead). */
   private firstIommusTarget(s: DevState): IommuInstance | undefined {
-    const np = s.dev.dmaNode;
-    const facts = this.nodeFacts[s.dev.id]!;
-    if (np === s.dev.node && facts !== 0 && s.dev.bus !== "pci") {
-      // The scan read the first cell (the same read as below).
-      if (!(facts & FACT_IOMMUS_CELL)) return undefined;
-      const target = this.phandles.get(this.iommusFirstCell[s.dev.id]!);
-      return target && this.instanceByNode.get(target);
-    }
-    const prop = np && s.dev.bus !== "pci" ? this.iommusOf(s.dev, np) : undefined;
-    if (!prop || prop.value.length < 4) return undefined;
-    // Only the first entry's phandle matters here (the full parse runs in of_iommu_configure).
-    const target = this.phandles.get(prop.value.u32At(0));
-    return target && this.instanceByNode.get(target);
-  }
-
-  /** `np.property("iommus")`, from the one-pass scan when `np` is the device's own scanned node. */
-  private iommusOf(dev: Device, np: DtNode): DtProperty | undefined {
-    return np === dev.node && this.nodeFacts[dev.id] !== 0 ? this.iommusProp[dev.id] : np.property("iommus");
+    if (s.dev.bus === "pci") return undefined;
+    // Only the first entry's phandle matters here (the whole list is of_iommu_configure's).
+    const target = s.dev.dma.firstIommu;
+    return target && this.instanceByNode.get(target.node);
   }
 
   /** One asynchronous bind attempt in the registration window; a deferral waits for the IOMMU's bind. */
@@ -772,7 +686,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     pending.sort((a, b) => a.dev.id - b.dev.id);
     for (const s of pending) {
       const g = s.out.group!;
-      this.note(s, `driver_async_probe: its asynchronous bind runs while bus_iommu_probe() for ${inst.node.path} has put it in group ${g.id} but not yet set up the group's default domain (worst-case interleaving)`);
+      this.note(s, `driver_async_probe: its asynchronous bind runs while bus_iommu_probe() for ${inst.path} has put it in group ${g.id} but not yet set up the group's default domain (worst-case interleaving)`);
       this.runAsyncBind(s);
     }
   }
@@ -781,9 +695,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
 
   /** of_dma_configure_id (+ platform/pci dma_configure with a driver: iommu_device_use_default_domain). */
   private dmaConfigure(s: DevState, withDriver: boolean): Step {
-    const np = s.dev.dmaNode;
-    if (!np) return "ok";
-    if (!s.rangesDone) this.configureRanges(s, np);
+    if (!s.rangesDone) this.configureRanges(s);
     const r = this.ofIommuConfigure(s);
     if (r === "defer") return "defer";
     if (s.fwspec && !s.out.group) {
@@ -806,55 +718,26 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     return "ok";
   }
 
-  private configureRanges(s: DevState, np: DtNode): void {
+  /** of_dma_configure_id's coherence and dma_range_map, from the facts the graph read. */
+  private configureRanges(s: DevState): void {
     s.rangesDone = true;
-    const own = np === s.dev.node;
-    // The one-pass scan answers the property lookups of the device's own node (0: not scanned).
-    const facts = own ? this.nodeFacts[s.dev.id]! : 0;
-    // dmaParent is the node's parent unless it has `interconnect-names` (a "dma-mem" path).
-    const busNp = !own ? np : facts !== 0 && !(facts & FACT_INTERCONNECT_NAMES) ? np.parent : dmaParent(np, this.phandles);
-    // Own property first, then the (cached) answer of the DMA parent: the same walk as
-    // of_dma_is_coherent without repeating it for every device on a bus. When busNp is np itself
-    // (a PCI function's host bridge), the walk from np is the bus's walk: cached the same way.
-    const coherentProp = facts !== 0 ? (facts & FACT_DMA_COHERENT) !== 0 : np.property("dma-coherent") !== undefined;
-    const noncoherentProp = facts !== 0 ? (facts & FACT_DMA_NONCOHERENT) !== 0 : np.property("dma-noncoherent") !== undefined;
-    s.out.coherent = coherentProp ? true : noncoherentProp ? false : !busNp ? dmaCoherent(np, this.phandles) : this.busCoherent(busNp);
-    if (!busNp) return;
-    let entry = this.rangeMaps.get(busNp);
-    if (!entry) {
-      entry = rangeEntry(dmaRangeMap(busNp, this.phandles));
-      this.rangeMaps.set(busNp, entry);
-    }
-    const map = entry.map;
+    const dma = s.dev.dma;
+    s.out.coherent = dma.coherent;
+    const map = dma.ranges;
+    if (!map) return;
     if (map.kind === "error") {
       this.emit("log", s.dev, "err", map.message, "OF");
       return;
     }
     if (map.kind !== "map") return;
     s.out.dmaRanges = map.regions;
-    s.out.dmaLimit = entry.limit;
-  }
-
-  /**
-   * of_dma_configure's bus walk, once per bus node (every device below a bus shares it), with the
-   * DMA limit its ranges give (BigInt work that was repeated for every device).
-   */
-  private readonly rangeMaps = new Map<DtNode, RangeEntry>();
-  private readonly coherentByBus = new Map<DtNode, boolean>();
-
-  private busCoherent(bus: DtNode): boolean {
-    let c = this.coherentByBus.get(bus);
-    if (c === undefined) {
-      c = dmaCoherent(bus, this.phandles);
-      this.coherentByBus.set(bus, c);
-    }
-    return c;
+    s.out.dmaLimit = map.limit;
   }
 
   /** of_iommu_configure: build the fwspec from `iommus` or (PCI) `iommu-map`. */
   private ofIommuConfigure(s: DevState): "ok" | "defer" {
     if (s.fwspec) return "ok";
-    const np = s.dev.dmaNode!;
+    const dma = s.dev.dma;
     const built: IommusEntry[] = [];
     let entries: readonly IommusEntry[] = built;
     if (s.dev.bus === "pci") {
@@ -862,8 +745,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       // pci_request_acs() runs here, after enumeration: on DT boots ACS was never enabled.
       let stop = false;
       forEachDmaAlias(s.dev.pci!, (a) => {
-        const m = ofMapId(np, a.rid, "iommu-map", "iommu-map-mask", this.phandles);
-        if (m.kind === "mapped") built.push({ node: m.target, args: [m.id] });
+        const m = ofMapId(dma.iommuMap, a.rid);
+        if (m.kind === "mapped") built.push({ target: m.target, args: [m.id] });
         else if (m.kind === "untranslated") this.emit("log", null, "info", m.message, "OF");
         else if (m.kind === "error") {
           if (!s.specsRecorded) this.failWith(s, m.failure, "err");
@@ -876,37 +759,24 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
         s.specsRecorded = true;
         return "ok";
       }
-    } else {
-      if (s.deferredIommus) {
-        // A retry after a deferral: the same `iommus`, already parsed (its errors were reported).
-        entries = s.deferredIommus;
-      } else if (this.iommusOf(s.dev, np)) {
-        // No `iommus` (most devices): parsePhandleList would find no entries and no error.
-        const list = parsePhandleList(this.phandles, np, "iommus", "#iommu-cells");
-        // Its entries are used as they are: nothing writes to an entry or its args.
-        entries = list.entries;
-        if (list.error && !s.specsRecorded) this.reportListError(s, np, list.error);
-      }
+    } else if (dma.iommus) {
+      // Its entries are used as they are: nothing writes to an entry or its args.
+      entries = dma.iommus.entries;
+      if (dma.iommus.error && !s.specsRecorded) this.reportListError(s, dma.iommus.error);
     }
     if (!s.specsRecorded) {
       // The shared empty list when there are none (as createStates leaves it).
       // The args lists are read-only here and in the report (the outcome's type is the report's).
       s.out.specifiers = entries.length === 0 ? EMPTY : entries.map((e) => e.args as number[]);
-      s.out.iommuWanted = entries[0] ? (this.instanceByNode.get(entries[0].node) ?? null) : null;
+      s.out.iommuWanted = entries[0] ? (this.instanceByNode.get(entries[0].target.node) ?? null) : null;
     }
     const first = !s.specsRecorded;
     s.specsRecorded = true;
     if (entries.length === 0) return "ok"; // -ENODEV: not behind an IOMMU
     let fwspec: Fwspec | null = null;
     for (const e of entries) {
-      const r = this.ofIommuXlate(s, e.node, e.args, fwspec);
-      if (r === "defer") {
-        // Kept for the retries: a device waiting for an IOMMU that never registers is retried
-        // after every successful bind until the timeout (hundreds of thousands of times on a
-        // large board); the tree does not change in between, so the parse would not either.
-        if (s.dev.bus !== "pci") s.deferredIommus = entries;
-        return "defer";
-      }
+      const r = this.ofIommuXlate(s, e.target, e.args, fwspec);
+      if (r === "defer") return "defer";
       if (!("instance" in r)) {
         // Any other error: carry on without an IOMMU (6.8+ frees the partial fwspec).
         if (first || !s.out.errors.some((x) => x.message === r.message)) this.failWith(s, r, r.errno === "-ENODEV" ? null : "debug");
@@ -916,10 +786,9 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       fwspec = r;
     }
     s.fwspec = fwspec;
-    s.deferredIommus = undefined;
     const translating = this.ops(fwspec!.instance).translatingInstance?.(fwspec!, s.dev) ?? fwspec!.instance;
     if (first && translating !== fwspec!.instance) {
-      this.note(s, `${translating.row!.driver} uses only ${translating.node.path} for this master (the last iommus entry wins); ${fwspec!.instance.node.path} does not translate for it`);
+      this.note(s, `${translating.row!.driver} uses only ${translating.path} for this master (the last iommus entry wins); ${fwspec!.instance.path} does not translate for it`);
     }
     s.out.iommu = translating;
     s.out.extraIommus = fwspec!.extraInstances.length === 0 ? EMPTY : [...fwspec!.extraInstances];
@@ -927,12 +796,13 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     return "ok";
   }
 
-  private reportListError(s: DevState, np: DtNode, e: PhandleListError): void {
+  private reportListError(s: DevState, e: IommusError): void {
     // of_phandle_iterator_next's pr_err lines.
+    const np = s.dev.path!;
     let msg: string | undefined;
-    if (e.kind === "unknown-phandle") msg = `${np.path}: could not find phandle ${e.phandle}`;
-    else if (e.kind === "missing-cells") msg = `${np.path}: could not get #iommu-cells for ${e.target.path}`;
-    else if (e.kind === "truncated") msg = `${np.path}: #iommu-cells = ${e.expected} found ${e.found}`;
+    if (e.kind === "unknown-phandle") msg = `${np}: could not find phandle ${e.phandle}`;
+    else if (e.kind === "missing-cells") msg = `${np}: could not get #iommu-cells for ${e.targetPath}`;
+    else if (e.kind === "truncated") msg = `${np}: #iommu-cells = ${e.expected} found ${e.found}`;
     if (msg) {
       this.emit("log", null, "err", msg, "OF");
       addError(s.out, { errno: "-EINVAL", where: "of_parse_phandle_with_args", message: `${msg} (iommus entry ${e.index} and later ignored)` });
@@ -952,17 +822,17 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     // The timeout pass takes every device off the deferred list to retry it: ask what it waits for.
     const waits = own.out.iommuWanted;
     if (waits && !waits.registered && waits !== inst) {
-      if (waits === s.instance) return `its own probe was deferred, waiting for IOMMU ${waits.node.path}: the two IOMMUs are each other's masters`;
-      return `its own probe was deferred, waiting for IOMMU ${waits.node.path}`;
+      if (waits === s.instance) return `its own probe was deferred, waiting for IOMMU ${waits.path}: the two IOMMUs are each other's masters`;
+      return `its own probe was deferred, waiting for IOMMU ${waits.path}`;
     }
     if (own.onDeferredList) return `its own probe was deferred (${own.out.stateReason ?? "-EPROBE_DEFER"})`;
     return `its driver has not bound (${own.out.state}${own.out.stateReason ? `: ${own.out.stateReason}` : ""})`;
   }
 
   /** of_iommu_xlate + iommu_fwspec_init. */
-  private ofIommuXlate(s: DevState, target: DtNode, args: readonly number[], fwspec: Fwspec | null): Fwspec | "defer" | Failure {
-    if (!isAvailable(target)) return { errno: "-ENODEV", where: "of_iommu_xlate", message: `IOMMU ${target.path} is disabled (status = "${propertyString(target, "status") ?? ""}"): no IOMMU, parent dma-ranges apply` };
-    const inst = this.instanceByNode.get(target);
+  private ofIommuXlate(s: DevState, target: OfIommuNode, args: readonly number[], fwspec: Fwspec | null): Fwspec | "defer" | Failure {
+    if (!target.available) return { errno: "-ENODEV", where: "of_iommu_xlate", message: `IOMMU ${target.path} is disabled (status = "${target.status}"): no IOMMU, parent dma-ranges apply` };
+    const inst = this.instanceByNode.get(target.node);
     if (!inst || !inst.registered) {
       if (this.options.kernel.era === "creation") return { errno: "-ENODEV", where: "of_iommu_configure", message: `no iommu_ops registered for ${target.path}` };
       // driver_deferred_probe_check_state.
@@ -972,7 +842,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     }
     // iommu_fwspec_init: registered but not ready, and no dev->iommu yet (6.15+).
     if (inst === this.notReady && !fwspec && !s.fwspec && this.walking !== s) {
-      s.deferReason = `${inst.node.path} is registered but not ready (-EPROBE_DEFER from iommu_fwspec_init)`;
+      s.deferReason = `${inst.path} is registered but not ready (-EPROBE_DEFER from iommu_fwspec_init)`;
       return "defer";
     }
     if (fwspec && fwspec.instance.row!.driver !== inst.row!.driver) {
@@ -980,7 +850,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     }
     const spec: Fwspec = fwspec ?? { instance: inst, ids: [], specifiers: [], extraInstances: [] };
     if (fwspec && fwspec.instance !== inst && !["apple-dart", "exynos-sysmmu", "qcom-iommu", "rockchip-iommu"].includes(inst.row!.family)) {
-      this.note(s, `IDs for ${inst.node.path} are programmed into the first IOMMU ${fwspec.instance.node.path} (the fwspec holds one IOMMU)`);
+      this.note(s, `IDs for ${inst.path} are programmed into the first IOMMU ${fwspec.instance.path} (the fwspec holds one IOMMU)`);
     }
     const r = this.ops(inst).ofXlate(inst, s.dev, args, spec, this);
     if (!r.ok) return r.failure;
@@ -998,8 +868,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
 
   /** 6.15+: iommu_probe_device at BUS_NOTIFY_ADD_DEVICE runs dma_configure without a driver. */
   private iommuProbeAtAdd(s: DevState): void {
-    if (!s.dev.dmaNode) return;
-    if (!s.rangesDone) this.configureRanges(s, s.dev.dmaNode);
+    if (!s.rangesDone) this.configureRanges(s);
     const r = this.ofIommuConfigure(s);
     if (r === "defer" || !s.fwspec) return;
     this.iommuProbeDevice(s, "add");
@@ -1045,9 +914,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
 
   /** iommu_get_resv_regions -> iommu_dma_get_resv_regions -> of_iommu_get_resv_regions (6.3+). */
   private readReservedRegions(s: DevState): void {
-    const node = s.dev.node;
-    if (!node || !s.fwspec || !this.ops(s.fwspec.instance).dtReservedRegions || !this.has.ofIommuResvRegions) return;
-    const r = deviceReservedRegions(node, this.phandles, this.has);
+    if (!s.dev.node || !s.fwspec || !this.ops(s.fwspec.instance).dtReservedRegions || !this.has.ofIommuResvRegions) return;
+    const r = deviceReservedRegions(s.dev.dma.reserved, this.has);
     for (const m of r.messages) this.emit("log", s.dev, m.level, m.text);
     s.resvRegions = r.regions;
     s.requireDirect = r.regions.some((x) => x.type === "direct");
@@ -1058,7 +926,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     if (domain.type !== "DMA" && domain.type !== "DMA-FQ") return;
     for (const r of s.resvRegions) {
       if (r.type !== "direct") continue;
-      this.note(s, `IOMMU_RESV_DIRECT [0x${r.start.toString(16)}-0x${(r.start + r.length - 1n).toString(16)}] (${r.node.path}) mapped 1:1 in domain ${domain.id}`);
+      this.note(s, `IOMMU_RESV_DIRECT [0x${r.start.toString(16)}-0x${(r.start + r.length - 1n).toString(16)}] (${r.path}) mapped 1:1 in domain ${domain.id}`);
     }
   }
 
@@ -1268,8 +1136,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     if (!g || !s.fwspec) {
       s.out.dmaOps = "direct";
       const wanted = s.out.iommuWanted;
-      if (wanted && wanted.row?.family === "arm-smmu" && smmuDisablesBypass(wanted, this.bootargs) && s.out.errors.length > 0 && isAvailable(wanted.node)) {
-        this.note(s, `its stream IDs are not configured on ${wanted.node.path}; with arm-smmu.disable_bypass its DMA faults`);
+      if (wanted && wanted.row?.family === "arm-smmu" && smmuDisablesBypass(wanted, this.bootargs) && s.out.errors.length > 0 && wanted.available) {
+        this.note(s, `its stream IDs are not configured on ${wanted.path}; with arm-smmu.disable_bypass its DMA faults`);
       }
       return;
     }
@@ -1373,7 +1241,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       }
       return;
     }
-    const what = shared.scope === "instance" ? `${g.instance.node.path}'s shared arm_iommu mapping` : `group ${g.id}'s shared arm_iommu mapping`;
+    const what = shared.scope === "instance" ? `${g.instance.path}'s shared arm_iommu mapping` : `group ${g.id}'s shared arm_iommu mapping`;
     if (r.created) this.note(s, `arch_setup_dma_ops (hypothetical ${shared.owner}): created ${what}, domain ${r.domain.id}, and attached group ${g.id} to it`);
     else if (r.attached) this.note(s, `arch_setup_dma_ops (hypothetical ${shared.owner}): took a reference on ${what}, domain ${r.domain.id}, and attached group ${g.id} to it (iommu_attach_group)`);
     else this.note(s, `arch_setup_dma_ops (hypothetical ${shared.owner}): took a reference on ${what}, domain ${r.domain.id} (group ${g.id} is already attached)`);
@@ -1554,7 +1422,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       if (s.out.group === null) s.out.domain = null;
     }
     for (const inst of this.instances) {
-      if (inst.state === "not-probed" && inst.row && isAvailable(inst.node) && !inst.device) inst.stateMessage = "node not populated (no platform device is created for it)";
+      if (inst.state === "not-probed" && inst.row && inst.available && !inst.device) inst.stateMessage = "node not populated (no platform device is created for it)";
     }
     const groups = [...this.groups].sort((a, b) => a.id - b.id);
     const domains = [...this.domains].sort((a, b) => a.id - b.id);
@@ -1572,28 +1440,6 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       scenario: this.scenarioOutcome,
     };
   }
-}
-
-/** One `iommus` entry (or a PCI ID mapped through `iommu-map`): the IOMMU node and its args. */
-export interface IommusEntry {
-  readonly node: DtNode;
-  readonly args: readonly number[];
-}
-
-interface RangeEntry {
-  readonly map: ReturnType<typeof dmaRangeMap>;
-  /** The device's DMA limit under a "map" (MASK32 otherwise, unused). */
-  readonly limit: bigint;
-}
-
-function rangeEntry(map: ReturnType<typeof dmaRangeMap>): RangeEntry {
-  if (map.kind !== "map") return { map, limit: MASK32 };
-  let end = 0n;
-  for (const r of map.regions) if (r.dmaStart + r.size - 1n > end) end = r.dmaStart + r.size - 1n;
-  // DMA_BIT_MASK(ilog2(end) + 1) caps the 32-bit default masks; bus_dma_limit = end.
-  const bits = end.toString(2).length;
-  const mask = bits >= 64 ? (1n << 64n) - 1n : (1n << BigInt(bits)) - 1n;
-  return { map, limit: end < (MASK32 & mask) ? end : MASK32 & mask };
 }
 
 /** Runs the emulation over a device graph. */

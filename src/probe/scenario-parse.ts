@@ -24,7 +24,7 @@ export function parseScenario(text: string, fileName: string, sink: DiagnosticSi
 /** Finds a device by dev_name or DT path. */
 export function findScenarioDevice(graph: DeviceGraph, key: string) {
   if (key.startsWith("/")) {
-    for (const [node, dev] of graph.byNode) if (node.path === key) return dev;
+    for (const dev of graph.byNode.values()) if (dev.path === key) return dev;
     return undefined;
   }
   return graph.devices.find((d) => d.name === key);
@@ -35,7 +35,7 @@ export function checkScenario(scenario: Scenario, graph: DeviceGraph, sink: Diag
   let good = true;
   const names = new Set(graph.devices.map((d) => d.name));
   const paths = new Set<string>();
-  for (const node of graph.byNode.keys()) paths.add(node.path);
+  for (const dev of graph.byNode.values()) paths.add(dev.path!);
   scenario.steps.forEach((step, i) => {
     const key = step.device;
     if (key === undefined) return;

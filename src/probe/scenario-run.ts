@@ -28,7 +28,7 @@ class ScenarioRunner {
   constructor(private readonly k: EmulatedKernel) {
     for (const d of k.graph.devices) {
       this.byName.set(d.name, d);
-      if (d.node) this.byPath.set(d.node.path, d);
+      if (d.path !== null) this.byPath.set(d.path, d);
     }
   }
 

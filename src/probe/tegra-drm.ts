@@ -7,8 +7,7 @@
 // the domain is freed).
 import type { Device } from "../graph/index.ts";
 import { ERRNO_VALUES, type IommuDomain, type IommuGroup, type IommuInstance } from "../iommu/index.ts";
-import { compatibleList, isAvailable } from "../of/index.ts";
-import type { DtNode } from "../tree/model.ts";
+import { ofChildren, ofCompatible, ofDeviceIsAvailable, ofGetParent, type OfNode } from "../of/index.ts";
 import type { DevState } from "./dev-state.ts";
 import type { EmulatedKernel } from "./engine.ts";
 import { addError } from "./outcome.ts";
@@ -31,12 +30,12 @@ const HOST1X_PREFIX = "nvidia,tegra";
 /** host1x generations whose GATHER opcode addresses 32 bits (host1x_get_dma_mask <= 32 bits). */
 const HOST1X_32BIT = new Set(["nvidia,tegra20-host1x", "nvidia,tegra30-host1x", "nvidia,tegra114-host1x"]);
 
-const isSubdev = (n: DtNode) => isAvailable(n) && compatibleList(n).some((c) => SUBDEVS.has(c));
+const isSubdev = (n: OfNode) => ofDeviceIsAvailable(n) && ofCompatible(n).some((c) => SUBDEVS.has(c));
 
 interface Composite {
   readonly host: DevState;
   /** host1x_device_parse_dt: matching children, and matching children of those (display hub). */
-  readonly subdevs: readonly DtNode[];
+  readonly subdevs: readonly OfNode[];
   probed: boolean;
   domain: IommuDomain | null;
   attached: IommuGroup[];
@@ -55,11 +54,11 @@ export class TegraDrm {
   private compositeFor(host: DevState): Composite {
     let c = this.composites.get(host.dev);
     if (!c) {
-      const subdevs: DtNode[] = [];
-      for (const child of host.dev.node!.children) {
+      const subdevs: OfNode[] = [];
+      for (const child of ofChildren(host.dev.node!)) {
         if (!isSubdev(child)) continue;
         subdevs.push(child);
-        for (const grand of child.children) if (isSubdev(grand)) subdevs.push(grand);
+        for (const grand of ofChildren(child)) if (isSubdev(grand)) subdevs.push(grand);
       }
       c = { host, subdevs, probed: false, domain: null, attached: [] };
       this.composites.set(host.dev, c);
@@ -89,8 +88,8 @@ export class TegraDrm {
   private hostOf(s: DevState): DevState | undefined {
     this.anyHost ??= TegraDrm.boardHasHost1x(this.k.graph.devices);
     if (!this.anyHost) return undefined;
-    for (let n: DtNode | null = s.dev.node, i = 0; n && i < 3; n = n.parent, i++) {
-      if (!compatibleList(n).some((c) => HOST1X.test(c))) continue;
+    for (let n: OfNode | null = s.dev.node, i = 0; n && i < 3; n = ofGetParent(n), i++) {
+      if (!ofCompatible(n).some((c) => HOST1X.test(c))) continue;
       const dev = this.k.graph.byNode.get(n);
       return dev ? this.k.stateFor(dev) : undefined;
     }
@@ -119,10 +118,10 @@ export class TegraDrm {
   }
 
   private wantsIommu(c: Composite): boolean {
-    if (compatibleList(this.k.graph.tree.root).includes("nvidia,tegra20")) return false;
+    if (this.k.graph.machineCompatible.includes("nvidia,tegra20")) return false;
     const g = c.host.out.group;
     if (g && (c.host.out.domain ?? g.domain)) return true;
-    return compatibleList(c.host.dev.node!).some((x) => HOST1X_32BIT.has(x));
+    return c.host.dev.compatible.some((x) => HOST1X_32BIT.has(x));
   }
 
   /** host1x_drm_probe. */
@@ -138,9 +137,9 @@ export class TegraDrm {
       inst = k.has.tegraDrmPagingDomainOnHost ? (c.host.out.group?.instance ?? null) : (clients.find((x) => x.out.group)?.out.group!.instance ?? c.host.out.group?.instance ?? k.allInstances().find((i) => i.registered) ?? null);
     }
     let domain: IommuDomain | null = null;
-    this.event(inst ? `host1x_drm_probe: a shared UNMANAGED domain on ${inst.node.path} for the clients` : "host1x_drm_probe: no shared domain (host1x_drm_wants_iommu false or no IOMMU)");
+    this.event(inst ? `host1x_drm_probe: a shared UNMANAGED domain on ${inst.path} for the clients` : "host1x_drm_probe: no shared domain (host1x_drm_wants_iommu false or no IOMMU)");
     for (const cs of clients) {
-      if (!compatibleList(cs.dev.node!).some((x) => ATTACHES.test(x))) continue;
+      if (!cs.dev.compatible.some((x) => ATTACHES.test(x))) continue;
       // host1x_client_iommu_attach.
       releaseArmMappingAtProbe(k, cs, "host1x_client_iommu_attach");
       const g = cs.out.group;

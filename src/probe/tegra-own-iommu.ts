@@ -9,7 +9,6 @@
 // The DRM clients below host1x do the same in host1x_client_iommu_attach (tegra-drm.ts).
 import type { Device } from "../graph/index.ts";
 import { ERRNO_VALUES, type Failure, type IommuDomain, type IommuGroup, type Result } from "../iommu/index.ts";
-import { compatibleList } from "../of/index.ts";
 import type { DevState } from "./dev-state.ts";
 import type { EmulatedKernel } from "./engine.ts";
 import { attachGroup, detachGroup } from "./group-domain.ts";
@@ -53,8 +52,8 @@ const HOST1X: OwnIommuDriver = {
   releaseIn: (has) => (has.host1xDetachBack ? "host1x_iommu_attach" : has.host1xReleasesMappingInProbe && !has.host1xDmaMapping ? "host1x_probe" : null),
   plan(k, s, current) {
     if (!k.has.host1xDmaMapping) return { kind: "none", why: "CONFIG_TEGRA_HOST1X_FIREWALL (default y) skips host1x's IOMMU set-up before 5.5" };
-    if (compatibleList(k.graph.tree.root).includes("nvidia,tegra20")) return { kind: "none", why: "host1x_wants_iommu: not on Tegra20 (GART)" };
-    if (compatibleList(s.dev.node!).some((c) => HOST1X_32BIT.test(c))) return { kind: "none", why: "host1x_wants_iommu: 32-bit dma_mask with CONFIG_TEGRA_HOST1X_FIREWALL (default y)" };
+    if (k.graph.machineCompatible.includes("nvidia,tegra20")) return { kind: "none", why: "host1x_wants_iommu: not on Tegra20 (GART)" };
+    if (s.dev.compatible.some((c) => HOST1X_32BIT.test(c))) return { kind: "none", why: "host1x_wants_iommu: 32-bit dma_mask with CONFIG_TEGRA_HOST1X_FIREWALL (default y)" };
     const identityIsNone = k.has.host1xIdentityIsNoDomain;
     if (current && !(identityIsNone && current.type === "identity")) return { kind: "none", why: `already on domain ${current.id} (${current.type}): host1x_iommu_attach keeps it` };
     return { kind: "alloc", where: "host1x_iommu_attach" };
@@ -140,7 +139,7 @@ export class TegraOwnIommu {
     }
     const domain = k.allocDomain(g.instance, "unmanaged", drv.driver);
     if (!domain) {
-      const f: Failure = { errno: "-ENOMEM", where: plan.where, message: `${drv.driver} cannot allocate its own domain on ${g.instance.node.path}` };
+      const f: Failure = { errno: "-ENOMEM", where: plan.where, message: `${drv.driver} cannot allocate its own domain on ${g.instance.path}` };
       return this.fail(s, drv, f);
     }
     const r = attachGroup(k, domain, g);

@@ -2,8 +2,6 @@
 import { ERRNO_VALUES } from "../iommu/index.ts";
 import type { ProbeResult } from "../probe/index.ts";
 import { diagnosticToJson } from "../source/index.ts";
-import { compatibleList } from "../of/index.ts";
-import type { DtNode } from "../tree/model.ts";
 import { EVENT_LOG, REPORT_VERSION, type Report, type ReportEvent, type ReportMeta } from "./types.ts";
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
@@ -26,29 +24,7 @@ function summarise(devices: readonly Report["devices"][number][], groups: number
 }
 
 export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report {
-  // DtNode.path walks up to the root each time: name every IOMMU instance once, not once per
-  // device, group and domain (hundreds of thousands on generated boards).
-  const instancePath = new Map(result.instances.map((i) => [i, i.node.path]));
-  const pathOf = (i: ProbeResult["instances"][number]) => instancePath.get(i) ?? i.node.path;
-  // Device paths through a cache of their parents' (buses repeat for thousands of devices).
-  const nodePaths = new Map<DtNode, string>();
-  const nodePath = (n: DtNode): string => {
-    // Up to the first ancestor already named (no recursion: trees may nest 10,000 deep).
-    const chain: DtNode[] = [];
-    let at: DtNode | null = n;
-    let base: string | undefined;
-    while (at && (base = nodePaths.get(at)) === undefined) {
-      chain.push(at);
-      at = at.parent;
-    }
-    let p = base ?? "";
-    for (let k = chain.length - 1; k >= 0; k--) {
-      const c = chain[k]!;
-      p = c.parent ? (p === "/" ? `/${c.name}` : `${p}/${c.name}`) : "/";
-      nodePaths.set(c, p);
-    }
-    return p;
-  };
+  const pathOf = (i: ProbeResult["instances"][number]) => i.path;
   // A board has a handful of distinct DMA limits: print each once, not once per device.
   const limitTexts = new Map<bigint, string>();
   const limitText = (v: bigint): string => {
@@ -58,7 +34,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
   };
   const devices = result.devices.map((d) => ({
     name: d.device.name,
-    path: d.device.node ? nodePath(d.device.node) : null,
+    path: d.device.path,
     bus: d.device.bus,
     driver: d.driver,
     driverAssumed: d.driverAssumed,
@@ -102,7 +78,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
       name: i.device?.name ?? null,
       driver: i.row?.driver ?? null,
       model: i.row?.model ?? null,
-      compatible: [...compatibleList(i.node)],
+      compatible: [...i.compatible],
       state: i.state,
       message: i.stateMessage ?? null,
       limits: Object.fromEntries(Object.keys(i.limits).sort().map((k) => [k, { value: i.limits[k]!.value, source: i.limits[k]!.source }])),

@@ -3,7 +3,7 @@
 // one DiagnosticSink; a stage that cannot continue returns undefined and leaves its errors there.
 import { readFileSync } from "node:fs";
 import { loadDeviceTree, type LoadOptions } from "../compile/index.ts";
-import { buildDeviceGraph, parsePciTopology, type DeviceGraph, type PciTopology } from "../graph/index.ts";
+import { buildDeviceGraph, parsePciTopology, type DeviceGraph, type DeviceTree, type PciTopology } from "../graph/index.ts";
 import { parseHwOverrides, type HwOverrides } from "../iommu/index.ts";
 import {
   checkScenario,
@@ -17,7 +17,6 @@ import {
   type Scenario,
 } from "../probe/index.ts";
 import type { DiagnosticSink } from "../source/index.ts";
-import type { DeviceTree } from "../tree/model.ts";
 import { buildReport } from "./build.ts";
 import type { Report } from "./types.ts";
 

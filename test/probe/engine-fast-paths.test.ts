@@ -10,6 +10,7 @@ import { buildDeviceGraph } from "../../src/graph/index.ts";
 import { parseKernelVersion, runProbe } from "../../src/probe/index.ts";
 import { OWN_IOMMU_DRIVERS, OWN_IOMMU_PREFIX } from "../../src/probe/tegra-own-iommu.ts";
 import { dmaCoherent, dmaParent, dmaRangeMap, parsePhandleList } from "../../src/of/index.ts";
+import type { DtNode } from "../../src/tree/model.ts";
 import { loadTree } from "../kernel/support/run.ts";
 
 const DTS = `/dts-v1/;
@@ -58,7 +59,8 @@ describe("probe engine fast paths", () => {
     expect(result.devices.length).toBeGreaterThanOrEqual(10);
     for (const d of result.devices) {
       if (d.state === "no-driver") continue; // never reaches of_dma_configure
-      const np = d.device.dmaNode!;
+      // Platform devices only here: of_dma_configure reads their own node.
+      const np = d.device.node as unknown as DtNode;
       expect(d.coherent, d.device.name).toBe(dmaCoherent(np, graph.phandles));
       const bus = dmaParent(np, graph.phandles);
       const map = bus ? dmaRangeMap(bus, graph.phandles) : undefined;

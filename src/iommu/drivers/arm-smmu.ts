@@ -2,9 +2,9 @@
 // drivers/iommu/arm/arm-smmu/arm-smmu.c, arm-smmu-qcom.c.
 import type { Device } from "../../graph/index.ts";
 import { atLeast, type KernelVersion } from "../../kernel/index.ts";
-import { compatibleList, hasProperty, propertyU32 } from "../../of/index.ts";
+import { ofIrqCount, ofPropertyPresent, ofPropertyReadU32 } from "../../of/index.ts";
 import type { Fwspec, IommuCoreApi, IommuDomain, IommuDriverOps, IommuGroup, IommuInstance, Result } from "../types.ts";
-import { allocBit, apertureBits, bitmapOf, bump, countInterrupts, fail, isPaging, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, treeLimit } from "./common.ts";
+import { allocBit, apertureBits, bitmapOf, bump, fail, isPaging, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, treeLimit } from "./common.ts";
 
 const SMR_ID = 0xffff;
 
@@ -108,9 +108,9 @@ export const armSmmuOps: IommuDriverOps = {
 
   probeInstance(inst, core) {
     const node = inst.node;
-    const global = propertyU32(node, "#global-interrupts");
+    const global = ofPropertyReadU32(node, "#global-interrupts");
     if (global === undefined) return fail("-ENODEV", "arm_smmu_device_dt_probe", "missing #global-interrupts property");
-    const irqs = countInterrupts(node, core.phandles);
+    const irqs = ofIrqCount(node, core.phandles);
     const ctx = irqs - global;
     if (ctx <= 0) return fail("-ENODEV", "arm_smmu_device_probe", `found ${irqs} interrupts but expected at least ${global + 1}`);
     treeLimit(inst, "contextInterrupts", ctx, "context interrupts in the node (interrupts minus #global-interrupts)");
@@ -118,7 +118,7 @@ export const armSmmuOps: IommuDriverOps = {
     const cbs = limitNumber(inst, "contextBanks");
     if (limitNumber(inst, "version") === 2 && ctx < cbs) return fail("-ENODEV", "arm_smmu_device_probe", `found only ${ctx} context irq(s) but ${cbs} required`);
     if (limitNumber(inst, "s2ContextBanks") > cbs) return fail("-ENODEV", "arm_smmu_device_cfg_probe", `impossible number of S2 context banks!`);
-    if (hasProperty(node, "mmu-masters")) inst.priv["legacy"] = true;
+    if (ofPropertyPresent(node, "mmu-masters")) inst.priv["legacy"] = true;
     const smrs = limitNumber(inst, "smrs");
     core.log(inst.device, "info", "probing hardware configuration...");
     core.log(inst.device, "info", `SMMUv${limitNumber(inst, "version")} with:`);
@@ -132,7 +132,7 @@ export const armSmmuOps: IommuDriverOps = {
     let fwid = (args[0] ?? 0) & SMR_ID;
     if (args.length > 1) fwid |= ((args[1]! & 0xffff) << 16) >>> 0;
     else {
-      const m = propertyU32(inst.node, "stream-match-mask");
+      const m = ofPropertyReadU32(inst.node, "stream-match-mask");
       if (m !== undefined) fwid |= ((m & 0xffff) << 16) >>> 0;
     }
     fwspec.ids.push(fwid >>> 0);
@@ -204,7 +204,7 @@ export const armSmmuOps: IommuDriverOps = {
     // identity-mapped domains for users of ye olde SMMU legacy binding"); before, the core's default.
     if (fwspec.instance.priv["legacy"] && core.has.armSmmuLegacyIdentity) return "identity";
     if (limitNumber(fwspec.instance, "version") && fwspec.instance.row?.defaults["impl"] === "qcom") {
-      if (dev.node && qcomIdentityClient(compatibleList(dev.node), core.version)) return "identity";
+      if (dev.node && qcomIdentityClient(dev.compatible, core.version)) return "identity";
     }
     return undefined;
   },
@@ -217,7 +217,7 @@ export const armSmmuOps: IommuDriverOps = {
   allocDomain: () => ok(undefined),
 
   attachDev(domain: IommuDomain, _dev, fwspec: Fwspec, core: IommuCoreApi) {
-    if (domain.instance !== fwspec.instance) return fail("-EINVAL", "arm_smmu_attach_dev", "cannot attach to SMMU " + fwspec.instance.node.name + " whilst already attached to domain on SMMU " + domain.instance.node.name);
+    if (domain.instance !== fwspec.instance) return fail("-EINVAL", "arm_smmu_attach_dev", "cannot attach to SMMU " + fwspec.instance.name + " whilst already attached to domain on SMMU " + domain.instance.name);
     if (!isPaging(domain) || domain.finalised) return ok(undefined);
     // arm_smmu_init_domain_context: stage-1 banks are searched above the stage-2-only ones.
     const inst = domain.instance;

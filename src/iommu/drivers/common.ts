@@ -103,6 +103,3 @@ export function limitFail<T>(inst: IommuInstance, name: string, errno: Errno, wh
   // The message stays the kernel's; the report marks the limit (errors[].assumedLimit).
   return { ok: false, failure: { errno, where, message, assumedLimit: name } };
 }
-
-/** Counts a node's interrupts (interrupts / #interrupt-cells of its interrupt parent, or interrupts-extended). */
-export { countInterrupts } from "../../of/index.ts";

@@ -1,6 +1,6 @@
 // The IOMMU drivers whose core-relevant behaviour is small: qcom_iommu, rockchip-iommu,
 // exynos-sysmmu, mtk_iommu, apple-dart, ipmmu-vmsa, sun50i-iommu.
-import { isAvailable, propertyU32, readReg } from "../../of/index.ts";
+import { ofChildren, ofDeviceIsAvailable, ofPropertyReadU32, ofRegAddress } from "../../of/index.ts";
 import type { Device } from "../../graph/index.ts";
 import type { Fwspec, IommuCoreApi, IommuDriverOps, IommuGroup, IommuInstance } from "../types.ts";
 import { iovaRegions, mtkIovaRegionId } from "./mtk-regions.ts";
@@ -17,9 +17,9 @@ export const qcomIommuOps: IommuDriverOps = {
   deferredFlush: false,
   probeInstance(inst) {
     const asids = new Set<number>();
-    for (const c of inst.node.children) {
-      if (!isAvailable(c)) continue;
-      const asid = propertyU32(c, "qcom,ctx-asid") ?? Number((readReg(c)[0]?.address ?? 0n) / 0x1000n);
+    for (const c of ofChildren(inst.node)) {
+      if (!ofDeviceIsAvailable(c)) continue;
+      const asid = ofPropertyReadU32(c, "qcom,ctx-asid") ?? Number((ofRegAddress(c) ?? 0n) / 0x1000n);
       asids.add(asid);
     }
     inst.priv["ctxAsids"] = asids;

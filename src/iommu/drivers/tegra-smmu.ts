@@ -1,6 +1,7 @@
 // tegra-smmu (inside the Tegra30/114/124/132/210 memory controller): drivers/iommu/tegra-smmu.c,
 // drivers/memory/tegra/tegra*.c (SoC data: number of ASIDs, swgroup groups).
 import type { KernelFeatures } from "../../kernel/index.ts";
+import { ofPropertyPresent } from "../../of/index.ts";
 import type { IommuDriverOps, IommuGroup } from "../types.ts";
 import { allocBit, bitmapOf, bump, fail, isPaging, limitNumber, noDeviceState, ok } from "./common.ts";
 
@@ -44,7 +45,7 @@ export const tegraSmmuOps: IommuDriverOps = {
   deferredFlush: false,
 
   probeInstance(inst) {
-    if (inst.node.property("#iommu-cells") === undefined) return fail("-ENODEV", "tegra_smmu_probe", "memory controller without #iommu-cells: SMMU not enabled");
+    if (!ofPropertyPresent(inst.node, "#iommu-cells")) return fail("-ENODEV", "tegra_smmu_probe", "memory controller without #iommu-cells: SMMU not enabled");
     return ok(undefined);
   },
 
