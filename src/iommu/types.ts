@@ -1,8 +1,8 @@
 // The IOMMU core's objects (drivers/iommu/iommu.c): instances, fwspecs, groups, domains, and the
 // interface each modelled IOMMU driver implements (the iommu_ops callbacks that matter here).
 import type { Device } from "../graph/index.ts";
-import type { OfNode, PhandleIndex } from "../of/index.ts";
-import type { KernelFeatures, KernelVersion } from "../kernel/index.ts";
+import type { OfNode } from "../of/index.ts";
+import type { IommuDriver, IommuMatch } from "./driver.ts";
 
 /** Kernel errno names, as the kernel returns them (negative). */
 export type Errno = "-ENODEV" | "-EINVAL" | "-ENOSPC" | "-EBUSY" | "-EPERM" | "-EEXIST" | "-ERANGE" | "-EFAULT" | "-EPROBE_DEFER" | "-ETIMEDOUT" | "-ENOMEM" | "-EOPNOTSUPP" | "-ENOENT" | "-EACCES";
@@ -59,7 +59,7 @@ export interface Limit {
 
 export type InstanceState = "registered" | "probe-failed" | "unknown-driver" | "disabled" | "not-probed";
 
-export interface IommuInstance {
+export interface IommuInstance<S = unknown> {
   readonly index: number;
   /** Its device_node, for the driver's OF helpers (ofPropertyReadU32...). */
   readonly node: OfNode;
@@ -72,26 +72,29 @@ export interface IommuInstance {
   readonly available: boolean;
   /** The platform device of the IOMMU (null when its node is not populated). */
   readonly device: Device | null;
-  readonly row: IommuDriverRow | undefined;
+  /** The driver whose of_match_table matches the node (undefined: no modelled driver). */
+  readonly driver: IommuDriver | undefined;
+  /** The matching of_match_table entry (the SoC data). */
+  readonly match: IommuMatch | undefined;
   state: InstanceState;
   stateMessage: string | undefined;
   limits: Record<string, Limit>;
   /** iommu->ready (set when iommu_device_register returned). */
   registered: boolean;
-  /** Driver-private state (SMR table, ASID bitmap, stream ownership...). */
-  priv: Record<string, unknown>;
+  /** The driver's private state (its struct for the instance: SMR table, ASID bitmap...). */
+  readonly priv: S;
   /** Resources in use, for the report (`contextBanks`, `asids`, `smrs`...). */
   used: Record<string, number>;
 }
 
-export interface Fwspec {
-  readonly instance: IommuInstance;
+export interface Fwspec<S = unknown> {
+  readonly instance: IommuInstance<S>;
   /** The IDs of_xlate added (packed as the driver packs them). */
   readonly ids: number[];
   /** What the tree said: the `iommus` args per entry, or the mapped IDs for PCI. */
   readonly specifiers: number[][];
   /** Further instances of the same driver named by the device (Apple DART, Exynos). */
-  readonly extraInstances: IommuInstance[];
+  readonly extraInstances: IommuInstance<S>[];
 }
 
 export interface IommuGroup {
@@ -108,10 +111,10 @@ export interface IommuGroup {
   owner: string | null;
 }
 
-export interface IommuDomain {
+export interface IommuDomain<S = unknown> {
   readonly id: number;
   readonly type: DomainType;
-  readonly instance: IommuInstance;
+  readonly instance: IommuInstance<S>;
   /**
    * Who allocated it: "default" (core), "arm-dma-mapping" (arm32 per device), "per-instance" (the
    * instance's shared domain or arm32 mapping), "per-group" (a group's arm32 mapping), a driver name.
@@ -125,93 +128,3 @@ export interface IommuDomain {
   /** Whether the driver resource was taken (first attach for arm-smmu/tegra). */
   finalised: boolean;
 }
-
-/** What the core hands a driver model so it can create groups and log like the kernel. */
-export interface IommuCoreApi {
-  newGroup(instance: IommuInstance, name?: string): IommuGroup;
-  /** The group still exists (it has not been freed after its last device left). */
-  groupAlive(group: IommuGroup): boolean;
-  groupOf(dev: Device): IommuGroup | undefined;
-  /** dev->dma_range_map as of_dma_configure set it (null: none). */
-  dmaRangesOf(dev: Device): readonly { readonly dmaStart: bigint; readonly size: bigint }[] | null;
-  /** Every IOMMU instance, in tree order (drivers that share state across instances: mtk hw_list). */
-  allInstances(): readonly IommuInstance[];
-  /** pci_device_group. */
-  pciDeviceGroup(dev: Device, instance: IommuInstance): Result<IommuGroup>;
-  log(dev: Device | null, level: "info" | "warn" | "err" | "debug", message: string): void;
-  /** Kernel version as [major, minor] (for per-entry version tables; changes go through `has`). */
-  readonly version: KernelVersion;
-  /** The kernel changes this version has (src/kernel/changes.ts). */
-  readonly has: KernelFeatures;
-  readonly bootargs: ReadonlyMap<string, string>;
-  readonly phandles: PhandleIndex;
-  /** State shared by every instance of a driver (the SMMUv3 global ASID xarray). */
-  readonly shared: Map<string, unknown>;
-}
-
-export interface IommuDriverOps {
-  /** Validates the instance's node and fills in limits (the driver's probe up to iommu_device_register). */
-  probeInstance(inst: IommuInstance, core: IommuCoreApi): Result<void>;
-  /** of_xlate: turn one `iommus` (or mapped) specifier into fwspec IDs. */
-  ofXlate(inst: IommuInstance, dev: Device, args: readonly number[], fwspec: Fwspec, core: IommuCoreApi): Result<void>;
-  /** probe_device: validate IDs and claim per-master resources (SMEs, stream table entries). */
-  probeDevice(fwspec: Fwspec, dev: Device, core: IommuCoreApi): Result<void>;
-  /** release_device: undo probeDevice. */
-  releaseDevice(fwspec: Fwspec, dev: Device, core: IommuCoreApi): void;
-  deviceGroup(fwspec: Fwspec, dev: Device, core: IommuCoreApi): Result<IommuGroup>;
-  /**
-   * The driver's probe_device finds the master's IDs itself, without a fwspec from
-   * of_iommu_configure (tegra-smmu before 6.8): the core probes devices at BUS_NOTIFY_ADD_DEVICE
-   * and when the instance registers, in the bind era too.
-   */
-  probesAtAdd?(inst: IommuInstance, core: IommuCoreApi): boolean;
-  /**
-   * The instance that really translates for the master when the driver picks one itself rather
-   * than the fwspec's first (rk_iommu_of_xlate keeps the last `iommus` entry). Default: the first.
-   */
-  translatingInstance?(fwspec: Fwspec, dev: Device): IommuInstance;
-  /** def_domain_type: the driver's preference, or undefined for none (0). */
-  defDomainType(fwspec: Fwspec, dev: Device, core: IommuCoreApi): DomainType | undefined;
-  /** Whether domain_alloc supports a type (identity, DMA-FQ...). */
-  supportsType(inst: IommuInstance, type: DomainType, core: IommuCoreApi): boolean;
-  /** Resources taken when the domain is allocated (SMMUv3 ASIDs). */
-  allocDomain(domain: IommuDomain, core: IommuCoreApi): Result<void>;
-  /** attach_dev: resources taken at first attach (context bank, tegra ASID), domain/instance checks. */
-  attachDev(domain: IommuDomain, dev: Device, fwspec: Fwspec, core: IommuCoreApi): Result<void>;
-  /**
-   * The device left `domain` (attached elsewhere or released); `domain.devices` no longer lists
-   * it. Drivers that refcount a resource per attachment (tegra-smmu ASIDs) release it here.
-   */
-  detachDev?(domain: IommuDomain, dev: Device, core: IommuCoreApi): void;
-  /**
-   * The driver has a static BLOCKED domain (ops->blocked_domain); without one the core's
-   * blocking domain is an empty UNMANAGED domain, which takes hardware resources at attach.
-   */
-  hasBlockedDomain?(inst: IommuInstance, core: IommuCoreApi): boolean;
-  /** get_resv_regions reaches iommu_dma_get_resv_regions (DT `iommu-addresses`, 6.3+). */
-  readonly dtReservedRegions?: boolean;
-  /** Returns a domain's resources when it is freed. */
-  freeDomain(domain: IommuDomain, core: IommuCoreApi): void;
-  /** Aperture of a paging domain on this instance. */
-  aperture(inst: IommuInstance): { start: bigint; end: bigint };
-  /** IOMMU_CAP_DEFERRED_FLUSH (DMA-FQ usable). */
-  readonly deferredFlush: boolean;
-}
-
-/** One row of the IOMMU driver table: a compatible string and what the kernel does with it. */
-export interface IommuDriverRow {
-  readonly compatible: string;
-  /** Kernel driver name (dev_driver_string). */
-  readonly driver: string;
-  readonly family: IommuFamily;
-  /** Hardware model / generation. */
-  readonly model: string;
-  /** `#iommu-cells` values the binding allows. */
-  readonly iommuCells: readonly number[];
-  /** Default limits for what the tree does not say. */
-  readonly defaults: Readonly<Record<string, LimitValue>>;
-  /** Initcall level at which the driver registers (decides who probes first). */
-  readonly initcall: "arch" | "subsys" | "device";
-}
-
-export type IommuFamily = "arm-smmu" | "arm-smmu-v3" | "tegra-smmu" | "qcom-iommu" | "rockchip-iommu" | "exynos-sysmmu" | "mtk-iommu" | "apple-dart" | "ipmmu-vmsa" | "sun50i-iommu";

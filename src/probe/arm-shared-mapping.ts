@@ -69,7 +69,7 @@ export class ArmSharedMappings {
     if (!m) {
       const domain = this.k.allocDomain(g.instance, "unmanaged", this.owner);
       if (!domain) {
-        return { ok: false, stage: "alloc", failure: { errno: "-ENOMEM", where: "arm_iommu_create_mapping", message: `${g.instance.row!.driver} cannot allocate an UNMANAGED domain` } };
+        return { ok: false, stage: "alloc", failure: { errno: "-ENOMEM", where: "arm_iommu_create_mapping", message: `${g.instance.driver!.name} cannot allocate an UNMANAGED domain` } };
       }
       m = { domain, key, users: new Set() };
       created = true;

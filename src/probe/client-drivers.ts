@@ -4,7 +4,7 @@
 // hardware that has drivers) unless the table below says the node is consumed without a struct
 // device_driver (OF_DECLARE'd early code) or names a specific modelled driver.
 import type { Device } from "../graph/index.ts";
-import { iommuRowForCompatible } from "../iommu/index.ts";
+import { iommuMatchForCompatible } from "../iommu/index.ts";
 
 export type InitcallLevel = "arch" | "subsys" | "device" | "module";
 
@@ -70,9 +70,9 @@ export function matchDriver(dev: Device, isIommuNode: boolean): DriverMatch {
     return { name: f.driver, assumed: false, initcall: BUILTIN_PCI_DRIVERS.has(f.driver) ? "device" : "module", driverManagedDma: f.driverManagedDma };
   }
   if (isIommuNode) {
-    const row = iommuRowForCompatible(dev.compatible);
-    if (!row) return UNKNOWN_IOMMU;
-    return { name: row.driver, assumed: false, initcall: row.initcall, driverManagedDma: false };
+    const match = iommuMatchForCompatible(dev.compatible);
+    if (!match) return UNKNOWN_IOMMU;
+    return { name: match.driver.name, assumed: false, initcall: match.driver.initcall, driverManagedDma: false };
   }
   const compatible = dev.compatible;
   for (let i = 0; i < compatible.length; i++) {

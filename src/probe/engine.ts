@@ -6,24 +6,24 @@ import type { Device, DeviceGraph, IommusEntry, IommusError, OfIommuNode, PciFun
 import {
   DOMAIN_TYPE_VALUES,
   ERRNO_VALUES,
-  IOMMU_OPS,
-  iommuRowForCompatible,
+  iommuMatchForCompatible,
+  iommuOps,
   overridesFor,
   pciDeviceGroup,
   forEachDmaAlias,
-  smmuDisablesBypass,
   type DomainType,
   type Failure,
   type Fwspec,
   type IommuCoreApi,
   type IommuDomain,
-  type IommuDriverOps,
+  type IommuDriver,
+  type IommuOps,
   type IommuGroup,
   type IommuInstance,
   type Limit,
   type Result,
 } from "../iommu/index.ts";
-import { ofMapId, ofParsePhandle, type OfNode } from "../of/index.ts";
+import { ofMapId, type OfNode } from "../of/index.ts";
 import { matchDriver, OVERRIDE_DRIVERS, VFIO_DRIVERS, type InitcallLevel } from "./client-drivers.ts";
 import { bootBool, parseBootargs, resolveConfig, type ProbeOptions, type ResolvedConfig } from "./options.ts";
 import { kernelFeatures, type KernelFeatures } from "../kernel/index.ts";
@@ -53,7 +53,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   readonly has: KernelFeatures;
   readonly bootargs: ReadonlyMap<string, string>;
   readonly phandles;
-  readonly shared = new Map<string, unknown>();
+  /** The drivers' per-run globals (IommuDriver.newDriverState). */
+  private readonly driverStates = new Map<IommuDriver<unknown, unknown>, unknown>();
 
   private readonly bootargsText: string;
   private readonly states: DevState[] = [];
@@ -301,14 +302,15 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
 
   /** Every node that provides an IOMMU: `#iommu-cells`, or a compatible of the IOMMU table. */
   private createInstances(): void {
-    const providers = this.graph.iommuProviders((compatible) => iommuRowForCompatible(compatible) !== undefined);
+    const providers = this.graph.iommuProviders((compatible) => iommuMatchForCompatible(compatible) !== undefined);
     for (let i = 0; i < providers.length; i++) {
       const { of, device } = providers[i]!;
-      const row = iommuRowForCompatible(of.compatible);
+      const match = iommuMatchForCompatible(of.compatible);
+      const row = match?.driver;
       const limits: Record<string, Limit> = {};
-      for (const [k, v] of Object.entries(row?.defaults ?? {})) limits[k] = { value: v, source: "default", description: k };
+      for (const [k, v] of Object.entries(match?.defaults ?? {})) limits[k] = { value: v, source: "default", description: k };
       for (const [k, v] of Object.entries(overridesFor(this.options.hw, of.path))) limits[k] = { value: v, source: "hw", description: k };
-      const inst: IommuInstance = {
+      const inst: { -readonly [K in keyof IommuInstance]: IommuInstance[K] } = {
         index: this.instances.length,
         node: of.node,
         path: of.path,
@@ -316,27 +318,37 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
         available: of.available,
         compatible: of.compatible,
         device,
-        row,
+        driver: row,
+        match,
         state: !of.available ? "disabled" : !row ? "unknown-driver" : "not-probed",
         stateMessage: !of.available ? `status = "${of.status}"` : !row ? `no modelled IOMMU driver matches ${JSON.stringify(of.compatibleText)}` : undefined,
         limits,
         registered: false,
-        priv: {},
+        priv: undefined,
         used: {},
       };
+      // The driver's private state, made with the limits in place.
+      if (row) inst.priv = row.newInstanceState(inst);
       this.instances.push(inst);
       this.instanceByNode.set(of.node, inst);
     }
-    // ipmmu-vmsa cache instances allocate contexts in their main IPMMU.
-    for (const inst of this.instances) {
-      const target = ofParsePhandle(this.phandles, inst.node, "renesas,ipmmu-main");
-      const root = target && this.instanceByNode.get(target);
-      if (root) inst.priv["rootInstance"] = root;
-    }
   }
 
-  ops(inst: IommuInstance): IommuDriverOps {
-    return IOMMU_OPS[inst.row!.family];
+  instanceOf(node: OfNode): IommuInstance | undefined {
+    return this.instanceByNode.get(node);
+  }
+
+  driverState<G>(driver: IommuDriver<unknown, G>): G {
+    let g = this.driverStates.get(driver as IommuDriver<unknown, unknown>);
+    if (g === undefined) {
+      g = driver.newDriverState!();
+      this.driverStates.set(driver as IommuDriver<unknown, unknown>, g);
+    }
+    return g as G;
+  }
+
+  ops(inst: IommuInstance): IommuOps {
+    return iommuOps(inst.driver!);
   }
 
   // ---------------------------------------------------------------- main sequence
@@ -581,7 +593,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     }
     // bus_iommu_probe: 6.15+ for every IOMMU; before 6.8 also from bus_set_iommu /
     // iommu_device_register for drivers that probe without a fwspec (tegra-smmu).
-    const atAdd = this.options.kernel.era === "bind" && !!this.ops(inst).probesAtAdd?.(inst, this);
+    const atAdd = this.options.kernel.era === "bind" && this.ops(inst).probesAtAdd(this);
     if (atAdd) this.addProbing = true;
     if (atAdd) this.busIommuProbe(inst, true);
   }
@@ -788,7 +800,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     s.fwspec = fwspec;
     const translating = this.ops(fwspec!.instance).translatingInstance?.(fwspec!, s.dev) ?? fwspec!.instance;
     if (first && translating !== fwspec!.instance) {
-      this.note(s, `${translating.row!.driver} uses only ${translating.path} for this master (the last iommus entry wins); ${fwspec!.instance.path} does not translate for it`);
+      this.note(s, `${translating.driver!.name} uses only ${translating.path} for this master (the last iommus entry wins); ${fwspec!.instance.path} does not translate for it`);
     }
     s.out.iommu = translating;
     s.out.extraIommus = fwspec!.extraInstances.length === 0 ? EMPTY : [...fwspec!.extraInstances];
@@ -845,11 +857,11 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       s.deferReason = `${inst.path} is registered but not ready (-EPROBE_DEFER from iommu_fwspec_init)`;
       return "defer";
     }
-    if (fwspec && fwspec.instance.row!.driver !== inst.row!.driver) {
-      return { errno: "-EINVAL", where: "iommu_fwspec_init", message: `iommus names IOMMUs of two drivers (${fwspec.instance.row!.driver} and ${inst.row!.driver}): one IOMMU per device` };
+    if (fwspec && fwspec.instance.driver !== inst.driver) {
+      return { errno: "-EINVAL", where: "iommu_fwspec_init", message: `iommus names IOMMUs of two drivers (${fwspec.instance.driver!.name} and ${inst.driver!.name}): one IOMMU per device` };
     }
     const spec: Fwspec = fwspec ?? { instance: inst, ids: [], specifiers: [], extraInstances: [] };
-    if (fwspec && fwspec.instance !== inst && !["apple-dart", "exynos-sysmmu", "qcom-iommu", "rockchip-iommu"].includes(inst.row!.family)) {
+    if (fwspec && fwspec.instance !== inst && !this.ops(inst).multiInstance) {
       this.note(s, `IDs for ${inst.path} are programmed into the first IOMMU ${fwspec.instance.path} (the fwspec holds one IOMMU)`);
     }
     const r = this.ops(inst).ofXlate(inst, s.dev, args, spec, this);
@@ -863,7 +875,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   /** The registered instance a platform device's first `iommus` entry names, if it probes at add. */
   private addProbeTarget(s: DevState): IommuInstance | undefined {
     const inst = this.firstIommusTarget(s);
-    return inst && inst.registered && this.ops(inst).probesAtAdd?.(inst, this) ? inst : undefined;
+    return inst && inst.registered && this.ops(inst).probesAtAdd(this) ? inst : undefined;
   }
 
   /** 6.15+: iommu_probe_device at BUS_NOTIFY_ADD_DEVICE runs dma_configure without a driver. */
@@ -954,8 +966,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       this.groups.delete(g);
       this.freeGroupIds.push(g.id);
       for (const d of [g.defaultDomain, g.domain, g.blockingDomain]) if (d && d.devices.length === 0 && (d.owner === "default" || d.owner === "blocking")) this.freeDomain(d);
-      // Driver-side group caches (tegra named groups, per-instance groups) forget it.
-      for (const [k, v] of Object.entries(g.instance.priv)) if (v === g) delete g.instance.priv[k];
+      // Drivers that cache groups (tegra named groups, per-instance groups) ask groupAlive.
     }
   }
 
@@ -999,12 +1010,12 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       if (req === "identity" && ops.supportsType(inst, "identity", this)) domain = this.allocDomain(inst, "identity", "default");
       why =
         req === "identity"
-          ? `${inst.row!.driver} has no identity domain${this.has.armIdentityDefault ? " (arm32 forces an IDENTITY default from 6.7)" : ""}`
+          ? `${inst.driver!.name} has no identity domain${this.has.armIdentityDefault ? " (arm32 forces an IDENTITY default from 6.7)" : ""}`
           : `arm32 has no IOMMU_DMA: a ${req} default domain cannot be allocated (iommu_get_dma_cookie is a stub returning -ENODEV); the arm_iommu mapping is set up ${this.armShared ? (this.armShared.scope === "instance" ? "per IOMMU instance (hypothetical)" : "per group (hypothetical)") : "per device"} at bind`;
     } else {
       domain = this.allocDefault(g, this.groupDomainType(g) ?? this.defaultType);
       const failure = this.lastAllocFailure as Failure | undefined;
-      why = failure ? `${failure.where} failed with ${failure.errno}: ${failure.message}` : `${inst.row!.driver} cannot allocate one (${this.supportedTypes(inst)})`;
+      why = failure ? `${failure.where} failed with ${failure.errno}: ${failure.message}` : `${inst.driver!.name} cannot allocate one (${this.supportedTypes(inst)})`;
     }
     if (!domain) {
       const failure = this.lastAllocFailure as Failure | undefined;
@@ -1076,7 +1087,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     const r = ops.allocDomain(d, this);
     if (!r.ok) {
       this.lastAllocFailure = r.failure;
-      this.emit("log", inst.device, "err", `${r.failure.where}: ${r.failure.message} (${r.failure.errno})`, inst.row!.driver);
+      this.emit("log", inst.device, "err", `${r.failure.where}: ${r.failure.message} (${r.failure.errno})`, inst.driver!.name);
       return undefined;
     }
     this.domains.add(d);
@@ -1136,9 +1147,8 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     if (!g || !s.fwspec) {
       s.out.dmaOps = "direct";
       const wanted = s.out.iommuWanted;
-      if (wanted && wanted.row?.family === "arm-smmu" && smmuDisablesBypass(wanted, this.bootargs) && s.out.errors.length > 0 && wanted.available) {
-        this.note(s, `its stream IDs are not configured on ${wanted.path}; with arm-smmu.disable_bypass its DMA faults`);
-      }
+      const faults = wanted?.driver && s.out.errors.length > 0 && wanted.available ? this.ops(wanted).unconfiguredStreamsFault(wanted, this.bootargs) : undefined;
+      if (faults) this.note(s, `its stream IDs are not configured on ${wanted!.path}; ${faults}`);
       return;
     }
     if (s.match.driverManagedDma && s.match.name !== "pcieport") {
@@ -1202,7 +1212,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     const inst = g.instance;
     const domain = this.allocDomain(inst, "unmanaged", "arm-dma-mapping");
     if (!domain) {
-      fail({ errno: "-ENOMEM", where: "arm_iommu_create_mapping", message: `${inst.row!.driver} cannot allocate an UNMANAGED domain` }, `Failed to create ${size}-byte IOMMU mapping for device ${s.dev.name}`);
+      fail({ errno: "-ENOMEM", where: "arm_iommu_create_mapping", message: `${inst.driver!.name} cannot allocate an UNMANAGED domain` }, `Failed to create ${size}-byte IOMMU mapping for device ${s.dev.name}`);
       return;
     }
     // iommu_attach_device refuses multi-device groups since default domains (about 4.4).
@@ -1422,7 +1432,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
       if (s.out.group === null) s.out.domain = null;
     }
     for (const inst of this.instances) {
-      if (inst.state === "not-probed" && inst.row && inst.available && !inst.device) inst.stateMessage = "node not populated (no platform device is created for it)";
+      if (inst.state === "not-probed" && inst.driver && inst.available && !inst.device) inst.stateMessage = "node not populated (no platform device is created for it)";
     }
     const groups = [...this.groups].sort((a, b) => a.id - b.id);
     const domains = [...this.domains].sort((a, b) => a.id - b.id);

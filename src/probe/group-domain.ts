@@ -4,7 +4,7 @@
 // (iommu_attach_group / iommu_detach_group / iommu_attach_device). Used by runtime scenarios and by
 // the Tegra DRM composite driver.
 import type { Device } from "../graph/index.ts";
-import { fail, ok, type DomainType, type IommuCoreApi, type IommuDomain, type IommuDriverOps, type IommuGroup, type IommuInstance, type Result } from "../iommu/index.ts";
+import { fail, ok, type DomainType, type IommuCoreApi, type IommuDomain, type IommuGroup, type IommuInstance, type IommuOps, type Result } from "../iommu/index.ts";
 import type { DevState } from "./dev-state.ts";
 import type { KernelEra } from "../kernel/index.ts";
 
@@ -12,7 +12,7 @@ import type { KernelEra } from "../kernel/index.ts";
 export interface DomainCore {
   readonly kernel: KernelEra;
   readonly core: IommuCoreApi;
-  ops(inst: IommuInstance): IommuDriverOps;
+  ops(inst: IommuInstance): IommuOps;
   stateFor(dev: Device): DevState;
   allocDomain(inst: IommuInstance, type: DomainType, owner: string): IommuDomain | undefined;
   freeDomain(d: IommuDomain): void;
@@ -26,7 +26,7 @@ export function leaveDomain(k: DomainCore, dev: Device, domain: IommuDomain): vo
   const i = domain.devices.indexOf(dev);
   if (i < 0) return;
   domain.devices.splice(i, 1);
-  k.ops(domain.instance).detachDev?.(domain, dev, k.core);
+  k.ops(domain.instance).detachDev(domain, dev, k.core);
 }
 
 /** __iommu_device_set_domain: the require_direct rule, then the driver's attach_dev. */
@@ -69,8 +69,8 @@ export function groupSetDomain(k: DomainCore, g: IommuGroup, domain: IommuDomain
 function blockingDomain(k: DomainCore, g: IommuGroup): Result<IommuDomain> {
   if (g.blockingDomain) return ok(g.blockingDomain);
   const ops = k.ops(g.instance);
-  const d = ops.hasBlockedDomain?.(g.instance, k.core) ? k.allocDomain(g.instance, "blocked", "blocking") : k.allocDomain(g.instance, "unmanaged", "blocking");
-  if (!d) return fail("-EINVAL", "__iommu_group_alloc_blocking_domain", `${g.instance.row!.driver} cannot allocate a blocking domain`);
+  const d = ops.hasBlockedDomain(k.core) ? k.allocDomain(g.instance, "blocked", "blocking") : k.allocDomain(g.instance, "unmanaged", "blocking");
+  if (!d) return fail("-EINVAL", "__iommu_group_alloc_blocking_domain", `${g.instance.driver!.name} cannot allocate a blocking domain`);
   g.blockingDomain = d;
   return ok(d);
 }
@@ -112,8 +112,8 @@ export function attachGroup(k: DomainCore, domain: IommuDomain, g: IommuGroup): 
   if (g.domain && g.domain !== g.defaultDomain && !isBlocking(g, g.domain)) {
     return fail("-EBUSY", "__iommu_attach_group", `group ${g.id} is already attached to domain ${g.domain.id} (${g.domain.owner})`);
   }
-  if (domain.instance.row!.driver !== g.instance.row!.driver) {
-    return fail("-EINVAL", "__iommu_attach_group", `domain ${domain.id} belongs to ${domain.instance.row!.driver}, group ${g.id} to ${g.instance.row!.driver} (domain->owner differs)`);
+  if (domain.instance.driver !== g.instance.driver) {
+    return fail("-EINVAL", "__iommu_attach_group", `domain ${domain.id} belongs to ${domain.instance.driver!.name}, group ${g.id} to ${g.instance.driver!.name} (domain->owner differs)`);
   }
   return groupSetDomain(k, g, domain);
 }

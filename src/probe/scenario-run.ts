@@ -131,7 +131,7 @@ class ScenarioRunner {
     const list = this.containers.get(v.container) ?? [];
     // vfio_iommu_type1_attach_group: try each existing domain of the same IOMMU driver first.
     for (const d of list) {
-      if (d.instance.row!.driver !== g.instance.row!.driver) continue;
+      if (d.instance.driver !== g.instance.driver) continue;
       if (attachGroup(this.k, d, g).ok) {
         v.domain = d;
         return ok(`group ${g.id} joined ${v.container}'s domain ${d.id}`);
@@ -270,7 +270,7 @@ class ScenarioRunner {
     }
     if (type === "DMA-FQ" && !k.ops(g.instance).deferredFlush && k.has.deferredFlushCap) type = "DMA";
     if (type === cur.type) return ok(`group ${g.id} already has a ${type} default domain`);
-    if (!k.ops(g.instance).supportsType(g.instance, type, k.core)) return fail("-EOPNOTSUPP", "iommu_group_alloc_default_domain", `${g.instance.row!.driver} cannot allocate a ${type} domain`);
+    if (!k.ops(g.instance).supportsType(g.instance, type, k.core)) return fail("-EOPNOTSUPP", "iommu_group_alloc_default_domain", `${g.instance.driver!.name} cannot allocate a ${type} domain`);
     const domain = k.allocDomain(g.instance, type, "default");
     if (!domain) return { ok: false, failure: k.lastAllocFailure ?? { errno: "-ENOMEM", where: "iommu_group_alloc_default_domain", message: `cannot allocate a ${type} domain` } };
     const onDefault = g.domain === cur;

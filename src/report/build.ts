@@ -76,8 +76,8 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     iommus: result.instances.map((i) => ({
       path: pathOf(i),
       name: i.device?.name ?? null,
-      driver: i.row?.driver ?? null,
-      model: i.row?.model ?? null,
+      driver: i.driver?.name ?? null,
+      model: i.match?.model ?? null,
       compatible: [...i.compatible],
       state: i.state,
       message: i.stateMessage ?? null,
