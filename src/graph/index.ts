@@ -23,7 +23,6 @@ export { parsePciTopology, pciTopologySchema } from "./pci-topology.ts";
 export type { AcsFlag, PcieType, PciTopology, PciFunctionInput, PciHostBridgeInput } from "./pci-topology.ts";
 export { isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
 export { platformDeviceName, pciDeviceName } from "./naming.ts";
-export { populatingDriver } from "./driver-populate.ts";
 export { parseJsonInput, jsonValueOffsets } from "./json-input.ts";
 export { detectArch } from "./arch.ts";
 export type { ArchInfo, CpuArch } from "./arch.ts";

@@ -5,7 +5,6 @@ import { compatibleList, compatibleOf, isAvailable, PhandleIndex, propertyCells,
 import type { DeviceTree, DtNode } from "../tree/model.ts";
 import { DmaFactsReader } from "./dma-facts.ts";
 import { NOT_IN_TREE, scanTree, type TreeScan } from "./of-scan.ts";
-import { populatingDriverFor } from "./driver-populate.ts";
 import { detectArch } from "./arch.ts";
 import { pciDeviceName, platformDeviceName } from "./naming.ts";
 import { buildHostBridge, isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
@@ -14,6 +13,12 @@ import type { BusType, Device, DeviceGraph, DeviceOrigin, DmaFacts, GraphNote, I
 
 export interface GraphOptions {
   readonly pci?: PciTopology;
+  /**
+   * The driver that creates platform devices for a node's DT children when it binds
+   * (devm_of_platform_populate in its probe); the driver tables live above the graph
+   * (probe/drivers/table.ts childPopulatingDriver). Absent: no driver creates children.
+   */
+  readonly populatingDriver?: (compatible: readonly string[]) => string | undefined;
 }
 
 /** of_default_bus_match_table (CONFIG_ARM_AMBA on arm/arm64 adds arm,amba-bus). */
@@ -96,7 +101,7 @@ class GraphBuilder {
   private factsOf(compat: readonly string[]): CompatibleFacts {
     let f = this.facts.get(compat);
     if (!f) {
-      f = { skipped: anyIn(compat, SKIPPED_COMPATIBLES), primecell: compat.includes("arm,primecell"), bus: anyIn(compat, BUS_COMPATIBLES), populating: populatingDriverFor(compat) };
+      f = { skipped: anyIn(compat, SKIPPED_COMPATIBLES), primecell: compat.includes("arm,primecell"), bus: anyIn(compat, BUS_COMPATIBLES), populating: this.options.populatingDriver?.(compat) };
       this.facts.set(compat, f);
     }
     return f;

@@ -40,6 +40,8 @@ export interface IommuCaps {
    * the fwspec's first one.
    */
   readonly multiInstance: boolean;
+  /** The driver's probe creates platform devices for the IOMMU node's children (qcom_iommu's contexts). */
+  readonly populatesChildren?: true;
 }
 
 /** One of_match_table entry: a compatible and the SoC data the driver keeps for it. */

@@ -7,7 +7,6 @@ export { since } from "./driver.ts";
 export type { IommuCaps, IommuCoreApi, IommuDriver, IommuDriverEntry, IommuMatch, Since } from "./driver.ts";
 export { parseHwOverrides, overridesFor, hwSchema } from "./hw.ts";
 export type { HwOverrides } from "./hw.ts";
-export { pciDeviceGroup, pciAcsEnabled, pciAcsPathEnabled, forEachDmaAlias, REQ_ACS_FLAGS } from "./pci-group.ts";
-export type { DmaAlias, PciGroupLookup } from "./pci-group.ts";
+export * from "./core/index.ts";
 export { ERRNO_VALUES, DOMAIN_TYPE_VALUES, ok, fail } from "./types.ts";
 export type { DomainType, Errno, Failure, Fwspec, InstanceState, IommuDomain, IommuGroup, IommuInstance, Limit, LimitValue, Result } from "./types.ts";

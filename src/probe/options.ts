@@ -2,7 +2,7 @@
 import type { ArchInfo, CpuArch } from "../graph/index.ts";
 import type { HwOverrides } from "../iommu/index.ts";
 import type { KernelEra } from "../kernel/index.ts";
-import type { Scenario } from "./scenario-types.ts";
+import type { Scenario } from "./scenario/types.ts";
 
 export type Policy = "per-group" | "per-device" | "per-instance";
 

@@ -19,6 +19,8 @@ export const qcomIommu: IommuDriver<QcomIommuState> = {
     domains: { identity: "driverIdentityDomains", dma: "always", dmaFq: "never", unmanaged: "always" },
     blockedDomain: "never",
     multiInstance: true,
+    // Context banks are child devices (qcom_iommu_device_probe: devm_of_platform_populate).
+    populatesChildren: true,
   },
   newInstanceState: () => ({ ctxAsids: new Set() }),
 

@@ -10,10 +10,7 @@
 // already on the mapping is not attached again). A device that drops its reference (teardown,
 // or a driver's arm_iommu_detach_device + arm_iommu_release_mapping) detaches its group once no
 // other member holds one; the mapping and its address space are freed with the last reference.
-import type { Failure, IommuDomain, IommuGroup, IommuInstance } from "../iommu/index.ts";
-import type { DevState } from "./dev-state.ts";
-import type { DomainCore } from "./group-domain.ts";
-import { attachGroup, deviceSetDomain, detachGroup } from "./group-domain.ts";
+import { allocDomain, attachGroup, detachGroup, deviceSetDomain, freeDomain, type Failure, type IommuCore, type IommuDev, type IommuDomain, type IommuGroup, type IommuInstance } from "../../iommu/index.ts";
 
 export type ArmSharedScope = "group" | "instance";
 
@@ -24,7 +21,7 @@ interface SharedMapping {
   readonly domain: IommuDomain;
   readonly key: IommuGroup | IommuInstance;
   /** The devices holding a reference (bound devices whose DMA ops use the mapping). */
-  readonly users: Set<DevState>;
+  readonly users: Set<IommuDev>;
 }
 
 /** Outcome of one device's arch_setup_dma_ops under a shared policy. */
@@ -37,7 +34,7 @@ export class ArmSharedMappings {
   private readonly byDomain = new Map<IommuDomain, SharedMapping>();
 
   constructor(
-    private readonly k: DomainCore,
+    private readonly k: IommuCore,
     readonly scope: ArmSharedScope,
   ) {}
 
@@ -56,18 +53,18 @@ export class ArmSharedMappings {
   }
 
   /** Whether `s` holds a reference on a shared mapping. */
-  holds(s: DevState): boolean {
+  holds(s: IommuDev): boolean {
     const m = s.out.domain ? this.byDomain.get(s.out.domain) : undefined;
     return !!m && m.users.has(s);
   }
 
   /** arch_setup_dma_ops under the shared policy: take a reference, creating the mapping on first use. */
-  setup(s: DevState, g: IommuGroup): SharedSetup {
+  setup(s: IommuDev, g: IommuGroup): SharedSetup {
     const key = this.scope === "instance" ? g.instance : g;
     let m = this.byKey.get(key);
     let created = false;
     if (!m) {
-      const domain = this.k.allocDomain(g.instance, "unmanaged", this.owner);
+      const domain = allocDomain(this.k, g.instance, "unmanaged", this.owner);
       if (!domain) {
         return { ok: false, stage: "alloc", failure: { errno: "-ENOMEM", where: "arm_iommu_create_mapping", message: `${g.instance.driver!.name} cannot allocate an UNMANAGED domain` } };
       }
@@ -79,7 +76,7 @@ export class ArmSharedMappings {
       // iommu_attach_group: every member moves; the first attach takes the hardware resource.
       const r = attachGroup(this.k, m.domain, g);
       if (!r.ok) {
-        if (created) this.k.freeDomain(m.domain);
+        if (created) freeDomain(this.k, m.domain);
         return { ok: false, stage: "attach", failure: r.failure };
       }
       attached = true;
@@ -100,7 +97,7 @@ export class ArmSharedMappings {
    * Drops `s`'s reference (arm_iommu_detach_device + arm_iommu_release_mapping under the shared
    * policy). Returns the mapping and whether it was freed, or undefined when `s` held none.
    */
-  release(s: DevState): { readonly domain: IommuDomain; readonly freed: boolean; readonly groupDetached: boolean; readonly usersLeft: number } | undefined {
+  release(s: IommuDev): { readonly domain: IommuDomain; readonly freed: boolean; readonly groupDetached: boolean; readonly usersLeft: number } | undefined {
     const d = s.out.domain;
     const m = d ? this.byDomain.get(d) : undefined;
     if (!m || !m.users.has(s)) return undefined;
@@ -117,11 +114,11 @@ export class ArmSharedMappings {
       }
     }
     const freed = m.users.size === 0;
-    if (freed) this.k.freeDomain(m.domain);
+    if (freed) freeDomain(this.k, m.domain);
     return { domain: m.domain, freed, groupDetached, usersLeft: m.users.size };
   }
 
-  /** The engine frees a domain: forget it if it was a shared mapping. */
+  /** The IOMMU core frees a domain: forget it if it was a shared mapping. */
   forget(d: IommuDomain): void {
     const m = this.byDomain.get(d);
     if (!m) return;

@@ -4,15 +4,12 @@
 // client's group into it, unless the client already translates through a non-identity DMA-API
 // domain (then it keeps that). On arm32 the client's implicit arm_iommu mapping is released first.
 // Unbinding host1x or a subdevice tears the composite down (host1x_drm_remove: groups detach,
-// the domain is freed).
-import type { Device } from "../graph/index.ts";
-import { ERRNO_VALUES, type IommuDomain, type IommuGroup, type IommuInstance } from "../iommu/index.ts";
-import { ofChildren, ofCompatible, ofDeviceIsAvailable, ofGetParent, type OfNode } from "../of/index.ts";
-import type { DevState } from "./dev-state.ts";
-import type { EmulatedKernel } from "./engine.ts";
-import { addError } from "./outcome.ts";
-import { attachGroup, detachGroup } from "./group-domain.ts";
-import { releaseArmMappingAtProbe, TegraOwnIommu } from "./tegra-own-iommu.ts";
+// the domain is freed). The aggregate of the host1x row (tegra-host1x.ts).
+import type { Device } from "../../graph/index.ts";
+import { addError, allocDomain, attachGroup, detachGroup, ERRNO_VALUES, freeDomain, type IommuDomain, type IommuGroup, type IommuInstance } from "../../iommu/index.ts";
+import { ofChildren, ofCompatible, ofDeviceIsAvailable, ofGetParent, type OfNode } from "../../of/index.ts";
+import { armSharedUsers, releaseArmMappingAtProbe } from "../dma/arm-dma-mapping.ts";
+import { stateFor, type Aggregate, type DevState, type Kernel } from "../kernel.ts";
 
 /** host1x_drm_subdevs. */
 const SUBDEVS = new Set(
@@ -41,15 +38,13 @@ interface Composite {
   attached: IommuGroup[];
 }
 
-export class TegraDrm {
+/** The composite of one run. */
+export const tegraDrm = (k: Kernel): Aggregate => new TegraDrm(k);
+
+class TegraDrm implements Aggregate {
   private readonly composites = new Map<Device, Composite>();
 
-  /** host1x's and tegra-vde's own IOMMU work at probe (arm_iommu release, own domain). */
-  readonly ownIommu: TegraOwnIommu;
-
-  constructor(private readonly k: EmulatedKernel) {
-    this.ownIommu = new TegraOwnIommu(k);
-  }
+  constructor(private readonly k: Kernel) {}
 
   private compositeFor(host: DevState): Composite {
     let c = this.composites.get(host.dev);
@@ -91,14 +86,14 @@ export class TegraDrm {
     for (let n: OfNode | null = s.dev.node, i = 0; n && i < 3; n = ofGetParent(n), i++) {
       if (!ofCompatible(n).some((c) => HOST1X.test(c))) continue;
       const dev = this.k.graph.byNode.get(n);
-      return dev ? this.k.stateFor(dev) : undefined;
+      return dev ? stateFor(this.k, dev) : undefined;
     }
     return undefined;
   }
 
   /** After any successful bind: the composite probes once host1x and all subdevices are bound. */
-  afterBind(s: DevState): void {
-    if (this.k.kernel.era === "creation" || !s.dev.node) return;
+  deviceBound(s: DevState): void {
+    if (this.k.options.kernel.era === "creation" || !s.dev.node) return;
     const host = this.hostOf(s);
     if (!host || host.out.state !== "bound") return;
     const c = this.compositeFor(host);
@@ -106,7 +101,7 @@ export class TegraDrm {
     const clients: DevState[] = [];
     for (const n of c.subdevs) {
       const dev = this.k.graph.byNode.get(n);
-      const cs = dev && this.k.stateFor(dev);
+      const cs = dev && stateFor(this.k, dev);
       if (!cs || cs.out.state !== "bound") return;
       clients.push(cs);
     }
@@ -114,7 +109,7 @@ export class TegraDrm {
   }
 
   private event(message: string): void {
-    this.k.emit("note", null, "info", message, "drm");
+    this.k.log.emit("note", null, "info", message, "drm");
   }
 
   private wantsIommu(c: Composite): boolean {
@@ -134,7 +129,7 @@ export class TegraDrm {
     let inst: IommuInstance | null = null;
     if (this.wantsIommu(c)) {
       // 6.13+: iommu_paging_domain_alloc(host1x) needs host1x itself mapped; before: any IOMMU on the platform bus.
-      inst = k.has.tegraDrmPagingDomainOnHost ? (c.host.out.group?.instance ?? null) : (clients.find((x) => x.out.group)?.out.group!.instance ?? c.host.out.group?.instance ?? k.allInstances().find((i) => i.registered) ?? null);
+      inst = k.has.tegraDrmPagingDomainOnHost ? (c.host.out.group?.instance ?? null) : (clients.find((x) => x.out.group)?.out.group!.instance ?? c.host.out.group?.instance ?? k.iommu.instances.find((i) => i.registered) ?? null);
     }
     let domain: IommuDomain | null = null;
     this.event(inst ? `host1x_drm_probe: a shared UNMANAGED domain on ${inst.path} for the clients` : "host1x_drm_probe: no shared domain (host1x_drm_wants_iommu false or no IOMMU)");
@@ -145,31 +140,31 @@ export class TegraDrm {
       const g = cs.out.group;
       const cur = g ? (cs.out.domain ?? g.domain) : null;
       if (cur && cur.type !== "identity" && cur !== domain) {
-        const users = k.armSharedUsers(cur);
-        if (users !== undefined) k.note(cs, `tegra-drm leaves it on domain ${cur.id}: its group is still attached to the shared ${cur.owner} arm_iommu mapping (${users} other member${users === 1 ? " holds" : "s hold"} a reference), and host1x_client_iommu_attach keeps a client that is already on a non-DRM domain`);
-        else k.note(cs, `tegra-drm leaves it on its DMA-API domain ${cur.id} (${cur.type})`);
+        const users = armSharedUsers(k, cur);
+        if (users !== undefined) k.log.note(cs, `tegra-drm leaves it on domain ${cur.id}: its group is still attached to the shared ${cur.owner} arm_iommu mapping (${users} other member${users === 1 ? " holds" : "s hold"} a reference), and host1x_client_iommu_attach keeps a client that is already on a non-DRM domain`);
+        else k.log.note(cs, `tegra-drm leaves it on its DMA-API domain ${cur.id} (${cur.type})`);
         continue;
       }
       if (!inst) continue;
       if (!g) continue; // -ENODEV: tolerated by the client
       if (cur && cur === domain) continue;
       if (!domain) {
-        domain = k.allocDomain(inst, "unmanaged", "tegra-drm") ?? null;
+        domain = allocDomain(k.iommu, inst, "unmanaged", "tegra-drm") ?? null;
         if (!domain) {
           this.fail(c, cs, "-ENOMEM", "host1x_drm_probe", "cannot allocate the shared domain");
           return;
         }
         c.domain = domain;
       }
-      const r = attachGroup(k, domain, g);
+      const r = attachGroup(k.iommu, domain, g);
       if (!r.ok) {
-        k.emit("log", cs.dev, "err", `failed to attach to domain: ${ERRNO_VALUES[r.failure.errno]}`);
+        k.log.emit("log", cs.dev, "err", `failed to attach to domain: ${ERRNO_VALUES[r.failure.errno]}`);
         addError(cs.out, r.failure);
         this.fail(c, cs, r.failure.errno, r.failure.where, r.failure.message);
         return;
       }
       c.attached.push(g);
-      k.note(cs, `tegra-drm attached group ${g.id} to the shared domain ${domain.id}`);
+      k.log.note(cs, `tegra-drm attached group ${g.id} to the shared domain ${domain.id}`);
     }
     if (inst && !domain) this.event("host1x_drm_probe: no client uses the shared domain; freed");
   }
@@ -177,27 +172,19 @@ export class TegraDrm {
   /** A failed composite probe unwinds: detach what was attached, free the domain. */
   private fail(c: Composite, at: DevState, errno: keyof typeof ERRNO_VALUES, where: string, message: string): void {
     this.teardown(c);
-    this.k.emit("log", null, "warn", `probe of drm failed with error ${ERRNO_VALUES[errno]}`, "drm");
-    this.k.note(at, `tegra-drm composite probe failed with ${errno} in ${where}: ${message}`);
+    this.k.log.emit("log", null, "warn", `probe of drm failed with error ${ERRNO_VALUES[errno]}`, "drm");
+    this.k.log.note(at, `tegra-drm composite probe failed with ${errno} in ${where}: ${message}`);
   }
 
   private teardown(c: Composite): void {
-    for (const g of c.attached) if (c.domain) detachGroup(this.k, c.domain, g);
+    for (const g of c.attached) if (c.domain) detachGroup(this.k.iommu, c.domain, g);
     c.attached = [];
-    if (c.domain) this.k.freeDomain(c.domain);
+    if (c.domain) freeDomain(this.k.iommu, c.domain);
     c.domain = null;
   }
 
-  /**
-   * Before host1x or a subdevice unbinds: host1x_drm_remove (host1x_remove unregisters the bus
-   * first), then the driver's own domain goes (host1x_iommu_exit, tegra_vde_iommu_deinit).
-   */
-  beforeUnbind(s: DevState): void {
-    this.drmRemove(s);
-    this.ownIommu.remove(s);
-  }
-
-  private drmRemove(s: DevState): void {
+  /** Before host1x or a subdevice unbinds: host1x_drm_remove (host1x_remove unregisters the bus first). */
+  deviceUnbinding(s: DevState): void {
     const host = this.hostOf(s);
     if (!host) return;
     const c = this.composites.get(host.dev);

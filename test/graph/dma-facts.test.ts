@@ -1,14 +1,15 @@
-// The probe engine answers per-device property questions from one scan of each device node
-// (createInstances) and caches per-bus and per-retry work. These tests hold its answers to the
-// accessors' own, on a tree that takes every branch: interconnect DMA parents, dma-noncoherent
-// under a coherent bus, a truncated and a disabled `iommus`, a master deferring until the timeout.
+// The device graph reads each device node's DMA facts in one scan of its properties
+// (graph/of-scan.ts) and caches per-bus answers (graph/dma-facts.ts). These tests hold the model's
+// answers to the OF helpers' own, on a tree that takes every branch: interconnect DMA parents,
+// dma-noncoherent under a coherent bus, a truncated and a disabled `iommus`, a master deferring
+// until the timeout.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildDeviceGraph } from "../../src/graph/index.ts";
 import { parseKernelVersion, runProbe } from "../../src/probe/index.ts";
-import { OWN_IOMMU_DRIVERS, OWN_IOMMU_PREFIX } from "../../src/probe/tegra-own-iommu.ts";
+import { CLIENT_DRIVERS, childPopulatingDriver } from "../../src/probe/index.ts";
 import { dmaCoherent, dmaParent, dmaRangeMap, parsePhandleList } from "../../src/of/index.ts";
 import type { DtNode } from "../../src/tree/model.ts";
 import { loadTree } from "../kernel/support/run.ts";
@@ -46,12 +47,12 @@ const DTS = `/dts-v1/;
 };
 `;
 
-describe("probe engine fast paths", () => {
+describe("DMA facts read once by the graph", () => {
   const dir = mkdtempSync(join(tmpdir(), "dtprobe-probe-"));
   const path = join(dir, "fast.dts");
   writeFileSync(path, DTS, "latin1");
   const tree = loadTree(path);
-  const graph = buildDeviceGraph(tree, {});
+  const graph = buildDeviceGraph(tree, { populatingDriver: childPopulatingDriver });
   const result = runProbe(graph, { kernel: parseKernelVersion("6.1")! });
   const out = (name: string) => result.devices.find((d) => d.device.name === name)!;
 
@@ -91,7 +92,7 @@ describe("probe engine fast paths", () => {
     expect(deferrals).toBeGreaterThanOrEqual(2);
   });
 
-  it("every modelled own-IOMMU driver pattern starts with the prefix ownIommuDriverFor tests first", () => {
-    for (const d of OWN_IOMMU_DRIVERS) expect(d.compatible.source.startsWith(`^${OWN_IOMMU_PREFIX}`), d.driver).toBe(true);
+  it("every client driver pattern starts with the prefix its row tests first", () => {
+    for (const d of CLIENT_DRIVERS) if (d.pattern && d.prefix !== undefined) expect(d.pattern.source.startsWith(`^${d.prefix}`), d.name).toBe(true);
   });
 });

@@ -2,9 +2,8 @@
 // (drivers/base/dd.c: save_async_options, cmdline_requested_async_probing,
 // driver_allows_async_probing). An asynchronous bind runs on an async worker
 // (__driver_attach_async_helper / __device_attach_async_helper, deferred-probe retries included),
-// so it can overlap an IOMMU driver's probe; the engine uses this to decide which binds may land in
-// the window between bus_iommu_probe()'s two phases (see asyncBindsInWindow in engine.ts).
-import type { DriverMatch } from "./client-drivers.ts";
+// so it can overlap an IOMMU driver's probe; dd-async.ts uses this to decide which binds may land
+// in the windows of bus_iommu_probe().
 
 /** ASYNC_DRV_NAMES_MAX_LEN: the kernel keeps at most 255 characters of the list. */
 export const ASYNC_DRV_NAMES_MAX_LEN = 256;
@@ -40,7 +39,7 @@ export function parseAsyncProbe(value: string | undefined): AsyncProbeRequest | 
  * excluded). PROBE_PREFER_ASYNCHRONOUS / PROBE_FORCE_SYNCHRONOUS set in driver source and the
  * `<module>.async_probe` module parameter are not modelled.
  */
-export function asyncProbeRequested(req: AsyncProbeRequest | undefined, match: DriverMatch): boolean {
+export function asyncProbeRequested(req: AsyncProbeRequest | undefined, match: { readonly name: string | null; readonly assumed: boolean }): boolean {
   if (!req || !match.name) return false;
   if (match.assumed) return req.wildcard;
   return req.wildcard !== req.names.includes(match.name);

@@ -2,13 +2,32 @@
 // (sysfs writes, VFIO ioctls) or an in-kernel user (iommu_attach_group) does; its result is the
 // kernel's return value, and every kernel message it causes lands in the event log under the
 // stage "scenario step N".
-import type { Device } from "../graph/index.ts";
-import { fail, ok, type DomainType, type Failure, type IommuDomain, type IommuGroup, type Result } from "../iommu/index.ts";
-import { VFIO_DRIVERS } from "./client-drivers.ts";
-import type { DevState } from "./dev-state.ts";
-import type { EmulatedKernel } from "./engine.ts";
-import { attachDevice, attachGroup, claimDmaOwner, detachGroup, groupSetDomain, releaseDmaOwner } from "./group-domain.ts";
-import type { Scenario, ScenarioOutcome, ScenarioStep, StepOutcome } from "./scenario-types.ts";
+import type { Device } from "../../graph/index.ts";
+import {
+  allocDomain,
+  attachDevice,
+  attachGroup,
+  claimDmaOwner,
+  detachGroup,
+  fail,
+  freeDomain,
+  freeIfUnused,
+  groupSetDomain,
+  liveGroups,
+  ok,
+  opsOf,
+  releaseDmaOwner,
+  type DomainType,
+  type Failure,
+  type IommuDomain,
+  type IommuGroup,
+  type Result,
+} from "../../iommu/index.ts";
+import { removeDevice } from "../base/core.ts";
+import { bindDevice, unbindDevice } from "../base/dd.ts";
+import { isVfioDriver } from "../drivers/vfio.ts";
+import { stateFor, type DevState, type Kernel } from "../kernel.ts";
+import type { Scenario, ScenarioOutcome, ScenarioStep, StepOutcome } from "./types.ts";
 
 interface VfioGroup {
   readonly container: string;
@@ -25,7 +44,7 @@ class ScenarioRunner {
   /** In-kernel users' domains by the name the scenario gives them. */
   private readonly named = new Map<string, IommuDomain>();
 
-  constructor(private readonly k: EmulatedKernel) {
+  constructor(private readonly k: Kernel) {
     for (const d of k.graph.devices) {
       this.byName.set(d.name, d);
       if (d.path !== null) this.byPath.set(d.path, d);
@@ -36,13 +55,13 @@ class ScenarioRunner {
     const key = step.device!;
     const dev = key.startsWith("/") ? this.byPath.get(key) : this.byName.get(key);
     if (!dev) return fail("-ENODEV", "scenario", `no device named ${JSON.stringify(key)}`);
-    return ok(this.k.stateFor(dev));
+    return ok(stateFor(this.k, dev));
   }
 
   /** The group a step names: by number (its sysfs directory) or through a member device. */
   private group(step: ScenarioStep): Result<IommuGroup> {
     if (step.group !== undefined) {
-      const g = this.k.liveGroups().find((x) => x.id === step.group);
+      const g = liveGroups(this.k.iommu).find((x) => x.id === step.group);
       return g ? ok(g) : fail("-ENOENT", "iommu_groups", `/sys/kernel/iommu_groups/${step.group} does not exist`);
     }
     const s = this.device(step);
@@ -64,19 +83,19 @@ class ScenarioRunner {
         const s = this.device(step);
         if (!s.ok) return s;
         const drv = s.value.out.driver;
-        const r = k.unbindDevice(s.value);
+        const r = unbindDevice(k, s.value);
         return r.ok ? ok(`${drv} unbound from ${s.value.dev.name}`) : r;
       }
       case "bind": {
         const s = this.device(step);
         if (!s.ok) return s;
-        const r = k.bindDevice(s.value, step.driver);
+        const r = bindDevice(k, s.value, step.driver);
         return r.ok ? ok(`${s.value.out.driver} bound to ${s.value.dev.name}${s.value.out.group ? ` (group ${s.value.out.group.id})` : ""}`) : r;
       }
       case "remove": {
         const s = this.device(step);
         if (!s.ok) return s;
-        const r = k.removeDevice(s.value);
+        const r = removeDevice(k, s.value);
         return r.ok ? ok(`${s.value.dev.name} removed`) : r;
       }
       case "vfio-claim":
@@ -106,13 +125,13 @@ class ScenarioRunner {
     const gr = this.group(step);
     if (!gr.ok) return gr;
     const g = gr.value;
-    const members = g.devices.map((d) => this.k.stateFor(d));
-    if (!members.some((s) => s.out.state === "bound" && s.out.driver !== null && VFIO_DRIVERS.has(s.out.driver))) {
+    const members = g.devices.map((d) => stateFor(this.k, d));
+    if (!members.some((s) => s.out.state === "bound" && isVfioDriver(s.out.driver))) {
       return fail("-ENOENT", "vfio_group_fops_open", `no /dev/vfio/${g.id}: no device of group ${g.id} is bound to a VFIO driver`);
     }
     if (this.vfio.has(g)) return fail("-EINVAL", "vfio_group_ioctl_set_container", `group ${g.id} is already in ${this.vfio.get(g)!.container}`);
     const container = step.container ?? `container-${g.id}`;
-    const r = claimDmaOwner(this.k, g, `vfio:${container}`);
+    const r = claimDmaOwner(this.k.iommu, g, `vfio:${container}`);
     if (!r.ok) return r;
     this.vfio.set(g, { container, domain: null });
     return ok(`group ${g.id} claimed by ${container} (now on blocking domain ${g.domain!.id})`);
@@ -132,16 +151,16 @@ class ScenarioRunner {
     // vfio_iommu_type1_attach_group: try each existing domain of the same IOMMU driver first.
     for (const d of list) {
       if (d.instance.driver !== g.instance.driver) continue;
-      if (attachGroup(this.k, d, g).ok) {
+      if (attachGroup(this.k.iommu, d, g).ok) {
         v.domain = d;
         return ok(`group ${g.id} joined ${v.container}'s domain ${d.id}`);
       }
     }
-    const d = this.k.allocDomain(g.instance, "unmanaged", "vfio");
-    if (!d) return { ok: false, failure: this.k.lastAllocFailure ?? { errno: "-ENOMEM", where: "iommu_paging_domain_alloc", message: "cannot allocate an UNMANAGED domain" } };
-    const r = attachGroup(this.k, d, g);
+    const d = allocDomain(this.k.iommu, g.instance, "unmanaged", "vfio");
+    if (!d) return { ok: false, failure: this.k.iommu.lastAllocFailure ?? { errno: "-ENOMEM", where: "iommu_paging_domain_alloc", message: "cannot allocate an UNMANAGED domain" } };
+    const r = attachGroup(this.k.iommu, d, g);
     if (!r.ok) {
-      this.k.freeDomain(d);
+      freeDomain(this.k.iommu, d);
       return r;
     }
     v.domain = d;
@@ -158,15 +177,15 @@ class ScenarioRunner {
     const v = this.vfio.get(g);
     if (!v) return fail("-EINVAL", "vfio_group_ioctl_unset_container", `group ${g.id} is not in a VFIO container`);
     if (v.domain) {
-      detachGroup(this.k, v.domain, g);
-      if (!this.k.liveGroups().some((x) => x.domain === v.domain)) {
+      detachGroup(this.k.iommu, v.domain, g);
+      if (!liveGroups(this.k.iommu).some((x) => x.domain === v.domain)) {
         const list = this.containers.get(v.container)!;
         list.splice(list.indexOf(v.domain), 1);
-        this.k.freeIfUnused(v.domain);
+        freeIfUnused(this.k.iommu, v.domain);
       }
     }
     this.vfio.delete(g);
-    releaseDmaOwner(this.k, g);
+    releaseDmaOwner(this.k.iommu, g);
     return ok(`group ${g.id} released; back on ${g.domain ? `domain ${g.domain.id} (${g.domain.type})` : "no domain"}`);
   }
 
@@ -191,15 +210,15 @@ class ScenarioRunner {
     const fresh = !domain;
     if (!domain) {
       // iommu_paging_domain_alloc(dev): the domain belongs to the first user's IOMMU.
-      domain = this.k.allocDomain(g.instance, "unmanaged", name);
-      if (!domain) return { ok: false, failure: this.k.lastAllocFailure ?? { errno: "-ENOMEM", where: "iommu_paging_domain_alloc", message: "cannot allocate an UNMANAGED domain" } };
+      domain = allocDomain(this.k.iommu, g.instance, "unmanaged", name);
+      if (!domain) return { ok: false, failure: this.k.iommu.lastAllocFailure ?? { errno: "-ENOMEM", where: "iommu_paging_domain_alloc", message: "cannot allocate an UNMANAGED domain" } };
       this.named.set(name, domain);
     }
-    const r = s ? attachDevice(this.k, domain, s) : attachGroup(this.k, domain, g);
+    const r = s ? attachDevice(this.k.iommu, domain, s) : attachGroup(this.k.iommu, domain, g);
     if (!r.ok) {
       if (fresh) {
         this.named.delete(name);
-        this.k.freeDomain(domain);
+        freeDomain(this.k.iommu, domain);
       }
       return r;
     }
@@ -213,12 +232,12 @@ class ScenarioRunner {
     const gr = this.group(step);
     if (!gr.ok) return gr;
     const g = gr.value;
-    const r = detachGroup(this.k, domain, g);
+    const r = detachGroup(this.k.iommu, domain, g);
     if (!r.ok) return r;
     // The user frees its domain once no group uses it (iommu_domain_free).
-    if (!this.k.liveGroups().some((x) => x.domain === domain)) {
+    if (!liveGroups(this.k.iommu).some((x) => x.domain === domain)) {
       this.named.delete(name);
-      this.k.freeIfUnused(domain);
+      freeIfUnused(this.k.iommu, domain);
       return ok(`group ${g.id} back on domain ${g.domain?.id ?? "none"}; ${name} (domain ${domain.id}) freed`);
     }
     return ok(`group ${g.id} back on domain ${g.domain?.id ?? "none"}`);
@@ -245,12 +264,12 @@ class ScenarioRunner {
     } else {
       // iommu_change_dev_def_domain (5.11-6.4): one device, unbound, on its default domain.
       if (g.devices.length !== 1) {
-        k.log(null, "err", "Cannot change default domain: Group has more than one device", "iommu");
+        k.log.emit("log", null, "err", "Cannot change default domain: Group has more than one device", "iommu");
         return fail("-EINVAL", "iommu_change_dev_def_domain", `group ${g.id} has ${g.devices.length} devices`);
       }
-      const s = k.stateFor(g.devices[0]!);
+      const s = stateFor(k, g.devices[0]!);
       if (s.out.state === "bound") {
-        k.log(null, "err", "Device is still bound to driver", "iommu");
+        k.log.emit("log", null, "err", "Device is still bound to driver", "iommu");
         return fail("-EBUSY", "iommu_group_store_type", `${s.dev.name} is bound to ${s.out.driver}`);
       }
       if (g.domain !== cur) return fail("-EBUSY", "iommu_change_dev_def_domain", `group ${g.id} is not on its default domain`);
@@ -258,34 +277,34 @@ class ScenarioRunner {
     // iommu_get_default_domain_type(group, target): drivers and untrusted devices may refuse.
     let type: DomainType = want === "auto" ? this.autoType(g) : want;
     for (const d of g.devices) {
-      const s = k.stateFor(d);
+      const s = stateFor(k, d);
       if (!s.fwspec) continue;
-      let t = k.ops(g.instance).defDomainType(s.fwspec, d, k.core);
+      let t = opsOf(g.instance).defDomainType(s.fwspec, d, k.iommu);
       if (d.pci?.untrusted) t = "DMA";
       const same = t === type || (t === "DMA" && type === "DMA-FQ");
       if (t && !same && want !== "auto") {
-        k.log(d, "err", `Device cannot be in ${type} domain`);
+        k.log.emit("log", d, "err", `Device cannot be in ${type} domain`);
         return fail("-EINVAL", "iommu_get_default_domain_type", `${d.name} requires a ${t} domain`);
       }
     }
-    if (type === "DMA-FQ" && !k.ops(g.instance).deferredFlush && k.has.deferredFlushCap) type = "DMA";
+    if (type === "DMA-FQ" && !opsOf(g.instance).deferredFlush && k.has.deferredFlushCap) type = "DMA";
     if (type === cur.type) return ok(`group ${g.id} already has a ${type} default domain`);
-    if (!k.ops(g.instance).supportsType(g.instance, type, k.core)) return fail("-EOPNOTSUPP", "iommu_group_alloc_default_domain", `${g.instance.driver!.name} cannot allocate a ${type} domain`);
-    const domain = k.allocDomain(g.instance, type, "default");
-    if (!domain) return { ok: false, failure: k.lastAllocFailure ?? { errno: "-ENOMEM", where: "iommu_group_alloc_default_domain", message: `cannot allocate a ${type} domain` } };
+    if (!opsOf(g.instance).supportsType(g.instance, type, k.iommu)) return fail("-EOPNOTSUPP", "iommu_group_alloc_default_domain", `${g.instance.driver!.name} cannot allocate a ${type} domain`);
+    const domain = allocDomain(k.iommu, g.instance, type, "default");
+    if (!domain) return { ok: false, failure: k.iommu.lastAllocFailure ?? { errno: "-ENOMEM", where: "iommu_group_alloc_default_domain", message: `cannot allocate a ${type} domain` } };
     const onDefault = g.domain === cur;
     if (onDefault) {
-      const r = groupSetDomain(k, g, domain);
+      const r = groupSetDomain(k.iommu, g, domain);
       if (!r.ok) {
-        k.freeDomain(domain);
+        freeDomain(k.iommu, domain);
         return r;
       }
     }
     g.defaultDomain = domain;
-    k.freeIfUnused(cur);
+    freeIfUnused(k.iommu, cur);
     // iommu_setup_dma_ops for every member.
     for (const d of g.devices) {
-      const s = k.stateFor(d);
+      const s = stateFor(k, d);
       if (s.match.driverManagedDma && s.out.state === "bound") continue;
       s.out.dmaOps = domain.type === "DMA" || domain.type === "DMA-FQ" ? "iommu" : "direct";
     }
@@ -296,12 +315,12 @@ class ScenarioRunner {
   private autoType(g: IommuGroup): DomainType {
     const k = this.k;
     for (const d of g.devices) {
-      const s = k.stateFor(d);
+      const s = stateFor(k, d);
       if (!s.fwspec) continue;
-      const t = d.pci?.untrusted ? "DMA" : k.ops(g.instance).defDomainType(s.fwspec, d, k.core);
+      const t = d.pci?.untrusted ? "DMA" : opsOf(g.instance).defDomainType(s.fwspec, d, k.iommu);
       if (t) return t;
     }
-    return k.globalDefaultType;
+    return k.iommu.config.defaultType;
   }
 }
 
@@ -311,17 +330,17 @@ const lineOf = (scenario: Scenario, i: number) => {
 };
 
 /** Runs every step; the result of each is recorded, failures do not stop the scenario. */
-export function runScenario(k: EmulatedKernel, scenario: Scenario): ScenarioOutcome {
+export function runScenario(k: Kernel, scenario: Scenario): ScenarioOutcome {
   const runner = new ScenarioRunner(k);
   const steps: StepOutcome[] = [];
   scenario.steps.forEach((step, i) => {
-    k.setStage(`scenario step ${i + 1}`);
+    k.log.stage = `scenario step ${i + 1}`;
     const what = `${step.op}${step.device ? ` ${step.device}` : ""}${step.group !== undefined ? ` group ${step.group}` : ""}${step.driver ? ` ${step.driver}` : ""}${step.domain ? ` domain ${step.domain}` : ""}${step.type ? ` ${step.type}` : ""}`;
-    k.emit("note", null, "info", `step ${i + 1}: ${what}${step.comment ? ` (${step.comment})` : ""}`, "scenario");
+    k.log.emit("note", null, "info", `step ${i + 1}: ${what}${step.comment ? ` (${step.comment})` : ""}`, "scenario");
     const { target, result } = runner.run(step);
     const f: Failure | null = result.ok ? null : result.failure;
     const message = result.ok ? result.value : f!.message;
-    k.emit("note", null, result.ok ? "info" : "err", `step ${i + 1}: ${result.ok ? "ok" : `${f!.errno} (${f!.where})`}: ${message}`, "scenario");
+    k.log.emit("note", null, result.ok ? "info" : "err", `step ${i + 1}: ${result.ok ? "ok" : `${f!.errno} (${f!.where})`}: ${message}`, "scenario");
     steps.push({ step: i + 1, line: lineOf(scenario, i), op: step.op, target, ok: result.ok, errno: f?.errno ?? null, where: f?.where ?? null, message });
   });
   return { file: scenario.file, steps };

@@ -4,8 +4,8 @@
 // equal to the IOVA range the region is IOMMU_RESV_DIRECT (mapped 1:1, and the device then refuses
 // blocking domains); without `reg` it is an IOVA reservation; with a different `reg` the kernel
 // warns and reserves.
-import type { ReservedRegionEntry } from "../graph/index.ts";
-import type { KernelFeatures } from "../kernel/index.ts";
+import type { ReservedRegionEntry } from "../../graph/index.ts";
+import type { KernelFeatures } from "../../kernel/index.ts";
 
 export interface ResvRegion {
   readonly start: bigint;

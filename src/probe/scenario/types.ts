@@ -1,8 +1,8 @@
 // Runtime scenarios (`--scenario FILE`): steps applied after boot, in order, as user space or an
 // in-kernel user would do them. docs/scenarios.md describes the file; schemas/scenario.schema.json
 // validates it.
-import type { Span } from "../source/index.ts";
-import type { Errno } from "../iommu/index.ts";
+import type { Span } from "../../source/index.ts";
+import type { Errno } from "../../iommu/index.ts";
 
 export type ScenarioOp = "unbind" | "bind" | "remove" | "vfio-claim" | "vfio-attach" | "vfio-release" | "attach-domain" | "detach-domain" | "sysfs-type";
 

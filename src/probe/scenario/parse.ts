@@ -1,10 +1,10 @@
 // Reading a scenario file: JSON + schema (errors at the file's line), then checking that every
 // device a step names exists in the device graph (unknown ones are named, with the line).
-import type { DeviceGraph } from "../graph/index.ts";
-import { jsonValueOffsets, parseJsonInput } from "../graph/index.ts";
-import { SourceFile, span, type DiagnosticSink, type Span } from "../source/index.ts";
-import schema from "../../schemas/scenario.schema.json" with { type: "json" };
-import type { Scenario, ScenarioStep } from "./scenario-types.ts";
+import type { DeviceGraph } from "../../graph/index.ts";
+import { jsonValueOffsets, parseJsonInput } from "../../graph/index.ts";
+import { SourceFile, span, type DiagnosticSink, type Span } from "../../source/index.ts";
+import schema from "../../../schemas/scenario.schema.json" with { type: "json" };
+import type { Scenario, ScenarioStep } from "./types.ts";
 
 export const scenarioSchema: object = schema;
 

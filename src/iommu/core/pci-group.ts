@@ -1,7 +1,7 @@
 // PCI grouping (drivers/iommu/iommu.c pci_device_group and helpers; drivers/pci/search.c
 // pci_for_each_dma_alias; drivers/pci/pci.c pci_acs_enabled / pci_acs_path_enabled).
-import type { AcsFlag, Device, PciFunction } from "../graph/index.ts";
-import { quirkAcsEnabled } from "../graph/pci-quirks.ts";
+import type { AcsFlag, Device, PciFunction } from "../../graph/index.ts";
+import { quirkAcsEnabled } from "../../graph/pci-quirks.ts";
 
 /** REQ_ACS_FLAGS: source validation, request/completion redirect, upstream forwarding. */
 export const REQ_ACS_FLAGS: ReadonlySet<AcsFlag> = new Set<AcsFlag>(["SV", "RR", "CR", "UF"]);
