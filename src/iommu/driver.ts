@@ -6,7 +6,7 @@
 import type { Device } from "../graph/index.ts";
 import type { FeatureFlag, KernelFeatures, KernelVersion } from "../kernel/index.ts";
 import type { OfNode, PhandleIndex } from "../of/index.ts";
-import type { DomainType, Fwspec, IommuDomain, IommuGroup, IommuInstance, LimitValue, Result } from "./types.ts";
+import type { DomainType, Limit, LimitValue, Result } from "./types.ts";
 
 /** When a driver has something: from the start, never, or from a kernel change (src/kernel/changes.ts). */
 export type Since = "always" | "never" | FeatureFlag;
@@ -142,4 +142,78 @@ export interface IommuDriverEntry {
   readonly ofMatch: readonly IommuMatch[];
   /** SoC-specific compatibles matched by pattern (many compatibles, one driver). */
   readonly ofMatchPattern?: (compatible: string) => IommuMatch | undefined;
+}
+
+// ---------------------------------------------------------------- the objects
+
+export type InstanceState = "registered" | "probe-failed" | "unknown-driver" | "disabled" | "not-probed";
+
+export interface IommuInstance<S = unknown> {
+  readonly index: number;
+  /** Its device_node, for the driver's OF helpers (ofPropertyReadU32...). */
+  readonly node: OfNode;
+  /** %pOF of the node. */
+  readonly path: string;
+  /** %pOFn of the node. */
+  readonly name: string;
+  readonly compatible: readonly string[];
+  /** of_device_is_available on its node. */
+  readonly available: boolean;
+  /** The platform device of the IOMMU (null when its node is not populated). */
+  readonly device: Device | null;
+  /** The driver whose of_match_table matches the node (undefined: no modelled driver). */
+  readonly driver: IommuDriver | undefined;
+  /** The matching of_match_table entry (the SoC data). */
+  readonly match: IommuMatch | undefined;
+  state: InstanceState;
+  stateMessage: string | undefined;
+  limits: Record<string, Limit>;
+  /** iommu->ready (set when iommu_device_register returned). */
+  registered: boolean;
+  /** The driver's private state (its struct for the instance: SMR table, ASID bitmap...). */
+  readonly priv: S;
+  /** Resources in use, for the report (`contextBanks`, `asids`, `smrs`...). */
+  used: Record<string, number>;
+}
+
+export interface Fwspec<S = unknown> {
+  readonly instance: IommuInstance<S>;
+  /** The IDs of_xlate added (packed as the driver packs them). */
+  readonly ids: number[];
+  /** What the tree said: the `iommus` args per entry, or the mapped IDs for PCI. */
+  readonly specifiers: number[][];
+  /** Further instances of the same driver named by the device (Apple DART, Exynos). */
+  readonly extraInstances: IommuInstance<S>[];
+}
+
+export interface IommuGroup {
+  readonly id: number;
+  readonly instance: IommuInstance;
+  readonly devices: Device[];
+  /** A named group from the driver (tegra-smmu "display"). */
+  readonly name: string | undefined;
+  defaultDomain: IommuDomain | null;
+  domain: IommuDomain | null;
+  /** group->blocking_domain: allocated at the first DMA-ownership claim, kept until the group dies. */
+  blockingDomain: IommuDomain | null;
+  ownerCnt: number;
+  owner: string | null;
+}
+
+export interface IommuDomain<S = unknown> {
+  readonly id: number;
+  readonly type: DomainType;
+  readonly instance: IommuInstance<S>;
+  /**
+   * Who allocated it: "default" (core), "arm-dma-mapping" (arm32 per device), "per-instance" (the
+   * instance's shared domain or arm32 mapping), "per-group" (a group's arm32 mapping), a driver name.
+   */
+  readonly owner: string;
+  /** Driver resource it holds: arm-smmu context bank, SMMUv3/tegra ASID, ipmmu context. */
+  resource: { readonly kind: "context" | "asid"; readonly value: number } | null;
+  /** Paging domains only; a driver may narrow it when the domain is finalised (mtk IOVA regions). */
+  aperture: { readonly start: bigint; readonly end: bigint } | null;
+  readonly devices: Device[];
+  /** Whether the driver resource was taken (first attach for arm-smmu/tegra). */
+  finalised: boolean;
 }

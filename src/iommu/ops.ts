@@ -2,8 +2,8 @@
 // does when the op is NULL, and the capabilities answered for the kernel in force. The core calls
 // drivers only through this (never a driver's hook directly, never its private state).
 import type { Device } from "../graph/index.ts";
-import { since, type IommuCoreApi, type IommuDriver } from "./driver.ts";
-import { fail, ok, type DomainType, type Fwspec, type IommuDomain, type IommuGroup, type IommuInstance, type Result } from "./types.ts";
+import { since, type IommuCoreApi, type IommuDriver, type Fwspec, type IommuDomain, type IommuGroup, type IommuInstance } from "./driver.ts";
+import { fail, ok, type DomainType, type Result } from "./types.ts";
 
 export interface IommuOps {
   readonly driver: IommuDriver;

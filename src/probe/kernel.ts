@@ -24,7 +24,7 @@ export interface DriverMatch {
   readonly initcall: InitcallLevel;
   /** driver_managed_dma: the driver owns DMA and does not use the default domain. */
   readonly driverManagedDma: boolean;
-  /** The driver does its own IOMMU work and never uses the DMA API (VFIO, pci-stub). */
+  /** The driver does its own IOMMU work and never uses the DMA API (user-space DMA drivers). */
   readonly ownsDma: boolean;
   /** Why no driver binds (for the report). */
   readonly reason?: string;
@@ -60,13 +60,13 @@ export interface OwnDomainSpec {
   plan(k: Kernel, s: DevState, current: IommuDomain | null): { readonly kind: "none"; readonly why: string } | { readonly kind: "alloc"; readonly where: string };
   /** dev_err lines the probe prints when its own domain cannot be set up, innermost first. */
   failureLog(errno: number): readonly string[];
-  /** The errno of a failed attach the driver treats as "no IOMMU" (host1x: -ENODEV). */
+  /** The errno of a failed attach the driver treats as "no IOMMU" (-ENODEV, say). */
   readonly toleratesAttachErrno?: string;
 }
 
 /**
  * A composite (aggregate) driver: a logical device that probes once all its components are bound
- * (the component framework, the host1x bus), and tears down when one goes.
+ * (the component framework, a host's bus of subdevices), and tears down when one goes.
  */
 export interface Aggregate {
   /** After every successful bind. */
@@ -89,9 +89,7 @@ export interface ClientDriver {
   readonly initcall: InitcallLevel;
   /** driver_managed_dma: always, or from a kernel change. */
   readonly driverManagedDma?: true | FeatureFlag;
-  /** The driver does its own IOMMU work and never uses the DMA API (VFIO, pci-stub). */
-  readonly ownsDma?: true;
-  /** driver_managed_dma, yet the DMA API is set up as for any driver (pcieport). */
+  /** driver_managed_dma, yet the DMA API is set up as for any driver (PCIe port services). */
   readonly keepsDmaApi?: true;
   /** A scenario may bind it with driver_override. */
   readonly override?: true;
@@ -108,7 +106,7 @@ export interface ClientDriver {
   probe?(k: Kernel, s: DevState): Result<void>;
   /** Its remove, before the driver core's teardown. */
   remove?(k: Kernel, s: DevState): void;
-  /** Its own IOMMU domain at probe (host1x, tegra-vde). */
+  /** Its own IOMMU domain at probe (drivers/own-domain.ts). */
   readonly ownDomain?: OwnDomainSpec;
   /** The composite device whose driver binds once this driver's components are bound. */
   readonly aggregate?: (k: Kernel) => Aggregate;

@@ -2,7 +2,8 @@
 // iommu_setup_default_domain / iommu_group_alloc_default_domain with the DMA fallback), attaching
 // a device (__iommu_attach_device), the 1:1 mappings of IOMMU_RESV_DIRECT regions, and the DMA
 // API's use of the default domain (iommu_device_use_default_domain / _unuse_).
-import { DOMAIN_TYPE_VALUES, type DomainType, type Failure, type IommuDomain, type IommuGroup, type IommuInstance, type Result } from "../types.ts";
+import { DOMAIN_TYPE_VALUES, type DomainType, type Failure, type Result } from "../types.ts";
+import type { IommuDomain, IommuGroup, IommuInstance } from "../driver.ts";
 import { allocDomain, opsOf } from "./domain.ts";
 import { addError } from "./outcome.ts";
 import { iommuReleaseDevice } from "./release.ts";

@@ -1,6 +1,7 @@
 // drivers/iommu/iommu.c: domain allocation and freeing (__iommu_domain_alloc, iommu_domain_free).
 import { iommuOps, type IommuOps } from "../ops.ts";
-import type { DomainType, IommuDomain, IommuInstance } from "../types.ts";
+import type { DomainType } from "../types.ts";
+import type { IommuDomain, IommuInstance } from "../driver.ts";
 import type { IommuCore } from "./state.ts";
 
 /** The driver of an instance, as the core calls it (its NULL ops replaced by the core's defaults). */

@@ -5,11 +5,11 @@
 // default-domain.ts, ownership and domain switches in ownership.ts, release in release.ts.
 import type { Device, PciFunction } from "../../graph/index.ts";
 import type { OfNode } from "../../of/index.ts";
-import type { IommuDriver } from "../driver.ts";
+import type { IommuDriver, IommuGroup, IommuInstance } from "../driver.ts";
 import { overridesFor, type HwOverrides } from "../hw.ts";
 import { opsOf } from "./domain.ts";
 import { iommuMatchForCompatible } from "../table.ts";
-import type { IommuGroup, IommuInstance, Limit, Result } from "../types.ts";
+import type { Limit, Result } from "../types.ts";
 import { attach, directMappings, setupDefaultDomain } from "./default-domain.ts";
 import { pciDeviceGroup } from "./pci-group.ts";
 import { dropFwspec } from "./release.ts";
@@ -162,7 +162,7 @@ export function iommuDeviceRegister(core: IommuCore, inst: IommuInstance): void 
     return;
   }
   // bus_iommu_probe: 6.15+ for every IOMMU; before 6.8 also from bus_set_iommu /
-  // iommu_device_register for drivers that probe without a fwspec (tegra-smmu).
+  // iommu_device_register for drivers that probe without a fwspec (IommuCaps.probesAtAddUntil).
   const atAdd = core.config.era === "bind" && opsOf(inst).probesAtAdd(core);
   if (atAdd) core.addProbing = true;
   if (atAdd) busIommuProbe(core, inst, true);

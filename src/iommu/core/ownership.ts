@@ -4,7 +4,8 @@
 // (iommu_attach_group / iommu_detach_group / iommu_attach_device). Used by runtime scenarios, the
 // shared arm32 mappings and client drivers that attach their own domains.
 import type { Device } from "../../graph/index.ts";
-import { fail, ok, type IommuDomain, type IommuGroup, type Result } from "../types.ts";
+import { fail, ok, type Result } from "../types.ts";
+import type { IommuDomain, IommuGroup } from "../driver.ts";
 import { allocDomain, opsOf } from "./domain.ts";
 import type { IommuCore, IommuDev } from "./state.ts";
 

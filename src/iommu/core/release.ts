@@ -30,6 +30,6 @@ export function iommuReleaseDevice(core: IommuCore, s: IommuDev): void {
     core.groups.delete(g);
     core.freeGroupIds.push(g.id);
     for (const d of [g.defaultDomain, g.domain, g.blockingDomain]) if (d && d.devices.length === 0 && (d.owner === "default" || d.owner === "blocking")) freeDomain(core, d);
-    // Drivers that cache groups (tegra named groups, per-instance groups) ask groupAlive.
+    // Drivers that cache groups (named SoC groups, per-instance groups) ask groupAlive.
   }
 }

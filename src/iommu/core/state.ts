@@ -5,8 +5,8 @@
 import type { Device, DeviceGraph, PciFunction } from "../../graph/index.ts";
 import type { EraName, KernelFeatures, KernelVersion } from "../../kernel/index.ts";
 import type { DmaRegion, OfNode } from "../../of/index.ts";
-import type { IommuCoreApi, IommuDriver } from "../driver.ts";
-import type { DomainType, Failure, Fwspec, IommuDomain, IommuGroup, IommuInstance } from "../types.ts";
+import type { IommuCoreApi, IommuDriver, Fwspec, IommuDomain, IommuGroup, IommuInstance } from "../driver.ts";
+import type { DomainType, Failure } from "../types.ts";
 import type { ResvRegion } from "./resv-regions.ts";
 
 /** What a device's IOMMU and DMA configuration came to (the report's per-device fields). */
@@ -15,7 +15,7 @@ export interface IommuOutcome {
   driver: string | null;
   /** The instance the fwspec names (null: no IOMMU). */
   iommu: IommuInstance | null;
-  /** Further instances of the same driver in the fwspec (Apple DART, Exynos, rockchip): they translate too. */
+  /** Further instances of the same driver in the fwspec (IommuCaps.multiInstance drivers): they translate too. */
   extraIommus: IommuInstance[];
   /** The instance the tree names, even when configuration failed. */
   iommuWanted: IommuInstance | null;
@@ -138,7 +138,7 @@ export interface IommuCore extends IommuCoreApi {
   notReady: IommuInstance | null;
   /** The device bus_iommu_probe() is configuring right now (its dma_configure call). */
   walking: IommuDev | null;
-  /** Some registered-at-add IOMMU (tegra-smmu before 6.8) probes devices at BUS_NOTIFY_ADD_DEVICE. */
+  /** Some registered IOMMU probes devices at BUS_NOTIFY_ADD_DEVICE (IommuCaps.probesAtAddUntil). */
   addProbing: boolean;
   readonly driverStates: Map<IommuDriver<unknown, unknown>, unknown>;
   /** PCI functions per (host bridge, bus), built once: pci_device_group asks for them per device. */

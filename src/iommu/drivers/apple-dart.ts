@@ -1,7 +1,7 @@
 // apple-dart (drivers/iommu/apple-dart.c): stream IDs, up to two DARTs per master, groups shared
 // per stream (sid2group).
-import type { IommuDriver, IommuDriverEntry, IommuMatch } from "../driver.ts";
-import type { IommuGroup, IommuInstance } from "../types.ts";
+import type { IommuDriver, IommuDriverEntry, IommuMatch, IommuGroup, IommuInstance } from "../driver.ts";
+
 import { apertureBits, fail, limitBool, limitNumber, ok } from "./common.ts";
 
 /** struct apple_dart, the parts modelled. */

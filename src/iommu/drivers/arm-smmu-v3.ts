@@ -1,8 +1,8 @@
 // arm-smmu-v3: drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c. One StreamID per specifier, no
 // stream sharing between masters, ASIDs from one xarray shared by every SMMUv3 in the system.
 import type { Device } from "../../graph/index.ts";
-import type { IommuCoreApi, IommuDriver, IommuDriverEntry } from "../driver.ts";
-import type { IommuDomain, Result } from "../types.ts";
+import type { IommuCoreApi, IommuDriver, IommuDriverEntry, IommuDomain } from "../driver.ts";
+import type { Result } from "../types.ts";
 import { apertureBits, bump, fail, IdAllocator, limitFail, limitNumber, ok, pciOrGenericGroup, releaseDomainId, takeDomainId, xlateFirstCell } from "./common.ts";
 
 /** struct arm_smmu_device, the parts modelled: the stream table's owners. */

@@ -3,8 +3,8 @@
 import type { Device } from "../../graph/index.ts";
 import { atLeast, type KernelVersion } from "../../kernel/index.ts";
 import { ofIrqCount, ofPropertyPresent, ofPropertyReadU32 } from "../../of/index.ts";
-import type { IommuDriver, IommuDriverEntry, IommuMatch } from "../driver.ts";
-import type { IommuGroup, IommuInstance, LimitValue, Result } from "../types.ts";
+import type { IommuDriver, IommuDriverEntry, IommuMatch, IommuGroup, IommuInstance } from "../driver.ts";
+import type { LimitValue, Result } from "../types.ts";
 import { apertureBits, bump, fail, IdAllocator, isPaging, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, releaseDomainId, takeDomainId, treeLimit } from "./common.ts";
 
 const SMR_ID = 0xffff;

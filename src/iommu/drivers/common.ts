@@ -1,8 +1,8 @@
 // Helpers shared by the IOMMU driver models: limits, group helpers, and the allocators of the
 // hardware resources drivers hand out (context banks, ASIDs).
 import type { Device } from "../../graph/index.ts";
-import type { IommuCoreApi } from "../driver.ts";
-import { fail, ok, type Errno, type Fwspec, type IommuDomain, type IommuGroup, type IommuInstance, type Result } from "../types.ts";
+import type { IommuCoreApi, Fwspec, IommuDomain, IommuGroup, IommuInstance } from "../driver.ts";
+import { fail, ok, type Errno, type Result } from "../types.ts";
 
 export function limitNumber(inst: IommuInstance, name: string, fallback = 0): number {
   const v = inst.limits[name]?.value;

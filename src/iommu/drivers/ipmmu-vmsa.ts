@@ -1,8 +1,8 @@
 // ipmmu-vmsa (drivers/iommu/ipmmu-vmsa.c): micro-TLB IDs, one group per (cache) IPMMU, contexts
 // allocated in the main IPMMU, and an allow list of the devices that may use it.
 import { ofParsePhandle } from "../../of/index.ts";
-import type { IommuDriver, IommuDriverEntry, IommuMatch } from "../driver.ts";
-import type { IommuInstance } from "../types.ts";
+import type { IommuDriver, IommuDriverEntry, IommuMatch, IommuInstance } from "../driver.ts";
+
 import { apertureBits, fail, IdAllocator, instanceGroup, isPaging, limitNumber, ok, releaseDomainId, takeDomainId, type InstanceGroupSlot } from "./common.ts";
 
 /** struct ipmmu_vmsa_device, the parts modelled. */

@@ -2,8 +2,8 @@
 // larb; groups from a table in the first M4U of the shared hw_list, indexed by IOVA region
 // (mtk-regions.ts); banks of the infra IOMMU are not modelled (one group per infra instance).
 import type { Device } from "../../graph/index.ts";
-import type { IommuCoreApi, IommuDriver, IommuDriverEntry, IommuMatch } from "../driver.ts";
-import type { Fwspec, IommuGroup, IommuInstance } from "../types.ts";
+import type { IommuCoreApi, IommuDriver, IommuDriverEntry, IommuMatch, Fwspec, IommuGroup, IommuInstance } from "../driver.ts";
+
 import { iovaRegions, mtkIovaRegionId } from "./mtk-regions.ts";
 import { apertureBits, fail, instanceGroup, isPaging, limitBool, limitNumber, ok, type InstanceGroupSlot } from "./common.ts";
 

@@ -1,8 +1,8 @@
 // rockchip-iommu (drivers/iommu/rockchip-iommu.c): no IDs; one group (and page directory) per
 // IOMMU, allocated in rk_iommu_probe; a master naming several IOMMUs is translated by the last.
 import type { Device } from "../../graph/index.ts";
-import type { IommuDriver, IommuDriverEntry } from "../driver.ts";
-import type { IommuInstance } from "../types.ts";
+import type { IommuDriver, IommuDriverEntry, IommuInstance } from "../driver.ts";
+
 import { apertureBits, instanceGroup, limitNumber, ok, type InstanceGroupSlot } from "./common.ts";
 
 /** struct rk_iommu, the parts modelled. */

@@ -2,8 +2,8 @@
 // drivers/memory/tegra/tegra*.c (SoC data: number of ASIDs, swgroup groups).
 import type { KernelFeatures } from "../../kernel/index.ts";
 import { ofPropertyPresent } from "../../of/index.ts";
-import type { IommuDriver, IommuDriverEntry, IommuMatch } from "../driver.ts";
-import type { IommuGroup } from "../types.ts";
+import type { IommuDriver, IommuDriverEntry, IommuMatch, IommuGroup } from "../driver.ts";
+
 import { fail, IdAllocator, isPaging, limitNumber, ok, releaseDomainId, takeDomainId, xlateFirstCell } from "./common.ts";
 
 /**

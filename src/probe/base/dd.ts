@@ -48,7 +48,7 @@ export function drain(k: Kernel): void {
   }
 }
 
-/** driver_bound's notification of the composite drivers (component_add / host1x bus). */
+/** driver_bound's notification of the composite drivers (the component framework, a bus of subdevices). */
 export function driverBound(k: Kernel, s: DevState): void {
   for (const a of k.drivers.aggregates) a.deviceBound(s);
 }
@@ -136,7 +136,7 @@ export function leaveDeferredList(k: Kernel, s: DevState): void {
 
 /** __device_release_driver: created devices go first, then UNBIND, dma_cleanup, teardown, UNBOUND. */
 export function releaseDriver(k: Kernel, s: DevState): void {
-  // Composite drivers first (host1x_remove unregisters the host1x bus), then the driver's remove.
+  // Composite drivers first (a host removing its bus of subdevices tears the composite down), then the driver's remove.
   for (const a of k.drivers.aggregates) a.deviceUnbinding(s);
   s.match.row?.remove?.(k, s);
   ownDomainRemove(k, s);

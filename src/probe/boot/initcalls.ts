@@ -23,7 +23,7 @@ export function bootKernel(graph: DeviceGraph, options: ProbeOptions): Kernel {
   k.dd.registeredLevels.add("arch");
   log.stage = "arch_initcall_sync";
   // of_platform_default_populate_init: device_add -> bus_probe_device, so a device whose driver is
-  // registered (tegra-mc) binds before the next node is populated.
+  // registered (an arch_initcall driver) binds before the next node is populated.
   for (let i = 0, states = k.states; i < states.length; i++) {
     const s = states[i]!;
     if (s.dev.origin !== "populate") continue;

@@ -21,7 +21,7 @@ export function setupDmaOps(k: Kernel, s: DevState): void {
     return;
   }
   if (s.match.ownsDma) {
-    // VFIO / pci-stub: the driver does its own IOMMU work and never uses the DMA API.
+    // A user-space DMA driver: it does its own IOMMU work and never uses the DMA API.
     s.out.dmaOps = "direct";
     return;
   }

@@ -1,7 +1,7 @@
 // The hypothetical policies on arm32, built from arm32's own mechanism (ARM_DMA_USE_IOMMU): the
 // 2014 arch_setup_dma_ops debate asked whether the arm_iommu mapping (one UNMANAGED domain, one
 // address space) should be created per device (what mainline arm32 kept: arm_setup_iommu_dma_ops),
-// per IOMMU instance (the proposal: every kernel-DMA device behind one SMMU shares one mapping,
+// per IOMMU instance (the proposal: every kernel-DMA device behind one IOMMU shares one mapping,
 // saving scarce address spaces) or per group. This file holds the shared variants:
 // - "instance": one mapping per IOMMU instance, created by the first device that sets up DMA ops;
 // - "group": one mapping per IOMMU group, shared by its members.
