@@ -5,3 +5,4 @@ export { KERNEL_CHANGES } from "./changes.ts";
 export type { FeatureFlag, KernelChange } from "./changes.ts";
 export { eraOf, kernelFeatures, parseKernelVersion } from "./features.ts";
 export type { EraName, KernelEra, KernelFeatures } from "./features.ts";
+export { renderKernelChanges, KERNEL_CHANGES_BEGIN, KERNEL_CHANGES_END } from "./doc.ts";
