@@ -15,6 +15,7 @@ import {
   dmaRangeMap,
   isAvailable,
   parsePhandleList,
+  parsePhandleListWith,
   propertyString,
   propertyU32,
   readNumber,
@@ -31,13 +32,32 @@ import type { DmaFacts, DmaRanges, IommusEntry, IommusError, OfIommuNode, Reserv
 const MASK32 = 0xffffffffn;
 const NO_ENTRIES: readonly never[] = Object.freeze([]);
 
-/** The properties of a device node the facts depend on, found in one pass over its properties. */
-export interface NodeScan {
-  readonly iommus: DtProperty | undefined;
-  readonly coherent: boolean;
-  readonly noncoherent: boolean;
-  readonly interconnectNames: boolean;
-  readonly memoryRegion: boolean;
+/** Which of the properties the facts depend on a device node has (one pass over its properties). */
+export const HAS_DMA_COHERENT = 1;
+export const HAS_DMA_NONCOHERENT = 2;
+export const HAS_INTERCONNECT_NAMES = 4;
+export const HAS_MEMORY_REGION = 8;
+
+/**
+ * The facts of a device with `iommus` or `memory-region`. Its reserved regions are read on first
+ * use: only the drivers that reach of_iommu_get_resv_regions (6.3+) ask, and most devices with a
+ * `memory-region` never do.
+ */
+class DeviceDmaFacts implements DmaFacts {
+  readonly iommuMap = null;
+  #reserved: readonly ReservedRegionEntry[] | undefined;
+
+  constructor(
+    readonly coherent: boolean,
+    readonly ranges: DmaRanges | null,
+    readonly iommus: DmaFacts["iommus"],
+    readonly firstIommu: OfIommuNode | undefined,
+    private readonly read: (() => readonly ReservedRegionEntry[]) | undefined,
+  ) {}
+
+  get reserved(): readonly ReservedRegionEntry[] {
+    return (this.#reserved ??= this.read ? this.read() : NO_ENTRIES);
+  }
 }
 
 export class DmaFactsReader {
@@ -68,30 +88,34 @@ export class DmaFactsReader {
     return n;
   }
 
-  /** A platform or AMBA device: its own node (of_dma_configure's np) and the one-pass scan of it. */
-  platform(node: DtNode, scan: NodeScan): DmaFacts {
+  /**
+   * A platform or AMBA device: its own node (of_dma_configure's np), its `iommus` property and
+   * which of the other properties it has (HAS_* bits), from the one-pass scan of the node.
+   */
+  platform(node: DtNode, iommusProp: DtProperty | undefined, has: number): DmaFacts {
     // The DMA parent is the node's parent unless it has `interconnect-names` (a "dma-mem" path).
-    const busNp = scan.interconnectNames ? dmaParent(node, this.phandles) : node.parent;
+    const busNp = has & HAS_INTERCONNECT_NAMES ? dmaParent(node, this.phandles) : node.parent;
     // Own property first, then the (cached) answer of the DMA parent: of_dma_is_coherent's walk
     // without repeating it for every device on a bus.
-    const coherent = scan.coherent ? true : scan.noncoherent ? false : !busNp ? dmaCoherent(node, this.phandles) : this.busCoherent(busNp);
+    const coherent = has & HAS_DMA_COHERENT ? true : has & HAS_DMA_NONCOHERENT ? false : !busNp ? dmaCoherent(node, this.phandles) : this.busCoherent(busNp);
     const ranges = busNp ? this.rangesOf(busNp) : null;
-    if (!scan.iommus && !scan.memoryRegion) return this.shared(ranges, coherent);
+    const memoryRegion = (has & HAS_MEMORY_REGION) !== 0;
+    if (!iommusProp && !memoryRegion) return this.shared(ranges, coherent);
     let iommus: DmaFacts["iommus"] = null;
     let firstIommu: OfIommuNode | undefined;
-    if (scan.iommus) {
-      const list = parsePhandleList(this.phandles, node, "iommus", "#iommu-cells");
-      const entries: readonly IommusEntry[] = list.entries.length === 0 ? NO_ENTRIES : list.entries.map((e) => ({ target: this.iommuNode(e.node), args: e.args }));
-      iommus = { entries, error: list.error ? iommusError(list.error) : undefined };
+    if (iommusProp) {
+      const list = parsePhandleListWith(this.phandles, node, "iommus", "#iommu-cells", undefined, this.makeEntry);
+      iommus = { entries: list.entries.length === 0 ? NO_ENTRIES : list.entries, error: list.error ? iommusError(list.error) : undefined };
       // The first cell's phandle, even when the list does not parse (the IOMMU a master waits for).
-      if (scan.iommus.value.length >= 4) {
-        const t = this.phandles.get(scan.iommus.value.u32At(0));
+      if (iommusProp.value.length >= 4) {
+        const t = this.phandles.get(iommusProp.value.u32At(0));
         firstIommu = t && this.iommuNode(t);
       }
     }
-    const reserved = scan.memoryRegion ? this.reservedRegions(node) : NO_ENTRIES;
-    return { coherent, ranges, iommus, firstIommu, iommuMap: null, reserved };
+    return new DeviceDmaFacts(coherent, ranges, iommus, firstIommu, memoryRegion ? () => this.reservedRegions(node) : undefined);
   }
+
+  private readonly makeEntry = (target: DtNode, _phandle: number, args: readonly number[]): IommusEntry => ({ target: this.iommuNode(target), args });
 
   /** A PCI host bridge's node, for every function behind it: its own `iommu-map`, no `iommus`. */
   pciBridge(node: DtNode): DmaFacts {

@@ -4,7 +4,7 @@
 // and most of the names asked for are absent), giving the device its DmaFacts; nodes with
 // `#iommu-cells` are recorded as IOMMU providers with their position in the tree.
 import type { DtNode, DtProperty } from "../tree/model.ts";
-import type { DmaFactsReader, NodeScan } from "./dma-facts.ts";
+import { HAS_DMA_COHERENT, HAS_DMA_NONCOHERENT, HAS_INTERCONNECT_NAMES, HAS_MEMORY_REGION, type DmaFactsReader } from "./dma-facts.ts";
 import type { Device, DmaFacts } from "./types.ts";
 
 /** TreeScan.order of a device without a node (PCI functions). */
@@ -33,19 +33,16 @@ export function scanTree(root: DtNode, devices: readonly (Device & WithFacts)[],
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
     let cells = false;
     let iommus: DtProperty | undefined;
-    let coherent = false;
-    let noncoherent = false;
-    let interconnectNames = false;
-    let memoryRegion = false;
+    let has = 0;
     const props = node.properties;
     for (let i = 0; i < props.length; i++) {
       const name = props[i]!.name;
       if (name === "#iommu-cells") cells = true;
       else if (name === "iommus") iommus ??= props[i];
-      else if (name === "dma-coherent") coherent = true;
-      else if (name === "dma-noncoherent") noncoherent = true;
-      else if (name === "interconnect-names") interconnectNames = true;
-      else if (name === "memory-region") memoryRegion = true;
+      else if (name === "dma-coherent") has |= HAS_DMA_COHERENT;
+      else if (name === "dma-noncoherent") has |= HAS_DMA_NONCOHERENT;
+      else if (name === "interconnect-names") has |= HAS_INTERCONNECT_NAMES;
+      else if (name === "memory-region") has |= HAS_MEMORY_REGION;
     }
     // Platform devices are populated in tree order: the next device with a node is usually this
     // node's, which spares a Map lookup per node (byNode answers the others).
@@ -53,8 +50,7 @@ export function scanTree(root: DtNode, devices: readonly (Device & WithFacts)[],
     const device = cursor < devices.length && (devices[cursor]!.node as unknown) === node ? devices[cursor++] : byNode.get(node);
     if (device && order[device.id] === NOT_IN_TREE) {
       order[device.id] = at;
-      const scan: NodeScan = { iommus, coherent, noncoherent, interconnectNames, memoryRegion };
-      device.dma = facts.platform(node, scan);
+      device.dma = facts.platform(node, iommus, has);
     }
     if (cells) cellNodes.push({ node, device: byNode.get(node) ?? null, order: at });
   }

@@ -112,7 +112,21 @@ export interface PhandleList {
  * `cellsName` (of_parse_phandle_with_optional_args passes 0); undefined makes that an error.
  */
 export function parsePhandleList(index: PhandleIndex, node: DtNode, listName: string, cellsName: string, defaultCells?: number): PhandleList {
-  const entries: PhandleArgs[] = [];
+  return parsePhandleListWith(index, node, listName, cellsName, defaultCells, makePhandleArgs);
+}
+
+const makePhandleArgs = (node: DtNode, phandle: number, args: readonly number[], index: number): PhandleArgs => ({ node, phandle, args, index });
+
+/** parsePhandleList making each entry with `make` (a caller's own entry type, made once). */
+export function parsePhandleListWith<E>(
+  index: PhandleIndex,
+  node: DtNode,
+  listName: string,
+  cellsName: string,
+  defaultCells: number | undefined,
+  make: (target: DtNode, phandle: number, args: readonly number[], index: number) => E,
+): { readonly entries: E[]; readonly error?: PhandleListError } {
+  const entries: E[] = [];
   const prop = node.property(listName);
   if (!prop) return { entries };
   // Cells read straight from the bytes (no whole-list cell array): the probe parses `iommus` at
@@ -138,7 +152,7 @@ export function parsePhandleList(index: PhandleIndex, node: DtNode, listName: st
     if (i + count > cells) return { entries, error: { kind: "truncated", index: entry, target, expected: count, found: cells - i } };
     const args: number[] = [];
     for (let k = 0; k < count; k++) args.push(value.u32At((i + k) * 4));
-    entries.push({ node: target, phandle, args, index: entry });
+    entries.push(make(target, phandle, args, entry));
     i += count;
     entry++;
   }

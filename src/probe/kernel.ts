@@ -1,8 +1,8 @@
 // The emulated kernel's state: one record of per-subsystem states, each owned by the module that
 // stands for the kernel file that keeps it (the driver core's deferred list in base/dd.ts, the IOMMU
 // core's groups in iommu/core, the arm32 mappings in dma/), and the structures they share (struct
-// device as DevState, the client driver rows). Only types here: every module imports this file and
-// nothing in it imports them back.
+// device as DevState, the client driver rows). Types only (and stateFor): every module imports this
+// file and nothing in it imports them back.
 import type { Device, DeviceGraph } from "../graph/index.ts";
 import type { IommuCore, IommuDev, IommuDomain, IommuGroup, IommuInstance, Result } from "../iommu/index.ts";
 import type { FeatureFlag, KernelFeatures } from "../kernel/index.ts";

@@ -1,7 +1,7 @@
 // Helpers shared by the IOMMU driver models: limits, group helpers, and the allocators of the
 // hardware resources drivers hand out (context banks, ASIDs).
 import type { Device } from "../../graph/index.ts";
-import type { IommuCoreApi, Fwspec, IommuDomain, IommuGroup, IommuInstance } from "../driver.ts";
+import type { Fwspec, IommuCaps, IommuCoreApi, IommuDomain, IommuGroup, IommuInstance } from "../driver.ts";
 import { fail, ok, type Errno, type Result } from "../types.ts";
 
 export function limitNumber(inst: IommuInstance, name: string, fallback = 0): number {
@@ -119,6 +119,25 @@ export function releaseDomainId(domain: IommuDomain, kind: "context" | "asid", i
 export function apertureBits(bits: number): { start: bigint; end: bigint } {
   return { start: 0n, end: (1n << BigInt(bits)) - 1n };
 }
+
+/** The aperture of a driver whose page tables cover `inputBits` (32 unless the limits say). */
+export const inputBitsAperture = (inst: IommuInstance): { start: bigint; end: bigint } => apertureBits(limitNumber(inst, "inputBits", 32));
+
+/** attach_dev of a driver that takes no per-domain hardware resource. */
+export const attachNoResource = (): Result<void> => ok(undefined);
+
+/**
+ * The capabilities most drivers share: paging domains only (no flush queue, no DT reserved
+ * regions, no static blocked domain) until the 6.7 series ("iommu: Make default_domain's
+ * mandatory") gave them an IDENTITY domain.
+ */
+export const PAGING_DRIVER_CAPS: IommuCaps = {
+  deferredFlush: false,
+  dtReservedRegions: false,
+  domains: { identity: "driverIdentityDomains", dma: "always", dmaFq: "never", unmanaged: "always" },
+  blockedDomain: "never",
+  multiInstance: false,
+};
 
 export const isPaging = (d: IommuDomain) => d.type === "DMA" || d.type === "DMA-FQ" || d.type === "unmanaged";
 

@@ -1,16 +1,13 @@
 // exynos-sysmmu (drivers/iommu/exynos-iommu.c): no IDs; a master may list several SYSMMUs, and
 // every one of them translates for it with its one page table; per-device groups.
 import type { IommuDriver, IommuDriverEntry } from "../driver.ts";
-import { apertureBits, genericDeviceGroup, limitNumber, ok } from "./common.ts";
+import { attachNoResource, genericDeviceGroup, inputBitsAperture, ok, PAGING_DRIVER_CAPS } from "./common.ts";
 
 export const exynosSysmmu: IommuDriver<undefined> = {
   name: "exynos-sysmmu",
   initcall: "device",
   caps: {
-    deferredFlush: false,
-    dtReservedRegions: false,
-    domains: { identity: "driverIdentityDomains", dma: "always", dmaFq: "never", unmanaged: "always" },
-    blockedDomain: "never",
+    ...PAGING_DRIVER_CAPS,
     multiInstance: true,
   },
   newInstanceState: () => undefined,
@@ -23,8 +20,8 @@ export const exynosSysmmu: IommuDriver<undefined> = {
   },
 
   deviceGroup: genericDeviceGroup,
-  attachDev: () => ok(undefined),
-  aperture: (inst) => apertureBits(limitNumber(inst, "inputBits", 32)),
+  attachDev: attachNoResource,
+  aperture: inputBitsAperture,
 };
 
 export const EXYNOS_SYSMMU: IommuDriverEntry = {

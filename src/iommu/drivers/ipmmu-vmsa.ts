@@ -3,7 +3,7 @@
 import { ofParsePhandle } from "../../of/index.ts";
 import type { IommuDriver, IommuDriverEntry, IommuMatch, IommuInstance } from "../driver.ts";
 
-import { apertureBits, fail, IdAllocator, instanceGroup, isPaging, limitNumber, ok, releaseDomainId, takeDomainId, type InstanceGroupSlot } from "./common.ts";
+import { fail, IdAllocator, inputBitsAperture, instanceGroup, type InstanceGroupSlot, isPaging, limitNumber, ok, PAGING_DRIVER_CAPS, releaseDomainId, takeDomainId } from "./common.ts";
 
 /** struct ipmmu_vmsa_device, the parts modelled. */
 interface IpmmuState extends InstanceGroupSlot {
@@ -22,13 +22,7 @@ const IPMMU_ALLOWLIST = new Set(["ee100000.mmc", "ee120000.mmc", "ee140000.mmc",
 export const ipmmuVmsa: IommuDriver<IpmmuState> = {
   name: "ipmmu-vmsa",
   initcall: "device",
-  caps: {
-    deferredFlush: false,
-    dtReservedRegions: false,
-    domains: { identity: "driverIdentityDomains", dma: "always", dmaFq: "never", unmanaged: "always" },
-    blockedDomain: "never",
-    multiInstance: false,
-  },
+  caps: PAGING_DRIVER_CAPS,
   newInstanceState: () => ({ group: undefined, root: undefined, contexts: new IdAllocator() }),
 
   probeInstance(inst, core) {
@@ -62,7 +56,7 @@ export const ipmmuVmsa: IommuDriver<IpmmuState> = {
     releaseDomainId(domain, "context", root.priv.contexts, root, "contexts");
   },
 
-  aperture: (inst) => apertureBits(limitNumber(inst, "inputBits", 32)),
+  aperture: inputBitsAperture,
 };
 
 function ipmmuMatchPattern(c: string): IommuMatch | undefined {

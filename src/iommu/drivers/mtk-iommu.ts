@@ -5,7 +5,7 @@ import type { Device } from "../../graph/index.ts";
 import type { IommuCoreApi, IommuDriver, IommuDriverEntry, IommuMatch, Fwspec, IommuGroup, IommuInstance } from "../driver.ts";
 
 import { iovaRegions, mtkIovaRegionId } from "./mtk-regions.ts";
-import { apertureBits, fail, instanceGroup, isPaging, limitBool, limitNumber, ok, type InstanceGroupSlot } from "./common.ts";
+import { fail, inputBitsAperture, instanceGroup, type InstanceGroupSlot, isPaging, limitBool, ok, PAGING_DRIVER_CAPS } from "./common.ts";
 
 /** struct mtk_iommu_data, the parts modelled: the infra group, and the MM groups by IOVA region. */
 interface MtkState extends InstanceGroupSlot {
@@ -37,13 +37,7 @@ function iovaRegionId(fwspec: Fwspec<MtkState>, dev: Device, core: IommuCoreApi)
 export const mtkIommu: IommuDriver<MtkState> = {
   name: "mtk-iommu",
   initcall: "device",
-  caps: {
-    deferredFlush: false,
-    dtReservedRegions: false,
-    domains: { identity: "driverIdentityDomains", dma: "always", dmaFq: "never", unmanaged: "always" },
-    blockedDomain: "never",
-    multiInstance: false,
-  },
+  caps: PAGING_DRIVER_CAPS,
   newInstanceState: () => ({ group: undefined, regionGroups: new Map() }),
 
   ofXlate(_inst, _dev, args, fwspec) {
@@ -91,7 +85,7 @@ export const mtkIommu: IommuDriver<MtkState> = {
     return ok(undefined);
   },
 
-  aperture: (inst) => apertureBits(limitNumber(inst, "inputBits", 32)),
+  aperture: inputBitsAperture,
 };
 
 /** The SoC-specific compatibles: MM M4Us and the infra/APU IOMMUs. */

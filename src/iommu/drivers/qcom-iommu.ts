@@ -2,7 +2,7 @@
 // context banks are the `iommu-ctx` children (populated as devices when the IOMMU binds).
 import { ofChildren, ofDeviceIsAvailable, ofPropertyReadU32, ofRegAddress } from "../../of/index.ts";
 import type { IommuDriver, IommuDriverEntry } from "../driver.ts";
-import { apertureBits, fail, genericDeviceGroup, limitNumber, ok, treeLimit } from "./common.ts";
+import { attachNoResource, fail, genericDeviceGroup, inputBitsAperture, ok, PAGING_DRIVER_CAPS, treeLimit } from "./common.ts";
 
 /** struct qcom_iommu_dev, the parts modelled: the context banks' ASIDs. */
 interface QcomIommuState {
@@ -13,11 +13,7 @@ export const qcomIommu: IommuDriver<QcomIommuState> = {
   name: "qcom-iommu",
   initcall: "device",
   caps: {
-    deferredFlush: false,
-    dtReservedRegions: false,
-    // Paging domains, plus the IDENTITY domain of the 6.7 series ("iommu: Make default_domain's mandatory").
-    domains: { identity: "driverIdentityDomains", dma: "always", dmaFq: "never", unmanaged: "always" },
-    blockedDomain: "never",
+    ...PAGING_DRIVER_CAPS,
     multiInstance: true,
     // Context banks are child devices (qcom_iommu_device_probe: devm_of_platform_populate).
     populatesChildren: true,
@@ -47,8 +43,8 @@ export const qcomIommu: IommuDriver<QcomIommuState> = {
   },
 
   deviceGroup: genericDeviceGroup,
-  attachDev: () => ok(undefined),
-  aperture: (inst) => apertureBits(limitNumber(inst, "inputBits", 32)),
+  attachDev: attachNoResource,
+  aperture: inputBitsAperture,
 };
 
 export const QCOM_IOMMU: IommuDriverEntry = {

@@ -3,7 +3,7 @@
 import type { Device } from "../../graph/index.ts";
 import type { IommuDriver, IommuDriverEntry, IommuInstance } from "../driver.ts";
 
-import { apertureBits, instanceGroup, limitNumber, ok, type InstanceGroupSlot } from "./common.ts";
+import { attachNoResource, inputBitsAperture, instanceGroup, type InstanceGroupSlot, ok, PAGING_DRIVER_CAPS } from "./common.ts";
 
 /** struct rk_iommu, the parts modelled. */
 interface RockchipState extends InstanceGroupSlot {
@@ -15,10 +15,7 @@ export const rockchipIommu: IommuDriver<RockchipState> = {
   name: "rk_iommu",
   initcall: "device",
   caps: {
-    deferredFlush: false,
-    dtReservedRegions: false,
-    domains: { identity: "driverIdentityDomains", dma: "always", dmaFq: "never", unmanaged: "always" },
-    blockedDomain: "never",
+    ...PAGING_DRIVER_CAPS,
     multiInstance: true,
   },
   newInstanceState: () => ({ group: undefined, lastFor: new Map() }),
@@ -41,8 +38,8 @@ export const rockchipIommu: IommuDriver<RockchipState> = {
     return ok(instanceGroup(rockchipIommu.translatingInstance!(fwspec, dev) as IommuInstance<RockchipState>, core));
   },
 
-  attachDev: () => ok(undefined),
-  aperture: (inst) => apertureBits(limitNumber(inst, "inputBits", 32)),
+  attachDev: attachNoResource,
+  aperture: inputBitsAperture,
 };
 
 export const ROCKCHIP_IOMMU: IommuDriverEntry = {

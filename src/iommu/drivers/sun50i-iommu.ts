@@ -1,18 +1,12 @@
 // sun50i-iommu (drivers/iommu/sun50i-iommu.c): one group (and page table) per IOMMU, allocated in
 // sun50i_iommu_probe.
 import type { IommuDriver, IommuDriverEntry } from "../driver.ts";
-import { apertureBits, instanceGroup, limitNumber, ok, xlateFirstCell, type InstanceGroupSlot } from "./common.ts";
+import { attachNoResource, inputBitsAperture, instanceGroup, type InstanceGroupSlot, ok, PAGING_DRIVER_CAPS, xlateFirstCell } from "./common.ts";
 
 export const sun50iIommu: IommuDriver<InstanceGroupSlot> = {
   name: "sun50i-iommu",
   initcall: "device",
-  caps: {
-    deferredFlush: false,
-    dtReservedRegions: false,
-    domains: { identity: "driverIdentityDomains", dma: "always", dmaFq: "never", unmanaged: "always" },
-    blockedDomain: "never",
-    multiInstance: false,
-  },
+  caps: PAGING_DRIVER_CAPS,
   newInstanceState: () => ({ group: undefined }),
   probeInstance(inst, core) {
     instanceGroup(inst, core);
@@ -20,8 +14,8 @@ export const sun50iIommu: IommuDriver<InstanceGroupSlot> = {
   },
   ofXlate: xlateFirstCell,
   deviceGroup: (fwspec, _dev, core) => ok(instanceGroup(fwspec.instance, core)),
-  attachDev: () => ok(undefined),
-  aperture: (inst) => apertureBits(limitNumber(inst, "inputBits", 32)),
+  attachDev: attachNoResource,
+  aperture: inputBitsAperture,
 };
 
 export const SUN50I_IOMMU: IommuDriverEntry = {

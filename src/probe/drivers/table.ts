@@ -133,10 +133,20 @@ export function overrideMatch(driver: string, bus: string): DriverMatch {
  * (IOMMU drivers such as qcom_iommu, and client drivers): the graph asks while it is built.
  */
 export function childPopulatingDriver(compatible: readonly string[]): string | undefined {
-  for (const c of compatible) {
-    const m = iommuMatchFor(c);
-    if (m?.driver.caps.populatesChildren) return m.driver.name;
-    for (const d of CLIENT_DRIVERS) if (d.populatesChildren && rowMatches(d, c)) return d.name;
+  // Per (shared, cached) compatible list: every run of a board asks again.
+  let name = populatingByList.get(compatible);
+  if (name === undefined) {
+    name = null;
+    for (let i = 0; i < compatible.length && name === null; i++) {
+      const c = compatible[i]!;
+      const m = iommuMatchFor(c);
+      if (m?.driver.caps.populatesChildren) name = m.driver.name;
+      else for (const d of POPULATING) if (rowMatches(d, c)) name ??= d.name;
+    }
+    populatingByList.set(compatible, name);
   }
-  return undefined;
+  return name ?? undefined;
 }
+
+const POPULATING = CLIENT_DRIVERS.filter((d) => d.populatesChildren);
+const populatingByList = new WeakMap<readonly string[], string | null>();

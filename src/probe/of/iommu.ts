@@ -2,10 +2,9 @@
 // (or, for PCI, its requester IDs through the host bridge's `iommu-map`), of_iommu_xlate hands
 // each entry to the IOMMU driver's of_xlate after iommu_fwspec_init's checks, waiting (deferring)
 // for an IOMMU driver that has not registered until the deferred probe timeout.
-import type { IommusError, OfIommuNode } from "../../graph/index.ts";
+import type { IommusEntry, IommusError, OfIommuNode } from "../../graph/index.ts";
 import { addError, EMPTY, forEachDmaAlias, opsOf, type Failure, type Fwspec, type IommuInstance } from "../../iommu/index.ts";
 import { ofMapId } from "../../of/index.ts";
-import type { IommusEntry } from "../../graph/index.ts";
 import { stateFor, type DevState, type Kernel } from "../kernel.ts";
 
 /** of_iommu_configure: build the fwspec from `iommus` or (PCI) `iommu-map`. */
