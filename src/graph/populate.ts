@@ -248,12 +248,13 @@ export function buildDeviceGraph(tree: DeviceTree, options: GraphOptions = {}): 
   b.flushPending();
   b.addPciFunctions();
   // One pass over the whole tree: each device node's DMA facts, and the IOMMU providers.
-  const scan = scanTree(root, b.devices, b.byNode, b.dmaFacts);
+  const { devices, dmaFacts } = b;
+  const scan = scanTree(root, devices, b.byNode, dmaFacts);
   const chosen = root.child("chosen");
   return {
     tree,
     phandles,
-    devices: b.devices,
+    devices,
     byNode: b.byNode as unknown as ReadonlyMap<OfNode, Device>,
     createdBy: b.createdBy,
     hostBridges: b.hostBridges,
@@ -261,7 +262,8 @@ export function buildDeviceGraph(tree: DeviceTree, options: GraphOptions = {}): 
     arch: detectArch(tree),
     machineCompatible: compatibleList(root),
     chosenBootargs: chosen ? (propertyString(chosen, "bootargs") ?? "") : "",
-    iommuProviders: (isIommu) => iommuProviders(scan, b.devices, b.dmaFacts, isIommu),
+    // (Not the builder: its per-build indexes, the node paths among them, go with it.)
+    iommuProviders: (isIommu) => iommuProviders(scan, devices, dmaFacts, isIommu),
   };
 }
 
