@@ -24,7 +24,6 @@ function summarise(devices: readonly Report["devices"][number][], groups: number
 }
 
 export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report {
-  const pathOf = (i: ProbeResult["instances"][number]) => i.path;
   // A board has a handful of distinct DMA limits: print each once, not once per device.
   const limitTexts = new Map<bigint, string>();
   const limitText = (v: bigint): string => {
@@ -40,9 +39,9 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     driverAssumed: d.driverAssumed,
     state: d.state,
     reason: d.stateReason ?? null,
-    iommu: d.iommu ? pathOf(d.iommu) : null,
-    extraIommus: d.extraIommus.length === 0 ? NO_PATHS : d.extraIommus.map(pathOf),
-    wantedIommu: d.iommuWanted ? pathOf(d.iommuWanted) : null,
+    iommu: d.iommu ? d.iommu.path : null,
+    extraIommus: d.extraIommus.length === 0 ? NO_PATHS : d.extraIommus.map((i) => i.path),
+    wantedIommu: d.iommuWanted ? d.iommuWanted.path : null,
     // The probe result is finished: its arrays are shared, not copied (200,000-device boards).
     specifiers: d.specifiers,
     ids: d.ids,
@@ -74,7 +73,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     },
     summary: summarise(devices, result.groups.length, result.domains.length),
     iommus: result.instances.map((i) => ({
-      path: pathOf(i),
+      path: i.path,
       name: i.device?.name ?? null,
       driver: i.driver?.name ?? null,
       model: i.match?.model ?? null,
@@ -86,7 +85,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     })),
     groups: result.groups.map((g) => ({
       id: g.id,
-      iommu: pathOf(g.instance),
+      iommu: g.instance.path,
       name: g.name ?? null,
       devices: g.devices.map((d) => d.name),
       defaultDomain: g.defaultDomain?.id ?? null,
@@ -96,7 +95,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     })),
     domains: result.domains.map((d) => ({
       id: d.id,
-      iommu: pathOf(d.instance),
+      iommu: d.instance.path,
       type: d.type,
       owner: d.owner,
       asid: d.resource?.kind === "asid" ? d.resource.value : null,
