@@ -1,16 +1,19 @@
 // Bundles the CLI and the library into dist/ so the installed `dtprobe` bin runs plain JS (tsx is
-// for development only). Chevrotain's ALT closures are much slower under keepNames, so names are
-// not kept. Code splitting keeps `dtprobe --version` from loading the grammar.
+// for development only), and emits the library's declaration files (dist/types, from
+// tsconfig.build.json) so `import { reportBoard, compile } from "dtprobe"` type-checks in a
+// project that installs the package. Chevrotain's ALT closures are much slower under keepNames,
+// so names are not kept. Code splitting keeps `dtprobe --version` from loading the grammar.
 //
 // Start-up (docs/performance.md, "Start-up"): the command is also bundled as one CommonJS script,
 // dist/dtprobe.cjs, which bin/dtprobe.mjs runs through vm.Script with a V8 code cache
 // (dist/dtprobe.cjs.cache): the functions a compile runs are then not parsed and compiled again
 // in every process. The cache is made here by compiling a small board with the preprocessor;
 // a cache that does not fit the running node is ignored by V8, and then the ESM bundle is used.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 // Chunk names carry content hashes: without a clean, every build leaves the previous chunks behind.
@@ -92,3 +95,17 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
+
+// Declarations of the library's modules (the sources import each other with `.ts` specifiers;
+// in the published declarations they name the `.d.ts` files as `.js`, which every resolution mode
+// of a consumer accepts).
+const tsc = fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url));
+execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
+const rewrite = (dir) => {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) rewrite(p);
+    else if (name.endsWith(".d.ts")) writeFileSync(p, readFileSync(p, "utf8").replace(/(from\s+|import\()(["'])(\.{1,2}\/[^"']+)\.ts\2/g, "$1$2$3.js$2"));
+  }
+};
+rewrite("dist/types");

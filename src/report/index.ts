@@ -4,7 +4,7 @@ export { renderReportText, renderReportTextChunks } from "./text.ts";
 export { REPORT_VERSION } from "./types.ts";
 export type { Report, ReportDevice, ReportDomain, ReportEvent, ReportGroup, ReportIommu, ReportLimit, ReportMeta, ReportError } from "./types.ts";
 export { reportSchema } from "./schema.ts";
-export { reportBoard, runBoard, runBoardFile, readSideFiles, resolveKernel } from "./pipeline.ts";
+export { deviceGraph, reportBoard, runBoard, runBoardFile, readSideFiles, resolveKernel } from "./pipeline.ts";
 export type { BoardRun, BoardRunOptions, BoardSideFiles, ParsedSideFiles, ReportBoardOptions } from "./pipeline.ts";
 // Pictures of a report (docs/pictures.md): DOT, SVG through Graphviz in WebAssembly, one HTML page.
 export { renderReportDot } from "./dot/write.ts";
