@@ -20,6 +20,8 @@ const RANK: Readonly<Record<string, number>> = {
   fdt: 4,
   compile: 5,
   kernel: 6,
+  // The driver tables read from kernel sources (data/kernel, --kernel-src): beside the versions.
+  "kernel-data": 6,
   of: 7,
   graph: 8,
   iommu: 9,
