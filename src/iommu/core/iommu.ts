@@ -132,6 +132,11 @@ function pciGroup(core: IommuCore, dev: Device, instance: IommuInstance): Result
   return { ok: true, value: found ?? newGroup(core, instance) };
 }
 
+/** A function was added to or removed from a host bridge's buses (hotplug): its bus lists are made again. */
+export function pciBusesChanged(core: IommuCore, hostBridge: PciFunction["hostBridge"]): void {
+  core.pciBuses.delete(hostBridge);
+}
+
 /** PCI functions per (host bridge, bus), built once: pci_device_group asks for them per device. */
 function functionsOnBus(core: IommuCore, fn: PciFunction): readonly PciFunction[] {
   let buses = core.pciBuses.get(fn.hostBridge);
