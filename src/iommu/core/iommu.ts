@@ -267,9 +267,10 @@ export function iommuProbeInstance(core: IommuCore, inst: IommuInstance): Result
 }
 
 /** 3.19 (of_iommu_init): IOMMU_OF_DECLARE init functions ran before of_platform_populate. */
-export function declareIommusEarly(core: IommuCore): void {
+export function declareIommusEarly(core: IommuCore, isModule: (inst: IommuInstance) => boolean = () => false): void {
   for (const inst of core.instances) {
-    if (inst.state !== "not-probed") continue;
+    // IOMMU_OF_DECLARE entries live in the kernel image's __iommu_of_table: a module has none.
+    if (inst.state !== "not-probed" || isModule(inst)) continue;
     const r = opsOf(inst).probeInstance(inst, core);
     if (!r.ok) {
       inst.state = "probe-failed";
