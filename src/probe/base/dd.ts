@@ -64,6 +64,9 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
       return false;
     }
     if (r !== "ok") {
+      // really_probe's failure path: device_unbind_cleanup -> arch_teardown_dma_ops, so the next
+      // bind attempt sets the DMA ops up again (after a -EBUSY from a group VFIO owned, say).
+      teardownDmaOps(k, s);
       s.out.state = "failed";
       s.out.stateReason = `dma_configure failed: ${r.errno}`;
       k.log.failWith(s, r, null);

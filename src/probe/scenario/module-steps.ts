@@ -59,7 +59,7 @@ export function unloadModule(ctx: ScenarioContext, step: ModuleStep): Result<str
   const mine = devicesOf(ctx, step.module);
   const users = k.states.filter((s) => s.added && s.fwspec && s.fwspec.instance.driver?.name === step.module);
   if (users.length > 0) {
-    return fail("-EAGAIN", "try_stop_module", `Module ${step.module} is in use: ${users.length} master${users.length === 1 ? "" : "s"} probed by it hold a reference (${users.slice(0, 3).map((s) => s.dev.name).join(", ")}${users.length > 3 ? ", ..." : ""})`);
+    return fail("-EAGAIN", "try_stop_module", `Module ${step.module} is in use: ${users.length} master${users.length === 1 ? "" : "s"} probed by it ${users.length === 1 ? "holds" : "hold"} a reference (${users.slice(0, 3).map((s) => s.dev.name).join(", ")}${users.length > 3 ? ", ..." : ""})`);
   }
   let released = 0;
   for (const s of mine) {

@@ -17,6 +17,7 @@ import {
   opsOf,
   releaseDmaOwner,
   type DomainType,
+  type IommuDomain,
   type IommuGroup,
   type Result,
 } from "../../iommu/index.ts";
@@ -122,6 +123,9 @@ export function attachDomain(ctx: ScenarioContext, step: BasicStep): Result<stri
     g = gr.value;
   }
   let domain = ctx.named.get(name);
+  // A driver's own domain it detached its group from earlier (detach-domain by owner): the
+  // driver switches back to it.
+  if (!domain && !CORE_OWNERS.has(name)) domain = ownDomainKept(ctx, name, g);
   const fresh = !domain;
   if (!domain) {
     // iommu_paging_domain_alloc(dev): the domain belongs to the first user's IOMMU.
@@ -138,6 +142,15 @@ export function attachDomain(ctx: ScenarioContext, step: BasicStep): Result<stri
     return r;
   }
   return ok(`group ${g.id} attached to ${name} (domain ${domain.id})`);
+}
+
+/** A live domain `owner` (a driver) allocated on the group's IOMMU that no group is attached to. */
+function ownDomainKept(ctx: ScenarioContext, owner: string, g: IommuGroup): IommuDomain | undefined {
+  const live = liveGroups(ctx.k.iommu);
+  for (const d of ctx.k.iommu.domains) {
+    if (d.owner === owner && d.instance === g.instance && d.type === "unmanaged" && !live.some((x) => x.domain === d)) return d;
+  }
+  return undefined;
 }
 
 /**
