@@ -16,7 +16,7 @@ import type { DevState } from "../kernel.ts";
 import type { ScenarioContext } from "./context.ts";
 import type { ModuleStep } from "./types.ts";
 
-/** driver_deferred_probe_timeout with CONFIG_MODULES (dd.c, 6.1 and 6.12 alike). */
+/** driver_deferred_probe_timeout with CONFIG_MODULES (6.1 drivers/base/dd.c:260, 6.12 dd.c:261; 0 without modules). */
 const DEFERRED_PROBE_TIMEOUT_SECS = 10;
 
 /** The devices a driver drives (or would): those whose match names it. */
@@ -30,7 +30,8 @@ export function loadModule(ctx: ScenarioContext, step: ModuleStep): Result<strin
   // init_module of a live module: "module is already loaded" (module_patient_check_exists).
   if (!dd.unloadedModules.has(step.module)) return fail("-EEXIST", "load_module", `${step.module} is already loaded`);
   dd.unloadedModules.delete(step.module);
-  // bus_add_driver -> deferred_probe_extend_timeout: the pending timeout is pushed back.
+  // bus_add_driver -> deferred_probe_extend_timeout (6.1 dd.c:323, 6.12 dd.c:324): the pending
+  // timeout is pushed back by the timeout again (pr_debug).
   if (dd.initcallsDone && !dd.timeoutExpired) k.log.emit("log", null, "debug", `Extended deferred probe timeout by ${DEFERRED_PROBE_TIMEOUT_SECS} secs`, "");
   const mine = devicesOf(ctx, step.module);
   const deferredBefore = dd.deferred.length;
@@ -47,9 +48,10 @@ export function loadModule(ctx: ScenarioContext, step: ModuleStep): Result<strin
 }
 
 /**
- * rmmod MODULE: delete_module refuses a module in use (-EWOULDBLOCK, "Module x is in use"): an
- * IOMMU driver holds a reference for every master it probed (__iommu_probe_device:
- * try_module_get(ops->owner), dropped in iommu_release_device). Otherwise driver_unregister
+ * rmmod MODULE: delete_module refuses a module in use (-EWOULDBLOCK, 6.12 kernel/module/main.c:762;
+ * rmmod prints "Module x is in use"): an IOMMU driver holds a reference for every master it probed
+ * (__iommu_probe_device: try_module_get(ops->owner), 6.1 iommu.c:303, 6.12 iommu.c:411; dropped in
+ * iommu_release_device). Otherwise driver_unregister
  * releases every device it drives.
  */
 export function unloadModule(ctx: ScenarioContext, step: ModuleStep): Result<string> {
@@ -89,6 +91,8 @@ export function deferredTimeout(ctx: ScenarioContext): Result<string> {
   const before = k.dd.deferred.length;
   k.dd.timeoutExpired = true;
   retryDeferred(k);
+  // 6.1's dev_info (dd.c:318); 6.12 prints dev_warn "deferred probe pending: <reason>" (dd.c:317),
+  // from a release between the two that is not pinned here.
   for (const s of k.dd.deferred) k.log.emit("log", s.dev, "info", "deferred probe pending");
   return ok(`deferred probe timeout: ${before - k.dd.deferred.length} of ${before} deferred device${before === 1 ? "" : "s"} probed${k.dd.deferred.length > 0 ? `, ${k.dd.deferred.length} still pending` : ""}`);
 }

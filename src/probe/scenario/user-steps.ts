@@ -31,7 +31,14 @@ function needOwnership(ctx: ScenarioContext, what: string): Result<void> {
   return fail("-EOPNOTSUPP", "scenario", `${what}: the pre-5.19 VFIO viability model (group notifiers) is not emulated; use --kernel 5.19 or later`);
 }
 
-/** VFIO_GROUP_SET_CONTAINER -> vfio_container_attach_group -> iommu_group_claim_dma_owner. */
+/**
+ * VFIO_GROUP_SET_CONTAINER -> vfio_container_attach_group -> iommu_group_claim_dma_owner (6.1
+ * drivers/vfio/container.c:448, 6.12 container.c:437). A member bound to a kernel DMA-API driver
+ * holds owner_cnt (iommu_device_use_default_domain at its bind), so the claim returns -EPERM
+ * (6.1 iommu.c:3211, 6.12 iommu.c:3222); a group off its default domain -EBUSY
+ * (__iommu_take_dma_ownership). The other direction, a kernel driver binding into a group VFIO
+ * owns, is iommu_device_use_default_domain's -EBUSY (6.1 iommu.c:3136, 6.12 iommu.c:3126).
+ */
 export function vfioClaim(ctx: ScenarioContext, step: BasicStep): Result<string> {
   const need = needOwnership(ctx, "vfio-claim");
   if (!need.ok) return need;
