@@ -53,7 +53,13 @@ describe("the scenario fixtures", () => {
     const pd = run("tegra30-asids.per-device.scenario.yaml");
     expect(pd.report.iommus[0]!.used).toMatchObject({ asids: 4 });
     expect(device(pd, "54300000.engine").errors.map((e) => e.errno)).toEqual(["-ENOSPC"]);
-    expect(results(pd)).toEqual(["release-dma-mapping ok", "attach-domain -ENOSPC"]);
+    expect(results(pd)).toEqual(["release-dma-mapping ok", "attach-domain -ENOSPC", "dma-map ok", "dma-map -ENOMEM", "dma-map ok", "dma-unmap ok", "dma-map ok"]);
+    // The arm32 mapping's bitmaps: 32 x 128 MiB fill SATA's 4 GiB window; HDA's is its own.
+    expect(pd.steps.find((s) => s.result === "-ENOMEM")!.message).toContain("the arm_iommu mapping's IOVA bitmap has no room for 4096 bytes");
+    expect(pd.iova).toEqual([
+      { domain: 0, kind: "arm-mapping", allocatedPages: 1, capacityPages: 1048576 },
+      { domain: 1, kind: "arm-mapping", allocatedPages: 1, capacityPages: 1048576 },
+    ]);
     const pi = run("tegra30-asids.per-instance.scenario.yaml");
     expect(results(pi).filter((s) => s.startsWith("attach-domain"))).toEqual(["attach-domain ok", "attach-domain ok", "attach-domain ok", "attach-domain -ENOSPC", "attach-domain ok"]);
     expect(pi.steps.find((s) => s.op === "detach-domain")!.changes).toContainEqual({ subject: "/memory-controller@7000f000", field: "used.asids", from: 4, to: 3 });
