@@ -64,9 +64,12 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
       return false;
     }
     if (r !== "ok") {
-      // really_probe's failure path: device_unbind_cleanup -> arch_teardown_dma_ops, so the next
-      // bind attempt sets the DMA ops up again (after a -EBUSY from a group VFIO owned, say).
-      teardownDmaOps(k, s);
+      // really_probe's failure path (6.1 dd.c:706 device_unbind_cleanup -> arch_teardown_dma_ops,
+      // after platform_dma_configure's own, platform.c:1459): the next bind attempt sets the DMA
+      // ops up again (after a -EBUSY from a group VFIO owned, say). arm32's mapping teardown here
+      // is left as it was: the model cannot yet tell a mapping the device created from the one
+      // its group is attached to (see releaseArmMapping).
+      if (!k.dma.armDmaMapping) teardownDmaOps(k, s);
       s.out.state = "failed";
       s.out.stateReason = `dma_configure failed: ${r.errno}`;
       k.log.failWith(s, r, null);
