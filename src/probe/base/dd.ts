@@ -66,7 +66,7 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
     if (r !== "ok") {
       // really_probe's failure path (6.1 dd.c:706 device_unbind_cleanup -> arch_teardown_dma_ops,
       // after platform_dma_configure's own, platform.c:1459): the next bind attempt sets the DMA
-      // ops up again (after a -EBUSY from a group VFIO owned, say). arm32's mapping teardown here
+      // ops up again (after a -EBUSY from a group user space owned, say). arm32's mapping teardown here
       // is left as it was: the model cannot yet tell a mapping the device created from the one
       // its group is attached to (see releaseArmMapping).
       if (!k.dma.armDmaMapping) teardownDmaOps(k, s);
