@@ -22,6 +22,8 @@ export type { DeviceTree } from "../tree/model.ts";
 export { parsePciTopology, pciTopologySchema } from "./pci-topology.ts";
 export type { AcsFlag, PcieType, PciTopology, PciFunctionInput, PciHostBridgeInput } from "./pci-topology.ts";
 export { isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
+export { hotAddName, hotAddPciFunction } from "./hotplug.ts";
+export type { HotAddResult } from "./hotplug.ts";
 export { platformDeviceName, pciDeviceName } from "./naming.ts";
 export { parseJsonInput, jsonValueOffsets } from "./json-input.ts";
 export { detectArch } from "./arch.ts";
