@@ -62,6 +62,13 @@ export interface OwnDomainSpec {
   failureLog(errno: number): readonly string[];
   /** The errno of a failed attach the driver treats as "no IOMMU" (-ENODEV, say). */
   readonly toleratesAttachErrno?: string;
+  /**
+   * How the domain is attached: iommu_attach_group (default) or iommu_attach_device, which
+   * needs a group of one device (-EINVAL otherwise).
+   */
+  readonly attach?: "group" | "device";
+  /** A failure is printed (failureLog) and the probe goes on without the domain. */
+  readonly failureIsNotFatal?: true;
 }
 
 /**
@@ -102,6 +109,19 @@ export interface ClientDriver {
   readonly builtin?: true;
   /** Its probe creates platform devices for its DT children (devm_of_platform_populate). */
   readonly populatesChildren?: true;
+  /**
+   * Child nodes (by name) its probe registers as platform devices of their own with
+   * platform_device_register_full (the node as fwnode, no compatible needed, no driver binds
+   * them): the graph creates them; the probe adds and configures them itself.
+   */
+  readonly registersChildren?: readonly string[];
+  /**
+   * Its place in the kernel's driver registration order (the kernel data's `link`:
+   * data/kernel/*.json). Devices one bind adds together (populated children) are attached by
+   * each driver as it registers after that bind, so they bind in this order, not in add order
+   * (base/dd.ts); devices of drivers without a link keep add order, before them.
+   */
+  readonly link?: number;
   /** The driver's probe, after dma_configure (really_probe's drv->probe). */
   probe?(k: Kernel, s: DevState): Result<void>;
   /** Its remove, before the driver core's teardown. */

@@ -11,6 +11,10 @@ import type { KernelFeatures } from "../../kernel/index.ts";
 import type { ClientDriver, DriverMatch } from "../kernel.ts";
 import { HOST1X } from "./tegra-host1x.ts";
 import { TEGRA_VDE } from "./tegra-vde.ts";
+import { ATH10K_SNOC } from "./ath10k-snoc.ts";
+import { MDP4, MSM_DPU, MSM_MDP } from "./msm-kms.ts";
+import { NOUVEAU_TEGRA } from "./nouveau-tegra.ts";
+import { QCOM_VENUS } from "./qcom-venus.ts";
 import { PCI_STUB, VFIO_DRIVERS } from "./vfio.ts";
 
 /** PCIe port services (drivers/pci/pcie/portdrv.c): bool Kconfig, built in; driver_managed_dma from 5.19 but the DMA API is still set up. */
@@ -31,8 +35,12 @@ export const CLIENT_DRIVERS: readonly ClientDriver[] = [
   }),
   // drivers/gpu/drm/msm/msm_mdss.c: MDSS populates MDP/DPU, DSI, DP.
   populating("msm-mdss", { compatible: ["qcom,mdss"], pattern: /^qcom,[a-z0-9]+-mdss$/ }),
-  // drivers/media/platform/qcom/venus/core.c: venus populates its decoder/encoder nodes.
-  populating("venus", { pattern: /^qcom,[a-z0-9]+-venus$/ }),
+  QCOM_VENUS,
+  ATH10K_SNOC,
+  MSM_DPU,
+  MSM_MDP,
+  MDP4,
+  NOUVEAU_TEGRA,
   // drivers/bus/simple-pm-bus.c.
   populating("simple-pm-bus", { compatible: ["simple-pm-bus"] }),
 ];
