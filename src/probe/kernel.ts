@@ -116,12 +116,12 @@ export interface ClientDriver {
    */
   readonly registersChildren?: readonly string[];
   /**
-   * Its place in the kernel's driver registration order (the kernel data's `link`:
-   * data/kernel/*.json). Devices one bind adds together (populated children) are attached by
-   * each driver as it registers after that bind, so they bind in this order, not in add order
-   * (base/dd.ts); devices of drivers without a link keep add order, before them.
+   * Its index in the driver array its module registers (platform_register_drivers) after the
+   * devices it binds were created by another driver's bind. The devices one bind adds are
+   * attached driver by driver in this order, each in add order (base/dd.ts); devices of drivers
+   * without one keep add order, before them.
    */
-  readonly link?: number;
+  readonly registerOrder?: number;
   /** The driver's probe, after dma_configure (really_probe's drv->probe). */
   probe?(k: Kernel, s: DevState): Result<void>;
   /** Its remove, before the driver core's teardown. */

@@ -52,6 +52,45 @@ describe("client drivers that create devices", () => {
   });
 });
 
+describe("client drivers that populate their children", () => {
+  it("a bus chain: tegra-aconnect populates AHUB, AHUB populates ADMAIF, which then gets its SMMU group (6.1)", async () => {
+    const r = run("populating-buses", { kernel: "6.1" });
+    expect(dev(r, "2900800.ahub").state).toBe("bound");
+    expect(dev(r, "290f000.admaif").ids).toEqual([0x1b]);
+    expect(groupOf(r, "290f000.admaif")).toBeDefined();
+    expect(dev(r, "2930000.dma-controller").state).toBe("bound");
+    await golden(r, "populating-buses.6.1");
+  });
+
+  it("the sun50i display engine bus populates its mixer, which joins the IOMMU's single group (6.1)", async () => {
+    const r = run("sun50i-de2-bus", { kernel: "6.1" });
+    expect(groupOf(r, "1100000.mixer")!.devices).toEqual(["1100000.mixer", "1c0e000.video-codec"]);
+    await golden(r, "sun50i-de2-bus.6.1");
+  });
+
+  it("the Tegra display hub populates its display controllers; they bind before VIC (tegra-drm's order) and join the composite (6.1)", async () => {
+    const r = run("tegra-display-hub", { kernel: "6.1" });
+    expect(groupOf(r, "15200000.display")!.devices).toEqual(["15200000.display", "15210000.display"]);
+    const adds = r.events.filter((e) => e.message.startsWith("Adding to iommu group")).map((e) => e.device);
+    expect(adds).toEqual(["13e00000.host1x", "15200000.display", "15210000.display", "15340000.vic"]);
+    expect(r.events.some((e) => e.message === "host1x_drm_probe: 4 subdevices of 13e00000.host1x bound")).toBe(true);
+    await golden(r, "tegra-display-hub.6.1");
+  });
+});
+
+describe("driver registration order", () => {
+  it("tegra-drm registers dc before gr2d/gr3d: dc@54200000 binds first and holds the drm group's mapping (6.8)", async () => {
+    const r = run("tegra-drm-order", { kernel: "6.8" });
+    const drm = r.groups.find((g) => g.name === "drm")!;
+    // Group members in bind order: the dc driver's devices, then gr2d, then gr3d; not DT order.
+    expect(drm.devices).toEqual(["54200000.dc", "54240000.dc", "54140000.gr2d", "54180000.gr3d"]);
+    expect(dev(r, "54200000.dc").state).toBe("bound");
+    expect(domainOf(r, "54200000.dc")!.owner).toBe("arm-dma-mapping");
+    for (const n of ["54240000.dc", "54140000.gr2d", "54180000.gr3d"]) expect(dev(r, n).errors.map((e) => e.errno), n).toEqual(["-EINVAL", "-EBUSY"]);
+    await golden(r, "tegra-drm-order.6.8");
+  });
+});
+
 describe("client drivers that change a device's domain after bind", () => {
   it("msm DRM: the component bind gives the GPU, the GMU and the display (MDSS) msm's own domains (6.1)", async () => {
     const r = run("msm-drm", { kernel: "6.1" });

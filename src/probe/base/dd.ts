@@ -117,17 +117,18 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
 }
 
 /**
- * The devices one bind added, in the order they bind: their drivers register after the bind
- * (later in link order, or as later modules), each driver_register -> driver_attach taking its
- * devices in add order. Devices without a known registration position keep add order, first.
+ * The devices one bind added, in the order they bind: where their drivers register only after
+ * that bind (ClientDriver.registerOrder: a module's driver array), each driver_register ->
+ * driver_attach takes its devices in add order. Devices without a known position keep add
+ * order, first.
  */
 function inRegistrationOrder(batch: DevState[]): DevState[] {
-  const linked = batch.filter((s) => s.match.row?.link !== undefined);
-  if (linked.length === 0) return batch;
-  const rest = batch.filter((s) => s.match.row?.link === undefined);
+  const ordered = batch.filter((s) => s.match.row?.registerOrder !== undefined);
+  if (ordered.length === 0) return batch;
+  const rest = batch.filter((s) => s.match.row?.registerOrder === undefined);
   // Array.prototype.sort is stable: devices of one driver stay in add order.
-  linked.sort((a, b) => a.match.row!.link! - b.match.row!.link!);
-  return [...rest, ...linked];
+  ordered.sort((a, b) => a.match.row!.registerOrder! - b.match.row!.registerOrder!);
+  return [...rest, ...ordered];
 }
 
 /** drv->probe of a client driver: its row's probe hook, then its own IOMMU domain (if it has one). */

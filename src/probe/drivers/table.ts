@@ -15,6 +15,7 @@ import { ATH10K_SNOC } from "./ath10k-snoc.ts";
 import { MDP4, MSM_DPU, MSM_MDP } from "./msm-kms.ts";
 import { NOUVEAU_TEGRA } from "./nouveau-tegra.ts";
 import { QCOM_VENUS } from "./qcom-venus.ts";
+import { TEGRA_DRM_CLIENTS } from "./tegra-drm-clients.ts";
 import { PCI_STUB, VFIO_DRIVERS } from "./vfio.ts";
 
 /** PCIe port services (drivers/pci/pcie/portdrv.c): bool Kconfig, built in; driver_managed_dma from 5.19 but the DMA API is still set up. */
@@ -43,6 +44,13 @@ export const CLIENT_DRIVERS: readonly ClientDriver[] = [
   NOUVEAU_TEGRA,
   // drivers/bus/simple-pm-bus.c.
   populating("simple-pm-bus", { compatible: ["simple-pm-bus"] }),
+  // drivers/bus/sun50i-de2.c sun50i_de2_bus_probe: the display engine bus populates its mixers.
+  populating("sun50i-de2-bus", { compatible: ["allwinner,sun50i-a64-de2"] }),
+  // drivers/bus/tegra-aconnect.c tegra_aconnect_probe: the audio bus populates AHUB, ADMA, AGIC.
+  populating("tegra-aconnect", { compatible: ["nvidia,tegra210-aconnect"] }),
+  // sound/soc/tegra/tegra210_ahub.c tegra_ahub_probe: AHUB populates ADMAIF, I2S, DMIC, ...
+  populating("tegra210-ahub", { compatible: ["nvidia,tegra210-ahub", "nvidia,tegra186-ahub", "nvidia,tegra234-ahub"] }),
+  ...TEGRA_DRM_CLIENTS,
 ];
 
 /** Compatibles handled by *_OF_DECLARE early init or by no driver at all. */

@@ -61,6 +61,10 @@ class TegraDrm implements Aggregate {
     return c;
   }
 
+  /** When each device below a host1x bound (last bind wins after an unbind and a rebind). */
+  private readonly bindOrder = new Map<DevState, number>();
+  private binds = 0;
+
   /** Whether the board has a host1x at all (computed once; most boards do not). */
   private anyHost: boolean | undefined;
 
@@ -95,7 +99,10 @@ class TegraDrm implements Aggregate {
   deviceBound(s: DevState): void {
     if (this.k.options.kernel.era === "creation" || !s.dev.node) return;
     const host = this.hostOf(s);
-    if (!host || host.out.state !== "bound") return;
+    if (!host) return;
+    // host1x_client_register in the client's probe: device->clients is in bind order.
+    this.bindOrder.set(s, this.binds++);
+    if (host.out.state !== "bound") return;
     const c = this.compositeFor(host);
     if (c.probed || c.subdevs.length === 0) return;
     const clients: DevState[] = [];
@@ -105,6 +112,8 @@ class TegraDrm implements Aggregate {
       if (!cs || cs.out.state !== "bound") return;
       clients.push(cs);
     }
+    // host1x_device_init walks device->clients: the order the clients registered (bound).
+    clients.sort((a, b) => this.bindOrder.get(a)! - this.bindOrder.get(b)!);
     this.probe(c, clients);
   }
 
