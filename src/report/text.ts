@@ -110,7 +110,10 @@ export function renderReportTextChunks(report: Report): string[] {
     }
     for (const g of groupsOf.get(i.path) ?? []) {
       if (g.domain !== null && mine.has(g.domain)) continue;
-      out.push(`  group ${g.id}${g.name ? ` "${g.name}"` : ""} (no domain): ${members(g)}`);
+      // A domain of another instance (a driver attached the group to a domain it allocated there).
+      const other = g.domain === null ? undefined : report.domains.find((d) => d.id === g.domain);
+      const on = other ? `on domain ${g.domain} of ${other.iommu}` : "no domain";
+      out.push(`  group ${g.id}${g.name ? ` "${g.name}"` : ""} (${on}): ${members(g)}`);
       failures(g, "    ");
     }
     for (const d of alsoOn.get(i.path) ?? []) {

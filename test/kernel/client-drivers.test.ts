@@ -103,6 +103,30 @@ describe("client drivers that change a device's domain after bind", () => {
     await golden(r, "msm-drm.6.1");
   });
 
+  it("Exynos DRM on arm32: FIMD is the DMA device; every registering component leaves its own mapping for one shared mapping (6.1)", async () => {
+    const r = run("exynos-drm", { kernel: "6.1" });
+    const shared = domainOf(r, "11c00000.fimd")!;
+    expect([shared.type, shared.owner]).toEqual(["unmanaged", "exynos-drm"]);
+    for (const n of ["12c10000.mixer", "10800000.g2d"]) expect(domainOf(r, n)!.id, n).toBe(shared.id);
+    // The mappings they left are kept (dma_priv) to be restored at unbind.
+    expect(r.domains.filter((d) => d.owner === "arm-dma-mapping").length).toBe(3);
+    expect(r.events.some((e) => e.message === "Exynos DRM: using 11c00000.fimd device for DMA mapping operations")).toBe(true);
+    // No SYSMMU: its DMA ops differ from FIMD's; the rotator's bind ignores the error.
+    expect(r.events.some((e) => e.device === "12810000.rotator" && e.message === "Device 12810000.rotator lacks support for IOMMU")).toBe(true);
+    expect(dev(r, "12810000.rotator").state).toBe("bound");
+    await golden(r, "exynos-drm.6.1");
+  });
+
+  it("Exynos DRM on arm64: the other components move to the DECON's default DMA domain (family-exynos-sysmmu, 6.1)", () => {
+    const r = run("family-exynos-sysmmu", { kernel: "6.1" });
+    const decon = domainOf(r, "13800000.decon")!;
+    expect([decon.type, decon.owner]).toEqual(["DMA", "default"]);
+    for (const n of ["13c00000.gsc", "13c10000.gsc"]) {
+      expect(domainOf(r, n)!.id, n).toBe(decon.id);
+      expect(groupOf(r, n)!.defaultDomain).not.toBe(decon.id);
+    }
+  });
+
   it("nouveau gk20a on arm32: releases the arm_iommu mapping and attaches its own domain (6.1)", async () => {
     const r = run("nouveau-gk20a", { kernel: "6.1" });
     expect(domainOf(r, "57000000.gpu")!.owner).toBe("nouveau");

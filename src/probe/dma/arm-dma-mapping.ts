@@ -110,6 +110,30 @@ export function releaseArmMapping(k: Kernel, s: DevState): { readonly domain: Io
 }
 
 /**
+ * arm_iommu_detach_device alone, as a driver calls it to move a device to a mapping of its own
+ * and keep the old one to restore later: the device leaves its mapping (its group returns to the
+ * default domain, or none), its DMA API falls back to dma-direct, and the mapping stays allocated.
+ * A shared mapping (hypothetical arm32 policies) loses the device's reference instead. Returns the
+ * detached mapping, or undefined when the device had none.
+ */
+export function armIommuDetachDevice(k: Kernel, s: DevState): IommuDomain | undefined {
+  const shared = k.dma.armShared?.release(s);
+  if (shared) return shared.freed ? undefined : shared.domain;
+  const m = s.out.domain;
+  const g = s.out.group;
+  if (!m || !g || m.owner !== "arm-dma-mapping") return undefined;
+  if (g.defaultDomain && deviceSetDomain(k.iommu, s, g, g.defaultDomain).ok) g.domain = g.defaultDomain;
+  else {
+    leaveDomain(k.iommu, s.dev, m);
+    s.out.domain = null;
+    g.domain = g.defaultDomain;
+  }
+  s.out.dmaOps = "direct";
+  k.log.emit("log", null, "debug", `Detached IOMMU controller from ${s.dev.name} device.`, "");
+  return m;
+}
+
+/**
  * arm_iommu_detach_device + arm_iommu_release_mapping as a driver calls them from its probe: the
  * device returns to its group's default domain (or none), the mapping and its address space are
  * freed. Under the hypothetical shared arm32 policies only the device's reference goes: its group

@@ -16,6 +16,7 @@ import { MDP4, MSM_DPU, MSM_MDP } from "./msm-kms.ts";
 import { NOUVEAU_TEGRA } from "./nouveau-tegra.ts";
 import { QCOM_VENUS } from "./qcom-venus.ts";
 import { TEGRA_DRM_CLIENTS } from "./tegra-drm-clients.ts";
+import { EXYNOS_DRM_COMPONENTS } from "./exynos-drm.ts";
 import { PCI_STUB, VFIO_DRIVERS } from "./vfio.ts";
 
 /** PCIe port services (drivers/pci/pcie/portdrv.c): bool Kconfig, built in; driver_managed_dma from 5.19 but the DMA API is still set up. */
@@ -51,6 +52,7 @@ export const CLIENT_DRIVERS: readonly ClientDriver[] = [
   // sound/soc/tegra/tegra210_ahub.c tegra_ahub_probe: AHUB populates ADMAIF, I2S, DMIC, ...
   populating("tegra210-ahub", { compatible: ["nvidia,tegra210-ahub", "nvidia,tegra186-ahub", "nvidia,tegra234-ahub"] }),
   ...TEGRA_DRM_CLIENTS,
+  ...EXYNOS_DRM_COMPONENTS,
 ];
 
 /** Compatibles handled by *_OF_DECLARE early init or by no driver at all. */
