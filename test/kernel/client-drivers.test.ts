@@ -3,19 +3,8 @@
 // the facts it exists to show asserted before its golden.
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../src/report/index.ts";
-import { renderReportText } from "../../src/report/index.ts";
-import { loadTree, projectDir, runModel, type RunOptions } from "./support/run.ts";
-
-const dir = `${projectDir}fixtures/kernel/`;
-
-function run(name: string, o: RunOptions = {}): Report {
-  return runModel(loadTree(`${dir}${name}.dts`), { input: `${name}.dts`, ...o }).report;
-}
-
-async function golden(report: Report, stem: string): Promise<void> {
-  await expect(renderReportText(report)).toMatchFileSnapshot(`${dir}${stem}.txt`);
-  await expect(JSON.stringify(report, null, 1) + "\n").toMatchFileSnapshot(`${dir}${stem}.json`);
-}
+import { fixtureGolden as golden } from "./support/golden.ts";
+import { runFixture as run } from "./support/run.ts";
 
 const dev = (r: Report, name: string) => {
   const d = r.devices.find((x) => x.name === name);

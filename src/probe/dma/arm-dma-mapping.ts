@@ -95,18 +95,29 @@ export function armSharedUsers(k: Kernel, d: IommuDomain | null | undefined): nu
 export function releaseArmMapping(k: Kernel, s: DevState): { readonly domain: IommuDomain; readonly freed: boolean; readonly usersLeft: number } | undefined {
   const shared = k.dma.armShared?.release(s);
   if (shared) return shared;
+  const m = ownArmMapping(s);
+  if (!m) return undefined;
+  detachArmMapping(k, s, m);
+  freeDomain(k.iommu, m);
+  return { domain: m, freed: true, usersLeft: 0 };
+}
+
+/** The device's own (mainline per-device) arm_iommu mapping, if it has one. */
+function ownArmMapping(s: DevState): IommuDomain | undefined {
   const m = s.out.domain;
-  const g = s.out.group;
-  if (!m || !g || m.owner !== "arm-dma-mapping") return undefined;
+  return m && s.out.group && m.owner === "arm-dma-mapping" ? m : undefined;
+}
+
+/** arm_iommu_detach_device of an own mapping: back to the group's default domain (or none), dma-direct. */
+function detachArmMapping(k: Kernel, s: DevState, m: IommuDomain): void {
+  const g = s.out.group!;
   if (g.defaultDomain && deviceSetDomain(k.iommu, s, g, g.defaultDomain).ok) g.domain = g.defaultDomain;
   else {
     leaveDomain(k.iommu, s.dev, m);
     s.out.domain = null;
     g.domain = g.defaultDomain;
   }
-  freeDomain(k.iommu, m);
   s.out.dmaOps = "direct";
-  return { domain: m, freed: true, usersLeft: 0 };
 }
 
 /**
@@ -119,16 +130,9 @@ export function releaseArmMapping(k: Kernel, s: DevState): { readonly domain: Io
 export function armIommuDetachDevice(k: Kernel, s: DevState): IommuDomain | undefined {
   const shared = k.dma.armShared?.release(s);
   if (shared) return shared.freed ? undefined : shared.domain;
-  const m = s.out.domain;
-  const g = s.out.group;
-  if (!m || !g || m.owner !== "arm-dma-mapping") return undefined;
-  if (g.defaultDomain && deviceSetDomain(k.iommu, s, g, g.defaultDomain).ok) g.domain = g.defaultDomain;
-  else {
-    leaveDomain(k.iommu, s.dev, m);
-    s.out.domain = null;
-    g.domain = g.defaultDomain;
-  }
-  s.out.dmaOps = "direct";
+  const m = ownArmMapping(s);
+  if (!m) return undefined;
+  detachArmMapping(k, s, m);
   k.log.emit("log", null, "debug", `Detached IOMMU controller from ${s.dev.name} device.`, "");
   return m;
 }

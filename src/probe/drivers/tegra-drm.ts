@@ -4,7 +4,9 @@
 // client's group into it, unless the client already translates through a non-identity DMA-API
 // domain (then it keeps that). On arm32 the client's implicit arm_iommu mapping is released first.
 // Unbinding host1x or a subdevice tears the composite down (host1x_drm_remove: groups detach,
-// the domain is freed). The aggregate of the host1x row (tegra-host1x.ts).
+// the domain is freed). The aggregate of the host1x row (tegra-host1x.ts). The composite's own
+// device, "drm" on the host1x bus (host1x_device_add), gets no dma_configure and sits on no bus the
+// IOMMU core probes: it has no group and no DMA of its own, so the model does not create it.
 import type { Device } from "../../graph/index.ts";
 import { addError, allocDomain, attachGroup, detachGroup, ERRNO_VALUES, freeDomain, type IommuDomain, type IommuGroup, type IommuInstance } from "../../iommu/index.ts";
 import { ofChildren, ofCompatible, ofDeviceIsAvailable, ofGetParent, type OfNode } from "../../of/index.ts";
