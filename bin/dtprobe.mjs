@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is bundled into dist/ by `npm run build` (run by `npm ci` through `prepare`).
-// It runs the one-file bundle dist/dtprobe.cjs with the V8 code cache made at build time, so a
-// short command does not parse and compile the functions it runs again (scripts/build.mjs);
-// without them it runs the ESM bundle as before.
+// It runs a one-file bundle (dist/dtprobe-compile.cjs for `compile`, dist/dtprobe.cjs for the
+// rest) with the V8 code cache made at build time, so a short command does not parse and compile
+// the functions it runs again (scripts/build.mjs); without them it runs the ESM bundle as before.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
@@ -17,7 +17,9 @@ import vm from "node:vm";
 // was made with.
 v8.setFlagsFromString("--interrupt-budget=262144");
 
-const script = fileURLToPath(new URL("../dist/dtprobe.cjs", import.meta.url));
+// `compile` has a bundle of its own, without the other commands' code (scripts/build.mjs).
+const bundle = process.argv[2] === "compile" ? "../dist/dtprobe-compile.cjs" : "../dist/dtprobe.cjs";
+const script = fileURLToPath(new URL(bundle, import.meta.url));
 const cacheFile = `${script}.cache`;
 
 function runWithCodeCache() {
