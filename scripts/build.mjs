@@ -5,7 +5,7 @@
 // so names are not kept. Code splitting keeps `dtprobe --version` from loading the grammar.
 //
 // Start-up (docs/performance.md, "Start-up"): the command is also bundled as one CommonJS script,
-// dist/dtprobe.cjs, which bin/dtprobe.mjs runs through vm.Script with a V8 code cache
+// dist/dtprobe.cjs, which bin/dtprobe.cjs runs through vm.Script with a V8 code cache
 // (dist/dtprobe.cjs.cache): the functions a compile runs are then not parsed and compiled again
 // in every process. The cache is made here by compiling a small board with the preprocessor;
 // a cache that does not fit the running node is ignored by V8, and then the ESM bundle is used.
@@ -65,7 +65,7 @@ await build({
 
 // `compile`, the command a build runs once per board, gets a bundle of its own without the report
 // and test commands (the kernel model, ajv, yaml, Graphviz): 0.75 MB instead of 3.2 MB to read,
-// and a smaller code cache to check and deserialize in every process. bin/dtprobe.mjs picks it
+// and a smaller code cache to check and deserialize in every process. bin/dtprobe.cjs picks it
 // when the first argument is `compile`; the other commands are not reachable from it.
 const compileOnly = {
   name: "compile-only",
@@ -112,7 +112,7 @@ try {
   // One run per bundle: `compile` makes dist/dtprobe-compile.cjs.cache, `report` (which runs the
   // same front end, then the kernel model) dist/dtprobe.cjs.cache.
   for (const args of [["compile", "--cpp", "-q", "-o", join(work, "board.dtb")], ["report", "-o", join(work, "report.txt")]]) {
-    const r = spawnSync(process.execPath, ["bin/dtprobe.mjs", ...args, join(work, "board.dts")], {
+    const r = spawnSync(process.execPath, ["bin/dtprobe.cjs", ...args, join(work, "board.dts")], {
       env: { ...process.env, DTPROBE_WRITE_CODE_CACHE: "1" },
       encoding: "utf8",
     });
