@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The `dtprobe` command (package.json "bin"). The CLI is bundled into dist/ by `npm run build`
 // (run by `npm ci` through `prepare`). This launcher runs a one-file CommonJS bundle
-// (dist/dtprobe-compile.cjs for `compile`, dist/dtprobe.cjs for the rest) with the V8 code cache
-// made at build time, so a short command does not parse and compile the functions it runs again
-// (scripts/build.mjs); without them it runs the ESM bundle.
+// (dist/dtprobe.cjs for `report` and `test`, dist/dtprobe-compile.cjs for the rest) with the V8
+// code cache made at build time, so a short command does not parse and compile the functions it
+// runs again (scripts/build.mjs); without them it runs the ESM bundle.
 //
 // It is CommonJS itself because node starts an ES module entry through its ESM loader, whose
 // internals are not in node's start-up snapshot: `compile --version` costs 593 M instructions
@@ -24,8 +24,11 @@ const vm = require("node:vm");
 v8.setFlagsFromString("--interrupt-budget=262144");
 
 const dist = join(__dirname, "..", "dist");
-// `compile` has a bundle of its own, without the other commands' code (scripts/build.mjs).
-const script = join(dist, process.argv[2] === "compile" ? "dtprobe-compile.cjs" : "dtprobe.cjs");
+// `compile` has a bundle of its own, without the other commands' code (scripts/build.mjs); it also
+// answers --version, help and usage errors. The command is the first argument that is not
+// --debug, as src/cli/main.ts reads it.
+const command = process.argv.slice(2).find((a) => a !== "--debug");
+const script = join(dist, command === "report" || command === "test" ? "dtprobe.cjs" : "dtprobe-compile.cjs");
 const cacheFile = `${script}.cache`;
 
 function runWithCodeCache() {

@@ -65,8 +65,8 @@ await build({
 
 // `compile`, the command a build runs once per board, gets a bundle of its own without the report
 // and test commands (the kernel model, ajv, yaml, Graphviz): 0.75 MB instead of 3.2 MB to read,
-// and a smaller code cache to check and deserialize in every process. bin/dtprobe.cjs picks it
-// when the first argument is `compile`; the other commands are not reachable from it.
+// and a smaller code cache to check and deserialize in every process. bin/dtprobe.cjs runs it for
+// every command but `report` and `test` (--version and help too), which are not reachable from it.
 const compileOnly = {
   name: "compile-only",
   setup(b) {
