@@ -8,7 +8,7 @@
 // It is CommonJS itself because node starts an ES module entry through its ESM loader, whose
 // internals are not in node's start-up snapshot: `compile --version` costs 593 M instructions
 // from an .mjs launcher, 519 M from this one, against 511 M for `node -e 0`; a raw kernel board's
-// compile 24 M fewer on the main thread (callgrind, docs/performance.md "Start-up").
+// compile 24 M fewer on the main thread (callgrind, docs/startup.md).
 // bin/dtprobe.mjs runs this file.
 "use strict";
 const { existsSync, readFileSync, writeFileSync } = require("node:fs");
@@ -19,7 +19,7 @@ const vm = require("node:vm");
 // A command is a short run: at V8's default budget, TurboFan compiles hot functions (on a second
 // core, or instead of the work on a busy machine) that the run then hardly uses. Four times the
 // budget: 28% less CPU for a raw kernel board, 4% more for an 8 MB generated board
-// (docs/performance.md, "Start-up"). Set before the code cache is read: V8 checks the flags it
+// (docs/startup.md). Set before the code cache is read: V8 checks the flags it
 // was made with.
 v8.setFlagsFromString("--interrupt-budget=262144");
 

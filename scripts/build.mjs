@@ -4,7 +4,7 @@
 // project that installs the package. Chevrotain's ALT closures are much slower under keepNames,
 // so names are not kept. Code splitting keeps `dtprobe --version` from loading the grammar.
 //
-// Start-up (docs/performance.md, "Start-up"): the command is also bundled as one CommonJS script,
+// Start-up (docs/startup.md): the command is also bundled as one CommonJS script,
 // dist/dtprobe.cjs, which bin/dtprobe.cjs runs through vm.Script with a V8 code cache
 // (dist/dtprobe.cjs.cache): the functions a compile runs are then not parsed and compiled again
 // in every process. The cache is made here by compiling a small board with the preprocessor;
