@@ -4,11 +4,12 @@
 // project that installs the package. Chevrotain's ALT closures are much slower under keepNames,
 // so names are not kept. Code splitting keeps `dtprobe --version` from loading the grammar.
 //
-// Start-up (docs/startup.md): the command is also bundled as one CommonJS script,
-// dist/dtprobe.cjs, which bin/dtprobe.cjs runs through vm.Script with a V8 code cache
-// (dist/dtprobe.cjs.cache): the functions a compile runs are then not parsed and compiled again
-// in every process. The cache is made here by compiling a small board with the preprocessor;
-// a cache that does not fit the running node is ignored by V8, and then the ESM bundle is used.
+// Start-up (docs/startup.md): the command is also bundled as CommonJS scripts, dist/dtprobe.cjs
+// and dist/dtprobe-compile.cjs (the same without report and test), which bin/dtprobe.cjs runs
+// through vm.Script with a V8 code cache each (FILE.cache): the functions a command runs are then
+// not parsed and compiled again in every process. The caches are made here by running the commands
+// on a small board with the preprocessor; a cache that does not fit the running node is ignored
+// by V8, and without the caches the ESM bundle is used.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -73,7 +74,7 @@ const compileOnly = {
     b.onResolve({ filter: /^\.\/(report|test)-command\.ts$/ }, (args) => ({ path: args.path, namespace: "compile-only" }));
     b.onLoad({ filter: /.*/, namespace: "compile-only" }, (args) => {
       const fn = args.path.includes("report") ? "runReportCommand" : "runTestCommand";
-      return { contents: `export function ${fn}(): never { throw new Error("dist/dtprobe-compile.cjs runs only the compile command"); }`, loader: "ts" };
+      return { contents: `export function ${fn}(): never { throw new Error("dist/dtprobe-compile.cjs has no report or test command (bin/dtprobe.cjs runs dist/dtprobe.cjs for them)"); }`, loader: "ts" };
     });
   },
 };
