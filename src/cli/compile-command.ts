@@ -1,11 +1,12 @@
 // `dtprobe compile [options] FILE`: dtc's command line, with dtc's option names and meanings,
 // plus --cpp/-D/-U for the built-in preprocessor.
-import { validateCheckName, type CheckOverride } from "../checks/index.ts";
+import type { CheckOverride } from "../checks/index.ts";
 import { compile, defaultCompileOptions, type CompileOptions, type InputFormat, type OutputFormat } from "../compile/index.ts";
 import type { Define } from "../preprocess/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
 import type { PhandleFormat } from "../tree/model.ts";
 import { formatOptionHelp, parseArgs, parseIntegerArg, UsageError, type OptionSpec } from "./args.ts";
+import { parseCheckOption } from "./common-options.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 import { writeOutput } from "./write-output.ts";
 
@@ -42,14 +43,6 @@ export const compileUsage = `usage: dtprobe compile [options] FILE   (FILE '-' o
 function oneOf<T extends string>(spelling: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`invalid argument "${value}" to ${spelling} (expected ${allowed.join(", ")})`);
-}
-
-function parseCheckOption(kind: "warning" | "error", arg: string): CheckOverride {
-  const negated = arg.startsWith("no-") || arg.startsWith("no_");
-  const name = negated ? arg.slice(3) : arg;
-  const problem = validateCheckName(name);
-  if (problem) throw new UsageError(problem);
-  return { name, kind, enable: !negated };
 }
 
 /** `-D NAME` or `-D NAME=VALUE`, as cpp takes it. */
@@ -115,7 +108,7 @@ export function parseCompileArgs(argv: readonly string[]): { options: CompileOpt
   return { options, input: parsed.operands[0] ?? "-", outPath, outFormat, help };
 }
 
-export function runCompileCommand(argv: readonly string[]): number {
+export async function runCompileCommand(argv: readonly string[]): Promise<number> {
   const args = parseCompileArgs(argv);
   if (args.help) {
     process.stdout.write(compileUsage);
@@ -135,9 +128,9 @@ export function runCompileCommand(argv: readonly string[]): number {
   // error exits 70 and leaves no output file behind.
   if (process.env.DTPROBE_FAILPOINT === "before-write") throw new TypeError("failpoint before-write");
   try {
-    writeOutput(args.outPath, outcome.output);
+    await writeOutput(args.outPath, outcome.output);
   } catch (e) {
-    process.stderr.write(`dtprobe: error: couldn't write ${outputName}: ${(e as Error).message}\n`);
+    process.stderr.write(`dtprobe: error: ${(e as Error).message}\n`);
     return 1;
   }
   return 0;

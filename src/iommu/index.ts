@@ -1,7 +1,7 @@
 // The IOMMU layer: the driver table, per-driver models (iommu_ops), hardware limits, PCI grouping.
 export { iommuRowFor, iommuRowForNode, iommuTableRows } from "./table.ts";
 export { IOMMU_OPS } from "./ops.ts";
-export { parseHwOverrides, overridesFor, hwSchema } from "./hw.ts";
+export { parseHwOverrides, overridesFor, hwSchema, checkHwOverrides } from "./hw.ts";
 export type { HwOverrides } from "./hw.ts";
 export { pciDeviceGroup, pciAcsEnabled, pciAcsPathEnabled, forEachDmaAlias, REQ_ACS_FLAGS } from "./pci-group.ts";
 export type { DmaAlias, PciGroupLookup } from "./pci-group.ts";
@@ -24,3 +24,4 @@ export type {
   LimitValue,
   Result,
 } from "./types.ts";
+export { kstrtobool } from "./kstrtobool.ts";

@@ -25,9 +25,10 @@ import {
 } from "../iommu/index.ts";
 import { dmaCoherent, dmaParent, dmaRangeMap, isAvailable, parsePhandleList, propertyString, type PhandleListError } from "../tree/accessors.ts";
 import type { DtNode, DtProperty } from "../tree/model.ts";
+import { boolParam, cmdlineProblems, splitCmdline } from "./cmdline.ts";
 import { matchDriver, OVERRIDE_DRIVERS, VFIO_DRIVERS, type InitcallLevel } from "./client-drivers.ts";
 import { ofMapId } from "./of-map-id.ts";
-import { bootBool, parseBootargs, resolveConfig, versionAtLeast, type ProbeOptions, type ResolvedConfig } from "./options.ts";
+import { parseBootargs, resolveConfig, versionAtLeast, type ProbeOptions, type ResolvedConfig } from "./options.ts";
 import type { DeviceOutcome, EventKind, ProbeEvent, ProbeResult } from "./types.ts";
 import type { DevState } from "./dev-state.ts";
 import { deviceReservedRegions } from "./reserved-regions.ts";
@@ -119,8 +120,11 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     this.bootargsText = options.bootargs ?? (chosen ? (propertyString(chosen, "bootargs") ?? "") : "");
     this.bootargs = parseBootargs(this.bootargsText);
     this.asyncProbe = parseAsyncProbe(this.bootargs.get("driver_async_probe"));
-    const pt = bootBool(this.bootargs.get("iommu.passthrough"));
-    const strict = bootBool(this.bootargs.get("iommu.strict"));
+    // Early parameters as do_early_param and kstrtobool read them (src/probe/cmdline.ts).
+    const words = splitCmdline(this.bootargsText);
+    const pt = boolParam(words, "iommu.passthrough");
+    const strict = boolParam(words, "iommu.strict");
+    for (const p of cmdlineProblems(words)) this.emit("log", null, p.level, p.kernelLog, "");
     this.typeFromCmdline = pt !== undefined;
     this.strictFromCmdline = strict !== undefined;
     // iommu_subsys_init: Kconfig default translated + strict (arm64 defconfig / distro kernels).

@@ -39,7 +39,13 @@ export interface ProbeOptions {
 /** The default kernel: 6.1, the era the QEMU ground truth was recorded on. */
 export const DEFAULT_KERNEL = "6.1";
 
-/** "6.1", "6.12.3", "v3.19" -> era; undefined for text that is not a version or predates 3.19. */
+/**
+ * The kernels dtprobe emulates: from 3.19 (the first of_iommu release the model covers) to 7.1,
+ * the release of the device trees it is checked on; no change after it is modelled.
+ */
+export const KERNEL_RANGE = { oldest: "3.19", newest: "7.1" } as const;
+
+/** "6.1", "6.12.3", "v3.19" -> era; undefined for text that is not a version or is outside KERNEL_RANGE. */
 export function parseKernelVersion(text: string): KernelEra | undefined {
   const m = /^v?(\d+)\.(\d+)(?:\.\d+)?(?:-.*)?$/.exec(text.trim());
   if (!m) return undefined;
@@ -47,7 +53,7 @@ export function parseKernelVersion(text: string): KernelEra | undefined {
   const minor = Number(m[2]);
   const v: [number, number] = [major, minor];
   const ge = (a: number, b: number) => major > a || (major === a && minor >= b);
-  if (!ge(3, 19)) return undefined;
+  if (!ge(3, 19) || ge(7, 2)) return undefined;
   const era: EraName = ge(6, 15) ? "add" : ge(4, 12) ? "bind" : "creation";
   return { version: v, era, label: `${major}.${minor}` };
 }
@@ -66,14 +72,6 @@ export function parseBootargs(text: string): Map<string, string> {
     else out.set(word.slice(0, eq), word.slice(eq + 1));
   }
   return out;
-}
-
-/** kstrtobool as the iommu.* parameters use it. */
-export function bootBool(v: string | undefined): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (/^(1|y|Y|on|true)/.test(v) || v === "") return true;
-  if (/^(0|n|N|off|false)/.test(v)) return false;
-  return undefined;
 }
 
 /**

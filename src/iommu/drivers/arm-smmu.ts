@@ -2,6 +2,7 @@
 // drivers/iommu/arm/arm-smmu/arm-smmu.c, arm-smmu-qcom.c.
 import type { Device } from "../../graph/index.ts";
 import { compatibleList, hasProperty, propertyU32 } from "../../tree/accessors.ts";
+import { kstrtobool } from "../kstrtobool.ts";
 import type { Fwspec, IommuCoreApi, IommuDomain, IommuDriverOps, IommuGroup, IommuInstance, Result } from "../types.ts";
 import { allocBit, apertureBits, bitmapOf, bump, countInterrupts, fail, isPaging, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, treeLimit } from "./common.ts";
 
@@ -255,7 +256,8 @@ function freeSme(s: SmmuState, inst: IommuInstance, idx: number): void {
 
 /** Whether unmatched / unattached streams fault (arm-smmu.disable_bypass, Kconfig default y). */
 export function smmuDisablesBypass(inst: IommuInstance, bootargs: ReadonlyMap<string, string>): boolean {
-  const arg = bootargs.get("arm-smmu.disable_bypass");
-  if (arg !== undefined) return !/^(0|n|N|off)$/.test(arg);
+  // A built-in module's bool parameter (param_set_bool: kstrtobool; arm_smmu or arm-smmu).
+  const arg = kstrtobool(bootargs.get("arm-smmu.disable_bypass") ?? bootargs.get("arm_smmu.disable_bypass"));
+  if (arg !== undefined) return arg;
   return limitBool(inst, "disableBypass", true);
 }
