@@ -26,6 +26,7 @@ import {
 import { dmaCoherent, dmaParent, dmaRangeMap, isAvailable, parsePhandleList, propertyString, type PhandleListError } from "../tree/accessors.ts";
 import type { DtNode, DtProperty } from "../tree/model.ts";
 import { boolParam, cmdlineProblems, splitCmdline } from "./cmdline.ts";
+import { BusWalkIndex } from "./walk-index.ts";
 import { matchDriver, OVERRIDE_DRIVERS, VFIO_DRIVERS, type InitcallLevel } from "./client-drivers.ts";
 import { ofMapId } from "./of-map-id.ts";
 import { parseBootargs, resolveConfig, versionAtLeast, type ProbeOptions, type ResolvedConfig } from "./options.ts";
@@ -447,6 +448,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     this.registerLevel("module");
     this.stage = "deferred_probe_timeout";
     this.timeoutExpired = true;
+    this.walkIndex?.releaseAll();
     this.retryDeferred();
     if (this.options.scenario) this.scenarioOutcome = runScenario(this, this.options.scenario);
     return this.finish();
@@ -519,6 +521,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     if (s.added) return;
     if (this.options.kernel.era === "creation") this.dmaConfigure(s, false);
     s.added = true;
+    this.walkIndex?.restore(s.dev.id);
     s.out.state = "not-created";
     this.emit("notifier", s.dev, "debug", "BUS_NOTIFY_ADD_DEVICE");
     // iommu_bus_notifier -> iommu_probe_device.
@@ -662,9 +665,16 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
   private busIommuProbe(inst: IommuInstance, atAdd = false): void {
     if (this.options.kernel.era === "add") this.asyncBindsBeforeWalk(inst);
     const newGroups: IommuGroup[] = [];
-    for (let i = 0, states = this.states; i < states.length; i++) {
+    // Only the devices this walk can change, in device order (src/probe/walk-index.ts).
+    const index = (this.walkIndex ??= new BusWalkIndex<DtNode>(this.states.length));
+    index.release(inst.node);
+    for (let i = index.next(0), states = this.states; i >= 0; i = index.next(i + 1)) {
       const s = states[i]!;
-      if (!s.added || s.out.group) continue;
+      if (!s.added) continue;
+      if (s.out.group) {
+        index.skip(i);
+        continue;
+      }
       if (atAdd && this.addProbeTarget(s) !== inst) continue;
       if (!s.fwspec) {
         // The walk's own configuration (__iommu_probe_device → dma_configure) is what the
@@ -672,7 +682,15 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
         this.walking = s;
         const r = this.ofIommuConfigure(s);
         this.walking = null;
-        if (r !== "ok" || !s.fwspec) continue;
+        if (r === "defer") {
+          const waitsFor = s.deferredIommus?.find((e) => !this.instanceByNode.get(e.node)?.registered)?.node;
+          if (waitsFor) index.wait(i, waitsFor);
+          continue;
+        }
+        if (!s.fwspec) {
+          if (s.dev.bus !== "pci" && s.out.specifiers.length === 0) index.skip(i); // no `iommus`
+          continue;
+        }
       }
       if (s.fwspec.instance !== inst) continue;
       const g = this.iommuProbeDevice(s, "bus");
@@ -682,6 +700,12 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     // Default domains only after the whole bus was walked (cross-device agreement).
     for (const g of newGroups) this.setupDefaultDomain(g);
   }
+
+  /** (device, instance) pairs already noted as programmed into the first IOMMU. */
+  private readonly notedFirstIommu = new Set<number>();
+
+  /** Which devices a bus_iommu_probe() walk visits (built at the first walk). */
+  private walkIndex: BusWalkIndex<DtNode> | undefined;
 
   /** The device bus_iommu_probe() is configuring right now (its dma_configure call). */
   private walking: DevState | null = null;
@@ -980,7 +1004,13 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     }
     const spec: Fwspec = fwspec ?? { instance: inst, ids: [], specifiers: [], extraInstances: [] };
     if (fwspec && fwspec.instance !== inst && !["apple-dart", "exynos-sysmmu", "qcom-iommu", "rockchip-iommu"].includes(inst.row!.family)) {
-      this.note(s, `IDs for ${inst.node.path} are programmed into the first IOMMU ${fwspec.instance.node.path} (the fwspec holds one IOMMU)`);
+      // Once per device and instance: from 6.15 every registration walk configures the device
+      // again, which made one note per pair (N² events for a device on N instances).
+      const key = s.dev.id * this.instances.length + inst.index;
+      if (!this.notedFirstIommu.has(key)) {
+        this.notedFirstIommu.add(key);
+        this.note(s, `IDs for ${inst.node.path} are programmed into the first IOMMU ${fwspec.instance.node.path} (the fwspec holds one IOMMU)`);
+      }
     }
     const r = this.ops(inst).ofXlate(inst, s.dev, args, spec, this);
     if (!r.ok) return r.failure;
@@ -1080,6 +1110,7 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     g.devices.splice(g.devices.indexOf(s.dev), 1);
     this.groupOfDev.delete(s.dev);
     s.out.group = null;
+    this.walkIndex?.restore(s.dev.id);
     if (s.fwspec) this.ops(s.fwspec.instance).releaseDevice(s.fwspec, s.dev, this);
     this.dropFwspec(s);
     if (g.devices.length === 0) {
