@@ -92,12 +92,16 @@ async function untrackTemp(path: string): Promise<void> {
   if (liveTemps.size > 0) return;
   // A signal caught while the last steps ran synchronously is dispatched here, with the
   // listener still in place (removing it first would drop the signal).
-  await new Promise<void>((r) => setImmediate(r));
+  await yieldToLoop();
   if (liveTemps.size === 0) for (const s of SIGNALS) process.removeListener(s, onSignal);
 }
 
-/** Lets the event loop run (and deliver a signal) between chunks written to a temporary file. */
-const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+/**
+ * Lets the event loop deliver a pending signal (between chunks written to a temporary file).
+ * Signals arrive in the poll phase; an immediate set from the poll phase runs in the same loop
+ * iteration, before the next poll, so it takes two: the second runs after a poll phase.
+ */
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(() => setImmediate(r)));
 
 // ------------------------------------------------------------------ writers
 
@@ -120,8 +124,11 @@ function writeToStdout(data: OutputData): void {
 }
 
 async function writeToTemp(fd: number, data: OutputData): Promise<void> {
+  // Test hook (docs/robustness.md): a signal arrives once the first chunk is in the temporary file.
+  const failpoint = /^signal-during-write:(SIG[A-Z]+)$/.exec(process.env.DTPROBE_FAILPOINT ?? "")?.[1] as NodeJS.Signals | undefined;
   for (const chunk of pieces(data)) {
     writeChunk(fd, chunk);
+    if (failpoint) process.kill(process.pid, failpoint);
     await yieldToLoop();
   }
   fsyncSync(fd);
