@@ -61,7 +61,7 @@ function loadAndCheck(input: string, o: ReturnType<typeof readOptions>, sink: Di
   if (side.pci) checkPciTopology(side.pci, tree, sink);
   if (side.hw) checkHwOverrides(side.hw, tree, sink);
   const cmdline = commandLine(tree, o.bootargs);
-  for (const p of cmdlineProblems(splitCmdline(cmdline.text))) sink.warning("bootargs", `${cmdline.where}: ${p.message}`, cmdline.span);
+  for (const p of cmdlineProblems(splitCmdline(cmdline.text), o.kernel)) sink.warning("bootargs", `${cmdline.where}: ${p.message}`, cmdline.span);
   if (sink.errorCount > 0) return undefined;
   return { tree, side };
 }
@@ -119,12 +119,12 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
     return 0;
   }
   const sink = new DiagnosticSink();
-  const outputName = o.outPath === "-" ? "<stdout>" : o.outPath;
   const loaded = loadAndCheck(o.input, o, sink);
   const run = loaded && runBoard(loaded.tree, o.input, { kernel: o.kernel, policy: o.policy, bootargs: o.bootargs, ...loaded.side }, sink);
   // Diagnostics once, before the report (dtc prints as it goes; a reader of the report on the
   // same terminal sees them first). The report counts them and JSON keeps them.
-  printDiagnostics(sink.items, { quiet: o.quiet, outputName });
+  // A diagnostic without a position (--bootargs) is the command's own: "dtprobe: warning: ...".
+  printDiagnostics(sink.items, { quiet: o.quiet, outputName: "dtprobe" });
   if (!run) return 1;
   try {
     await writeOutput(o.outPath, reportChunks(run.report, o.format as "text" | "json"));

@@ -6,6 +6,7 @@
 // parameter "`<value>' invalid for parameter `<name>'" (kernel/params.c parse_args; a bare name
 // is "1" there, param_set_bool).
 import { kstrtobool } from "../iommu/index.ts";
+import { versionAtLeast, type KernelEra } from "./options.ts";
 
 export interface CmdlineWord {
   /** The parameter name as written. */
@@ -50,45 +51,70 @@ interface BoolParam {
   readonly meaning: string;
 }
 
-/** The boolean parameters the model reads (iommu.c, dma-iommu.c, arm-smmu.c). */
+/** The boolean parameters the model reads (iommu.c, arm-smmu.c). */
 export const MODELLED_BOOL_PARAMS: readonly BoolParam[] = [
   { name: "iommu.passthrough", kind: "early", meaning: "the default domain type (identity or translated)" },
   { name: "iommu.strict", kind: "early", meaning: "strict or lazy (flush queue) invalidation of DMA domains" },
   { name: "arm-smmu.disable_bypass", kind: "module", meaning: "whether arm-smmu lets unattached streams bypass" },
 ];
 
-/** A word of the command line a modelled parameter cannot use. */
-export interface CmdlineProblem {
-  readonly word: CmdlineWord;
-  /** For the user: what is wrong and what the kernel does instead. */
-  readonly message: string;
-  /** What the kernel prints for it, and at which level. */
-  readonly kernelLog: string;
-  readonly level: "warn" | "err";
+function paramOf(name: string): BoolParam | undefined {
+  return MODELLED_BOOL_PARAMS.find((p) => paramEq(p.name, name));
+}
+
+/** What kstrtobool makes of a word's value on this kernel (a module parameter's bare name is "1"). */
+function readWord(p: BoolParam, w: CmdlineWord, kernel: KernelEra): boolean | undefined {
+  return kstrtobool(p.kind === "module" ? (w.value ?? "1") : w.value, versionAtLeast(kernel, 5, 19));
 }
 
 /** The last valid value of a boolean parameter (undefined: not given, or never valid). */
-export function boolParam(words: readonly CmdlineWord[], name: string): boolean | undefined {
+export function boolParam(words: readonly CmdlineWord[], name: string, kernel: KernelEra): boolean | undefined {
+  const p = paramOf(name);
   let v: boolean | undefined;
+  if (!p) return undefined;
   for (const w of words) {
     if (!paramEq(w.name, name)) continue;
-    const b = kstrtobool(w.value ?? (MODELLED_BOOL_PARAMS.find((x) => paramEq(x.name, name))?.kind === "module" ? "1" : undefined));
+    const b = readWord(p, w, kernel);
     if (b !== undefined) v = b;
   }
   return v;
 }
 
-/** Every word of a modelled boolean parameter whose value kstrtobool refuses. */
-export function cmdlineProblems(words: readonly CmdlineWord[]): CmdlineProblem[] {
+/** A word of the command line a modelled parameter cannot use as written. */
+export interface CmdlineProblem {
+  readonly word: CmdlineWord;
+  /** For the user: what is wrong and what the kernel does instead. */
+  readonly message: string;
+  /** What the kernel prints for it (undefined: nothing, it reads a value the user may not mean). */
+  readonly kernelLog: string | undefined;
+  readonly level: "warn" | "err";
+}
+
+/** Spellings kstrtobool reads the way they read (anything else only by its first letter). */
+const PLAIN = /^(1|0|y|n|yes|no|t|f|true|false|on|off)$/i;
+
+/**
+ * Every word of a modelled boolean parameter whose value kstrtobool refuses (the kernel logs it
+ * and keeps the setting), or reads only by its first character ("foo" is false: no log at all).
+ */
+export function cmdlineProblems(words: readonly CmdlineWord[], kernel: KernelEra): CmdlineProblem[] {
   const out: CmdlineProblem[] = [];
   for (const w of words) {
-    const p = MODELLED_BOOL_PARAMS.find((x) => paramEq(x.name, w.name));
-    if (!p || kstrtobool(p.kind === "module" ? (w.value ?? "1") : w.value) !== undefined) continue;
+    const p = paramOf(w.name);
+    if (!p) continue;
+    const b = readWord(p, w, kernel);
+    if (b !== undefined) {
+      if (w.value !== undefined && !PLAIN.test(w.value)) {
+        out.push({ word: w, message: `${w.text}: kstrtobool reads only the first character: '${w.value}' sets ${w.name} to ${b ? "true" : "false"} (${p.meaning})`, kernelLog: undefined, level: "warn" });
+      }
+      continue;
+    }
     const shown = w.value === undefined ? "no value" : w.value === "" ? "an empty value" : `'${w.value}'`;
     const kernelLog = p.kind === "early" ? `Malformed early option '${w.name}'` : `Booting kernel: \`${w.value ?? ""}' invalid for parameter \`${w.name}'`;
+    const takes = versionAtLeast(kernel, 5, 19) ? "1/0, y/n, t/f, on/off" : "1/0, y/n, on/off; t/f only from 5.19";
     out.push({
       word: w,
-      message: `${w.text}: ${shown} is not a boolean for ${w.name} (kstrtobool takes 1/0, y/n, t/f, on/off): the kernel logs "${kernelLog}" and keeps ${p.meaning} as it was`,
+      message: `${w.text}: ${shown} is not a boolean for ${w.name} (kstrtobool takes ${takes}): the kernel logs "${kernelLog}" and keeps ${p.meaning} as it was`,
       kernelLog,
       level: p.kind === "early" ? "warn" : "err",
     });

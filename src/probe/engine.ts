@@ -123,9 +123,9 @@ export class EmulatedKernel implements IommuCoreApi, DomainCore {
     this.asyncProbe = parseAsyncProbe(this.bootargs.get("driver_async_probe"));
     // Early parameters as do_early_param and kstrtobool read them (src/probe/cmdline.ts).
     const words = splitCmdline(this.bootargsText);
-    const pt = boolParam(words, "iommu.passthrough");
-    const strict = boolParam(words, "iommu.strict");
-    for (const p of cmdlineProblems(words)) this.emit("log", null, p.level, p.kernelLog, "");
+    const pt = boolParam(words, "iommu.passthrough", options.kernel);
+    const strict = boolParam(words, "iommu.strict", options.kernel);
+    for (const p of cmdlineProblems(words, options.kernel)) if (p.kernelLog) this.emit("log", null, p.level, p.kernelLog, "");
     this.typeFromCmdline = pt !== undefined;
     this.strictFromCmdline = strict !== undefined;
     // iommu_subsys_init: Kconfig default translated + strict (arm64 defconfig / distro kernels).

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, rea
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectDir } from "../../helpers/shared.ts";
-import { bash, dtprobe, dtprobeShell, scratchDir } from "./run-cli.ts";
+import { bash, dtprobe, dtprobeShell, scratchDir, SLOW } from "./run-cli.ts";
 
 const work = scratchDir("files");
 const board = join(projectDir, "fixtures/kernel/tegra30-like.dts");
@@ -39,7 +39,7 @@ describe("-o FILE", () => {
     expect(readFileSync(join(dir, "target.txt"), "utf8")).toMatch(/^\/dts-v1\/;/);
     expect(statSync(join(dir, "target.txt")).mode & 0o777).toBe(0o640);
     expect(lstatSync(join(dir, "link1.txt")).isSymbolicLink()).toBe(true);
-  });
+  }, SLOW);
 
   it("through a dangling link creates the file the link names", () => {
     const dir = fresh("dangling");
@@ -48,7 +48,7 @@ describe("-o FILE", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(lstatSync(join(dir, "out.json")).isSymbolicLink()).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, "made.json"), "utf8")).version).toBe(1);
-  });
+  }, SLOW);
 
   it("keeps the old file's mode, and writes a hard-linked file in place (every link sees the report)", () => {
     const dir = fresh("modes");
@@ -63,7 +63,7 @@ describe("-o FILE", () => {
     expect(readFileSync(join(dir, "b.txt"), "utf8")).toMatch(/^dtprobe report v1 for /);
     expect(statSync(a).mode & 0o777).toBe(0o600);
     expect(tempFiles(dir)).toEqual([]);
-  });
+  }, SLOW);
 
   it("a directory, or a file it may not write, is an error naming it; nothing changes", () => {
     const dir = fresh("refuse");
@@ -88,7 +88,7 @@ describe("-o FILE", () => {
     expect(r3.status).toBe(1);
     expect(r3.stderr).toContain(`can't replace ${f} safely: can't create a temporary file in ${locked}`);
     expect(readFileSync(f, "utf8")).toBe("keep\n");
-  });
+  }, SLOW);
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     it(`${signal} during the write removes the temporary file, keeps the old file and ends the process by ${signal}`, () => {
@@ -105,12 +105,12 @@ describe("-o FILE", () => {
       expect(r2.signal).toBe(signal);
       expect(existsSync(made)).toBe(false);
       expect(tempFiles(dir)).toEqual([]);
-    });
+    }, SLOW);
   }
 
   it("/dev/stdout and /dev/null are written as they are, never replaced", async () => {
     const r = await bash(`${dtprobeShell(["report", "-q", "-o", "/dev/stdout", board])} | wc -c`);
     expect(Number(r.stdout.toString().trim())).toBeGreaterThan(1000);
     expect(dtprobe(["report", "-q", "-o", "/dev/null", board]).status).toBe(0);
-  });
+  }, SLOW);
 });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hasShared, sharedDir } from "../../helpers/shared.ts";
 import { manyDevicesBoard } from "./boards.ts";
-import { bash, dtprobeShell, hasPython3, pooled, scratchDir, shq } from "./run-cli.ts";
+import { bash, dtprobeShell, hasPython3, pooled, scratchDir, shq, SLOW } from "./run-cli.ts";
 
 const work = scratchDir("pipe");
 // ~6,000 devices: a JSON report of several MB, far past a pipe's 64 KiB buffer.
@@ -46,7 +46,7 @@ describe("output to a pipe", () => {
     const report = JSON.parse(r.data.toString("utf8"));
     expect(report.devices.length).toBe(report.summary.devices);
     expect(report.devices.length).toBeGreaterThan(6000);
-  });
+  }, SLOW);
 
   it("report text and compile -O dts reach a sleeping reader whole", async () => {
     const text = await throughSlowReader(["report", "-q", big], "big-text");
@@ -57,14 +57,14 @@ describe("output to a pipe", () => {
     expect([dts.status, dts.stderr]).toEqual([0, ""]);
     expect(dts.data.length).toBeGreaterThan(300_000);
     expect(dts.data.toString().trimEnd().endsWith("};")).toBe(true);
-  });
+  }, SLOW);
 
   it("| head -1 ends report (json and text) and compile -O dts with status 0 and nothing on stderr", async () => {
     for (const args of [["report", "--format", "json", "-q", big], ["report", "-q", big], ["compile", "-O", "dts", big]]) {
       const r = await throughHead(args);
       expect([r.status, r.stderr], args.join(" ")).toEqual([0, ""]);
     }
-  });
+  }, SLOW);
 
   it.skipIf(!hasPython3)("a pipe left non-blocking by another process (EAGAIN) still gets every byte", async () => {
     const out = join(work, "nonblock.out");
@@ -73,7 +73,7 @@ describe("output to a pipe", () => {
       const data = readFileSync(out);
     expect(data.length).toBeGreaterThan(1 << 20);
     expect(data.toString("utf8")).toBe(wholeJson(data));
-  });
+  }, SLOW);
 });
 
 const corpus = hasShared ? readdirSync(`${sharedDir}corpus/dev`).filter((f) => f.endsWith(".pre.dts")) : [];
@@ -95,5 +95,5 @@ describe.skipIf(!hasShared)("every corpus board through a pipe", () => {
     }
     // The corpus reports are larger than a pipe's buffer: the slow reader is a real test.
     expect(results.filter((r) => r.slow.data.length > 65536).length).toBeGreaterThan(corpus.length / 2);
-  }, 600_000);
+  }, 2 * SLOW);
 });

@@ -91,3 +91,6 @@ export function scratchDir(prefix: string): string {
 }
 
 export const hasPython3 = spawnSync("python3", ["-c", "pass"], { stdio: "ignore" }).status === 0;
+
+/** Per-test timeout for tests that start the command several times (2 cores shared by the suite). */
+export const SLOW = 300_000;
