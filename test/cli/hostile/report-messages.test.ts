@@ -46,6 +46,6 @@ describe("command-line messages", () => {
     const broken = dtprobe(["report", "--scenario", scenario, board]);
     expect(broken.status).toBe(1);
     expect(broken.stderr).toContain(`${scenario}:4:50: error: invalid JSON: trailing comma: no element follows it before ']'`);
-    expect(broken.stderr).toMatch(/\n {4}\{ "op": "unbind", "device": "70020000\.sata" \},\n\s+\^\n/);
+    expect(broken.stderr).toMatch(/\n\s+\{ "op": "unbind", "device": "70020000\.sata" \},\n\s+\^\n/);
   }, SLOW);
 });
