@@ -1,10 +1,11 @@
 // Options shared by commands: dtc's diagnostic options (-q, -W, -E) and `--fail-on`, which every
 // command that prints a report (report now; compare, diff, batch and run later) takes with the
 // same spelling and meaning, so that CI scripts can use one line for all of them.
-import { validateCheckName, type CheckOverride } from "../checks/index.ts";
+import type { CheckOverride } from "../checks/index.ts";
 import { hasFindings, type Finding } from "../report/summary.ts";
 import type { Report } from "../report/types.ts";
 import { UsageError, type OptionSpec, type ParsedArgs } from "./args.ts";
+import { parseCheckOption } from "./compile-command.ts";
 
 export type FailOn = Exclude<Finding, "none"> | "never";
 
@@ -36,15 +37,6 @@ export function parseFailOn(parsed: ParsedArgs, defaultClass: FailOn): FailOn {
 /** The exit status a report earns under `--fail-on`: 1 when it holds such a finding, else 0. */
 export function findingsExitStatus(summary: Report["summary"], failOn: FailOn): 0 | 1 {
   return hasFindings(summary, failOn) ? 1 : 0;
-}
-
-/** `-W name`, `-E no-name`: as dtc, a leading "no-" or "no_" turns the check off. */
-export function parseCheckOption(kind: "warning" | "error", arg: string): CheckOverride {
-  const negated = arg.startsWith("no-") || arg.startsWith("no_");
-  const name = negated ? arg.slice(3) : arg;
-  const problem = validateCheckName(name);
-  if (problem) throw new UsageError(problem);
-  return { name, kind, enable: !negated };
 }
 
 /** -q count and -W/-E overrides in command-line order (later ones win, as in dtc). */

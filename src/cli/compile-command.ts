@@ -1,12 +1,11 @@
 // `dtprobe compile [options] FILE`: dtc's command line, with dtc's option names and meanings,
 // plus --cpp/-D/-U for the built-in preprocessor.
-import type { CheckOverride } from "../checks/index.ts";
+import { validateCheckName, type CheckOverride } from "../checks/index.ts";
 import { compile, defaultCompileOptions, type CompileOptions, type InputFormat, type OutputFormat } from "../compile/index.ts";
 import type { Define } from "../preprocess/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
 import type { PhandleFormat } from "../tree/model.ts";
 import { formatOptionHelp, parseArgs, parseIntegerArg, UsageError, type OptionSpec } from "./args.ts";
-import { parseCheckOption } from "./common-options.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 import { writeOutput } from "./write-output.ts";
 
@@ -43,6 +42,15 @@ export const compileUsage = `usage: dtprobe compile [options] FILE   (FILE '-' o
 function oneOf<T extends string>(spelling: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`invalid argument "${value}" to ${spelling} (expected ${allowed.join(", ")})`);
+}
+
+/** `-W name`, `-E no-name`: as dtc, a leading "no-" or "no_" turns the check off (report takes them too). */
+export function parseCheckOption(kind: "warning" | "error", arg: string): CheckOverride {
+  const negated = arg.startsWith("no-") || arg.startsWith("no_");
+  const name = negated ? arg.slice(3) : arg;
+  const problem = validateCheckName(name);
+  if (problem) throw new UsageError(problem);
+  return { name, kind, enable: !negated };
 }
 
 /** `-D NAME` or `-D NAME=VALUE`, as cpp takes it. */
