@@ -3,20 +3,12 @@
 // per pair; the JSON is streamed). Growth is a ratio of CPU time against a small input, never a
 // wall-clock limit; the event counts are exact.
 import { describe, expect, it } from "vitest";
-import { loadDeviceTree } from "../../../src/compile/index.ts";
 import { buildDeviceGraph } from "../../../src/graph/index.ts";
 import { parseKernelVersion, runProbe } from "../../../src/probe/index.ts";
 import { buildReport, jsonChunks } from "../../../src/report/index.ts";
-import { DiagnosticSink, memoryFileHost } from "../../../src/source/index.ts";
 import type { DeviceTree } from "../../../src/tree/model.ts";
-import { instancesBoard, oneDeviceManyInstances } from "./boards.ts";
+import { instancesBoard, oneDeviceManyInstances, treeOf } from "./boards.ts";
 
-function treeOf(text: string): DeviceTree {
-  const sink = new DiagnosticSink();
-  const tree = loadDeviceTree("t.dts", { cpp: false, host: memoryFileHost({ "t.dts": text }) }, sink);
-  if (!tree) throw new Error(sink.items.map((d) => d.message).join("\n"));
-  return tree;
-}
 
 /** CPU time (user + system, µs) of one emulated boot. */
 function probeCpu(tree: DeviceTree, kernel: string): number {

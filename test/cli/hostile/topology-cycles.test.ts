@@ -8,21 +8,14 @@ import { forEachDmaAlias, MAX_UPSTREAM, pciAcsPathEnabled, pciDeviceGroup } from
 import { countInterrupts } from "../../../src/iommu/drivers/interrupts.ts";
 import { parseKernelVersion, runProbe } from "../../../src/probe/index.ts";
 import { buildReport, renderReportText, type Report } from "../../../src/report/index.ts";
-import { DiagnosticSink, memoryFileHost } from "../../../src/source/index.ts";
 import { dmaCoherent, dmaRangeMap } from "../../../src/tree/accessors.ts";
-import { loadDeviceTree } from "../../../src/compile/index.ts";
 import type { DeviceTree } from "../../../src/tree/model.ts";
 import { projectDir } from "../../helpers/shared.ts";
 import { loadTree, runModel } from "../../kernel/support/run.ts";
+import { treeOf } from "./boards.ts";
 
 const fixture = `${projectDir}fixtures/kernel/pci-bridge-own-bus`;
 
-function treeOf(text: string): DeviceTree {
-  const sink = new DiagnosticSink();
-  const tree = loadDeviceTree("t.dts", { cpp: false, host: memoryFileHost({ "t.dts": text }) }, sink);
-  if (!tree) throw new Error(sink.items.map((d) => d.message).join("\n"));
-  return tree;
-}
 
 function report(tree: DeviceTree, kernel = "6.1", pci?: PciTopology): Report {
   const graph = buildDeviceGraph(tree, { pci });
