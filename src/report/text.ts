@@ -112,11 +112,13 @@ export function* reportTextChunks(report: Report): Generator<string> {
         for (const n of g.devices) inGroups.add(n);
       }
       for (const n of d.devices) if (!inGroups.has(n)) out.push(`    device ${n}${spec(byName.get(n)!)}`);
+      if (out.ready) yield* out.take();
     }
     for (const g of groupsOf.get(i.path) ?? []) {
       if (g.domain !== null && mine.has(g.domain)) continue;
       out.push(`  group ${g.id}${g.name ? ` "${g.name}"` : ""} (no domain): ${members(g)}`);
       failures(g, "    ");
+      if (out.ready) yield* out.take();
     }
     for (const d of alsoOn.get(i.path) ?? []) {
       out.push(`  also translates for: ${d.name}${spec(d)} (group ${d.group ?? "none"} on ${d.iommu}; the fwspec's first IOMMU holds it)`);
