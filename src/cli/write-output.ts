@@ -12,7 +12,7 @@
 // the same signal (exit status 128 + N).
 import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readlinkSync, readSync, renameSync, statSync, unlinkSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { writeFully, writeStdout, writeTextFully } from "./stdio.ts";
+import { OutputClosedError, writeFully, writeStdout, writeTextFully } from "./stdio.ts";
 
 /** Bytes, or text chunks written one after another as UTF-8. */
 export type OutputData = Uint8Array | Iterable<string>;
@@ -31,6 +31,11 @@ function errno(e: unknown): string {
   return (e as NodeJS.ErrnoException)?.code ?? "";
 }
 
+/** An error of a system call (ENOSPC, EBADF...), as opposed to one of the code making the output. */
+function isSystemError(e: unknown): boolean {
+  return typeof (e as NodeJS.ErrnoException)?.syscall === "string" || e instanceof OutputClosedError;
+}
+
 function describe(e: unknown): string {
   const code = errno(e);
   const text: Record<string, string> = {
@@ -42,6 +47,8 @@ function describe(e: unknown): string {
     ENOSPC: "No space left on device",
     EROFS: "Read-only file system",
     ELOOP: "Too many levels of symbolic links",
+    EBADF: "Bad file descriptor",
+    EPIPE: "Broken pipe",
   };
   return text[code] ?? (e as Error).message;
 }
@@ -177,6 +184,7 @@ async function writeRegular(shown: string, target: string, old: Stats | undefine
   try {
     fd = openSync(tmp, "wx", 0o666);
   } catch (e) {
+    if (!old) throw new OutputError(`couldn't write ${shown}: ${describe(e)}`);
     throw new OutputError(`can't replace ${shown} safely: can't create a temporary file in ${dirname(target)} (${describe(e)})`);
   }
   trackTemp(tmp);
@@ -203,7 +211,8 @@ async function writeRegular(shown: string, target: string, old: Stats | undefine
   } catch (e) {
     removeQuietly(tmp);
     await untrackTemp(tmp);
-    if (e instanceof OutputError) throw e;
+    // A bug while making the output stays a bug (exit 70), with the temporary file gone.
+    if (e instanceof OutputError || !isSystemError(e)) throw e;
     throw new OutputError(`couldn't write ${shown}: ${describe(e)}`);
   }
   if (inPlace) removeQuietly(tmp);
@@ -216,7 +225,12 @@ async function writeRegular(shown: string, target: string, old: Stats | undefine
  */
 export async function writeOutput(path: string, data: OutputData): Promise<void> {
   if (path === "-") {
-    writeToStdout(data);
+    try {
+      writeToStdout(data);
+    } catch (e) {
+      if (!isSystemError(e)) throw e;
+      throw new OutputError(`couldn't write standard output: ${describe(e)}`);
+    }
     return;
   }
   let st: Stats | undefined;
@@ -238,6 +252,7 @@ export async function writeOutput(path: string, data: OutputData): Promise<void>
     try {
       for (const chunk of pieces(data)) writeChunk(fd, chunk);
     } catch (e) {
+      if (!isSystemError(e)) throw e;
       throw new OutputError(`couldn't write ${path}: ${describe(e)}`);
     } finally {
       closeSync(fd);
