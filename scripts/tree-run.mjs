@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `node scripts/tree-run.mjs [--tree DIR] [--arch arm,arm64] [--timeout S] [--jobs N] [--out FILE]
+// `node scripts/tree-run.mjs --tree DIR [--arch arm,arm64] [--timeout S] [--jobs N] [--out FILE]
 // [--match TEXT] [--kernel V]`: runs `dtprobe report` on every board (*.dts) of a devicetree tree
 // laid out as the kernel's (src/<arch>/..., include/), with the include path the kernel's
 // Makefile gives cpp (-Iinclude -I$(src) -Isrc, src = src/<arch>), one process per board, each
@@ -8,8 +8,8 @@
 // a hang (timeout), an internal error (exit 70), a crash (a signal, another status, a stack
 // trace). Not a test: it takes a while. It writes one TSV row per board and a summary.
 //
-// The default tree is u-boot's dts/upstream (the kernel's arch/*/boot/dts mirrored):
-// /work/uboot/dts/upstream.
+// It runs the built command (bin/dtprobe.mjs: `npm run build` first). A tree to run it on:
+// u-boot's dts/upstream (devicetree-rebasing, the kernel's arch/*/boot/dts with include/).
 import { spawn } from "node:child_process";
 import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 const projectDir = fileURLToPath(new URL("../", import.meta.url));
 
 function parseOptions(argv) {
-  const o = { tree: "/work/uboot/dts/upstream", arch: ["arm", "arm64"], timeout: 120, jobs: 2, out: undefined, match: undefined, kernel: undefined };
+  const o = { tree: undefined, arch: ["arm", "arm64"], timeout: 120, jobs: 2, out: undefined, match: undefined, kernel: undefined };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
     const value = argv[++i];
@@ -32,6 +32,7 @@ function parseOptions(argv) {
     else if (name === "--kernel") o.kernel = value;
     else throw new Error(`unknown option ${name}`);
   }
+  if (!o.tree) throw new Error("usage: node scripts/tree-run.mjs --tree DIR [--arch arm,arm64] [--timeout S] [--jobs N] [--out FILE] [--match TEXT] [--kernel V]");
   return o;
 }
 
@@ -50,7 +51,7 @@ function boardsUnder(dir) {
 }
 
 /** What a finished run was, from its status, signal and standard error. */
-export function classify(status, signal, stderr, timedOut) {
+function classify(status, signal, stderr, timedOut) {
   if (timedOut) return "hang";
   if (signal) return "crash";
   if (/\n\s+at .+:\d+:\d+\)?\n/.test(`\n${stderr}\n`)) return "crash";
