@@ -79,21 +79,19 @@ describe("output to a pipe", () => {
 const corpus = hasShared ? readdirSync(`${sharedDir}corpus/dev`).filter((f) => f.endsWith(".pre.dts")) : [];
 
 describe.skipIf(!hasShared)("every corpus board through a pipe", () => {
-  it(`report --format json of the ${corpus.length} corpus boards through a sleeping reader: valid JSON of the full size, exit 0; | head -1: exit 0, silent`, async () => {
+  it(`report --format json of the ${corpus.length} corpus boards through a sleeping reader: valid JSON of the full size, exit 0; | head -1 on the largest: exit 0, silent`, async () => {
     const results = await pooled(
-      corpus.map((f) => async () => {
-        const args = ["report", "--format", "json", "-q", `${sharedDir}corpus/dev/${f}`];
-        const slow = await throughSlowReader(args, f);
-        const head = await throughHead(args);
-        return { f, slow, head };
-      }),
+      corpus.map((f) => async () => ({ f, slow: await throughSlowReader(["report", "--format", "json", "-q", `${sharedDir}corpus/dev/${f}`], f) })),
     );
-    for (const { f, slow, head } of results) {
+    for (const { f, slow } of results) {
       expect([slow.status, slow.stderr], f).toEqual([0, ""]);
       expect(slow.data.toString("utf8"), f).toBe(wholeJson(slow.data));
-      expect([head.status, head.stderr], f).toEqual([0, ""]);
     }
     // The corpus reports are larger than a pipe's buffer: the slow reader is a real test.
     expect(results.filter((r) => r.slow.data.length > 65536).length).toBeGreaterThan(corpus.length / 2);
+    // The reader that goes away after one line: the boards with the largest reports.
+    const largest = [...results].sort((a, b) => b.slow.data.length - a.slow.data.length).slice(0, 3);
+    const heads = await pooled(largest.map(({ f }) => () => throughHead(["report", "--format", "json", "-q", `${sharedDir}corpus/dev/${f}`])));
+    for (const [i, head] of heads.entries()) expect([head.status, head.stderr], largest[i]!.f).toEqual([0, ""]);
   }, 2 * SLOW);
 });
