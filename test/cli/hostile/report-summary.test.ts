@@ -4,14 +4,16 @@
 // -E mean what they mean in dtc.
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { renderReportText, type Report } from "../../../src/report/index.ts";
+import { renderReportText, reportSchema, type Report } from "../../../src/report/index.ts";
 import { hasShared, projectDir, sharedDir } from "../../helpers/shared.ts";
 import { loadTree, runModel, type RunOptions } from "../../kernel/support/run.ts";
 import { dtprobe, dtprobeAsync, pooled, scratchDir, SLOW } from "./run-cli.ts";
 
 const fixtures = `${projectDir}fixtures/kernel/`;
 const work = scratchDir("summary");
+const validate = new Ajv2020.default({ allErrors: true, strict: false }).compile(reportSchema);
 
 /** The summary recounted from the devices, independently of src/report/summary.ts. */
 function recount(r: Report) {
@@ -120,6 +122,7 @@ describe("diagnostics once, and dtc's -q, -W, -E", () => {
     const report = JSON.parse(json.stdout.toString());
     expect(report.summary.warnings).toBe(1);
     expect(report.diagnostics.map((d: { code: string }) => d.code)).toEqual(["unit_address_vs_reg"]);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
   }, SLOW);
 
   it("-q silences warnings; -W no-CHECK turns the check off; -E CHECK makes it an error that stops the run", () => {
