@@ -50,6 +50,9 @@ function boardsUnder(dir) {
   return out.sort();
 }
 
+/** The ways a run may end: a report (with or without error-class findings) or a clear error. */
+const ENDED = new Set(["report", "report-with-errors", "error"]);
+
 /** What a finished run was, from its status, signal and standard error. */
 function classify(status, signal, stderr, timedOut) {
   if (timedOut) return "hang";
@@ -58,12 +61,14 @@ function classify(status, signal, stderr, timedOut) {
   if (status === 0) return "report";
   if (status === 70) return "internal-error";
   if (status === 1 && /(^|\n)[^\n]*(: error: |^dtprobe: error: )/.test(stderr)) return "error";
+  // --fail-on error: a whole report whose devices hold error-class findings, and no message.
+  if (status === 1 && !/\S/.test(stderr)) return "report-with-errors";
   return "crash";
 }
 
 function runOne(o, file) {
   const arch = relative(join(o.tree, "src"), file).split("/")[0];
-  const args = ["--max-old-space-size=4096", join(projectDir, "bin/dtprobe.mjs"), "report", "--format", "json", "-o", "/dev/null", "-q", "-i", "include", "-i", `src/${arch}`, "-i", "src"];
+  const args = ["--max-old-space-size=4096", join(projectDir, "bin/dtprobe.mjs"), "report", "--format", "json", "-o", "/dev/null", "-q", "--fail-on", "error", "-i", "include", "-i", `src/${arch}`, "-i", "src"];
   if (o.kernel) args.push("--kernel", o.kernel);
   args.push(relative(o.tree, file));
   return new Promise((resolve) => {
@@ -101,7 +106,7 @@ async function main() {
       const file = boards[next++];
       const r = await runOne(o, file);
       rows.push(r);
-      if (r.kind !== "report" && r.kind !== "error") process.stderr.write(`${r.kind}: ${r.board} (${r.seconds.toFixed(1)} s) ${r.message}\n`);
+      if (!ENDED.has(r.kind)) process.stderr.write(`${r.kind}: ${r.board} (${r.seconds.toFixed(1)} s) ${r.message}\n`);
       if (rows.length % 100 === 0) process.stderr.write(`${rows.length}/${boards.length} boards, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     }
   };
@@ -117,13 +122,13 @@ async function main() {
   }
   const summary = [
     `${rows.length} boards in ${((Date.now() - started) / 1000).toFixed(0)} s (${o.jobs} jobs, timeout ${o.timeout} s): ` +
-      ["report", "error", "hang", "internal-error", "crash"].map((k) => `${counts[k] ?? 0} ${k}`).join(", "),
+      ["report", "report-with-errors", "error", "hang", "internal-error", "crash"].map((k) => `${counts[k] ?? 0} ${k}`).join(", "),
     `per board: median ${times[Math.floor(times.length / 2)]?.toFixed(2)} s, max ${times.at(-1)?.toFixed(2)} s`,
     `slowest: ${slowest.map((r) => `${r.board} ${r.seconds.toFixed(1)} s`).join(", ")}`,
   ];
   process.stdout.write(summary.join("\n") + "\n");
-  for (const r of rows) if (r.kind !== "report" && r.kind !== "error") process.stdout.write(`  ${r.kind}: ${r.board}: ${r.message}\n`);
-  process.exitCode = rows.every((r) => r.kind === "report" || r.kind === "error") ? 0 : 1;
+  for (const r of rows) if (!ENDED.has(r.kind)) process.stdout.write(`  ${r.kind}: ${r.board}: ${r.message}\n`);
+  process.exitCode = rows.every((r) => ENDED.has(r.kind)) ? 0 : 1;
 }
 
 await main();
