@@ -17,7 +17,7 @@ export function failOnOption(defaultClass: FailOn): OptionSpec {
     key: "fail-on",
     takesValue: true,
     valueName: "CLASS",
-    help: `exit 1 when the report holds a finding of CLASS or worse: error (a device with an error, failed, or not attached), warning (also: deferred, warning diagnostics) or never (default ${defaultClass})`,
+    help: `exit 1 when the report holds a finding of CLASS or worse: error (a device with an error, or failed), warning (also: deferred, not attached, declined by its IOMMU, warning diagnostics) or never (default ${defaultClass})`,
   };
 }
 

@@ -118,8 +118,10 @@ export interface Report {
     failed: number;
     /** Error entries over all devices. */
     errors: number;
-    /** Devices with at least one error, attached or not. */
+    /** Devices with at least one error other than -ENODEV, attached or not. */
     withErrors: number;
+    /** Devices whose only errors are -ENODEV: their IOMMU declined them (disabled, allow list). */
+    declined: number;
     /** Devices that name an IOMMU and ended in no group (the text's "not attached" lines). */
     notAttached: number;
     noDriver: number;
