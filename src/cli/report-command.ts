@@ -1,21 +1,23 @@
 // `dtprobe report FILE [--pci F] [--hw F] [--scenario F] [--kernel V] [--policy P] [--bootargs S]
-// [--format text|json] [-o OUT] [--fail-on CLASS] [-q] [-W CHECK] [-E CHECK]`: load the board,
-// check every side input against it, build the device graph, run the emulated probe, print the
-// attachment report. Diagnostics go to standard error once (the report counts them; JSON keeps
-// them). Exit status: 2 usage, 1 input errors (or findings with --fail-on), 0 otherwise.
+// [--format text|json|dot|svg|html] [-o OUT] [--fail-on CLASS] [-q] [-W CHECK] [-E CHECK]`: load
+// the board, check every side input against it, build the device graph, run the emulated probe,
+// print the attachment report (or its picture). Diagnostics go to standard error once (the report
+// counts them; JSON keeps them). Exit status: 2 usage, 1 input errors (or findings with
+// --fail-on), 0 otherwise.
 import { loadDeviceTree } from "../compile/index.ts";
 import { checkPciTopology } from "../graph/index.ts";
 import { checkHwOverrides } from "../iommu/index.ts";
+import { propertyString, toOfNode, type OfNode } from "../of/index.ts";
 import { cmdlineProblems, DEFAULT_KERNEL, KERNEL_RANGE, parseKernelVersion, splitCmdline, type Policy } from "../probe/index.ts";
-import { jsonChunks } from "../report/json-stream.ts";
-import { readSideFiles, reportTextChunks, runBoard } from "../report/index.ts";
-import type { Report } from "../report/types.ts";
+import { jsonChunks, readSideFiles, reportTextChunks, runBoard, type BoardRun } from "../report/index.ts";
+import { checkModelOps } from "../report/scenario-file.ts";
 import { DiagnosticSink, type Span } from "../source/index.ts";
-import { propertyString } from "../tree/accessors.ts";
+import { findNodeByPath } from "../tree/find.ts";
 import type { DeviceTree } from "../tree/model.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
 import { errorOption, failOnOption, findingsExitStatus, parseDiagnosticOptions, parseFailOn, quietOption, warningOption } from "./common-options.ts";
 import { parseDefineArg } from "./compile-command.ts";
+import { isPictureFormat, renderPicture } from "./formats.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 import { writeStderr, writeStdout } from "./stdio.ts";
 import { OutputError, writeOutput } from "./write-output.ts";
@@ -30,7 +32,7 @@ const specs: OptionSpec[] = [
   { long: "policy", key: "policy", takesValue: true, valueName: "P", help: "default-domain policy: per-group, per-device, per-instance (default: the kernel's own for the board's architecture)" },
   { long: "scenario", key: "scenario", takesValue: true, valueName: "FILE", help: "runtime steps after boot: unbind, bind, VFIO claim, domain attach, ... (JSON, docs/scenarios.md)" },
   { long: "bootargs", key: "bootargs", takesValue: true, valueName: "S", help: "kernel command line (default: /chosen/bootargs)" },
-  { long: "format", key: "format", takesValue: true, valueName: "F", help: "text (default) or json" },
+  { long: "format", key: "format", takesValue: true, valueName: "F", help: "text (default), json, or a picture: dot, svg, html (docs/pictures.md)" },
   { short: "o", long: "out", key: "out", takesValue: true, valueName: "FILE", help: "write the report to FILE (default: standard output)" },
   failOnOption("never"),
   quietOption,
@@ -52,14 +54,19 @@ function commandLine(tree: DeviceTree, given: string | undefined): { text: strin
   return { text: (prop && chosen && propertyString(chosen, "bootargs")) ?? "", where: "/chosen/bootargs", span: prop?.span };
 }
 
+function ofNodeAt(tree: DeviceTree, path: string): OfNode | undefined {
+  const node = findNodeByPath(tree, path);
+  return node && toOfNode(node);
+}
+
 /** The board and every side input, checked against each other; undefined after an error. */
 function loadAndCheck(input: string, o: ReturnType<typeof readOptions>, sink: DiagnosticSink) {
   const side = readSideFiles({ pci: o.pci, hw: o.hw, scenario: o.scenario }, sink);
-  if (!side) return undefined;
+  if (!side || (side.scenario && !checkModelOps(side.scenario, sink))) return undefined;
   const tree = loadDeviceTree(input, { cpp: o.cpp, includeDirs: o.includeDirs, defines: o.defines, checkOverrides: o.checkOverrides }, sink);
   if (!tree || sink.errorCount > 0) return undefined;
   if (side.pci) checkPciTopology(side.pci, tree, sink);
-  if (side.hw) checkHwOverrides(side.hw, tree, sink);
+  if (side.hw) checkHwOverrides(side.hw, (path) => ofNodeAt(tree, path), sink);
   const cmdline = commandLine(tree, o.bootargs);
   for (const p of cmdlineProblems(splitCmdline(cmdline.text), o.kernel)) sink.warning("bootargs", `${cmdline.where}: ${p.message}`, cmdline.span);
   if (sink.errorCount > 0) return undefined;
@@ -71,7 +78,7 @@ function readOptions(argv: readonly string[]) {
   const get = (key: string) => parsed.options.filter((o) => o.key === key).map((o) => o.value ?? "");
   const help = get("help").length > 0;
   const format = get("format").at(-1) ?? "text";
-  if (format !== "text" && format !== "json") throw new UsageError(`invalid --format '${format}' (text or json)`);
+  if (format !== "text" && format !== "json" && !isPictureFormat(format)) throw new UsageError(`invalid --format '${format}' (text, json, dot, svg or html)`);
   // Absent: what this kernel does on the board's architecture (arm32: per-device mappings;
   // arm64: per-group default domains). Given: that policy, marked hypothetical where the kernel
   // never had it.
@@ -102,14 +109,14 @@ function readOptions(argv: readonly string[]) {
   };
 }
 
-/** The report as the chunks to write: JSON (exactly JSON.stringify(report, null, 2)) or text. */
-function* reportChunks(report: Report, format: "text" | "json"): Generator<string> {
-  if (format === "text") {
-    yield* reportTextChunks(report);
-    return;
-  }
-  yield* jsonChunks(report, 2);
-  yield "\n";
+/** The report as the chunks to write: JSON (exactly JSON.stringify(report, null, 2)), text or a picture. */
+async function reportChunks(run: BoardRun, format: string, argv: readonly string[]): Promise<Iterable<string>> {
+  if (isPictureFormat(format)) return renderPicture(format, run, argv);
+  if (format === "text") return reportTextChunks(run.report);
+  return (function* () {
+    yield* jsonChunks(run.report, 2);
+    yield "\n";
+  })();
 }
 
 export async function runReportCommand(argv: readonly string[]): Promise<number> {
@@ -127,7 +134,7 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
   printDiagnostics(sink.items, { quiet: o.quiet, outputName: "dtprobe" });
   if (!run) return 1;
   try {
-    await writeOutput(o.outPath, reportChunks(run.report, o.format as "text" | "json"));
+    await writeOutput(o.outPath, await reportChunks(run, o.format, argv));
   } catch (e) {
     if (!(e instanceof OutputError)) throw e;
     writeStderr(`dtprobe: error: ${e.message}\n`);

@@ -1,6 +1,6 @@
 // PCI functions behind a DT host bridge: from the --pci file when it describes the bridge, else
 // from the PCI child nodes in the tree (reg phys.hi carries bus and devfn).
-import { propertyCells, propertyString, propertyU32 } from "../tree/accessors.ts";
+import { propertyCells, propertyString, propertyU32, toOfNode } from "../of/index.ts";
 import type { DtNode } from "../tree/model.ts";
 import { quirkDmaAliases, quirkPcieBridgeAlias } from "./pci-quirks.ts";
 import type { AcsFlag, PciFunctionInput, PciHostBridgeInput } from "./pci-topology.ts";
@@ -130,9 +130,9 @@ function fromTree(bridge: PciHostBridge, host: DtNode, notes: GraphNote[]): PciF
         secondary = highest + 1;
         if (busRange) {
           const why = busRange[0]! <= bus ? `starts at bus ${busRange[0]}, not above the bridge's own bus ${bus}` : `starts at bus ${busRange[0]}, which another bridge already leads to`;
-          notes.push({ node, code: "pci-bus-range", message: `${node.path}: bus-range ${why}; the kernel numbers the buses itself: bus ${secondary} here` });
+          notes.push({ node: toOfNode(node), code: "pci-bus-range", message: `${node.path}: bus-range ${why}; the kernel numbers the buses itself: bus ${secondary} here` });
         }
-      } else notes.push({ node, code: "pci-bus-range", message: `${node.path}: no bus number left for the bus behind this bridge (256 buses); the functions below it are not enumerated` });
+      } else notes.push({ node: toOfNode(node), code: "pci-bus-range", message: `${node.path}: no bus number left for the bus behind this bridge (256 buses); the functions below it are not enumerated` });
       if (secondary !== undefined) {
         taken.add(secondary);
         highest = Math.max(highest, secondary);
@@ -169,12 +169,12 @@ function fromTree(bridge: PciHostBridge, host: DtNode, notes: GraphNote[]): PciF
 /** Builds one host bridge: functions, multifunction bits, upstream links, enumeration order. */
 export function buildHostBridge(node: DtNode, input: PciHostBridgeInput | undefined, notes: GraphNote[]): PciHostBridge {
   const functions: PciFunction[] = [];
-  const bridge: PciHostBridge = { node, segment: input?.segment ?? segmentOf(node), functions, rootBus: rootBusOf(node) };
+  const bridge: PciHostBridge = { node: toOfNode(node), segment: input?.segment ?? segmentOf(node), functions, rootBus: rootBusOf(node) };
   const raw = input ? input.functions.map((f) => fromInput(bridge, f)) : fromTree(bridge, node, notes);
   const seen = new Map<number, PciFunction>();
   for (const f of raw) {
     if (seen.has(f.rid)) {
-      notes.push({ node, code: "pci-duplicate-function", message: `${node.path}: PCI function ${f.bus.toString(16)}:${(f.devfn >> 3).toString(16)}.${f.fn} listed twice; the first is used` });
+      notes.push({ node: bridge.node, code: "pci-duplicate-function", message: `${node.path}: PCI function ${f.bus.toString(16)}:${(f.devfn >> 3).toString(16)}.${f.fn} listed twice; the first is used` });
       continue;
     }
     seen.set(f.rid, f);
@@ -192,7 +192,7 @@ export function buildHostBridge(node: DtNode, input: PciHostBridgeInput | undefi
     f.upstream = f.bus === bridge.rootBus ? null : (bridgeFor.get(f.bus) ?? null);
     // A --pci file's functions were checked against the list with their lines (checkPciTopology).
     if (f.bus !== bridge.rootBus && !f.upstream && f.source === "tree") {
-      notes.push({ node, code: "pci-orphan-function", message: `${node.path}: no bridge in the PCI topology has secondary bus ${f.bus}; treated as a root-bus function` });
+      notes.push({ node: bridge.node, code: "pci-orphan-function", message: `${node.path}: no bridge in the PCI topology has secondary bus ${f.bus}; treated as a root-bus function` });
     }
     const list = byBus.get(f.bus) ?? [];
     list.push(f);

@@ -2,9 +2,8 @@
 // against the board.
 import type { DiagnosticSink, Span } from "../source/index.ts";
 import { jsonSpan, parseJsonInput } from "../graph/index.ts";
-import { findNodeByPath } from "../tree/find.ts";
-import type { DeviceTree } from "../tree/model.ts";
-import { iommuRowForNode } from "./table.ts";
+import { ofCompatible, ofPropertyPresent, type OfNode } from "../of/index.ts";
+import { iommuMatchForCompatible } from "./table.ts";
 import schema from "../../schemas/hw.schema.json" with { type: "json" };
 import type { LimitValue } from "./types.ts";
 
@@ -33,7 +32,7 @@ const lineOf = (s: Span | undefined): string => (s ? `line ${s.file.positionAt(s
  * nowhere); an IOMMU no modelled driver matches, or a limit its driver model does not have
  * (warning: not used); the same node twice (warning: its limits are merged, later ones win).
  */
-export function checkHwOverrides(hw: HwOverrides, tree: DeviceTree, sink: DiagnosticSink): void {
+export function checkHwOverrides(hw: HwOverrides, nodeAt: (path: string) => OfNode | undefined, sink: DiagnosticSink): void {
   const code = "hw";
   const seen = new Map<string, HwOverrides["instances"][number]>();
   for (const entry of hw.instances) {
@@ -41,13 +40,13 @@ export function checkHwOverrides(hw: HwOverrides, tree: DeviceTree, sink: Diagno
     const earlier = seen.get(entry.node);
     if (earlier) sink.warning(code, `${entry.node} is listed twice (also at ${lineOf(jsonSpan(earlier, "node"))}): the limits are merged, the later entry's win`, at);
     else seen.set(entry.node, entry);
-    const node = findNodeByPath(tree, entry.node);
+    const node = nodeAt(entry.node);
     if (!node) {
       sink.error(code, `${entry.node}: the board has no such node`, at);
       continue;
     }
-    const row = iommuRowForNode(node);
-    if (!row && node.property("#iommu-cells") === undefined) {
+    const row = iommuMatchForCompatible(ofCompatible(node));
+    if (!row && !ofPropertyPresent(node, "#iommu-cells")) {
       sink.error(code, `${entry.node} is not an IOMMU (no #iommu-cells, and no modelled IOMMU driver matches its compatible)`, at);
       continue;
     }
@@ -58,7 +57,7 @@ export function checkHwOverrides(hw: HwOverrides, tree: DeviceTree, sink: Diagno
     for (const name of Object.keys(entry.limits)) {
       if (name in row.defaults) continue;
       const known = Object.keys(row.defaults).sort().join(", ");
-      sink.warning(code, `${entry.node}: the ${row.driver} model (${row.model}) has no limit '${name}' (it has ${known}); not used`, jsonSpan(entry.limits, name) ?? at);
+      sink.warning(code, `${entry.node}: the ${row.driver.name} model (${row.model}) has no limit '${name}' (it has ${known}); not used`, jsonSpan(entry.limits, name) ?? at);
     }
   }
 }

@@ -6,7 +6,7 @@
 // parameter "`<value>' invalid for parameter `<name>'" (kernel/params.c parse_args; a bare name
 // is "1" there, param_set_bool).
 import { kstrtobool } from "../iommu/index.ts";
-import { versionAtLeast, type KernelEra } from "./options.ts";
+import { kernelFeatures, type KernelEra } from "../kernel/index.ts";
 
 export interface CmdlineWord {
   /** The parameter name as written. */
@@ -64,7 +64,7 @@ function paramOf(name: string): BoolParam | undefined {
 
 /** What kstrtobool makes of a word's value on this kernel (a module parameter's bare name is "1"). */
 function readWord(p: BoolParam, w: CmdlineWord, kernel: KernelEra): boolean | undefined {
-  return kstrtobool(p.kind === "module" ? (w.value ?? "1") : w.value, versionAtLeast(kernel, 5, 19));
+  return kstrtobool(p.kind === "module" ? (w.value ?? "1") : w.value, kernelFeatures(kernel.version).kstrtoboolTrueFalse);
 }
 
 /** The last valid value of a boolean parameter (undefined: not given, or never valid). */
@@ -111,7 +111,7 @@ export function cmdlineProblems(words: readonly CmdlineWord[], kernel: KernelEra
     }
     const shown = w.value === undefined ? "no value" : w.value === "" ? "an empty value" : `'${w.value}'`;
     const kernelLog = p.kind === "early" ? `Malformed early option '${w.name}'` : `Booting kernel: \`${w.value ?? ""}' invalid for parameter \`${w.name}'`;
-    const takes = versionAtLeast(kernel, 5, 19) ? "1/0, y/n, t/f, on/off" : "1/0, y/n, on/off; t/f only from 5.19";
+    const takes = kernelFeatures(kernel.version).kstrtoboolTrueFalse ? "1/0, y/n, t/f, on/off" : "1/0, y/n, on/off; t/f only from 5.19";
     out.push({
       word: w,
       message: `${w.text}: ${shown} is not a boolean for ${w.name} (kstrtobool takes ${takes}): the kernel logs "${kernelLog}" and keeps ${p.meaning} as it was`,

@@ -7,8 +7,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkPciTopology, parsePciTopology } from "../../../src/graph/index.ts";
 import { checkHwOverrides, parseHwOverrides } from "../../../src/iommu/index.ts";
+import { toOfNode } from "../../../src/of/index.ts";
 import { parseScenario } from "../../../src/probe/index.ts";
 import { DiagnosticSink, type Diagnostic } from "../../../src/source/index.ts";
+import { findNodeByPath } from "../../../src/tree/find.ts";
 import { projectDir } from "../../helpers/shared.ts";
 import { loadTree } from "../../kernel/support/run.ts";
 import { dtprobe, scratchDir, SLOW } from "./run-cli.ts";
@@ -32,7 +34,7 @@ function pciCheck(text: string): string[] {
 function hwCheck(text: string): string[] {
   const sink = new DiagnosticSink();
   const hw = parseHwOverrides(text, "hw.json", sink);
-  if (hw) checkHwOverrides(hw, pciBoard, sink);
+  if (hw) checkHwOverrides(hw, (path) => { const n = findNodeByPath(pciBoard, path); return n && toOfNode(n); }, sink);
   return sink.items.map(where);
 }
 

@@ -3,12 +3,11 @@
 // back, DMA parents through `interconnects`, interrupt parents, IOMMUs that are each other's
 // masters (at bind and at add), and driver-populated children.
 import { describe, expect, it } from "vitest";
-import { buildDeviceGraph, type PciFunction, type PciTopology } from "../../../src/graph/index.ts";
-import { forEachDmaAlias, MAX_UPSTREAM, pciAcsPathEnabled, pciDeviceGroup } from "../../../src/iommu/pci-group.ts";
-import { countInterrupts } from "../../../src/iommu/drivers/interrupts.ts";
-import { parseKernelVersion, runProbe } from "../../../src/probe/index.ts";
-import { buildReport, renderReportText, type Report } from "../../../src/report/index.ts";
-import { dmaCoherent, dmaRangeMap } from "../../../src/tree/accessors.ts";
+import type { PciFunction, PciTopology } from "../../../src/graph/index.ts";
+import { forEachDmaAlias, MAX_UPSTREAM, pciAcsPathEnabled, pciDeviceGroup } from "../../../src/iommu/core/pci-group.ts";
+import { countInterrupts, dmaCoherent, dmaRangeMap } from "../../../src/of/index.ts";
+import { deviceGraph as buildGraph, renderReportText, runBoard, type Report } from "../../../src/report/index.ts";
+import { DiagnosticSink } from "../../../src/source/index.ts";
 import type { DeviceTree } from "../../../src/tree/model.ts";
 import { projectDir } from "../../helpers/shared.ts";
 import { loadTree, runModel } from "../../kernel/support/run.ts";
@@ -18,9 +17,14 @@ const fixture = `${projectDir}fixtures/kernel/pci-bridge-own-bus`;
 
 
 function report(tree: DeviceTree, kernel = "6.1", pci?: PciTopology): Report {
-  const graph = buildDeviceGraph(tree, { pci });
-  return buildReport(runProbe(graph, { kernel: parseKernelVersion(kernel)! }), { input: "t.dts" });
+  const sink = new DiagnosticSink();
+  const run = runBoard(tree, "t.dts", { kernel, pci }, sink);
+  if (!run) throw new Error(sink.items.map((d) => d.message).join("\n"));
+  return run.report;
 }
+
+/** The device graph the kernel model runs on (with the modelled drivers' children). */
+const buildDeviceGraph = (tree: DeviceTree, o: { pci?: PciTopology } = {}) => buildGraph(tree, o.pci);
 
 /** Upstream chains strictly lower the bus number, so they cannot loop. */
 function upstreamChainsDescend(fns: readonly PciFunction[]): boolean {
