@@ -42,6 +42,9 @@ export type { ClientDriver, Kernel, KernelEra, Policy, ProbeOptions, ProbeResult
 export { buildReport, renderReportText, renderReportTextChunks, REPORT_VERSION } from "./report/index.ts";
 export { deviceGraph, reportBoard, runBoard, runBoardFile, readSideFiles } from "./report/index.ts";
 export type { Report, BoardRun, BoardRunOptions, ReportBoardOptions } from "./report/index.ts";
+// Scenario files that name their board (`dtprobe run`): the report, the timeline, the expectations.
+export { runScenarioFile, renderTimeline } from "./report/index.ts";
+export type { ScenarioRunResult, TimelineStep, IovaUse } from "./report/index.ts";
 export { renderReportDot, renderDotToSvg, renderReportHtml, topologyOf, graphvizVersion } from "./report/index.ts";
 export type { DotOptions, HtmlOptions, LabelledReport, DeviceTopology } from "./report/index.ts";
 export { generateBoard, generateSiblings, generateDeepNesting } from "./gen/index.ts";

@@ -13,6 +13,7 @@ const EXIT_INTERNAL = 70;
 const COMMANDS = {
   compile: "compile a device tree like dtc (same options, same blob)",
   report: "show how the kernel attaches each device to its IOMMU",
+  run: "run a scenario file (its board, steps and expectations) and print its timeline",
   test: "compare the reports of the boards under a directory with their goldens",
 } as const;
 
@@ -52,6 +53,8 @@ async function run(argv: string[]): Promise<number> {
       return (await import("./compile-command.ts")).runCompileCommand(rest);
     case "report":
       return (await import("./report-command.ts")).runReportCommand(rest);
+    case "run":
+      return (await import("./run-command.ts")).runRunCommand(rest);
     case "test":
       return (await import("./test-command.ts")).runTestCommand(rest);
     default: {

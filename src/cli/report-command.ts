@@ -10,7 +10,6 @@ import { checkHwOverrides } from "../iommu/index.ts";
 import { propertyString, toOfNode, type OfNode } from "../of/index.ts";
 import { cmdlineProblems, DEFAULT_KERNEL, KERNEL_RANGE, parseKernelVersion, splitCmdline, type Policy } from "../probe/index.ts";
 import { jsonChunks, readSideFiles, reportTextChunks, runBoard, type BoardRun } from "../report/index.ts";
-import { checkModelOps } from "../report/scenario-file.ts";
 import { DiagnosticSink, type Span } from "../source/index.ts";
 import { findNodeByPath } from "../tree/find.ts";
 import type { DeviceTree } from "../tree/model.ts";
@@ -62,7 +61,7 @@ function ofNodeAt(tree: DeviceTree, path: string): OfNode | undefined {
 /** The board and every side input, checked against each other; undefined after an error. */
 function loadAndCheck(input: string, o: ReturnType<typeof readOptions>, sink: DiagnosticSink) {
   const side = readSideFiles({ pci: o.pci, hw: o.hw, scenario: o.scenario }, sink);
-  if (!side || (side.scenario && !checkModelOps(side.scenario, sink))) return undefined;
+  if (!side) return undefined;
   const tree = loadDeviceTree(input, { cpp: o.cpp, includeDirs: o.includeDirs, defines: o.defines, checkOverrides: o.checkOverrides }, sink);
   if (!tree || sink.errorCount > 0) return undefined;
   if (side.pci) checkPciTopology(side.pci, tree, sink);

@@ -23,6 +23,8 @@ export { parsePciTopology, pciTopologySchema } from "./pci-topology.ts";
 export { checkPciTopology } from "./pci-topology-check.ts";
 export type { AcsFlag, PcieType, PciTopology, PciFunctionInput, PciHostBridgeInput } from "./pci-topology.ts";
 export { isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
+export { hotAddName, hotAddPciFunction } from "./hotplug.ts";
+export type { HotAddResult } from "./hotplug.ts";
 export { platformDeviceName, pciDeviceName } from "./naming.ts";
 export { parseJsonInput, jsonValueOffsets, jsonSpan } from "./json-input.ts";
 export { detectArch } from "./arch.ts";

@@ -69,7 +69,8 @@ function makeFunction(
   };
 }
 
-function fromInput(bridge: PciHostBridge, input: PciFunctionInput): PciFunction {
+/** A function from a `--pci` entry (also a hot-added one: graph/hotplug.ts). */
+export function fromInput(bridge: PciHostBridge, input: PciFunctionInput): PciFunction {
   const m = /^([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$/.exec(input.bdf)!;
   const bus = parseInt(m[1]!, 16);
   const devfn = (parseInt(m[2]!, 16) << 3) | Number(m[3]);

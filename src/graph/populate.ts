@@ -1,12 +1,13 @@
 // of_platform_default_populate_init + of_platform_populate (drivers/of/platform.c), plus the
 // devices that bound drivers create later (children populated by a driver, PCI functions), so
 // the probe emulation can add them when their creator binds.
-import { compatibleList, compatibleOf, isAvailable, PhandleIndex, propertyCells, propertyString, toOfNode, type OfNode } from "../of/index.ts";
+import { compatibleList, compatibleOf, isAvailable, PhandleIndex, propertyCells, propertyString, readReg, toOfNode, type OfNode } from "../of/index.ts";
 import type { DeviceTree, DtNode } from "../tree/model.ts";
 import { DmaFactsReader } from "./dma-facts.ts";
 import { NOT_IN_TREE, scanTree, type TreeScan } from "./of-scan.ts";
 import { detectArch } from "./arch.ts";
 import { pciDeviceName, platformDeviceName } from "./naming.ts";
+import { registerHostBridge } from "./hotplug.ts";
 import { buildHostBridge, isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
 import type { PciTopology } from "./pci-topology.ts";
 import type { BusType, Device, DeviceGraph, DeviceOrigin, DmaFacts, GraphNote, IommuProvider, PciFunction, PciHostBridge } from "./types.ts";
@@ -212,6 +213,7 @@ class GraphBuilder {
       if (input) used.add(node.path);
       const bridge = buildHostBridge(node, input, this.notes);
       this.hostBridges.push(bridge);
+      registerHostBridge(bridge, dev, dma);
       const byRid = new Map<number, Device>();
       for (const f of bridge.functions) {
         const parentDev = (f.upstream && byRid.get(f.upstream.rid)) || dev;
@@ -262,9 +264,20 @@ export function buildDeviceGraph(tree: DeviceTree, options: GraphOptions = {}): 
     arch: detectArch(tree),
     machineCompatible: compatibleList(root),
     chosenBootargs: chosen ? (propertyString(chosen, "bootargs") ?? "") : "",
+    memory: memoryRanges(root),
     // (Not the builder: its per-build indexes, the node paths among them, go with it.)
     iommuProviders: (isIommu) => iommuProviders(scan, devices, dmaFacts, isIommu),
   };
+}
+
+/** early_init_dt_scan_memory: the root's available `device_type = "memory"` nodes, their `reg` as written (root cells). */
+function memoryRanges(root: DtNode): { start: bigint; size: bigint }[] {
+  const out: { start: bigint; size: bigint }[] = [];
+  for (const n of root.children) {
+    if (propertyString(n, "device_type") !== "memory" || !isAvailable(n)) continue;
+    for (const r of readReg(n)) if (r.size > 0n) out.push({ start: r.address, size: r.size });
+  }
+  return out;
 }
 
 /**

@@ -174,6 +174,8 @@ export interface DeviceGraph {
   readonly machineCompatible: readonly string[];
   /** /chosen/bootargs (undefined without one). */
   readonly chosenBootargs: string | undefined;
+  /** RAM: the `reg` ranges of the root's `device_type = "memory"` nodes (early_init_dt_scan_memory), in tree order. */
+  readonly memory: readonly { readonly start: bigint; readonly size: bigint }[];
   /**
    * The nodes that may provide an IOMMU, in tree order: every node with `#iommu-cells`, and every
    * populated device whose compatible `isIommu` accepts (the IOMMU driver table lives above).

@@ -160,6 +160,14 @@ export const KERNEL_CHANGES = [
     what: "each 4 GiB MediaTek IOVA region ends 8 MiB short",
   },
   {
+    flag: "pciSacPerDevice",
+    since: [6, 4],
+    commit: "",
+    title: "iommu: Optimise PCI SAC address trick",
+    what: "iommu-dma tries a PCI device's mappings below 4 GiB only until such a try first fails (dev->iommu->pci_32bit_workaround; notice \"Using N-bit DMA addresses\"); before, every PCI mapping above 32 bits tries below 4 GiB first (unless iommu.forcedac=1)",
+    approximate: true,
+  },
+  {
     flag: "deferredFlushCap",
     since: [6, 5],
     commit: "",
@@ -180,6 +188,14 @@ export const KERNEL_CHANGES = [
     commit: "",
     title: "iommu/apple-dart: a static BLOCKED domain",
     what: "apple-dart has a static blocked domain (DMA ownership takes no UNMANAGED domain)",
+    approximate: true,
+  },
+  {
+    flag: "iovaDepotList",
+    since: [6, 7],
+    commit: "",
+    title: "iommu/iova: Make the rcache depot scale better",
+    what: "the IOVA range caches' depot is a list a delayed work trims (one magazine per run while it holds more than one per CPU); before, at most 32 full magazines, a 33rd emptied back into the tree at once",
     approximate: true,
   },
   {
@@ -240,6 +256,14 @@ export const KERNEL_CHANGES = [
     commit: "",
     title: "iommu/arm-smmu-v3: domain_alloc_paging finalises the domain",
     what: "SMMUv3 ASIDs are taken when a paging domain is allocated; before, at its first attach",
+    approximate: true,
+  },
+  {
+    flag: "archSetupDmaOpsSimplified",
+    since: [6, 10],
+    commit: "",
+    title: "dma-mapping: Simplify arch_setup_dma_ops()",
+    what: "iommu_dma_init_domain reads the device's dma_range_map itself (start pfn from the aperture, -EFAULT when the range map lies outside it) and arm_setup_iommu_dma_ops sizes the arm32 mapping from dma_range_map_min/max; before, both took of_dma_configure's (dma_start, size)",
     approximate: true,
   },
   {

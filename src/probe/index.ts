@@ -14,6 +14,34 @@ export type { Aggregate, ClientDriver, DevState, DriverMatch, InitcallLevel, Ker
 export { CLIENT_DRIVERS, childPopulatingDriver, matchDriver } from "./drivers/table.ts";
 export { EventLog } from "./event-log.ts";
 export { ASSUMED_DRIVER_PREFIX } from "./log.ts";
-export { parseScenario, checkScenario, scenarioSchema } from "./scenario/parse.ts";
+export { parseScenario, checkScenario, scenarioSchema, parseByteSize, normaliseStep } from "./scenario/parse.ts";
+export type { RawStep } from "./scenario/parse.ts";
 export { runScenario } from "./scenario/run.ts";
-export type { Scenario, ScenarioOp, ScenarioOutcome, ScenarioStep, StepOutcome } from "./scenario/types.ts";
+export { ERRNO_NAMES } from "./scenario/types.ts";
+export type {
+  BasicOp,
+  BasicStep,
+  DeferredTimeoutStep,
+  DmaBufferStep,
+  DmaReleaseStep,
+  ErrnoName,
+  ExpectCheck,
+  ExpectDeviceStep,
+  ExpectDomainType,
+  ExpectInstanceStep,
+  ExpectResultStep,
+  ExpectState,
+  ExpectStep,
+  ModuleStep,
+  PciAddStep,
+  ReleaseDmaMappingStep,
+  Scenario,
+  ScenarioOp,
+  ScenarioOutcome,
+  ScenarioStep,
+  StateChange,
+  StepOutcome,
+} from "./scenario/types.ts";
+export { deviceBuffers } from "./dma/dma-api.ts";
+export type { DeviceBuffers } from "./dma/dma-api.ts";
+export { iovaSpaceUsed } from "./dma/iova-spaces.ts";

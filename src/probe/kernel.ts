@@ -126,6 +126,8 @@ export interface DriverCoreState {
   initcallsDone: boolean;
   /** The deferred probe timeout expired. */
   timeoutExpired: boolean;
+  /** Drivers built as modules and not loaded (a scenario's `modules` until `load-module`). */
+  readonly unloadedModules: Set<string>;
   /** deferred_probe_pending_list. */
   readonly deferred: DevState[];
   /** Bind attempts queued (bus_probe_device, driver_attach, the deferred trigger). */

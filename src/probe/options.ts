@@ -20,6 +20,11 @@ export interface ProbeOptions {
   readonly hw?: HwOverrides;
   /** Runtime steps applied after boot (parseScenario). */
   readonly scenario?: Scenario;
+  /**
+   * Drivers built as modules that only a scenario's `load-module` loads (default: the scenario's
+   * `modules`). With any, boot ends before the deferred probe timeout, as udev's modprobe races it.
+   */
+  readonly modules?: readonly string[];
 }
 
 /** The default kernel: 6.1, the era the QEMU ground truth was recorded on. */

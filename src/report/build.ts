@@ -1,9 +1,9 @@
 // ProbeResult -> Report (plain, deterministic JSON data).
 import { ERRNO_VALUES } from "../iommu/index.ts";
-import type { ProbeResult } from "../probe/index.ts";
+import type { ProbeResult, StepOutcome } from "../probe/index.ts";
 import { diagnosticToJson } from "../source/index.ts";
 import { summarise } from "./summary.ts";
-import { EVENT_LOG, REPORT_VERSION, type Report, type ReportEvent, type ReportMeta } from "./types.ts";
+import { EVENT_LOG, REPORT_VERSION, type Report, type ReportEvent, type ReportMeta, type ReportScenarioStep } from "./types.ts";
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 const NO_ERRORS: never[] = [];
@@ -100,11 +100,16 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
       ? {
           scenario: {
             file: result.scenario.file,
-            steps: result.scenario.steps.map((s) => ({ step: s.step, line: s.line, op: s.op, target: s.target, result: s.errno ?? "ok", code: s.errno ? ERRNO_VALUES[s.errno] : 0, where: s.where, message: s.message })),
+            steps: result.scenario.steps.map(reportStep),
           },
         }
       : {}),
   };
   Object.defineProperty(report, EVENT_LOG, { value: result.events, enumerable: false });
   return report;
+}
+
+/** A step as the report shows it: "ok", its errno, or "failed" for an `expect` that does not hold. */
+export function reportStep(s: StepOutcome): ReportScenarioStep {
+  return { step: s.step, line: s.line, op: s.op, target: s.target, result: s.errno ?? (s.ok ? "ok" : "failed"), code: s.errno ? ERRNO_VALUES[s.errno] : 0, where: s.where, message: s.message };
 }

@@ -17,3 +17,5 @@ export { renderReportHtml } from "./html/page.ts";
 export type { HtmlOptions, LabelledReport } from "./html/page.ts";
 export { topologyOf } from "./topology.ts";
 export type { DeviceTopology, PciLink, PciRole } from "./topology.ts";
+export { renderTimeline, runScenarioFile } from "./scenario-run.ts";
+export type { IovaUse, ScenarioRunResult, TimelineStep } from "./scenario-run.ts";

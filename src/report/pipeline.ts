@@ -110,7 +110,7 @@ export function runBoard(tree: DeviceTree, input: string | undefined, options: B
   const graph = deviceGraph(tree, options.pci);
   reportGraphNotes(graph, sink);
   if (options.scenario && !checkScenario(options.scenario, graph, sink)) return undefined;
-  const booted = bootKernel(graph, { kernel, policy: options.policy, bootargs: options.bootargs, hw: options.hw });
+  const booted = bootKernel(graph, { kernel, policy: options.policy, bootargs: options.bootargs, hw: options.hw, modules: options.scenario?.modules });
   const scenario = options.scenario ? runScenario(booted, options.scenario) : undefined;
   const result = probeResult(booted, scenario);
   const report = buildReport(result, { input, diagnostics: sink.items });

@@ -148,7 +148,7 @@ export interface ReportScenarioStep {
   line: number;
   op: string;
   target: string;
-  /** "ok" or the errno name (`-EPERM`). */
+  /** "ok", the errno name (`-EPERM`), or "failed" (an `expect` that does not hold). */
   result: string;
   code: number;
   where: string | null;

@@ -134,6 +134,11 @@ function pciGroup(core: IommuCore, dev: Device, instance: IommuInstance): Result
   return { ok: true, value: found ?? newGroup(core, instance) };
 }
 
+/** A function was added to or removed from a host bridge's buses (hotplug): its bus lists are made again. */
+export function pciBusesChanged(core: IommuCore, hostBridge: PciFunction["hostBridge"]): void {
+  core.pciBuses.delete(hostBridge);
+}
+
 /** PCI functions per (host bridge, bus), built once: pci_device_group asks for them per device. */
 function functionsOnBus(core: IommuCore, fn: PciFunction): readonly PciFunction[] {
   let buses = core.pciBuses.get(fn.hostBridge);
@@ -280,9 +285,10 @@ export function iommuProbeInstance(core: IommuCore, inst: IommuInstance): Result
 }
 
 /** 3.19 (of_iommu_init): IOMMU_OF_DECLARE init functions ran before of_platform_populate. */
-export function declareIommusEarly(core: IommuCore): void {
+export function declareIommusEarly(core: IommuCore, isModule: (inst: IommuInstance) => boolean = () => false): void {
   for (const inst of core.instances) {
-    if (inst.state !== "not-probed") continue;
+    // IOMMU_OF_DECLARE entries live in the kernel image's __iommu_of_table: a module has none.
+    if (inst.state !== "not-probed" || isModule(inst)) continue;
     const r = opsOf(inst).probeInstance(inst, core);
     if (!r.ok) {
       inst.state = "probe-failed";

@@ -113,6 +113,7 @@ export const armSmmu: IommuDriver<SmmuState> = {
     // UNMANAGED domain, which takes a context bank when attached.
     blockedDomain: "armSmmuBlockedDomain",
     multiInstance: false,
+    counters: { contextBanks: "contextBanks" },
   },
 
   newInstanceState(inst) {

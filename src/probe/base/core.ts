@@ -25,7 +25,7 @@ export function deviceAdd(k: Kernel, s: DevState): void {
     s.out.state = "no-driver";
     return;
   }
-  if (!k.dd.registeredLevels.has(s.match.initcall)) return;
+  if (!k.dd.registeredLevels.has(s.match.initcall) || k.dd.unloadedModules.has(s.match.name)) return;
   // bus_probe_device binds right away; devices added together keep their order.
   if (k.dd.addBatch) k.dd.addBatch.push(s);
   else k.dd.queue.unshiftOne(s);

@@ -16,7 +16,7 @@ export function registerLevel(k: Kernel, level: InitcallLevel): void {
   const states = k.dd.statesByLevel.get(level) ?? [];
   for (let i = 0; i < states.length; i++) {
     const s = states[i]!;
-    if (s.added && s.out.state === "not-created" && s.match.name && s.match.initcall === level && !s.onDeferredList) k.dd.queue.push(s);
+    if (s.added && s.out.state === "not-created" && s.match.name && s.match.initcall === level && !s.onDeferredList && !k.dd.unloadedModules.has(s.match.name)) k.dd.queue.push(s);
   }
   drain(k);
 }
@@ -64,6 +64,12 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
       return false;
     }
     if (r !== "ok") {
+      // really_probe's failure path (6.1 dd.c:706 device_unbind_cleanup -> arch_teardown_dma_ops,
+      // after platform_dma_configure's own, platform.c:1459): the next bind attempt sets the DMA
+      // ops up again (after a -EBUSY from a group user space owned, say). arm32's mapping teardown here
+      // is left as it was: the model cannot yet tell a mapping the device created from the one
+      // its group is attached to (see releaseArmMapping).
+      if (!k.dma.armDmaMapping) teardownDmaOps(k, s);
       s.out.state = "failed";
       s.out.stateReason = `dma_configure failed: ${r.errno}`;
       k.log.failWith(s, r, null);
@@ -177,6 +183,8 @@ export function bindDevice(k: Kernel, s: DevState, driver: string | undefined): 
     else return fail("-ENODEV", "bind_store", `no modelled ${s.dev.bus} driver ${driver} matches ${s.dev.name} (driver_override accepts ${allowed.join(", ")} or its own driver ${natural.name ?? "(none)"})`);
   }
   if (!match.name) return fail("-ENODEV", "bind_store", `no driver matches ${s.dev.name}`);
+  // bind_store looks the driver up on the bus: a module not loaded is not there.
+  if (k.dd.unloadedModules.has(match.name)) return fail("-ENODEV", "bind_store", `${match.name} is a module that is not loaded`);
   s.match = match;
   s.out.driver = match.name;
   s.out.driverAssumed = match.assumed;

@@ -57,6 +57,7 @@ export function createKernel(graph: DeviceGraph, options: ProbeOptions): Kernel 
       registeredLevels: new Set(),
       initcallsDone: false,
       timeoutExpired: false,
+      unloadedModules: new Set(options.modules ?? options.scenario?.modules ?? []),
       deferred: [],
       queue: new Deque(),
       statesByLevel: new Map(),

@@ -7,6 +7,7 @@
 import { addError, allocDomain, deviceSetDomain, freeDomain, leaveDomain, opsOf, type Failure, type IommuDomain, type IommuGroup } from "../../iommu/index.ts";
 import type { DevState, Kernel } from "../kernel.ts";
 import { describeSharedRelease } from "./arm-shared-mapping.ts";
+import { recordArmMapping } from "./iova-spaces.ts";
 
 /** arm32 arm_setup_iommu_dma_ops: a mapping sized from the device's dma-ranges, attached to it. */
 export function armSetupIommuDmaOps(k: Kernel, s: DevState, g: IommuGroup): void {
@@ -37,6 +38,7 @@ export function armSetupIommuDmaOps(k: Kernel, s: DevState, g: IommuGroup): void
     fail({ errno: "-ENOMEM", where: "arm_iommu_create_mapping", message: `${inst.driver!.name} cannot allocate an UNMANAGED domain` }, `Failed to create ${size}-byte IOMMU mapping for device ${s.dev.name}`);
     return;
   }
+  recordArmMapping(k, s, domain);
   // iommu_attach_device refuses multi-device groups since default domains (about 4.4).
   if (g.devices.length !== 1 && k.has.attachDeviceNeedsSingletonGroup) {
     freeDomain(k.iommu, domain);
@@ -73,6 +75,7 @@ function armSharedMapping(k: Kernel, s: DevState, g: IommuGroup, size: bigint, f
     }
     return;
   }
+  if (r.created) recordArmMapping(k, s, r.domain);
   const what = shared.scope === "instance" ? `${g.instance.path}'s shared arm_iommu mapping` : `group ${g.id}'s shared arm_iommu mapping`;
   if (r.created) k.log.note(s, `arch_setup_dma_ops (hypothetical ${shared.owner}): created ${what}, domain ${r.domain.id}, and attached group ${g.id} to it`);
   else if (r.attached) k.log.note(s, `arch_setup_dma_ops (hypothetical ${shared.owner}): took a reference on ${what}, domain ${r.domain.id}, and attached group ${g.id} to it (iommu_attach_group)`);
