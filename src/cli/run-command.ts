@@ -1,11 +1,12 @@
 // `dtprobe run SCENARIO`: runs a scenario file that names its board (docs/scenarios.md) and prints
 // its timeline (text), or the report plus the timeline as `steps` (--format json).
 // Exit: 0 every expectation held, 1 an input error or an expectation that does not hold, 2 usage.
-import { renderTimeline, runScenarioFile } from "../report/index.ts";
+import { jsonChunks, renderTimeline, runScenarioFile } from "../report/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
-import { writeOutput } from "./write-output.ts";
+import { writeStdout } from "./stdio.ts";
+import { OutputError, writeOutput } from "./write-output.ts";
 
 const specs: OptionSpec[] = [
   { long: "format", key: "format", takesValue: true, valueName: "F", help: "text (default: the timeline) or json (the report plus `steps`)" },
@@ -21,11 +22,11 @@ the state between them. Exit 0 when every expectation holds, 1 when one does not
 ${formatOptionHelp(specs)}
 `;
 
-export function runRunCommand(argv: readonly string[]): number {
+export async function runRunCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseArgs(argv, specs);
   const get = (key: string) => parsed.options.filter((o) => o.key === key).map((o) => o.value ?? "");
   if (get("help").length > 0) {
-    process.stdout.write(runUsage);
+    writeStdout(runUsage);
     return 0;
   }
   if (parsed.operands.length !== 1) throw new UsageError(parsed.operands.length === 0 ? "missing SCENARIO" : "expected one SCENARIO");
@@ -40,11 +41,16 @@ export function runRunCommand(argv: readonly string[]): number {
   };
   const r = runScenarioFile(file, sink);
   if (!r || sink.errorCount > 0) return finish(1);
-  const text = format === "json" ? JSON.stringify({ ...r.report, steps: r.steps }, null, 2) + "\n" : renderTimeline(r, file);
+  // JSON streamed (no single JSON.stringify of a large report), exactly as JSON.stringify(.., 2) writes it.
+  const json = function* () {
+    yield* jsonChunks({ ...r.report, steps: r.steps }, 2);
+    yield "\n";
+  };
   try {
-    writeOutput(outPath, [text]);
+    await writeOutput(outPath, format === "json" ? json() : [renderTimeline(r, file)]);
   } catch (e) {
-    sink.error("io", `couldn't write ${outPath}: ${(e as Error).message}`);
+    if (!(e instanceof OutputError)) throw e;
+    sink.error("io", e.message);
     return finish(1);
   }
   return finish(r.failedExpectations === 0 ? 0 : 1);

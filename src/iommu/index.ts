@@ -5,11 +5,12 @@ export { iommuOps } from "./ops.ts";
 export type { IommuOps } from "./ops.ts";
 export { since } from "./driver.ts";
 export type { Fwspec, InstanceState, IommuCaps, IommuCoreApi, IommuDomain, IommuDriver, IommuDriverEntry, IommuGroup, IommuInstance, IommuMatch, Since } from "./driver.ts";
-export { parseHwOverrides, overridesFor, hwSchema } from "./hw.ts";
+export { parseHwOverrides, overridesFor, hwSchema, checkHwOverrides } from "./hw.ts";
 export type { HwOverrides } from "./hw.ts";
 export * from "./core/index.ts";
 export { ERRNO_VALUES, DOMAIN_TYPE_VALUES, ok, fail } from "./types.ts";
 export type { DomainType, Errno, Failure, Limit, LimitValue, Result } from "./types.ts";
+export { kstrtobool } from "./kstrtobool.ts";
 // The DMA API's address allocators (the probe layer's DMA ops use them; exact models of the kernel's).
 export { IovaDomain } from "./iova.ts";
 export type { IovaUsage, RcacheDepot } from "./iova.ts";

@@ -103,6 +103,13 @@ export const KERNEL_CHANGES = [
     what: "iommu_device_use_default_domain at dma_configure (owner_cnt, -EBUSY), driver_managed_dma, iommu_group_claim_dma_owner (scenario VFIO steps)",
   },
   {
+    flag: "kstrtoboolTrueFalse",
+    since: [5, 19],
+    commit: "",
+    title: "lib/kstrtox.c: Add \"false\"/\"true\" support to kstrtobool()",
+    what: "boolean command-line values (iommu.passthrough, iommu.strict, module bool parameters) read t/T and f/F too; before, \"true\" and \"false\" were -EINVAL",
+  },
+  {
     flag: "pcieportDriverManagedDma",
     since: [5, 19],
     commit: "c7d469849747",

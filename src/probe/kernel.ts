@@ -46,6 +46,12 @@ export interface DevState extends IommuDev {
   specsRecorded: boolean;
   /** Inside really_probe (dev->driver is set: messages carry the driver name). */
   inProbe: boolean;
+  /**
+   * The instances already noted as programmed into the first IOMMU: from 6.15 every registration
+   * walk configures the device again, which made one note per walk (N² events for a device on N
+   * instances).
+   */
+  firstIommuNoted: Set<IommuInstance> | null;
 }
 
 /**

@@ -42,14 +42,6 @@ export function parseBootargs(text: string): Map<string, string> {
   return out;
 }
 
-/** kstrtobool as the iommu.* parameters use it. */
-export function bootBool(v: string | undefined): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (/^(1|y|Y|on|true)/.test(v) || v === "") return true;
-  if (/^(0|n|N|off|false)/.test(v)) return false;
-  return undefined;
-}
-
 /**
  * The kernel's own default-domain mechanism on an architecture: arm32 (ARM_DMA_USE_IOMMU) gives
  * each device its own arm_iommu mapping in every era; arm64 uses the group's default domain.
