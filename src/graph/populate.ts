@@ -20,6 +20,12 @@ export interface GraphOptions {
    * (probe/drivers/table.ts childPopulatingDriver). Absent: no driver creates children.
    */
   readonly populatingDriver?: (compatible: readonly string[]) => string | undefined;
+  /**
+   * The child nodes (by node name) a node's driver registers as platform devices of their own
+   * when it binds (platform_device_register_full with the child as fwnode: firmware sub-devices);
+   * the tables live above the graph (probe/drivers/registered-children.ts). Absent: none.
+   */
+  readonly registeringDriver?: (compatible: readonly string[]) => readonly string[] | undefined;
 }
 
 /** of_default_bus_match_table (CONFIG_ARM_AMBA on arm/arm64 adds arm,amba-bus). */
@@ -45,6 +51,8 @@ interface CompatibleFacts {
   readonly bus: boolean;
   /** The modelled driver that populates the children when it binds (driver-populate.ts). */
   readonly populating: string | undefined;
+  /** Child node names the driver registers as devices of their own when it binds. */
+  readonly registers: readonly string[] | undefined;
 }
 
 /** A Device while the graph is built: its DMA facts are filled in by the tree scan. */
@@ -102,7 +110,13 @@ class GraphBuilder {
   private factsOf(compat: readonly string[]): CompatibleFacts {
     let f = this.facts.get(compat);
     if (!f) {
-      f = { skipped: anyIn(compat, SKIPPED_COMPATIBLES), primecell: compat.includes("arm,primecell"), bus: anyIn(compat, BUS_COMPATIBLES), populating: this.options.populatingDriver?.(compat) };
+      f = {
+        skipped: anyIn(compat, SKIPPED_COMPATIBLES),
+        primecell: compat.includes("arm,primecell"),
+        bus: anyIn(compat, BUS_COMPATIBLES),
+        populating: this.options.populatingDriver?.(compat),
+        registers: this.options.registeringDriver?.(compat),
+      };
       this.facts.set(compat, f);
     }
     return f;
@@ -187,18 +201,38 @@ class GraphBuilder {
       this.hostBridgeDevices.push(dev);
       return; // handled by addPciFunctions
     }
+    if (facts.registers) this.registered.push({ creator: dev, names: facts.registers });
     if (!facts.populating) return;
     // devm_of_platform_populate(dev): matches = NULL, so grandchildren are not walked.
     this.pending.push({ creator: dev, children: node.children });
   }
 
   readonly pending: { creator: Device; children: readonly DtNode[] }[] = [];
+  private readonly registered: { creator: Device; names: readonly string[] }[] = [];
 
   /** Resolves driver-populated children (which may themselves populate) breadth-first. */
   flushPending(): void {
-    for (let i = 0; i < this.pending.length; i++) {
-      const { creator, children } = this.pending[i]!;
-      this.populate(children, creator, "driver", creator, false);
+    for (let i = 0; i < this.pending.length || this.registered.length > 0; i++) {
+      if (i < this.pending.length) {
+        const { creator, children } = this.pending[i]!;
+        this.populate(children, creator, "driver", creator, false);
+      }
+      for (const r of this.registered.splice(0)) this.registerChildren(r.creator, r.names);
+    }
+  }
+
+  /**
+   * platform_device_register_full(&info) with info.fwnode = of_get_child_by_name(np, name) (the
+   * first child of that name, available or not), info.name = its node name, info.id = 0: a
+   * platform device `name.0` with the child as of_node and the creator as parent. No driver has
+   * that name, so nothing binds it; its creator configures its DMA (of_dma_configure).
+   */
+  private registerChildren(creator: Device, names: readonly string[]): void {
+    const node = creator.node as unknown as DtNode;
+    for (const name of names) {
+      const child = node.children.find((c) => c.name.split("@")[0] === name);
+      if (!child || this.byNode.has(child)) continue;
+      this.add(child, `${name}.0`, "platform", creator, "registered", creator, null, compatibleList(child));
     }
   }
 

@@ -14,6 +14,11 @@ export type DeviceOrigin =
   | "populate"
   /** A driver's probe calls of_platform_populate on its own node (qcom_iommu, dwc3 glue, host1x...). */
   | "driver"
+  /**
+   * A driver's probe registers a device for one named child node itself
+   * (platform_device_register_full: firmware sub-devices); the probe adds it, if at all.
+   */
+  | "registered"
   /** The host bridge driver enumerates the bus (pci_host_probe). */
   | "pci";
 
@@ -31,7 +36,7 @@ export interface Device {
   readonly parent: Device | null;
   readonly compatible: readonly string[];
   readonly origin: DeviceOrigin;
-  /** For origin "driver" / "pci": the device whose successful bind creates this one. */
+  /** For origin "driver" / "registered" / "pci": the device whose successful bind creates this one. */
   readonly creator: Device | null;
   readonly pci: PciFunction | null;
   /**

@@ -267,6 +267,22 @@ export const KERNEL_CHANGES = [
     approximate: true,
   },
   {
+    flag: "firmwarePagingDomainAlloc",
+    since: [6, 11],
+    commit: "",
+    title: "media: venus / wifi: ath10k: Use iommu_paging_domain_alloc()",
+    what: "venus_firmware_init and ath10k_fw_init allocate the firmware device's domain with iommu_paging_domain_alloc(fw dev) (-ENODEV without an IOMMU); before, iommu_domain_alloc(&platform_bus_type) (bounded by 6.1 and 6.12's sources and by iommu_paging_domain_alloc's arrival)",
+    approximate: true,
+  },
+  {
+    flag: "msmIommuNewChecksMapped",
+    since: [6, 11],
+    commit: "",
+    title: "drm/msm: Use iommu_paging_domain_alloc()",
+    what: "msm_iommu_new returns NULL for a device that is not device_iommu_mapped and allocates iommu_paging_domain_alloc(dev) itself; before, its callers allocated on the platform bus (bounded by 6.1 and 6.12's sources and by iommu_paging_domain_alloc's arrival)",
+    approximate: true,
+  },
+  {
     flag: "tegraDrmPagingDomainOnHost",
     since: [6, 13],
     commit: "",

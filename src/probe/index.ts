@@ -12,6 +12,7 @@ export type { CmdlineWord, CmdlineProblem } from "./cmdline.ts";
 export type { DeviceOutcome, DeviceState, EventKind, ProbeEvent, ProbeResult } from "./types.ts";
 export type { Aggregate, ClientDriver, DevState, DriverMatch, InitcallLevel, Kernel, OwnDomainSpec } from "./kernel.ts";
 export { CLIENT_DRIVERS, childPopulatingDriver, matchDriver } from "./drivers/table.ts";
+export { childRegisteringDriver } from "./drivers/registered-children.ts";
 export { EventLog } from "./event-log.ts";
 export { ASSUMED_DRIVER_PREFIX } from "./log.ts";
 export { parseScenario, checkScenario, scenarioSchema, parseByteSize, normaliseStep } from "./scenario/parse.ts";

@@ -9,6 +9,7 @@ import {
   bootKernel,
   checkScenario,
   childPopulatingDriver,
+  childRegisteringDriver,
   DEFAULT_KERNEL,
   KERNEL_RANGE,
   parseKernelVersion,
@@ -96,7 +97,7 @@ export function resolveKernel(kernel: string | KernelEra | undefined, sink: Diag
 
 /** The devices the kernel creates for a tree: the device graph with the modelled drivers' children. */
 export function deviceGraph(tree: DeviceTree, pci: PciTopology | undefined): DeviceGraph {
-  return buildDeviceGraph(tree, { pci, populatingDriver: childPopulatingDriver });
+  return buildDeviceGraph(tree, { pci, populatingDriver: childPopulatingDriver, registeringDriver: childRegisteringDriver });
 }
 
 /**

@@ -60,6 +60,7 @@ export function* reportTextChunks(report: Report): Generator<string> {
   // Indexes so that the rendering stays linear with hundreds of thousands of groups, built in
   // one pass over the devices (each pass over 200,000 report objects costs tens of ms).
   const domainsOf = groupBy(report.domains, (d) => d.iommu);
+  const domainById = new Map(report.domains.map((d) => [d.id, d]));
   const groupsOf = groupBy(report.groups, (g) => g.iommu);
   const groupsOnDomain = groupBy(report.groups, (g) => g.domain);
   const byName = new Map<string, ReportDevice>();
@@ -116,7 +117,10 @@ export function* reportTextChunks(report: Report): Generator<string> {
     }
     for (const g of groupsOf.get(i.path) ?? []) {
       if (g.domain !== null && mine.has(g.domain)) continue;
-      out.push(`  group ${g.id}${g.name ? ` "${g.name}"` : ""} (no domain): ${members(g)}`);
+      // A domain of another instance (a driver attached the group to a domain it allocated there).
+      const other = g.domain === null ? undefined : domainById.get(g.domain);
+      const on = other ? `on domain ${g.domain} of ${other.iommu}` : "no domain";
+      out.push(`  group ${g.id}${g.name ? ` "${g.name}"` : ""} (${on}): ${members(g)}`);
       failures(g, "    ");
       if (out.ready) yield* out.take();
     }

@@ -82,6 +82,16 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
   s.inProbe = true;
   k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_BIND_DRIVER");
   const r = s.instance ? iommuProbeInstance(k.iommu, s.instance) : driverProbe(k, s);
+  if (!r.ok && r.failure.errno === "-EPROBE_DEFER" && !s.instance) {
+    // The driver's probe asked for deferral (a device it configures itself waits for its IOMMU).
+    s.inProbe = false;
+    k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_DRIVER_NOT_BOUND");
+    platformDmaCleanup(s);
+    if (k.dma.armDmaMapping) teardownDmaOps(k, s);
+    s.deferReason = `probe deferred: ${r.failure.message} (${r.failure.where})`;
+    deferProbe(k, s);
+    return false;
+  }
   if (!r.ok) {
     s.inProbe = false;
     s.out.state = "failed";
@@ -104,11 +114,27 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
   const created = k.graph.createdBy.get(s.dev);
   if (created) {
     k.dd.addBatch = [];
-    for (const child of created) k.lifecycle.add(stateFor(k, child));
-    k.dd.queue.unshift(k.dd.addBatch);
+    // A device the probe registered itself (origin "registered") was added there, or not at all.
+    for (const child of created) if (child.origin !== "registered") k.lifecycle.add(stateFor(k, child));
+    k.dd.queue.unshift(inRegistrationOrder(k.dd.addBatch));
     k.dd.addBatch = null;
   }
   return true;
+}
+
+/**
+ * The devices one bind added, in the order they bind: where their drivers register only after
+ * that bind (ClientDriver.registerOrder: a module's driver array), each driver_register ->
+ * driver_attach takes its devices in add order. Devices without a known position keep add
+ * order, first.
+ */
+function inRegistrationOrder(batch: DevState[]): DevState[] {
+  const ordered = batch.filter((s) => s.match.row?.registerOrder !== undefined);
+  if (ordered.length === 0) return batch;
+  const rest = batch.filter((s) => s.match.row?.registerOrder === undefined);
+  // Array.prototype.sort is stable: devices of one driver stay in add order.
+  ordered.sort((a, b) => a.match.row!.registerOrder! - b.match.row!.registerOrder!);
+  return [...rest, ...ordered];
 }
 
 /** drv->probe of a client driver: its row's probe hook, then its own IOMMU domain (if it has one). */

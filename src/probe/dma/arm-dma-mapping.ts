@@ -98,18 +98,46 @@ export function armSharedUsers(k: Kernel, d: IommuDomain | null | undefined): nu
 export function releaseArmMapping(k: Kernel, s: DevState): { readonly domain: IommuDomain; readonly freed: boolean; readonly usersLeft: number } | undefined {
   const shared = k.dma.armShared?.release(s);
   if (shared) return shared;
+  const m = ownArmMapping(s);
+  if (!m) return undefined;
+  detachArmMapping(k, s, m);
+  freeDomain(k.iommu, m);
+  return { domain: m, freed: true, usersLeft: 0 };
+}
+
+/** The device's own (mainline per-device) arm_iommu mapping, if it has one. */
+function ownArmMapping(s: DevState): IommuDomain | undefined {
   const m = s.out.domain;
-  const g = s.out.group;
-  if (!m || !g || m.owner !== "arm-dma-mapping") return undefined;
+  return m && s.out.group && m.owner === "arm-dma-mapping" ? m : undefined;
+}
+
+/** arm_iommu_detach_device of an own mapping: back to the group's default domain (or none), dma-direct. */
+function detachArmMapping(k: Kernel, s: DevState, m: IommuDomain): void {
+  const g = s.out.group!;
   if (g.defaultDomain && deviceSetDomain(k.iommu, s, g, g.defaultDomain).ok) g.domain = g.defaultDomain;
   else {
     leaveDomain(k.iommu, s.dev, m);
     s.out.domain = null;
     g.domain = g.defaultDomain;
   }
-  freeDomain(k.iommu, m);
   s.out.dmaOps = "direct";
-  return { domain: m, freed: true, usersLeft: 0 };
+}
+
+/**
+ * arm_iommu_detach_device alone, as a driver calls it to move a device to a mapping of its own
+ * and keep the old one to restore later: the device leaves its mapping (its group returns to the
+ * default domain, or none), its DMA API falls back to dma-direct, and the mapping stays allocated.
+ * A shared mapping (hypothetical arm32 policies) loses the device's reference instead. Returns the
+ * detached mapping, or undefined when the device had none.
+ */
+export function armIommuDetachDevice(k: Kernel, s: DevState): IommuDomain | undefined {
+  const shared = k.dma.armShared?.release(s);
+  if (shared) return shared.freed ? undefined : shared.domain;
+  const m = ownArmMapping(s);
+  if (!m) return undefined;
+  detachArmMapping(k, s, m);
+  k.log.emit("log", null, "debug", `Detached IOMMU controller from ${s.dev.name} device.`, "");
+  return m;
 }
 
 /**
