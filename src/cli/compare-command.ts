@@ -1,0 +1,101 @@
+// `dtprobe compare FILE --policy A,B,C | --kernel V1,V2 | --bootargs S1 --bootargs S2 [report
+// options] [--format text|json] [-o OUT]`: the board loaded once and run once per value, side by
+// side (src/report/compare).
+import { compareReports, renderComparisonText, type CompareAxis, type CompareColumnInput } from "../report/compare/index.ts";
+import { readSideFiles, runBoard } from "../report/index.ts";
+import { loadDeviceTree } from "../compile/index.ts";
+import { DiagnosticSink } from "../source/index.ts";
+import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
+import { boardOptionSpecs, checkKernel, checkPolicy, optionValues, readBoardOptions } from "./board-options.ts";
+import { failOnSpec, failsOn, findingLevel, parseFailOn } from "./fail-on.ts";
+import { printDiagnostics } from "./print-diagnostics.ts";
+import { writeOutput } from "./write-output.ts";
+
+const specs: OptionSpec[] = [
+  ...boardOptionSpecs.map((s) =>
+    s.key === "policy"
+      ? { ...s, valueName: "P1,P2,...", help: "compare these default-domain policies (per-device, per-instance, per-group)" }
+      : s.key === "kernel"
+        ? { ...s, valueName: "V1,V2,...", help: "compare these kernel versions (e.g. 6.1,6.12,6.15); one version: all columns run it" }
+        : s.key === "bootargs"
+          ? { ...s, help: "kernel command line; given several times: compare these command lines" }
+          : s,
+  ),
+  { long: "format", key: "format", takesValue: true, valueName: "F", help: "text (default) or json" },
+  { short: "o", long: "out", key: "out", takesValue: true, valueName: "FILE", help: "write to FILE (default: standard output)" },
+  failOnSpec,
+  { short: "h", long: "help", key: "help", takesValue: false, help: "show this help" },
+];
+
+export const compareUsage = `usage: dtprobe compare [options] FILE (--policy P1,P2,... | --kernel V1,V2,... | --bootargs S1 --bootargs S2 ...)
+
+Runs the board once per value of the one list option and shows the runs side by side: per IOMMU
+instance the domains, resources used of the limit, groups, DMA ops, failed and deferred devices;
+then the devices whose outcome differs.
+
+${formatOptionHelp(specs)}
+`;
+
+interface Axis {
+  readonly axis: CompareAxis;
+  readonly values: readonly string[];
+}
+
+/** The one option given as a list; the others keep their single value. */
+function pickAxis(policies: string[], kernels: string[], bootargs: string[]): Axis {
+  const split = (values: string[]) => (values.at(-1) ?? "").split(",").map((v) => v.trim()).filter((v) => v !== "");
+  const lists: Axis[] = [];
+  if (policies.length > 0 && split(policies).length > 1) lists.push({ axis: "policy", values: split(policies).map(checkPolicy) });
+  if (kernels.length > 0 && split(kernels).length > 1) lists.push({ axis: "kernel", values: split(kernels).map(checkKernel) });
+  if (bootargs.length > 1) lists.push({ axis: "bootargs", values: bootargs });
+  if (lists.length === 0) throw new UsageError("nothing to compare: give --policy or --kernel a comma-separated list, or --bootargs several times");
+  if (lists.length > 1) throw new UsageError(`compare takes one list option (got ${lists.map((l) => `--${l.axis}`).join(" and ")})`);
+  return lists[0]!;
+}
+
+export function runCompareCommand(argv: readonly string[]): number {
+  const parsed = parseArgs(argv, specs);
+  if (optionValues(parsed, "help").length > 0) {
+    process.stdout.write(compareUsage);
+    return 0;
+  }
+  if (parsed.operands.length !== 1) throw new UsageError(parsed.operands.length === 0 ? "missing input FILE" : "expected one input FILE");
+  const format = optionValues(parsed, "format").at(-1) ?? "text";
+  if (format !== "text" && format !== "json") throw new UsageError(`invalid --format '${format}' (text or json)`);
+  const failOn = parseFailOn(optionValues(parsed, "fail-on"));
+  const { axis, values } = pickAxis(optionValues(parsed, "policy"), optionValues(parsed, "kernel"), optionValues(parsed, "bootargs"));
+  // The list option is read here; the others as `report` reads them (a single --policy/--kernel
+  // applies to every column).
+  const single = {
+    ...parsed,
+    options: parsed.options.filter((o) => o.key !== axis || (axis !== "bootargs" && !(o.value ?? "").includes(","))),
+  };
+  const board = readBoardOptions(single);
+  const outPath = optionValues(parsed, "out").at(-1) ?? "-";
+  const input = parsed.operands[0]!;
+
+  const sink = new DiagnosticSink();
+  const finish = (code: number) => {
+    printDiagnostics(sink.items, { quiet: 0, outputName: outPath === "-" ? "<stdout>" : outPath });
+    return code;
+  };
+  const side = readSideFiles(board.sideFiles, sink);
+  if (!side) return finish(1);
+  const tree = loadDeviceTree(input, board.run, sink);
+  if (!tree || sink.errorCount > 0) return finish(1);
+  const columns: CompareColumnInput[] = [];
+  for (const value of values) {
+    const run = runBoard(tree, input, { ...board.run, ...side, [axis]: value }, sink);
+    if (!run) return finish(1);
+    columns.push({ label: value, report: run.report });
+  }
+  const comparison = compareReports(axis, columns);
+  const text = format === "json" ? [JSON.stringify(comparison, null, 2), "\n"] : [renderComparisonText(comparison)];
+  try {
+    writeOutput(outPath, text);
+  } catch (e) {
+    sink.error("io", `couldn't write ${outPath}: ${(e as Error).message}`);
+    return finish(1);
+  }
+  return finish(columns.some((c) => failsOn(failOn, findingLevel(c.report))) ? 1 : 0);
+}
