@@ -1,0 +1,68 @@
+// `dtprobe diff OLD NEW [report options] [--format text|json] [-o OUT]`: both boards run the same
+// way, then compared device by device (src/report/diff). Exit status as diff(1): 0 when no
+// outcome changed, 1 when one did, 2 on a usage error or when a board cannot be loaded.
+import { diffReports, renderDiffText } from "../report/diff/index.ts";
+import { readSideFiles, reportBoard, type Report } from "../report/index.ts";
+import { DiagnosticSink } from "../source/index.ts";
+import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
+import { boardOptionSpecs, optionValues, readBoardOptions } from "./board-options.ts";
+import { printDiagnostics } from "./print-diagnostics.ts";
+import { writeOutput } from "./write-output.ts";
+
+/** diff(1): "An exit status of 2 means trouble." */
+const EXIT_TROUBLE = 2;
+
+const specs: OptionSpec[] = [
+  ...boardOptionSpecs,
+  { long: "format", key: "format", takesValue: true, valueName: "F", help: "text (default) or json" },
+  { short: "o", long: "out", key: "out", takesValue: true, valueName: "FILE", help: "write to FILE (default: standard output)" },
+  { short: "h", long: "help", key: "help", takesValue: false, help: "show this help" },
+];
+
+export const diffUsage = `usage: dtprobe diff [options] OLD NEW   (each .dts or .dtb)
+
+Runs both boards the same way and shows what changed per device (IOMMU instance, IDs, group
+members, domain, DMA ops, state, errors), matching devices by name and groups by their members.
+Exit status: 0 no outcome changed, 1 some outcome changed, 2 usage error or a board cannot be loaded.
+
+${formatOptionHelp(specs)}
+`;
+
+export function runDiffCommand(argv: readonly string[]): number {
+  const parsed = parseArgs(argv, specs);
+  if (optionValues(parsed, "help").length > 0) {
+    process.stdout.write(diffUsage);
+    return 0;
+  }
+  if (parsed.operands.length !== 2) throw new UsageError(`expected two boards, OLD and NEW (got ${parsed.operands.length})`);
+  const format = optionValues(parsed, "format").at(-1) ?? "text";
+  if (format !== "text" && format !== "json") throw new UsageError(`invalid --format '${format}' (text or json)`);
+  const board = readBoardOptions(parsed);
+  const outPath = optionValues(parsed, "out").at(-1) ?? "-";
+
+  const sink = new DiagnosticSink();
+  const finish = (code: number) => {
+    printDiagnostics(sink.items, { quiet: 0, outputName: outPath === "-" ? "<stdout>" : outPath });
+    return code;
+  };
+  const side = readSideFiles(board.sideFiles, sink);
+  if (!side) return finish(EXIT_TROUBLE);
+  const reports: Report[] = [];
+  for (const input of parsed.operands) {
+    // Each board's diagnostics are its own (a report carries the sink's items so far).
+    const own = new DiagnosticSink();
+    const report = reportBoard(input, { ...board.run, ...side }, own);
+    for (const d of own.items) sink.add(d);
+    if (!report) return finish(EXIT_TROUBLE);
+    reports.push(report);
+  }
+  const diff = diffReports(reports[0]!, reports[1]!);
+  const text = format === "json" ? [JSON.stringify(diff, null, 2), "\n"] : [renderDiffText(diff)];
+  try {
+    writeOutput(outPath, text);
+  } catch (e) {
+    sink.error("io", `couldn't write ${outPath}: ${(e as Error).message}`);
+    return finish(EXIT_TROUBLE);
+  }
+  return finish(diff.changed ? 1 : 0);
+}
