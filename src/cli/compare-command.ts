@@ -7,7 +7,8 @@ import { loadDeviceTree } from "../compile/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
 import { boardOptionSpecs, checkKernel, checkPolicy, optionValues, readBoardOptions } from "./board-options.ts";
-import { failOnSpec, failsOn, findingLevel, parseFailOn } from "./fail-on.ts";
+import { findingLevel } from "../report/findings.ts";
+import { failOnSpec, failsOn, parseFailOn } from "./fail-on.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 import { writeOutput } from "./write-output.ts";
 
