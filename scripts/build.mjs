@@ -8,7 +8,8 @@ import { build } from "esbuild";
 rmSync("dist", { recursive: true, force: true });
 
 await build({
-  entryPoints: { dtprobe: "src/cli/main.ts", lib: "src/index.ts" },
+  // batch-worker: the worker thread of `dtprobe batch` (src/batch/pool.ts finds it beside the chunks).
+  entryPoints: { dtprobe: "src/cli/main.ts", lib: "src/index.ts", "batch-worker": "src/batch/worker.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -12,6 +12,10 @@ const usage = `usage: dtprobe <command> [options] FILE
 commands:
   compile   compile a device tree like dtc (same options, same blob)
   report    show how the kernel attaches each device to its IOMMU
+  compare   one board under several policies, kernels or command lines, side by side
+  diff      what changes between two boards (a DT patch), device by device
+  verify    check the prediction against a booted board's IOMMU groups
+  batch     report on every board of a directory tree, on all cores
 
   dtprobe <command> --help    options of a command
   dtprobe --version
@@ -35,6 +39,14 @@ async function run(argv: string[]): Promise<number> {
       return (await import("./compile-command.ts")).runCompileCommand(rest);
     case "report":
       return (await import("./report-command.ts")).runReportCommand(rest);
+    case "compare":
+      return (await import("./compare-command.ts")).runCompareCommand(rest);
+    case "diff":
+      return (await import("./diff-command.ts")).runDiffCommand(rest);
+    case "verify":
+      return (await import("./verify-command.ts")).runVerifyCommand(rest);
+    case "batch":
+      return (await import("./batch-command.ts")).runBatchCommand(rest);
     default:
       throw new UsageError(`unknown command '${command}'`);
   }

@@ -1,0 +1,98 @@
+// Runs boards on worker threads, one board at a time per worker (the next goes to whichever is
+// free, so a slow board does not hold up a queue), and gives the rows back in board order. A
+// worker that dies (out of memory, a crash) turns its board into an internal-error row and is
+// replaced. With one job the boards run on the calling thread.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { readSideFiles, type BoardRunOptions, type BoardSideFiles } from "../report/index.ts";
+import { DiagnosticSink } from "../source/index.ts";
+import { cachingFileHost } from "./cached-host.ts";
+import { runBoardJob, type BoardJobOptions } from "./job.ts";
+import { errorRow, type BoardRow } from "./row.ts";
+
+/** What every worker is started with (structured-cloneable: side files by path). */
+export interface WorkerSetup {
+  readonly load: BoardJobOptions["load"];
+  readonly run: Omit<BoardRunOptions, "pci" | "hw" | "scenario">;
+  readonly sideFiles: BoardSideFiles;
+  readonly dtbDir?: string;
+}
+
+export interface PoolOptions {
+  readonly jobs: number;
+  /** Called as each row arrives (in completion order), with the count done so far. */
+  readonly onRow?: (row: BoardRow, done: number) => void;
+}
+
+/**
+ * The worker script: the bundle's entry in dist/ (what users run), or next to this module in the
+ * sources, run through tsx's loader like the calling thread (development and tests).
+ */
+function startWorker(setup: WorkerSetup): Worker {
+  for (const url of [new URL("./batch-worker.mjs", import.meta.url), new URL("../batch-worker.mjs", import.meta.url)]) {
+    if (existsSync(fileURLToPath(url))) return new Worker(url, { workerData: setup });
+  }
+  const source = new URL("./worker.ts", import.meta.url);
+  if (!existsSync(fileURLToPath(source))) throw new Error("the batch worker script is missing (run `npm run build`)");
+  // Node 20 workers do not take --import: register tsx's hooks first, then load the module.
+  const api = JSON.stringify(import.meta.resolve("tsx/esm/api"));
+  return new Worker(`import(${api}).then((m) => m.register()).then(() => import(${JSON.stringify(source.href)}))`, { eval: true, workerData: setup });
+}
+
+function runInline(boards: readonly string[], setup: WorkerSetup, options: PoolOptions): BoardRow[] {
+  const sink = new DiagnosticSink();
+  const side = readSideFiles(setup.sideFiles, sink);
+  const host = cachingFileHost();
+  return boards.map((board, k) => {
+    const row = side ? runBoardJob(board, { load: setup.load, run: { ...setup.run, ...side }, dtbDir: setup.dtbDir }, host) : errorRow(board, "load-error", sink.items[0]?.message ?? "side files unreadable");
+    options.onRow?.(row, k + 1);
+    return row;
+  });
+}
+
+export function runBoards(boards: readonly string[], setup: WorkerSetup, options: PoolOptions): Promise<BoardRow[]> {
+  const jobs = Math.max(1, Math.min(options.jobs, boards.length));
+  if (jobs === 1) return Promise.resolve(runInline(boards, setup, options));
+  const rows: (BoardRow | undefined)[] = new Array(boards.length);
+  let next = 0;
+  let done = 0;
+  return new Promise((resolve) => {
+    const finish = (id: number, row: BoardRow) => {
+      rows[id] = row;
+      done++;
+      options.onRow?.(row, done);
+      if (done === boards.length) resolve(rows as BoardRow[]);
+    };
+    const start = () => {
+      const worker = startWorker(setup);
+      let current: number | undefined;
+      const feed = () => {
+        if (next >= boards.length) {
+          current = undefined;
+          void worker.terminate();
+          return;
+        }
+        current = next++;
+        worker.postMessage({ id: current, board: boards[current] });
+      };
+      worker.on("message", (m: { id: number; row: BoardRow }) => {
+        finish(m.id, m.row);
+        feed();
+      });
+      // A worker that dies while it holds a board: that board is an error row, a new worker takes
+      // over ('error' comes first for an exception or out-of-memory, 'exit' alone for an exit).
+      const died = (why: string) => {
+        const id = current;
+        current = undefined;
+        if (id === undefined) return;
+        finish(id, errorRow(boards[id]!, "internal-error", `worker died: ${why}`));
+        if (next < boards.length) start();
+      };
+      worker.on("error", (e) => died(e.message));
+      worker.on("exit", (code) => died(`exit status ${code}`));
+      feed();
+    };
+    for (let k = 0; k < jobs; k++) start();
+  });
+}

@@ -1,0 +1,82 @@
+// `dtprobe batch DIR|GLOB|FILE... [report options] [--format text|jsonl] [-o OUT] [-j N]
+// [--fail-on LEVEL] [--dtb-dir DIR] [-q]`: every board found, on worker threads (src/batch).
+// Exit status: 0 every board loaded (and none trips --fail-on), 1 otherwise, 2 usage.
+import { availableParallelism } from "node:os";
+import { batchTotals, discoverBoards, Progress, renderBatchJsonl, renderBatchText, runBoards } from "../batch/index.ts";
+import { readSideFiles } from "../report/index.ts";
+import { DiagnosticSink } from "../source/index.ts";
+import { formatOptionHelp, parseArgs, parseIntegerArg, UsageError, type OptionSpec } from "./args.ts";
+import { boardOptionSpecs, optionValues, readBoardOptions } from "./board-options.ts";
+import { failOnSpec, failsOn, parseFailOn } from "./fail-on.ts";
+import { printDiagnostics } from "./print-diagnostics.ts";
+import { writeOutput } from "./write-output.ts";
+
+const specs: OptionSpec[] = [
+  ...boardOptionSpecs,
+  { long: "format", key: "format", takesValue: true, valueName: "F", help: "text (default: a table, one row per board, and the totals) or jsonl (one JSON object per board)" },
+  { short: "o", long: "out", key: "out", takesValue: true, valueName: "FILE", help: "write the summary to FILE (default: standard output)" },
+  { short: "j", long: "jobs", key: "jobs", takesValue: true, valueName: "N", help: "worker threads (default: one per core)" },
+  failOnSpec,
+  { long: "dtb-dir", key: "dtb-dir", takesValue: true, valueName: "DIR", help: "also write each board's DTB under DIR (as dtc -b 0 writes it), at the board's path" },
+  { short: "q", long: "quiet", key: "quiet", takesValue: false, help: "no progress on standard error" },
+  { short: "h", long: "help", key: "help", takesValue: false, help: "show this help" },
+];
+
+export const batchUsage = `usage: dtprobe batch [options] DIR|GLOB|FILE...
+
+Reports on every .dts and .dtb found (directories recursively), on all cores, and prints one row
+per board: devices, IOMMU users, IOMMU instances, groups, failed, deferred and unbound devices.
+A board that cannot be loaded is a row with the reason. Kernel sources need the preprocessor's
+include directories, e.g. in a kernel tree: --cpp -i include -i scripts/dtc/include-prefixes,
+in devicetree-rebasing: --cpp -i include -i src.
+Exit status: 0 every board loaded (and none trips --fail-on), 1 otherwise, 2 usage error.
+
+${formatOptionHelp(specs)}
+`;
+
+export async function runBatchCommand(argv: readonly string[]): Promise<number> {
+  const parsed = parseArgs(argv, specs);
+  if (optionValues(parsed, "help").length > 0) {
+    process.stdout.write(batchUsage);
+    return 0;
+  }
+  if (parsed.operands.length === 0) throw new UsageError("missing DIR, GLOB or FILE");
+  const format = optionValues(parsed, "format").at(-1) ?? "text";
+  if (format !== "text" && format !== "jsonl") throw new UsageError(`invalid --format '${format}' (text or jsonl)`);
+  const failOn = parseFailOn(optionValues(parsed, "fail-on"));
+  const jobsText = optionValues(parsed, "jobs").at(-1);
+  const jobs = jobsText === undefined ? availableParallelism() : parseIntegerArg("--jobs", jobsText);
+  if (jobs < 1) throw new UsageError(`invalid --jobs '${jobsText}' (at least 1)`);
+  const board = readBoardOptions(parsed);
+  const outPath = optionValues(parsed, "out").at(-1) ?? "-";
+  const quiet = optionValues(parsed, "quiet").length > 0;
+
+  const sink = new DiagnosticSink();
+  const finish = (code: number) => {
+    printDiagnostics(sink.items, { quiet: 0, outputName: outPath === "-" ? "<stdout>" : outPath });
+    return code;
+  };
+  // Side files once here, so that a bad one is one error, not one per board.
+  if (!readSideFiles(board.sideFiles, sink)) return finish(1);
+  const { boards, unmatched } = discoverBoards(parsed.operands);
+  for (const u of unmatched) sink.error("io", `no .dts or .dtb file at or matching '${u}'`);
+  if (boards.length === 0) return finish(1);
+
+  const { kernel, policy, bootargs, ...load } = board.run;
+  const progress = quiet ? undefined : new Progress(process.stderr, boards.length);
+  const rows = await runBoards(
+    boards,
+    { load, run: { kernel, policy, bootargs }, sideFiles: board.sideFiles, dtbDir: optionValues(parsed, "dtb-dir").at(-1) },
+    { jobs, onRow: progress && ((row, done) => progress.update(row, done)) },
+  );
+  progress?.finish();
+  try {
+    writeOutput(outPath, format === "jsonl" ? renderBatchJsonl(rows) : [renderBatchText(rows)]);
+  } catch (e) {
+    sink.error("io", `couldn't write ${outPath}: ${(e as Error).message}`);
+    return finish(1);
+  }
+  const t = batchTotals(rows);
+  const tripped = rows.some((r) => r.status === "ok" && failsOn(failOn, r.finding));
+  return finish(t.notLoaded > 0 || tripped || unmatched.length > 0 ? 1 : 0);
+}
