@@ -6,7 +6,9 @@ import { dirname, join, normalize } from "node:path";
 import { loadDeviceTree, type LoadOptions } from "../compile/index.ts";
 import { writeDtb } from "../fdt/index.ts";
 import { runBoard, type BoardRunOptions } from "../report/index.ts";
+import { IncludeMemo } from "../preprocess/index.ts";
 import { DiagnosticSink, formatDiagnostic, type FileHost } from "../source/index.ts";
+import { cachingFileHost } from "./cached-host.ts";
 import { errorRow, rowFromReport, type BoardRow } from "./row.ts";
 
 export interface BoardJobOptions {
@@ -28,10 +30,21 @@ function firstError(sink: DiagnosticSink): string {
   return d ? formatDiagnostic(d).split("\n")[0]! : "could not be loaded";
 }
 
-export function runBoardJob(board: string, options: BoardJobOptions, host: FileHost): BoardRow {
+/** What a worker keeps from board to board: its file cache and its include memo. */
+export interface BoardJobCache {
+  readonly host: FileHost;
+  readonly includeMemo?: IncludeMemo;
+}
+
+/** A fresh cache for a run with these load options. */
+export function boardJobCache(load: BoardJobOptions["load"]): BoardJobCache {
+  return { host: cachingFileHost(), includeMemo: new IncludeMemo(load.includeDirs ?? []) };
+}
+
+export function runBoardJob(board: string, options: BoardJobOptions, cache: BoardJobCache): BoardRow {
   try {
     const sink = new DiagnosticSink();
-    const tree = loadDeviceTree(board, { ...options.load, host }, sink);
+    const tree = loadDeviceTree(board, { ...options.load, host: cache.host, includeMemo: cache.includeMemo }, sink);
     if (!tree || sink.errorCount > 0) return errorRow(board, "load-error", firstError(sink));
     if (options.dtbDir !== undefined) {
       const out = dtbPathFor(options.dtbDir, board);

@@ -7,8 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { readSideFiles, type BoardRunOptions, type BoardSideFiles } from "../report/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
-import { cachingFileHost } from "./cached-host.ts";
-import { runBoardJob, type BoardJobOptions } from "./job.ts";
+import { boardJobCache, runBoardJob, type BoardJobOptions } from "./job.ts";
 import { errorRow, type BoardRow } from "./row.ts";
 
 /** What every worker is started with (structured-cloneable: side files by path). */
@@ -43,9 +42,9 @@ function startWorker(setup: WorkerSetup): Worker {
 function runInline(boards: readonly string[], setup: WorkerSetup, options: PoolOptions): BoardRow[] {
   const sink = new DiagnosticSink();
   const side = readSideFiles(setup.sideFiles, sink);
-  const host = cachingFileHost();
+  const cache = boardJobCache(setup.load);
   return boards.map((board, k) => {
-    const row = side ? runBoardJob(board, { load: setup.load, run: { ...setup.run, ...side }, dtbDir: setup.dtbDir }, host) : errorRow(board, "load-error", sink.items[0]?.message ?? "side files unreadable");
+    const row = side ? runBoardJob(board, { load: setup.load, run: { ...setup.run, ...side }, dtbDir: setup.dtbDir }, cache) : errorRow(board, "load-error", sink.items[0]?.message ?? "side files unreadable");
     options.onRow?.(row, k + 1);
     return row;
   });

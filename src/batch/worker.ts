@@ -3,8 +3,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { readSideFiles } from "../report/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
-import { cachingFileHost } from "./cached-host.ts";
-import { runBoardJob, type BoardJobOptions } from "./job.ts";
+import { boardJobCache, runBoardJob, type BoardJobOptions } from "./job.ts";
 import { errorRow } from "./row.ts";
 import type { WorkerSetup } from "./pool.ts";
 
@@ -12,10 +11,10 @@ const setup = workerData as WorkerSetup;
 const sink = new DiagnosticSink();
 const side = readSideFiles(setup.sideFiles, sink);
 const options: BoardJobOptions | undefined = side && { load: setup.load, run: { ...setup.run, ...side }, dtbDir: setup.dtbDir };
-const host = cachingFileHost();
+const cache = boardJobCache(setup.load);
 
 parentPort!.on("message", (job: { id: number; board: string }) => {
   // The main thread checked the side files before starting; a change since is a per-board error.
-  const row = options ? runBoardJob(job.board, options, host) : errorRow(job.board, "load-error", sink.items[0]?.message ?? "side files unreadable");
+  const row = options ? runBoardJob(job.board, options, cache) : errorRow(job.board, "load-error", sink.items[0]?.message ?? "side files unreadable");
   parentPort!.postMessage({ id: job.id, row });
 });

@@ -2,7 +2,7 @@
 // to a finished tree, with dtc's checks run so references are resolved. Check warnings are kept in
 // the sink; check errors make the load fail unless `force` is set.
 import { nodeFileHost, type DiagnosticSink, type FileHost } from "../source/index.ts";
-import type { Define } from "../preprocess/index.ts";
+import type { Define, IncludeMemo } from "../preprocess/index.ts";
 import type { DeviceTree } from "../tree/model.ts";
 import { defaultCompileOptions } from "./options.ts";
 import { compileTree } from "./pipeline.ts";
@@ -16,6 +16,8 @@ export interface LoadOptions {
   /** Keep going past error-class check failures (dtc -f). */
   readonly force?: boolean;
   readonly host?: FileHost;
+  /** Shared by many loads (dtprobe batch): includes met before are replayed by the preprocessor. */
+  readonly includeMemo?: IncludeMemo;
 }
 
 export function loadDeviceTree(path: string, options: LoadOptions, sink: DiagnosticSink): DeviceTree | undefined {
@@ -28,6 +30,7 @@ export function loadDeviceTree(path: string, options: LoadOptions, sink: Diagnos
       defines: options.defines ?? [{ name: "__DTS__" }],
       undefines: options.undefines ?? [],
       host: options.host ?? nodeFileHost,
+      includeMemo: options.includeMemo,
       // The kernel model reads device trees; it does not need dtc's style warnings.
       checkOverrides: [],
     },

@@ -143,7 +143,10 @@ function doInclude(e: Engine, hash: Token, _name: Token, directive: string): voi
   const found = findHeader(e, h, directive === "include_next");
   if (!found) e.fatal(`${h.name}: No such file or directory`, h.at, "include");
   if (e.skipInclude(found.path)) return;
-  if (directive === "import") e.onceFiles.add(found.path);
+  if (directive === "import") {
+    e.onceFiles.add(found.path);
+    e.noteUnrecordable();
+  }
   e.pendingInclude = { path: found.path, text: found.text, foundInDir: found.dirIndex, site: hash };
 }
 

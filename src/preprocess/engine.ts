@@ -9,6 +9,7 @@ import type { DiagnosticSink, FileHost, RelatedSpan, Span } from "../source/inde
 import { handleDirective } from "./directives.ts";
 import { FileState } from "./file-state.ts";
 import { Lexer } from "./lexer.ts";
+import { MacroTable, memoHostOf, MemoRecorder, type IncludeMemo, type MemoHost } from "./include-memo.ts";
 import { MAX_EXPANDED_TOKENS, MAX_EXPANSION_DEPTH, MAX_FILE_BYTES, MAX_INCLUDED_FILES, MAX_LINE_BYTES, MAX_OUTPUT_BYTES } from "./limits.ts";
 import { B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_INCLUDE_LEVEL, B_LINE, B_PRAGMA, B_TIME, B_TIMESTAMP, BUILTIN_NAMES, builtinMacro } from "./macro.ts";
 import type { Macro } from "./macro.ts";
@@ -48,6 +49,8 @@ interface MacroArg {
 export interface EngineOptions {
   readonly host: FileHost;
   readonly includeDirs: readonly string[];
+  /** Replays includes recorded by earlier runs with the same include directories. */
+  readonly includeMemo?: IncludeMemo;
 }
 
 /** A pending `#include`: entered after its directive line has been consumed. */
@@ -59,14 +62,14 @@ export interface PendingInclude {
 }
 
 export class Engine {
-  readonly macros = new Map<string, Macro>();
+  readonly macros = new MacroTable();
   /** `#pragma push_macro` stacks. */
   readonly pushedMacros = new Map<string, (Macro | undefined)[]>();
   readonly poisoned = new Set<string>();
   /** Paths marked `#pragma once` / `#import`. */
   readonly onceFiles = new Set<string>();
   /** Include guards seen: path -> guard macro (multiple-include optimisation). */
-  private readonly guards = new Map<string, string>();
+  readonly guards = new Map<string, string>();
   private readonly fileCache = new Map<string, string | null>();
 
   private readonly contexts: Context[] = [];
@@ -86,7 +89,7 @@ export class Engine {
 
   private argDepth = 0;
   expandedTokens = 0;
-  private includedFiles = 0;
+  includedFiles = 0;
   private counter = 0;
   private readonly startTime = new Date();
   readonly printer: Printer;
@@ -94,6 +97,8 @@ export class Engine {
   private readonly guardState = new Map<FileState, GuardState>();
   /** Guard state of the file being read (the hot path checks it for every token). */
   private currentGuard: GuardState | null = null;
+  /** Records includes for the include memo (null without one). */
+  readonly recorder: MemoRecorder | null;
 
   constructor(
     readonly options: EngineOptions,
@@ -101,7 +106,22 @@ export class Engine {
     readonly mainFile: FileState,
   ) {
     for (const [name, b] of BUILTIN_NAMES) this.macros.set(name, builtinMacro(name, b));
-    this.printer = new Printer(() => this.fatal(`output exceeds ${MAX_OUTPUT_BYTES} bytes`, null));
+    const memo = options.includeMemo;
+    this.recorder = memo && memo.includeDirs.join("\0") === options.includeDirs.join("\0") ? new MemoRecorder(memo) : null;
+    this.macros.recorder = this.recorder;
+    this.printer = new Printer(() => this.fatal(`output exceeds ${MAX_OUTPUT_BYTES} bytes`, null), this.recorder);
+  }
+
+  /** Something an include memo cannot replay happened (a pragma, `#import`, __COUNTER__...). */
+  noteUnrecordable(): void {
+    this.recorder?.taint();
+  }
+
+  private memoHostCache: MemoHost | undefined;
+
+  /** What the include memo reads and replays (src/preprocess/include-memo.ts). */
+  private memoHost(): MemoHost {
+    return (this.memoHostCache ??= memoHostOf(this));
   }
 
   // ---- diagnostics ----
@@ -166,9 +186,14 @@ export class Engine {
 
   /** Whether an include of `path` can be skipped: `#pragma once`, or its guard macro is defined. */
   skipInclude(path: string): boolean {
-    if (this.onceFiles.has(path)) return true;
-    const guard = this.guards.get(path);
-    return guard !== undefined && this.macros.has(guard);
+    const q = this.guardQuery(path);
+    return q.once || (q.guard !== undefined && this.macros.has(q.guard));
+  }
+
+  guardQuery(path: string): { once: boolean; guard: string | undefined } {
+    const q = { once: this.onceFiles.has(path), guard: this.guards.get(path) };
+    this.recorder?.guardQueried(path, q);
+    return q;
   }
 
   private popFile(): void {
@@ -180,10 +205,14 @@ export class Engine {
     file.ifStack.length = 0;
     this.skipping = false;
     const g = this.guardState.get(file);
-    if (g && g.valid && g.closed && g.macro !== null && file.includedFrom) this.guards.set(file.name, g.macro);
+    if (g && g.valid && g.closed && g.macro !== null && file.includedFrom) {
+      this.guards.set(file.name, g.macro);
+      this.recorder?.guardSet(file.name, g.macro);
+    }
     this.guardState.delete(file);
     const lx = this.lexers[this.lexers.length - 1];
     this.currentGuard = lx ? (this.guardState.get(lx.file) ?? null) : null;
+    this.recorder?.leave(this.memoHost(), file, this.contexts.length === 0 && this.lookahead.length === 0);
   }
 
   /** Directive bookkeeping for include-guard detection. */
@@ -245,9 +274,14 @@ export class Engine {
     const p = this.pendingInclude!;
     this.pendingInclude = null;
     const site = p.site;
+    // An include memo replays a recording only between top-level tokens (no expansion, argument
+    // list or backed-up token open), where a file's output depends on nothing else.
+    const clean = this.contexts.length === 0 && this.lookahead.length === 0 && this.parsingArgs === 0 && this.poisoned.size === 0;
+    if (this.recorder && clean && this.recorder.replay(this.memoHost(), p.path, p.foundInDir, this.currentFile.depth + 1)) return;
     const dirEnd = p.path.lastIndexOf("/");
     const file = new FileState(p.path, dirEnd < 0 ? "" : p.path.slice(0, dirEnd), p.text, { file: site.file!, off: site.off }, p.foundInDir);
     this.pushFile(file);
+    this.recorder?.enter(this.memoHost(), file, p.foundInDir, clean);
   }
 
   /** Gives back the last token read (gcc's _cpp_backup_tokens with a count of 1). */
@@ -568,6 +602,9 @@ export class Engine {
   }
 
   private expandBuiltin(m: Macro, name: Token): boolean {
+    // __FILE__ and __LINE__ depend on where they are; the others on the run (an include memo
+    // cannot replay them).
+    if (m.builtin !== B_FILE && m.builtin !== B_LINE) this.recorder?.taint();
     const pointFile = name.pointFile ?? name.file;
     const pointOff = name.pointFile ? name.pointOff : name.off;
     const where = pointFile ? pointFile.position(pointOff) : { file: this.currentFile.name, line: 1, column: 1 };

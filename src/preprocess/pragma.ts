@@ -23,6 +23,7 @@ function macroNameOperand(e: Engine, next: () => Token, pragma: string, at: Toke
 }
 
 export function runPragma(e: Engine, next: () => Token): void {
+  e.noteUnrecordable();
   const first = next();
   if (first.kind !== T_NAME) return;
   switch (first.text) {

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { discoverBoards, dtbPathFor, Progress, renderBatchJsonl, renderBatchText, runBoardJob, runBoards, cachingFileHost, type BoardRow } from "../../src/batch/index.ts";
+import { boardJobCache, discoverBoards, dtbPathFor, Progress, renderBatchJsonl, renderBatchText, runBoardJob, runBoards, type BoardRow } from "../../src/batch/index.ts";
 import { runBatchCommand } from "../../src/cli/batch-command.ts";
 import { compile, defaultCompileOptions } from "../../src/compile/index.ts";
 import { DiagnosticSink } from "../../src/source/index.ts";
@@ -49,13 +49,13 @@ describe("one board, one row", () => {
   const options = { load: { cpp: true, includeDirs: [join(tree, "include")], defines: [{ name: "__DTS__" }] }, run: {} };
 
   it("counts the report's facts", () => {
-    const row = runBoardJob(join(tree, "vendor-a", "tegra.dts"), options, cachingFileHost());
+    const row = runBoardJob(join(tree, "vendor-a", "tegra.dts"), options, boardJobCache(options.load));
     expect(row).toMatchObject({ status: "ok", devices: 10, iommuUsers: 8, instances: 1, groups: 5, failed: 0, deferred: 0, finding: "error" });
     expect(validate(row), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it("a board that cannot be loaded is a row with the first error", () => {
-    const row = runBoardJob(join(tree, "vendor-b", "broken.dts"), options, cachingFileHost());
+    const row = runBoardJob(join(tree, "vendor-b", "broken.dts"), options, boardJobCache(options.load));
     expect(row.status).toBe("load-error");
     expect(row.message).toMatch(/broken\.dts:3:\d+: error: syntax error/);
     expect(validate(row), JSON.stringify(validate.errors)).toBe(true);
@@ -64,7 +64,7 @@ describe("one board, one row", () => {
   it("--dtb-dir writes the blob dtc -b 0 writes", () => {
     const out = join(work, "dtbs");
     const board = join(tree, "vendor-b", "deep", "smmu.dts");
-    runBoardJob(board, { ...options, dtbDir: out }, cachingFileHost());
+    runBoardJob(board, { ...options, dtbDir: out }, boardJobCache(options.load));
     const sink = new DiagnosticSink();
     const ref = compile(board, { ...defaultCompileOptions, cpp: true, includeDirs: options.load.includeDirs, defines: options.load.defines, bootCpu: 0 }, sink);
     expect(ref.ok).toBe(true);
@@ -142,7 +142,7 @@ describe("the command", () => {
       ["vendor-b/broken.dts", "load-error"],
       ["vendor-b/deep/smmu.dts", "ok"],
     ]);
-    const inline = runBoardJob(join(tree, "vendor-a", "tegra.dts"), { load: { cpp: true, includeDirs: [join(tree, "include")], defines: [{ name: "__DTS__" }] }, run: {} }, cachingFileHost());
+    const inline = runBoardJob(join(tree, "vendor-a", "tegra.dts"), { load: { cpp: true, includeDirs: [join(tree, "include")], defines: [{ name: "__DTS__" }] }, run: {} }, boardJobCache({ includeDirs: [join(tree, "include")] }));
     expect(rows[0]).toEqual(inline);
   });
 });
