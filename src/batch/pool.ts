@@ -50,6 +50,17 @@ function runInline(boards: readonly string[], setup: WorkerSetup, options: PoolO
   });
 }
 
+/**
+ * How many boards to hand a worker at once: runs of neighbours (boards of one directory share
+ * their .dtsi files, which the worker's include memo then preprocesses once), shorter towards
+ * the end so that the workers finish together.
+ */
+export function chunkSize(remaining: number, jobs: number): number {
+  return Math.max(1, Math.min(MAX_CHUNK, Math.floor(remaining / (jobs * 4))));
+}
+
+const MAX_CHUNK = 24;
+
 export function runBoards(boards: readonly string[], setup: WorkerSetup, options: PoolOptions): Promise<BoardRow[]> {
   const jobs = Math.max(1, Math.min(options.jobs, boards.length));
   if (jobs === 1) return Promise.resolve(runInline(boards, setup, options));
@@ -58,39 +69,49 @@ export function runBoards(boards: readonly string[], setup: WorkerSetup, options
   let done = 0;
   return new Promise((resolve) => {
     const finish = (id: number, row: BoardRow) => {
+      if (rows[id] !== undefined) return;
       rows[id] = row;
       done++;
       options.onRow?.(row, done);
       if (done === boards.length) resolve(rows as BoardRow[]);
     };
-    const start = () => {
+    /** A worker; `handOver`: boards a dead worker did not get to, given to this one first. */
+    const start = (handOver: number[] = []) => {
       const worker = startWorker(setup);
-      let current: number | undefined;
+      /** The boards handed to this worker and not answered yet. */
+      let pending: number[] = [];
+      const send = (ids: number[]) => {
+        pending = ids;
+        worker.postMessage(ids.map((id) => ({ id, board: boards[id] })));
+      };
       const feed = () => {
         if (next >= boards.length) {
-          current = undefined;
           void worker.terminate();
           return;
         }
-        current = next++;
-        worker.postMessage({ id: current, board: boards[current] });
+        const n = Math.min(chunkSize(boards.length - next, jobs), boards.length - next);
+        const ids = Array.from({ length: n }, (_, k) => next + k);
+        next += n;
+        send(ids);
       };
       worker.on("message", (m: { id: number; row: BoardRow }) => {
         finish(m.id, m.row);
-        feed();
+        pending = pending.filter((id) => id !== m.id);
+        if (pending.length === 0) feed();
       });
-      // A worker that dies while it holds a board: that board is an error row, a new worker takes
-      // over ('error' comes first for an exception or out-of-memory, 'exit' alone for an exit).
+      // A worker that dies holding boards: the one it was on is an error row, the rest go back to a
+      // new worker ('error' comes first for an exception or out-of-memory, 'exit' alone otherwise).
       const died = (why: string) => {
-        const id = current;
-        current = undefined;
-        if (id === undefined) return;
-        finish(id, errorRow(boards[id]!, "internal-error", `worker died: ${why}`));
-        if (next < boards.length) start();
+        if (pending.length === 0) return;
+        const [id, ...rest] = pending;
+        pending = [];
+        finish(id!, errorRow(boards[id!]!, "internal-error", `worker died: ${why}`));
+        if (rest.length > 0 || next < boards.length) start(rest);
       };
       worker.on("error", (e) => died(e.message));
       worker.on("exit", (code) => died(`exit status ${code}`));
-      feed();
+      if (handOver.length > 0) send(handOver);
+      else feed();
     };
     for (let k = 0; k < jobs; k++) start();
   });

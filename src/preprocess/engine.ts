@@ -9,7 +9,8 @@ import type { DiagnosticSink, FileHost, RelatedSpan, Span } from "../source/inde
 import { handleDirective } from "./directives.ts";
 import { FileState } from "./file-state.ts";
 import { Lexer } from "./lexer.ts";
-import { MacroTable, memoHostOf, MemoRecorder, type IncludeMemo, type MemoHost } from "./include-memo.ts";
+import type { IncludeMemo, MemoHost } from "./include-memo.ts";
+import { MacroTable, memoHostOf, MemoRecorder } from "./memo-recorder.ts";
 import { MAX_EXPANDED_TOKENS, MAX_EXPANSION_DEPTH, MAX_FILE_BYTES, MAX_INCLUDED_FILES, MAX_LINE_BYTES, MAX_OUTPUT_BYTES } from "./limits.ts";
 import { B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_INCLUDE_LEVEL, B_LINE, B_PRAGMA, B_TIME, B_TIMESTAMP, BUILTIN_NAMES, builtinMacro } from "./macro.ts";
 import type { Macro } from "./macro.ts";

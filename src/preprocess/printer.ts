@@ -6,7 +6,8 @@
 // re-creates as spaces are copied from the source where possible so that the origin map needs
 // one segment per plain line.
 import type { FileState } from "./file-state.ts";
-import type { MemoMark, MemoRecorder } from "./include-memo.ts";
+import type { PackedMarks } from "./include-memo.ts";
+import type { MemoRecorder } from "./memo-recorder.ts";
 import { MAX_OUTPUT_BYTES } from "./limits.ts";
 import { OriginMapBuilder } from "./origin-map.ts";
 import { avoidPaste, F_PREV_WHITE, isPunct, T_EOF, T_PADDING } from "./token.ts";
@@ -73,9 +74,10 @@ export class Printer {
   }
 
   /** Writes a recorded include's output: its origin segments, its text, then the state it left. */
-  replay(text: string, marks: readonly MemoMark[], after: PrinterState | null): void {
+  replay(text: string, marks: PackedMarks, after: PrinterState | null): void {
     const base = this.length;
-    for (const m of marks) this.origin.mark(base + m.rel, m.file, m.off, m.exact);
+    const { rel, off, file, exact, files } = marks;
+    for (let i = 0; i < rel.length; i++) this.origin.mark(base + rel[i]!, files[file[i]!]!, off[i]!, exact[i] === 1);
     if (text.length > 0) this.write(text);
     if (after) {
       this.avoidPasteNext = after.avoidPasteNext;
