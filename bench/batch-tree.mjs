@@ -7,8 +7,10 @@
 // Prints wall times and the ratio. --compare-dtb also writes dtprobe's blobs (`batch --dtb-dir`)
 // and compares them with dtc's, board by board. Never part of `npm test`.
 //
-// usage: node bench/batch-tree.mjs [--tree DIR] [--arch arm64,arm] [-j N] [--limit N]
+// usage: node bench/batch-tree.mjs [--tree DIR] [--arch arm64,arm] [-j N] [--limit N] [--timeout SEC]
 //                                  [--compare-dtb] [--out DIR] [--cli FILE] [--dtc FILE] [--cpp FILE]
+// (--timeout: dtprobe batch's per-board limit, default 20 s here: a board the model loops on is
+// stopped and listed rather than holding a worker for the default 120 s.)
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -17,10 +19,10 @@ import { renderTable } from "./lib/table.mjs";
 import { fmtTime } from "./lib/stats.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
-const USAGE = "usage: node bench/batch-tree.mjs [--tree DIR] [--arch arm64,arm] [-j N] [--limit N] [--compare-dtb] [--out DIR] [--cli FILE] [--dtc FILE] [--cpp FILE]";
+const USAGE = "usage: node bench/batch-tree.mjs [--tree DIR] [--arch arm64,arm] [-j N] [--limit N] [--timeout SEC] [--compare-dtb] [--out DIR] [--cli FILE] [--dtc FILE] [--cpp FILE]";
 
 function parse(argv) {
-  const o = { tree: "/work/uboot/dts/upstream", arch: ["arm64", "arm"], jobs: 2, limit: Infinity, compareDtb: false, out: join(root, "bench-out", "batch-tree"), cli: join(root, "bin/dtprobe.mjs"), dtc: "dtc", cpp: "cpp" };
+  const o = { tree: "/work/uboot/dts/upstream", arch: ["arm64", "arm"], jobs: 2, limit: Infinity, timeout: 20, compareDtb: false, out: join(root, "bench-out", "batch-tree"), cli: join(root, "bin/dtprobe.mjs"), dtc: "dtc", cpp: "cpp" };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     const v = () => {
@@ -31,6 +33,7 @@ function parse(argv) {
     else if (a === "--arch") o.arch = v().split(",").filter(Boolean);
     else if (a === "-j" || a === "--jobs") o.jobs = Number(v());
     else if (a === "--limit") o.limit = Number(v());
+    else if (a === "--timeout") o.timeout = Number(v());
     else if (a === "--compare-dtb") o.compareDtb = true;
     else if (a === "--out") o.out = v();
     else if (a === "--cli") o.cli = v();
@@ -107,7 +110,7 @@ function runMakeStyle(o, boards, dtbDir) {
 function runDtprobe(o, dirs, extra) {
   const out = join(o.out, "batch.jsonl");
   const start = performance.now();
-  const r = spawnSync(process.execPath, [o.cli, "batch", "--cpp", "-i", "include", "-i", "src", "-j", String(o.jobs), "-q", "--format", "jsonl", "-o", out, ...extra, ...dirs], { cwd: o.tree, maxBuffer: 1 << 26, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [o.cli, "batch", "--cpp", "-i", "include", "-i", "src", "-j", String(o.jobs), "--timeout", String(o.timeout), "-q", "--format", "jsonl", "-o", out, ...extra, ...dirs], { cwd: o.tree, maxBuffer: 1 << 26, encoding: "utf8" });
   const ms = performance.now() - start;
   const rows = existsSync(out) ? readFileSync(out, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
   return { ms, status: r.status, rows, stderr: r.stderr };

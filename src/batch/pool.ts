@@ -1,7 +1,8 @@
-// Runs boards on worker threads, one board at a time per worker (the next goes to whichever is
-// free, so a slow board does not hold up a queue), and gives the rows back in board order. A
-// worker that dies (out of memory, a crash) turns its board into an internal-error row and is
-// replaced. With one job the boards run on the calling thread.
+// Runs boards on worker threads and gives the rows back in board order. Workers get runs of
+// neighbouring boards (the next run goes to whichever worker is free). A worker that dies (out of
+// memory, a crash) or spends longer than the time limit on one board is ended: that board becomes
+// an internal-error row and a new worker takes over the rest of its run. `inline` runs every
+// board on the calling thread instead (no time limit: a board that loops hangs the caller).
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -20,9 +21,16 @@ export interface WorkerSetup {
 
 export interface PoolOptions {
   readonly jobs: number;
+  /** Longest time one board may take, in ms (default DEFAULT_BOARD_TIMEOUT_MS). */
+  readonly boardTimeoutMs?: number;
+  /** Run on the calling thread (tests, debugging). */
+  readonly inline?: boolean;
   /** Called as each row arrives (in completion order), with the count done so far. */
   readonly onRow?: (row: BoardRow, done: number) => void;
 }
+
+/** A kernel tree's boards take well under a second each; 200,000 generated devices ~20 s. */
+export const DEFAULT_BOARD_TIMEOUT_MS = 120_000;
 
 /**
  * The worker script: the bundle's entry in dist/ (what users run), or next to this module in the
@@ -50,6 +58,8 @@ function runInline(boards: readonly string[], setup: WorkerSetup, options: PoolO
   });
 }
 
+const MAX_CHUNK = 24;
+
 /**
  * How many boards to hand a worker at once: runs of neighbours (boards of one directory share
  * their .dtsi files, which the worker's include memo then preprocesses once), shorter towards
@@ -59,33 +69,51 @@ export function chunkSize(remaining: number, jobs: number): number {
   return Math.max(1, Math.min(MAX_CHUNK, Math.floor(remaining / (jobs * 4))));
 }
 
-const MAX_CHUNK = 24;
-
 export function runBoards(boards: readonly string[], setup: WorkerSetup, options: PoolOptions): Promise<BoardRow[]> {
+  if (options.inline) return Promise.resolve(runInline(boards, setup, options));
+  if (boards.length === 0) return Promise.resolve([]);
   const jobs = Math.max(1, Math.min(options.jobs, boards.length));
-  if (jobs === 1) return Promise.resolve(runInline(boards, setup, options));
+  const timeoutMs = options.boardTimeoutMs ?? DEFAULT_BOARD_TIMEOUT_MS;
   const rows: (BoardRow | undefined)[] = new Array(boards.length);
   let next = 0;
   let done = 0;
+  /** Per live worker: when it started on its current board (checked by the watchdog). */
+  const busySince = new Map<Worker, { since: number; stop: () => void }>();
   return new Promise((resolve) => {
+    const watchdog = setInterval(() => {
+      const now = Date.now();
+      for (const w of busySince.values()) if (now - w.since > timeoutMs) w.stop();
+    }, Math.min(1000, timeoutMs));
     const finish = (id: number, row: BoardRow) => {
       if (rows[id] !== undefined) return;
       rows[id] = row;
       done++;
       options.onRow?.(row, done);
-      if (done === boards.length) resolve(rows as BoardRow[]);
+      if (done === boards.length) {
+        clearInterval(watchdog);
+        resolve(rows as BoardRow[]);
+      }
     };
     /** A worker; `handOver`: boards a dead worker did not get to, given to this one first. */
     const start = (handOver: number[] = []) => {
       const worker = startWorker(setup);
-      /** The boards handed to this worker and not answered yet. */
+      /** The boards handed to this worker and not answered yet (it works on the first). */
       let pending: number[] = [];
+      let timedOut = false;
+      const busy = () => busySince.set(worker, { since: Date.now(), stop });
+      const stop = () => {
+        timedOut = true;
+        busySince.delete(worker);
+        void worker.terminate();
+      };
       const send = (ids: number[]) => {
         pending = ids;
+        busy();
         worker.postMessage(ids.map((id) => ({ id, board: boards[id] })));
       };
       const feed = () => {
         if (next >= boards.length) {
+          busySince.delete(worker);
           void worker.terminate();
           return;
         }
@@ -98,14 +126,16 @@ export function runBoards(boards: readonly string[], setup: WorkerSetup, options
         finish(m.id, m.row);
         pending = pending.filter((id) => id !== m.id);
         if (pending.length === 0) feed();
+        else busy();
       });
-      // A worker that dies holding boards: the one it was on is an error row, the rest go back to a
-      // new worker ('error' comes first for an exception or out-of-memory, 'exit' alone otherwise).
+      // 'error' comes first for an exception or out-of-memory, 'exit' alone for an exit or a stop.
       const died = (why: string) => {
+        busySince.delete(worker);
         if (pending.length === 0) return;
         const [id, ...rest] = pending;
         pending = [];
-        finish(id!, errorRow(boards[id!]!, "internal-error", `worker died: ${why}`));
+        const message = timedOut ? `no result after ${timeoutMs / 1000} s: stopped (a loop in dtprobe: please report the board)` : `worker died: ${why}`;
+        finish(id!, errorRow(boards[id!]!, "internal-error", message));
         if (rest.length > 0 || next < boards.length) start(rest);
       };
       worker.on("error", (e) => died(e.message));

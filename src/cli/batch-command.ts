@@ -2,7 +2,7 @@
 // [--fail-on LEVEL] [--dtb-dir DIR] [-q]`: every board found, on worker threads (src/batch).
 // Exit status: 0 every board loaded (and none trips --fail-on), 1 otherwise, 2 usage.
 import { availableParallelism } from "node:os";
-import { batchTotals, discoverBoards, Progress, renderBatchJsonl, renderBatchText, runBoards } from "../batch/index.ts";
+import { batchTotals, DEFAULT_BOARD_TIMEOUT_MS, discoverBoards, Progress, renderBatchJsonl, renderBatchText, runBoards } from "../batch/index.ts";
 import { readSideFiles } from "../report/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, parseIntegerArg, UsageError, type OptionSpec } from "./args.ts";
@@ -16,6 +16,7 @@ const specs: OptionSpec[] = [
   { long: "format", key: "format", takesValue: true, valueName: "F", help: "text (default: a table, one row per board, and the totals) or jsonl (one JSON object per board)" },
   { short: "o", long: "out", key: "out", takesValue: true, valueName: "FILE", help: "write the summary to FILE (default: standard output)" },
   { short: "j", long: "jobs", key: "jobs", takesValue: true, valueName: "N", help: "worker threads (default: one per core)" },
+  { long: "timeout", key: "timeout", takesValue: true, valueName: "SEC", help: `stop a board after SEC seconds and report it (default ${DEFAULT_BOARD_TIMEOUT_MS / 1000})` },
   failOnSpec,
   { long: "dtb-dir", key: "dtb-dir", takesValue: true, valueName: "DIR", help: "also write each board's DTB under DIR (as dtc -b 0 writes it), at the board's path" },
   { short: "q", long: "quiet", key: "quiet", takesValue: false, help: "no progress on standard error" },
@@ -47,6 +48,9 @@ export async function runBatchCommand(argv: readonly string[]): Promise<number> 
   const jobsText = optionValues(parsed, "jobs").at(-1);
   const jobs = jobsText === undefined ? availableParallelism() : parseIntegerArg("--jobs", jobsText);
   if (jobs < 1) throw new UsageError(`invalid --jobs '${jobsText}' (at least 1)`);
+  const timeoutText = optionValues(parsed, "timeout").at(-1);
+  const timeout = timeoutText === undefined ? DEFAULT_BOARD_TIMEOUT_MS / 1000 : Number(timeoutText);
+  if (!(timeout > 0) || !Number.isFinite(timeout)) throw new UsageError(`invalid --timeout '${timeoutText}' (seconds, more than 0)`);
   const board = readBoardOptions(parsed);
   const outPath = optionValues(parsed, "out").at(-1) ?? "-";
   const quiet = optionValues(parsed, "quiet").length > 0;
@@ -67,7 +71,7 @@ export async function runBatchCommand(argv: readonly string[]): Promise<number> 
   const rows = await runBoards(
     boards,
     { load, run: { kernel, policy, bootargs }, sideFiles: board.sideFiles, dtbDir: optionValues(parsed, "dtb-dir").at(-1) },
-    { jobs, onRow: progress && ((row, done) => progress.update(row, done)) },
+    { jobs, boardTimeoutMs: timeout * 1000, onRow: progress && ((row, done) => progress.update(row, done)) },
   );
   progress?.finish();
   try {

@@ -72,10 +72,10 @@ describe("one board, one row", () => {
     expect(dtbPathFor("/out", "../x/../../y/b.dts")).toBe("/out/y/b.dtb");
   });
 
-  it("runs inline with one job, in board order", async () => {
+  it("runs inline, in board order", async () => {
     const boards = discoverBoards([tree]).boards;
     const seen: number[] = [];
-    const rows = await runBoards(boards, { load: options.load, run: {}, sideFiles: {} }, { jobs: 1, onRow: (_r, done) => seen.push(done) });
+    const rows = await runBoards(boards, { load: options.load, run: {}, sideFiles: {} }, { jobs: 1, inline: true, onRow: (_r, done) => seen.push(done) });
     expect(rows.map((r) => r.board)).toEqual(boards);
     expect(seen).toEqual([1, 2, 3]);
   });
@@ -119,7 +119,7 @@ describe("summary and progress", () => {
 
 describe("the command", () => {
   it("exit 1 when a board cannot be loaded; --fail-on error; jsonl", async () => {
-    const args = ["-q", "-j", "1", "-i", join(tree, "include"), tree];
+    const args = ["-q", "-i", join(tree, "include"), tree];
     const text = await runInProcess(runBatchCommand, args);
     expect(text.status).toBe(1);
     expect(text.out).toContain("3 boards: 2 loaded, 1 not loaded");
@@ -131,6 +131,17 @@ describe("the command", () => {
     expect((await runInProcess(runBatchCommand, ["-q", join(tree, "nothing-*.dts")])).status).toBe(1);
     expect((await runInProcess(runBatchCommand, ["-q", "--format", "csv", tree])).status).toBe(2);
     expect((await runInProcess(runBatchCommand, ["-q", "-j", "0", tree])).status).toBe(2);
+  });
+
+  it("a board that takes longer than --timeout is stopped and reported; the others go on", async () => {
+    const r = await runInProcess(runBatchCommand, ["-q", "--timeout", "0.001", "-j", "1", "--format", "jsonl", "-i", join(tree, "include"), join(tree, "vendor-a"), join(tree, "vendor-b", "deep")]);
+    expect(r.status).toBe(1);
+    const rows = r.out.trim().split("\n").map((l) => JSON.parse(l) as BoardRow);
+    expect(rows.map((x) => [x.status, x.message])).toEqual([
+      ["internal-error", "no result after 0.001 s: stopped (a loop in dtprobe: please report the board)"],
+      ["internal-error", "no result after 0.001 s: stopped (a loop in dtprobe: please report the board)"],
+    ]);
+    expect((await runInProcess(runBatchCommand, ["-q", "--timeout", "0", tree])).status).toBe(2);
   });
 
   it("on worker threads (two): the same rows as inline", () => {
