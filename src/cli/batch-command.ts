@@ -4,12 +4,10 @@
 import { availableParallelism } from "node:os";
 import { batchTotals, DEFAULT_BOARD_TIMEOUT_MS, discoverBoards, Progress, renderBatchJsonl, renderBatchText, runBoards } from "../batch/index.ts";
 import { readSideFiles } from "../report/index.ts";
-import { DiagnosticSink } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, parseIntegerArg, UsageError, type OptionSpec } from "./args.ts";
 import { boardOptionSpecs, optionValues, readBoardOptions } from "./board-options.ts";
+import { CommandRun, formatOption } from "./command-run.ts";
 import { failOnSpec, failsOn, parseFailOn } from "./fail-on.ts";
-import { printDiagnostics } from "./print-diagnostics.ts";
-import { writeOutput } from "./write-output.ts";
 
 const specs: OptionSpec[] = [
   ...boardOptionSpecs,
@@ -42,8 +40,7 @@ export async function runBatchCommand(argv: readonly string[]): Promise<number> 
     return 0;
   }
   if (parsed.operands.length === 0) throw new UsageError("missing DIR, GLOB or FILE");
-  const format = optionValues(parsed, "format").at(-1) ?? "text";
-  if (format !== "text" && format !== "jsonl") throw new UsageError(`invalid --format '${format}' (text or jsonl)`);
+  const format = formatOption(parsed, ["text", "jsonl"]);
   const failOn = parseFailOn(optionValues(parsed, "fail-on"));
   const jobsText = optionValues(parsed, "jobs").at(-1);
   const jobs = jobsText === undefined ? availableParallelism() : parseIntegerArg("--jobs", jobsText);
@@ -52,19 +49,14 @@ export async function runBatchCommand(argv: readonly string[]): Promise<number> 
   const timeout = timeoutText === undefined ? DEFAULT_BOARD_TIMEOUT_MS / 1000 : Number(timeoutText);
   if (!(timeout > 0) || !Number.isFinite(timeout)) throw new UsageError(`invalid --timeout '${timeoutText}' (seconds, more than 0)`);
   const board = readBoardOptions(parsed);
-  const outPath = optionValues(parsed, "out").at(-1) ?? "-";
   const quiet = optionValues(parsed, "quiet").length > 0;
 
-  const sink = new DiagnosticSink();
-  const finish = (code: number) => {
-    printDiagnostics(sink.items, { quiet: 0, outputName: outPath === "-" ? "<stdout>" : outPath });
-    return code;
-  };
+  const run = new CommandRun(parsed);
   // Side files once here, so that a bad one is one error, not one per board.
-  if (!readSideFiles(board.sideFiles, sink)) return finish(1);
+  if (!readSideFiles(board.sideFiles, run.sink)) return run.finish(1);
   const { boards, unmatched } = discoverBoards(parsed.operands);
-  for (const u of unmatched) sink.error("io", `no .dts or .dtb file at or matching '${u}'`);
-  if (boards.length === 0) return finish(1);
+  for (const u of unmatched) run.sink.error("io", `no .dts or .dtb file at or matching '${u}'`);
+  if (boards.length === 0) return run.finish(1);
 
   const { kernel, policy, bootargs, ...load } = board.run;
   const progress = quiet ? undefined : new Progress(process.stderr, boards.length);
@@ -74,13 +66,8 @@ export async function runBatchCommand(argv: readonly string[]): Promise<number> 
     { jobs, boardTimeoutMs: timeout * 1000, onRow: progress && ((row, done) => progress.update(row, done)) },
   );
   progress?.finish();
-  try {
-    writeOutput(outPath, format === "jsonl" ? renderBatchJsonl(rows) : [renderBatchText(rows)]);
-  } catch (e) {
-    sink.error("io", `couldn't write ${outPath}: ${(e as Error).message}`);
-    return finish(1);
-  }
+  if (!run.write(format === "jsonl" ? renderBatchJsonl(rows) : [renderBatchText(rows)])) return run.finish(1);
   const t = batchTotals(rows);
   const tripped = rows.some((r) => r.status === "ok" && failsOn(failOn, r.finding));
-  return finish(t.notLoaded > 0 || tripped || unmatched.length > 0 ? 1 : 0);
+  return run.finish(t.notLoaded > 0 || tripped || unmatched.length > 0 ? 1 : 0);
 }

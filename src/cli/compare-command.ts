@@ -4,13 +4,11 @@
 import { compareReports, renderComparisonText, type CompareAxis, type CompareColumnInput } from "../report/compare/index.ts";
 import { readSideFiles, runBoard } from "../report/index.ts";
 import { loadDeviceTree } from "../compile/index.ts";
-import { DiagnosticSink } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
 import { boardOptionSpecs, checkKernel, checkPolicy, optionValues, readBoardOptions } from "./board-options.ts";
+import { CommandRun, formatOption } from "./command-run.ts";
 import { findingLevel } from "../report/findings.ts";
 import { failOnSpec, failsOn, parseFailOn } from "./fail-on.ts";
-import { printDiagnostics } from "./print-diagnostics.ts";
-import { writeOutput } from "./write-output.ts";
 
 const specs: OptionSpec[] = [
   ...boardOptionSpecs.map((s) =>
@@ -61,8 +59,7 @@ export function runCompareCommand(argv: readonly string[]): number {
     return 0;
   }
   if (parsed.operands.length !== 1) throw new UsageError(parsed.operands.length === 0 ? "missing input FILE" : "expected one input FILE");
-  const format = optionValues(parsed, "format").at(-1) ?? "text";
-  if (format !== "text" && format !== "json") throw new UsageError(`invalid --format '${format}' (text or json)`);
+  const format = formatOption(parsed, ["text", "json"]);
   const failOn = parseFailOn(optionValues(parsed, "fail-on"));
   const { axis, values } = pickAxis(optionValues(parsed, "policy"), optionValues(parsed, "kernel"), optionValues(parsed, "bootargs"));
   // The list option is read here; the others as `report` reads them (a single --policy/--kernel
@@ -72,31 +69,21 @@ export function runCompareCommand(argv: readonly string[]): number {
     options: parsed.options.filter((o) => o.key !== axis || (axis !== "bootargs" && !(o.value ?? "").includes(","))),
   };
   const board = readBoardOptions(single);
-  const outPath = optionValues(parsed, "out").at(-1) ?? "-";
   const input = parsed.operands[0]!;
 
-  const sink = new DiagnosticSink();
-  const finish = (code: number) => {
-    printDiagnostics(sink.items, { quiet: 0, outputName: outPath === "-" ? "<stdout>" : outPath });
-    return code;
-  };
+  const run = new CommandRun(parsed);
+  const sink = run.sink;
   const side = readSideFiles(board.sideFiles, sink);
-  if (!side) return finish(1);
+  if (!side) return run.finish(1);
   const tree = loadDeviceTree(input, board.run, sink);
-  if (!tree || sink.errorCount > 0) return finish(1);
+  if (!tree || sink.errorCount > 0) return run.finish(1);
   const columns: CompareColumnInput[] = [];
   for (const value of values) {
-    const run = runBoard(tree, input, { ...board.run, ...side, [axis]: value }, sink);
-    if (!run) return finish(1);
-    columns.push({ label: value, report: run.report });
+    const one = runBoard(tree, input, { ...board.run, ...side, [axis]: value }, sink);
+    if (!one) return run.finish(1);
+    columns.push({ label: value, report: one.report });
   }
   const comparison = compareReports(axis, columns);
-  const text = format === "json" ? [JSON.stringify(comparison, null, 2), "\n"] : [renderComparisonText(comparison)];
-  try {
-    writeOutput(outPath, text);
-  } catch (e) {
-    sink.error("io", `couldn't write ${outPath}: ${(e as Error).message}`);
-    return finish(1);
-  }
-  return finish(columns.some((c) => failsOn(failOn, findingLevel(c.report))) ? 1 : 0);
+  if (!run.write(format === "json" ? [JSON.stringify(comparison, null, 2), "\n"] : [renderComparisonText(comparison)])) return run.finish(1);
+  return run.finish(columns.some((c) => failsOn(failOn, findingLevel(c.report))) ? 1 : 0);
 }

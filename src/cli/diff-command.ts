@@ -6,8 +6,7 @@ import { readSideFiles, reportBoard, type Report } from "../report/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
 import { boardOptionSpecs, optionValues, readBoardOptions } from "./board-options.ts";
-import { printDiagnostics } from "./print-diagnostics.ts";
-import { writeOutput } from "./write-output.ts";
+import { CommandRun, formatOption } from "./command-run.ts";
 
 /** diff(1): "An exit status of 2 means trouble." */
 const EXIT_TROUBLE = 2;
@@ -35,34 +34,21 @@ export function runDiffCommand(argv: readonly string[]): number {
     return 0;
   }
   if (parsed.operands.length !== 2) throw new UsageError(`expected two boards, OLD and NEW (got ${parsed.operands.length})`);
-  const format = optionValues(parsed, "format").at(-1) ?? "text";
-  if (format !== "text" && format !== "json") throw new UsageError(`invalid --format '${format}' (text or json)`);
+  const format = formatOption(parsed, ["text", "json"]);
   const board = readBoardOptions(parsed);
-  const outPath = optionValues(parsed, "out").at(-1) ?? "-";
-
-  const sink = new DiagnosticSink();
-  const finish = (code: number) => {
-    printDiagnostics(sink.items, { quiet: 0, outputName: outPath === "-" ? "<stdout>" : outPath });
-    return code;
-  };
-  const side = readSideFiles(board.sideFiles, sink);
-  if (!side) return finish(EXIT_TROUBLE);
+  const run = new CommandRun(parsed);
+  const side = readSideFiles(board.sideFiles, run.sink);
+  if (!side) return run.finish(EXIT_TROUBLE);
   const reports: Report[] = [];
   for (const input of parsed.operands) {
     // Each board's diagnostics are its own (a report carries the sink's items so far).
     const own = new DiagnosticSink();
     const report = reportBoard(input, { ...board.run, ...side }, own);
-    for (const d of own.items) sink.add(d);
-    if (!report) return finish(EXIT_TROUBLE);
+    for (const d of own.items) run.sink.add(d);
+    if (!report) return run.finish(EXIT_TROUBLE);
     reports.push(report);
   }
   const diff = diffReports(reports[0]!, reports[1]!);
-  const text = format === "json" ? [JSON.stringify(diff, null, 2), "\n"] : [renderDiffText(diff)];
-  try {
-    writeOutput(outPath, text);
-  } catch (e) {
-    sink.error("io", `couldn't write ${outPath}: ${(e as Error).message}`);
-    return finish(EXIT_TROUBLE);
-  }
-  return finish(diff.changed ? 1 : 0);
+  if (!run.write(format === "json" ? [JSON.stringify(diff, null, 2), "\n"] : [renderDiffText(diff)])) return run.finish(EXIT_TROUBLE);
+  return run.finish(diff.changed ? 1 : 0);
 }

@@ -4,11 +4,9 @@
 import { readFileSync } from "node:fs";
 import { readSideFiles, reportBoard } from "../report/index.ts";
 import { parseDmesg, parseGroupsFile, renderVerificationText, verifyReport, type BootedGroups } from "../report/verify/index.ts";
-import { DiagnosticSink } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
 import { boardOptionSpecs, optionValues, readBoardOptions } from "./board-options.ts";
-import { printDiagnostics } from "./print-diagnostics.ts";
-import { writeOutput } from "./write-output.ts";
+import { CommandRun, formatOption } from "./command-run.ts";
 
 const specs: OptionSpec[] = [
   { long: "sysfs", key: "sysfs", takesValue: true, valueName: "GROUPS", help: "the target's groups, lines 'DEVICE GROUP TYPE' (docs/answers.md: the shell line that prints them)" },
@@ -38,16 +36,10 @@ export function runVerifyCommand(argv: readonly string[]): number {
   const sysfs = optionValues(parsed, "sysfs").at(-1);
   const dmesg = optionValues(parsed, "dmesg").at(-1);
   if ((sysfs === undefined) === (dmesg === undefined)) throw new UsageError("give one of --sysfs GROUPS or --dmesg LOG");
-  const format = optionValues(parsed, "format").at(-1) ?? "text";
-  if (format !== "text" && format !== "json") throw new UsageError(`invalid --format '${format}' (text or json)`);
+  const format = formatOption(parsed, ["text", "json"]);
   const board = readBoardOptions(parsed);
-  const outPath = optionValues(parsed, "out").at(-1) ?? "-";
-
-  const sink = new DiagnosticSink();
-  const finish = (code: number) => {
-    printDiagnostics(sink.items, { quiet: 0, outputName: outPath === "-" ? "<stdout>" : outPath });
-    return code;
-  };
+  const run = new CommandRun(parsed);
+  const sink = run.sink;
   const targetPath = (sysfs ?? dmesg)!;
   let targetText: string;
   try {
@@ -55,21 +47,15 @@ export function runVerifyCommand(argv: readonly string[]): number {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     sink.error("io", `Couldn't open "${targetPath}": ${code === "ENOENT" ? "No such file or directory" : (e as Error).message}`);
-    return finish(1);
+    return run.finish(1);
   }
   const booted: BootedGroups | undefined = sysfs !== undefined ? parseGroupsFile(targetText, targetPath, sink) : parseDmesg(targetText, targetPath);
-  if (!booted) return finish(1);
+  if (!booted) return run.finish(1);
   const side = readSideFiles(board.sideFiles, sink);
-  if (!side) return finish(1);
+  if (!side) return run.finish(1);
   const report = reportBoard(parsed.operands[0]!, { ...board.run, ...side }, sink);
-  if (!report) return finish(1);
+  if (!report) return run.finish(1);
   const verification = verifyReport(report, booted);
-  const text = format === "json" ? [JSON.stringify(verification, null, 2), "\n"] : [renderVerificationText(verification)];
-  try {
-    writeOutput(outPath, text);
-  } catch (e) {
-    sink.error("io", `couldn't write ${outPath}: ${(e as Error).message}`);
-    return finish(1);
-  }
-  return finish(verification.agree ? 0 : 1);
+  if (!run.write(format === "json" ? [JSON.stringify(verification, null, 2), "\n"] : [renderVerificationText(verification)])) return run.finish(1);
+  return run.finish(verification.agree ? 0 : 1);
 }
