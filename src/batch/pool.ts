@@ -4,7 +4,8 @@
 // an internal-error row and a new worker takes over the rest of its run. `inline` runs every
 // board on the calling thread instead (no time limit: a board that loops hangs the caller).
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { readSideFiles, type BoardRunOptions, type BoardSideFiles } from "../report/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
@@ -32,19 +33,30 @@ export interface PoolOptions {
 /** A kernel tree's boards take well under a second each; 200,000 generated devices ~20 s. */
 export const DEFAULT_BOARD_TIMEOUT_MS = 120_000;
 
+/** Where this module's code is: the sources, an ESM chunk of dist/, or a CommonJS bundle. */
+function codeDir(): string {
+  const url = (import.meta as { url?: string }).url;
+  if (typeof url === "string") return dirname(fileURLToPath(url));
+  // A CommonJS bundle has no import.meta; its module wrapper passes __filename.
+  return typeof __filename === "string" ? dirname(__filename) : process.cwd();
+}
+
 /**
- * The worker script: the bundle's entry in dist/ (what users run), or next to this module in the
+ * The worker script: the bundle's entry in dist/ (what users run: beside this code, one level up
+ * from a chunk, or dist/ beside the bin launcher), or worker.ts next to this module in the
  * sources, run through tsx's loader like the calling thread (development and tests).
  */
 function startWorker(setup: WorkerSetup): Worker {
-  for (const url of [new URL("./batch-worker.mjs", import.meta.url), new URL("../batch-worker.mjs", import.meta.url)]) {
-    if (existsSync(fileURLToPath(url))) return new Worker(url, { workerData: setup });
+  const dir = codeDir();
+  const launcher = process.argv[1] ? join(dirname(process.argv[1]), "..", "dist") : dir;
+  for (const path of [join(dir, "batch-worker.mjs"), join(dir, "..", "batch-worker.mjs"), join(launcher, "batch-worker.mjs")]) {
+    if (existsSync(path)) return new Worker(pathToFileURL(path), { workerData: setup });
   }
-  const source = new URL("./worker.ts", import.meta.url);
-  if (!existsSync(fileURLToPath(source))) throw new Error("the batch worker script is missing (run `npm run build`)");
+  const source = join(dir, "worker.ts");
+  if (!existsSync(source)) throw new Error("the batch worker script is missing (run `npm run build`)");
   // Node 20 workers do not take --import: register tsx's hooks first, then load the module.
   const api = JSON.stringify(import.meta.resolve("tsx/esm/api"));
-  return new Worker(`import(${api}).then((m) => m.register()).then(() => import(${JSON.stringify(source.href)}))`, { eval: true, workerData: setup });
+  return new Worker(`import(${api}).then((m) => m.register()).then(() => import(${JSON.stringify(pathToFileURL(source).href)}))`, { eval: true, workerData: setup });
 }
 
 function runInline(boards: readonly string[], setup: WorkerSetup, options: PoolOptions): BoardRow[] {
