@@ -260,8 +260,12 @@ export function memoHostOf(e: MemoEngine): MemoHost {
       e.printer.replay(x.text, x.marks, x.printer);
       for (let i = 0; i < x.macroNames.length; i++) {
         const m = x.macroValues[i];
-        if (m) e.macros.set(x.macroNames[i]!, m);
-        else e.macros.delete(x.macroNames[i]!);
+        if (m) {
+          // Shared with the run that recorded it, which may have stopped (a fatal error) while
+          // expanding it; no macro is being expanded where a replay happens.
+          m.disabled = false;
+          e.macros.set(x.macroNames[i]!, m);
+        } else e.macros.delete(x.macroNames[i]!);
       }
       for (const [path, guard] of x.guards) {
         e.guards.set(path, guard);

@@ -81,6 +81,20 @@ describe("include memo", () => {
     sameWithMemo(boards, host, ["inc"]);
   });
 
+  it("a run that stops in the middle of expanding a macro a header defined leaves it usable for the next", () => {
+    let chain = "#define B0 x x\n";
+    for (let k = 1; k <= 21; k++) chain += `#define B${k} B${k - 1} B${k - 1}\n`;
+    const host = memoryFileHost({ "inc/exp.h": `${chain}#define X B21\n` });
+    const boards = [
+      // 2^22 tokens: over the expansion limit while X is being expanded.
+      { name: "a.dts", text: '/dts-v1/;\n#include "exp.h"\n/ { p = <X>; };\n' },
+      { name: "b.dts", text: '/dts-v1/;\n#include "exp.h"\n#undef B21\n#define B21 7\n/ { p = <X>; };\n' },
+    ];
+    const memo = sameWithMemo(boards, host, ["inc"]);
+    expect(memo.hits).toBeGreaterThan(0);
+    expect(run("b.dts", boards[1]!.text, host, ["inc"], memo).text).toContain("p = <7>");
+  });
+
   it.skipIf(!existsSync(`${sharedDir}corpus/raw/src`))("the raw kernel boards of ../shared/corpus/raw", () => {
     const raw = `${sharedDir}corpus/raw/`;
     const boards: { name: string; text: string }[] = [];
