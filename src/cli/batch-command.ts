@@ -26,7 +26,7 @@ export const batchUsage = `usage: dtprobe batch [options] DIR|GLOB|FILE...
 Reports on every .dts and .dtb found (directories recursively), on all cores, and prints one row
 per board: devices, IOMMU users, IOMMU instances, groups, failed, deferred and unbound devices.
 A board that cannot be loaded is a row with the reason. Kernel sources need the preprocessor's
-include directories, e.g. in a kernel tree: --cpp -i include -i scripts/dtc/include-prefixes,
+include directories, e.g. in a kernel tree: --cpp -i scripts/dtc/include-prefixes,
 in devicetree-rebasing: --cpp -i include -i src.
 Exit status: 0 every board loaded (and none trips --fail-on), 1 otherwise, 2 usage error.
 
