@@ -7,13 +7,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseBenchArgs, USAGE } from "./lib/args.mjs";
-import { compileSection, startupSection } from "./lib/compile.mjs";
+import { compileSection } from "./lib/compile.mjs";
 import { corpusSection } from "./lib/corpus.mjs";
 import { frontendSection } from "./lib/frontend.mjs";
 import { loadGenerator, loadLibrary } from "./lib/library.mjs";
 import { dtcVersion, machineLine } from "./lib/machine.mjs";
 import { GNU_TIME } from "./lib/proc.mjs";
 import { reportSection } from "./lib/report.mjs";
+import { startupSection } from "./lib/startup.mjs";
 import { stressSection } from "./lib/stress.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");

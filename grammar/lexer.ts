@@ -477,18 +477,19 @@ class Scanner {
       return undefined;
     }
     const { host, includeDirs } = this.options;
-    const found = openIncludeFile(name, from.name, includeDirs, host);
-    if (found === undefined) {
-      this.stop("include", `Couldn't open "${name}": No such file or directory`, from, start, end);
+    const found = openIncludeFile(name, from.name, includeDirs, host, { limit: MAX_INPUT_BYTES - this.includedBytes });
+    if (!found.ok) {
+      const { problem } = found;
+      if (problem.kind === "too-large") {
+        // The file alone, or with what was included before it.
+        const alone = problem.size !== undefined ? problem.size > MAX_INPUT_BYTES : this.includedBytes === 0;
+        const message = alone ? inputTooLargeMessage(found.path!, problem.size) : `/include/d files add up to more than the ${MAX_INPUT_BYTES / (1024 * 1024)} MiB input limit`;
+        this.stop("limit", message, from, start, end);
+      } else this.stop("include", `Couldn't open "${name}": ${problem.message}`, from, start, end);
       return undefined;
     }
     const { path, bytes } = found;
     this.includedBytes += bytes.length;
-    if (bytes.length > MAX_INPUT_BYTES || this.includedBytes > MAX_INPUT_BYTES) {
-      const message = bytes.length > MAX_INPUT_BYTES ? inputTooLargeMessage(path, bytes.length) : `/include/d files add up to more than the ${MAX_INPUT_BYTES / (1024 * 1024)} MiB input limit`;
-      this.stop("limit", message, from, start, end);
-      return undefined;
-    }
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
     return new SourceFile(path, text, span(from, start, end));
   }

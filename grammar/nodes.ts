@@ -6,8 +6,9 @@
 // garbage collection. Here a parsed document costs O(properties + nodes) objects: spans are made on
 // access, and a property value is decoded from the token stream (already validated by the parse)
 // on each access of `value`, so its parts are short-lived unless the reader keeps them.
-import type { Span } from "../src/source/index.ts";
+import { span, type Span } from "../src/source/index.ts";
 import type * as A from "./ast.ts";
+import * as T from "./tokens.ts";
 import type { TokenBuffer } from "./tokens.ts";
 
 /** The token stream of one parse, and how to decode a property value from it. */
@@ -161,4 +162,23 @@ export class NodeNode implements A.NodeDef {
   toJSON(): A.NodeDef {
     return { kind: this.kind, labels: this.labels, omitIfNoRef: this.omitIfNoRef, name: this.name, nameSpan: this.nameSpan, body: this.body, span: this.span };
   }
+}
+
+/** The label token at `i` (`name:`). */
+export function labelAt(tokens: TokenBuffer, i: number): A.Label {
+  return { name: tokens.imageAt(i).slice(0, -1), span: tokens.spanBetween(i, i) };
+}
+
+/** The reference token at `i`: `&label` or `&{/path}`. */
+export function referenceAt(tokens: TokenBuffer, i: number): A.Reference {
+  const image = tokens.imageAt(i);
+  return tokens.typeAt(i) === T.LabelRef
+    ? { kind: "label", label: image.slice(1), span: tokens.span(i) }
+    : { kind: "path", path: image.slice(2, -1), span: tokens.span(i) };
+}
+
+/** From the start of token `first` to the end of `end` (same buffer), else token `first`. */
+export function spanTo(tokens: TokenBuffer, first: number, end: Span): Span {
+  const file = tokens.fileAt(first);
+  return file === end.file ? span(file, tokens.startAt(first), end.end) : tokens.span(first);
 }

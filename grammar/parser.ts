@@ -1,44 +1,22 @@
-// The DTS grammar of dtc-parser.y (dtc 1.8.1) as a chevrotain EmbeddedActionsParser that builds
-// the AST of ./ast.ts. Syntax only: no value is computed and no reference is looked up here.
-//
-// dtc's bison parser detects a syntax error at the first token that cannot continue a valid
-// prefix, and reports that token's position. This parser accepts the same language with LL(1)
-// decisions that never commit early, so it stops at the same token.
-//
-// Depth: node bodies are parsed by one flat loop with an explicit stack of open nodes (`{` pushes,
-// `};` pops), so nesting is bounded only by memory. Only expressions recurse (parentheses and
-// `?:`); their depth is limited to MAX_EXPRESSION_DEPTH.
-//
-// Property values and expressions are recognised here (with the expression depth limit) but not
-// built: nodes keep token indices (./nodes.ts), and ./values.ts builds a value from its validated
-// tokens when it is read. A document thus costs O(properties + nodes) objects, not O(tokens).
-import { createTokenInstance, EmbeddedActionsParser, EOF, type IOrAlt, type IToken, type ParserMethod, type TokenType } from "chevrotain";
-import { internRange, span, type Span } from "../src/source/index.ts";
+// The DTS grammar of dtc-parser.y (dtc 1.8.1) as a chevrotain parser (./token-parser.ts) that
+// builds the AST of ./ast.ts; syntax only. dtc's bison parser reports a syntax error at the first
+// token that cannot continue a valid prefix; this parser's LL(1) decisions never commit early,
+// so it stops at the same token. Node bodies are parsed by one flat loop with an explicit stack
+// of open nodes, so nesting is bounded only by memory; only expressions recurse (parentheses and
+// `?:`, limited by MAX_EXPRESSION_DEPTH: ./expressions.ts). Values are recognised but not built:
+// nodes keep token indices (./nodes.ts), ./values.ts builds a value when it is read, so a
+// document costs O(properties + nodes) objects, not O(tokens).
+import type { IOrAlt, IToken, ParserMethod, TokenType } from "chevrotain";
+import { internRange, type Span } from "../src/source/index.ts";
 import type * as A from "./ast.ts";
-import { BodyNode, NodeNode, PropertyCursor, PropertyNode, type ValueSource } from "./nodes.ts";
-import { associate, binaryPrecedence, decodePrimary, decodeValue } from "./values.ts";
+import { BodyNode, labelAt, NodeNode, PropertyCursor, PropertyNode, referenceAt, spanTo, type ValueSource } from "./nodes.ts";
+import { ExpressionRecogniser, GrammarStop, MAX_EXPRESSION_DEPTH } from "./expressions.ts";
+import { TokenBufferParser } from "./token-parser.ts";
+import { decodePrimary, decodeValue } from "./values.ts";
 import * as T from "./tokens.ts";
 import { DtsToken, tokenCode, type TokenBuffer } from "./tokens.ts";
 
-/**
- * Deepest expression tree accepted (parentheses, operators and `?:` each add a level, and a flat
- * chain `a + b + c` is left-deep). dtc has no such limit below its parser stack; ours keeps the
- * parser's and an evaluator's recursion far from the JS stack limit.
- */
-export const MAX_EXPRESSION_DEPTH = 256;
-
-/** Thrown by grammar actions for errors dtc's grammar reports itself (and for our depth limit). */
-export class GrammarStop extends Error {
-  constructor(
-    /** Index of the token at which dtc stops: its lexical errors are the last ones printed. */
-    readonly index: number,
-    message: string,
-    readonly span: Span,
-  ) {
-    super(message);
-    this.name = "GrammarStop";
-  }
-}
+export { GrammarStop, MAX_EXPRESSION_DEPTH };
 
 export type ParseOutcome =
   | { readonly ok: true; readonly document: A.DtsDocument }
@@ -65,38 +43,9 @@ function nameOf(image: string): string {
   return image.charCodeAt(0) === 92 ? image.slice(1) : image;
 }
 
-/** chevrotain's recognizer internals that manyInternalLogic uses (not in its typings). */
-interface ChevrotainEngine {
-  getLaFuncFromCache(key: number): () => boolean;
-  doSingleRepetition(action: () => unknown): boolean;
-}
 
-const LITERAL = tokenCode(T.Literal);
-const CHAR_LITERAL = tokenCode(T.CharLiteral);
-const LPAREN = tokenCode(T.LParen);
-const RPAREN = tokenCode(T.RParen);
-const QUESTION = tokenCode(T.Question);
-const COLON = tokenCode(T.Colon);
-const MINUS = tokenCode(T.Minus);
-const TILDE = tokenCode(T.Tilde);
-const BANG = tokenCode(T.Bang);
 
-/** Reduction stacks of chainDepth (never re-entered: no rule runs while a chain is reduced). */
-const reduceDepths: number[] = [];
-const reduceOps: number[] = [];
-
-/** What LA returns past the end (never reached in practice: the grammar consumes `End` last). */
-const PAST_END = createTokenInstance(EOF, "", NaN, NaN, NaN, NaN, NaN, NaN);
-
-export class DtsParser extends EmbeddedActionsParser {
-  // ---- token access: tokens are made from the scanner's typed arrays on demand ----
-  /** chevrotain's position in the token stream (its own field, not in its typings). */
-  declare private currIdx: number;
-  private buffer: TokenBuffer | undefined = undefined;
-  /** Tokens at or past this index read as past-the-end. */
-  private limit = 0;
-  /** The token LA_FAST returns, re-pointed at each new position (see LA_FAST). */
-  private readonly cursor = new DtsToken(EOF, EOF.tokenTypeIdx!, -1, undefined);
+export class DtsParser extends TokenBufferParser {
   private busy = false;
 
   // ---- state of the current parse ----
@@ -114,9 +63,8 @@ export class DtsParser extends EmbeddedActionsParser {
   private lastName = -1;
   /** In a property value: whether a component is expected next (at the start and after `,`). */
   private needComponent = false;
-  private exprNesting = 0;
-  /** Depth of the expression a rule just recognised (returned on the side, rules return nothing). */
-  private exprDepth = 0;
+  /** Expression nesting, and the hand recogniser of parenthesised cell expressions. */
+  private readonly expressions = new ExpressionRecogniser();
 
   // ---- rules ----
   document!: ParserMethod<[], A.DtsDocument>;
@@ -143,7 +91,7 @@ export class DtsParser extends EmbeddedActionsParser {
   private firstStatementAlts!: IOrAlt<A.TopLevelStatement>[];
   private primaryAlts!: IOrAlt<void>[];
   private referenceAlts!: IOrAlt<number>[];
-  private unaryOpAlts!: IOrAlt<number>[];
+  private unaryOpAlts!: IOrAlt<IToken>[];
 
   constructor(options: { readonly validate: boolean }) {
     super(T.allTokenTypes as TokenType[], { maxLookahead: 1, recoveryEnabled: false, skipValidations: !options.validate });
@@ -196,7 +144,7 @@ export class DtsParser extends EmbeddedActionsParser {
         const t = at($.CONSUME(T.Label));
         if (!$.RECORDING_PHASE) {
           if (first < 0) first = t;
-          labels.push($.labelAt(t));
+          labels.push(labelAt($.buffer!, t));
         }
       });
       const keyword = at($.CONSUME(T.MemReserve));
@@ -212,7 +160,7 @@ export class DtsParser extends EmbeddedActionsParser {
     $.referenceAlts = [{ ALT: () => at($.CONSUME(T.LabelRef)) }, { ALT: () => at($.CONSUME(T.PathRef)) }];
     $.reference = $.RULE("reference", (): A.Reference => {
       const t = $.OR($.referenceAlts);
-      return $.RECORDING_PHASE ? (undefined as never) : $.referenceAt(t);
+      return $.RECORDING_PHASE ? (undefined as never) : referenceAt($.buffer!, t);
     });
 
     // devicetree: '/' nodedef | dt_ref nodedef (first); then also DT_LABEL dt_ref nodedef,
@@ -220,13 +168,13 @@ export class DtsParser extends EmbeddedActionsParser {
     const rootStatement = (): A.TopLevelStatement => {
       const slash = at($.CONSUME(T.Slash));
       const body = $.SUBRULE($.nodeBody);
-      return $.RECORDING_PHASE ? (undefined as never) : { kind: "root", body, span: $.spanTo(slash, body.span) };
+      return $.RECORDING_PHASE ? (undefined as never) : { kind: "root", body, span: spanTo($.buffer!, slash, body.span) };
     };
     const refStatement = (): A.TopLevelStatement => {
       const first = $.currIdx + 1;
       const ref = $.SUBRULE($.reference);
       const body = $.SUBRULE2($.nodeBody);
-      return $.RECORDING_PHASE ? (undefined as never) : { kind: "refNode", labels: [], ref, body, span: $.spanTo(first, body.span) };
+      return $.RECORDING_PHASE ? (undefined as never) : { kind: "refNode", labels: [], ref, body, span: spanTo($.buffer!, first, body.span) };
     };
     $.firstStatementAlts = [{ ALT: rootStatement }, { ALT: refStatement }];
     $.statementAlts = [
@@ -237,7 +185,7 @@ export class DtsParser extends EmbeddedActionsParser {
           const label = at($.CONSUME(T.Label));
           const ref = $.SUBRULE3($.reference);
           const body = $.SUBRULE3($.nodeBody);
-          return $.RECORDING_PHASE ? (undefined as never) : { kind: "refNode", labels: [$.labelAt(label)], ref, body, span: $.spanTo(label, body.span) };
+          return $.RECORDING_PHASE ? (undefined as never) : { kind: "refNode", labels: [labelAt($.buffer!, label)], ref, body, span: spanTo($.buffer!, label, body.span) };
         },
       },
       {
@@ -270,7 +218,7 @@ export class DtsParser extends EmbeddedActionsParser {
           const t = at($.CONSUME(T.Label));
           if (!$.RECORDING_PHASE) {
             if ($.pendingFirst < 0) $.pendingFirst = t;
-            $.pendingLabels.push($.labelAt(t));
+            $.pendingLabels.push(labelAt($.buffer!, t));
           }
         },
       },
@@ -379,7 +327,7 @@ export class DtsParser extends EmbeddedActionsParser {
         // rule machinery made closures and arrays per operand (~15 MB per 8 MB board).
         ALT: () => {
           const open = at($.CONSUME(T.LParen));
-          if (!$.RECORDING_PHASE) $.parenTail(open);
+          if (!$.RECORDING_PHASE) $.currIdx = $.expressions.parenTail(open);
         },
       },
       { ALT: () => void $.CONSUME2(T.LabelRef) },
@@ -448,154 +396,53 @@ export class DtsParser extends EmbeddedActionsParser {
     // ---------------- integer expressions (recognised, with their depth) ----------------
 
     // integer_prim: DT_LITERAL | DT_CHAR_LITERAL | '(' integer_expr ')'
-    $.primaryAlts = [
-      {
-        ALT: () => {
-          $.CONSUME(T.Literal);
-          $.exprDepth = 1;
-        },
-      },
-      {
-        ALT: () => {
-          $.CONSUME(T.CharLiteral);
-          $.exprDepth = 1;
-        },
-      },
-      { ALT: () => $.SUBRULE($.parenExpr) },
-    ];
+    $.primaryAlts = [{ ALT: () => void $.CONSUME(T.Literal) }, { ALT: () => void $.CONSUME(T.CharLiteral) }, { ALT: () => $.SUBRULE($.parenExpr) }];
     $.primary = $.RULE("primary", (): void => $.OR($.primaryAlts));
 
     $.parenExpr = $.RULE("parenExpr", (): void => {
       const open = at($.CONSUME(T.LParen));
+      // The only recursion (through parentheses and `?:`): bounded before it can go deep.
+      if (!$.RECORDING_PHASE) $.expressions.enter(open);
       $.SUBRULE($.ternary);
       $.CONSUME(T.RParen);
-      if (!$.RECORDING_PHASE) $.checkDepth(++$.exprDepth, open);
+      if (!$.RECORDING_PHASE) $.expressions.leave();
     });
 
     // integer_trinary: integer_or ('?' integer_expr ':' integer_trinary)?
-    // The binary levels are recognised as a flat list; their depth is that of the tree built by
-    // precedence (./values.ts builds the same tree).
+    // The binary levels are recognised as a flat list (./values.ts associates them by precedence).
     $.ternary = $.RULE("ternary", (): void => {
-      // The only recursion (through parentheses and `?:`): bounded before it can go deep.
-      if (!$.RECORDING_PHASE && ++$.exprNesting > MAX_EXPRESSION_DEPTH) $.tooDeep($.currIdx + 1);
       $.SUBRULE($.unary);
-      let depths: number[] | undefined;
-      let operators: number[] | undefined;
-      const firstDepth = $.exprDepth;
       $.MANY(() => {
-        const op = at($.CONSUME(T.BinaryOperator));
+        $.CONSUME(T.BinaryOperator);
         $.SUBRULE2($.unary);
-        if (!$.RECORDING_PHASE) {
-          (operators ??= []).push(op);
-          (depths ??= [firstDepth]).push($.exprDepth);
-        }
       });
-      let depth = firstDepth;
-      if (!$.RECORDING_PHASE && operators !== undefined) {
-        const tokens = $.buffer!;
-        depth = associate(depths!, operators, (op) => binaryPrecedence(tokens.codeAt(op)), (left, op, right) => {
-          const d = 1 + Math.max(left, right);
-          $.checkDepth(d, op);
-          return d;
-        });
-      }
       $.OPTION(() => {
         const question = at($.CONSUME(T.Question));
+        if (!$.RECORDING_PHASE) $.expressions.enter(question);
         $.SUBRULE($.ternary);
-        const thenDepth = $.exprDepth;
         $.CONSUME(T.Colon);
         $.SUBRULE2($.ternary);
-        if (!$.RECORDING_PHASE) {
-          depth = 1 + Math.max(depth, thenDepth, $.exprDepth);
-          $.checkDepth(depth, question);
-        }
+        if (!$.RECORDING_PHASE) $.expressions.leave();
       });
-      if ($.RECORDING_PHASE) return;
-      $.exprNesting--;
-      $.exprDepth = depth;
     });
 
     // integer_unary: ('-' | '~' | '!')* integer_prim
-    $.unaryOpAlts = [
-      { ALT: () => at($.CONSUME(T.Minus)) },
-      { ALT: () => at($.CONSUME(T.Tilde)) },
-      { ALT: () => at($.CONSUME(T.Bang)) },
-    ];
+    $.unaryOpAlts = [{ ALT: () => $.CONSUME(T.Minus) }, { ALT: () => $.CONSUME(T.Tilde) }, { ALT: () => $.CONSUME(T.Bang) }];
     $.unary = $.RULE("unary", (): void => {
-      let ops: number[] | undefined;
-      $.MANY(() => {
-        const op = $.OR($.unaryOpAlts);
-        if (!$.RECORDING_PHASE) (ops ??= []).push(op);
-      });
+      $.MANY(() => $.OR($.unaryOpAlts));
       $.SUBRULE($.primary);
-      if ($.RECORDING_PHASE || ops === undefined) return;
-      let depth = $.exprDepth;
-      for (let i = ops.length - 1; i >= 0; i--) $.checkDepth(++depth, ops[i]!);
-      $.exprDepth = depth;
     });
 
     this.performSelfAnalysis();
   }
 
-  /**
-   * chevrotain 11.2's manyInternalLogic (every MANY runs it) without its error-recovery hook: the
-   * original builds an argument array for attemptInRepetitionRecovery on each call, which does
-   * nothing with recovery off -- 38 MB of garbage per 8 MB board (allocation profile), one array
-   * per property value, cell list and expression. The loop itself is the original's. Only the
-   * parse phase calls it (the grammar recorder replaces MANY while it records).
-   */
-  manyInternalLogic(_occurrence: number, actionORMethodDef: (() => unknown) | { GATE?: () => boolean; DEF: () => unknown }, key: number): void {
-    const engine = this as unknown as ChevrotainEngine;
-    let lookahead = engine.getLaFuncFromCache(key);
-    let action: () => unknown;
-    if (typeof actionORMethodDef !== "function") {
-      action = actionORMethodDef.DEF;
-      const gate = actionORMethodDef.GATE;
-      if (gate !== undefined) {
-        const original = lookahead;
-        lookahead = () => gate.call(this) && original.call(this);
-      }
-    } else action = actionORMethodDef;
-    let notStuck = true;
-    while (lookahead.call(this) === true && notStuck) notStuck = engine.doSingleRepetition(action);
-  }
-
-  // chevrotain reads tokens only through LA/LA_FAST (its documented hook for lazy lexers).
-  // LA_FAST (lookahead and CONSUME) re-points one cursor object instead of making a token per
-  // read; LA (error reporting, and rarely our actions) makes a fresh token that stays valid.
-  override LA_FAST(howMuch: number): IToken {
-    const i = this.currIdx + howMuch;
-    const cursor = this.cursor;
-    if (cursor.index === i && cursor.buffer === this.buffer) return cursor;
-    if (i < 0 || i >= this.limit) return PAST_END;
-    return this.buffer!.moveTo(cursor, i);
-  }
-
-  override LA(howMuch: number): IToken {
-    const i = this.currIdx + howMuch;
-    if (i < 0 || i >= this.limit) return PAST_END;
-    return this.buffer!.token(i);
-  }
-
   private attach(tokens: TokenBuffer, start: number, limit: number): void {
-    this.buffer = tokens;
-    this.limit = limit;
-    this.cursor.index = -1;
-    this.cursor.buffer = undefined;
-    this.input = [];
-    // `input` sizes chevrotain's view of the stream; the tokens come from LA/LA_FAST.
-    (this as unknown as { tokVectorLength: number }).tokVectorLength = limit;
-    this.currIdx = start - 1;
-    this.exprNesting = 0;
-    this.exprDepth = 0;
-    this.chainLength = 0;
+    this.attachTokens(tokens, start, limit);
+    this.expressions.attach(tokens, limit);
   }
 
   private detach(): void {
-    this.buffer = undefined;
-    this.cursor.index = -1;
-    this.cursor.buffer = undefined;
-    this.input = [];
+    this.detachTokens();
     this.busy = false;
   }
 
@@ -646,157 +493,16 @@ export class DtsParser extends EmbeddedActionsParser {
     }
   }
 
-  // ---- parenthesised cell expressions, recognised by hand ----
-  // The same language, errors (token and message) and depth checks, in the same order, as the
-  // parenExpr/ternary/unary/primary rules above (which memreserve and incbin still use): the
-  // grammar is LL(1) here, so one token decides each step. Recursion only through `(` and `?:`,
-  // bounded by MAX_EXPRESSION_DEPTH as in the rules.
-
-  /** Operand depths and operator indices of the binary chains being recognised (nested chains stack up). */
-  private readonly chainDepths: number[] = [];
-  private readonly chainOps: number[] = [];
-  private chainLength = 0;
-
-  private codeAt(i: number): number {
-    return i < this.limit ? this.buffer!.codeAt(i) : -1;
-  }
-
-  /** After chevrotain consumed the `(` at `open`: the rest of parenExpr, leaving currIdx on its `)`. */
-  private parenTail(open: number): void {
-    const close = this.exprTernary(open + 1);
-    if (this.codeAt(close) !== RPAREN) this.syntaxError(close);
-    this.checkDepth(++this.exprDepth, open);
-    this.currIdx = close;
-  }
-
-  /** integer_trinary at token `pos` (the ternary rule): the index after it; its depth in exprDepth. */
-  private exprTernary(pos: number): number {
-    if (++this.exprNesting > MAX_EXPRESSION_DEPTH) this.tooDeep(pos);
-    pos = this.exprUnary(pos);
-    let depth = this.exprDepth;
-    if (binaryPrecedence(this.codeAt(pos)) > 0) {
-      const base = this.chainLength;
-      const depths = this.chainDepths;
-      const ops = this.chainOps;
-      depths[base] = depth;
-      let n = 0;
-      while (binaryPrecedence(this.codeAt(pos)) > 0) {
-        ops[base + n] = pos;
-        // Operands' own chains stack above this one's.
-        this.chainLength = base + n + 1;
-        pos = this.exprUnary(pos + 1);
-        depths[base + ++n] = this.exprDepth;
-      }
-      this.chainLength = base;
-      depth = this.chainDepth(base, n);
-    }
-    if (this.codeAt(pos) === QUESTION) {
-      const question = pos;
-      pos = this.exprTernary(pos + 1);
-      const thenDepth = this.exprDepth;
-      if (this.codeAt(pos) !== COLON) this.syntaxError(pos);
-      pos = this.exprTernary(pos + 1);
-      depth = 1 + Math.max(depth, thenDepth, this.exprDepth);
-      this.checkDepth(depth, question);
-    }
-    this.exprNesting--;
-    this.exprDepth = depth;
-    return pos;
-  }
-
-  /**
-   * The depth of the tree `associate` builds for the chain of `n` operators at chainOps[base..]
-   * and operand depths at chainDepths[base..], checked at each operator in the order it combines.
-   */
-  private chainDepth(base: number, n: number): number {
-    const tokens = this.buffer!;
-    const depths = this.chainDepths;
-    const ops = this.chainOps;
-    let nv = 0;
-    let no = 0;
-    reduceDepths[nv++] = depths[base]!;
-    for (let i = 0; i <= n; i++) {
-      const p = i < n ? binaryPrecedence(tokens.codeAt(ops[base + i]!)) : 0;
-      while (no > 0 && binaryPrecedence(tokens.codeAt(reduceOps[no - 1]!)) >= p) {
-        const op = reduceOps[--no]!;
-        const right = reduceDepths[--nv]!;
-        const d = 1 + Math.max(reduceDepths[nv - 1]!, right);
-        this.checkDepth(d, op);
-        reduceDepths[nv - 1] = d;
-      }
-      if (i < n) {
-        reduceOps[no++] = ops[base + i]!;
-        reduceDepths[nv++] = depths[base + i + 1]!;
-      }
-    }
-    return reduceDepths[0]!;
-  }
-
-  /** integer_unary at `pos` (the unary rule). */
-  private exprUnary(pos: number): number {
-    const first = pos;
-    for (let c = this.codeAt(pos); c === MINUS || c === TILDE || c === BANG; c = this.codeAt(pos)) pos++;
-    const operand = pos;
-    pos = this.exprPrimary(pos);
-    if (operand > first) {
-      let depth = this.exprDepth;
-      for (let k = operand - 1; k >= first; k--) this.checkDepth(++depth, k);
-      this.exprDepth = depth;
-    }
-    return pos;
-  }
-
-  /** integer_prim at `pos` (the primary rule). */
-  private exprPrimary(pos: number): number {
-    const code = this.codeAt(pos);
-    if (code === LITERAL || code === CHAR_LITERAL) {
-      this.exprDepth = 1;
-      return pos + 1;
-    }
-    if (code !== LPAREN) this.syntaxError(pos);
-    const close = this.exprTernary(pos + 1);
-    if (this.codeAt(close) !== RPAREN) this.syntaxError(close);
-    this.checkDepth(++this.exprDepth, pos);
-    return close + 1;
-  }
-
   // ---- helpers over token indices ----
 
   private spanOf(first: number, last: number): Span {
     return this.buffer!.spanBetween(first, last);
   }
 
-  /** From the start of token `first` to the end of `end` (same buffer), else token `first`. */
-  private spanTo(first: number, end: Span): Span {
-    const tokens = this.buffer!;
-    const file = tokens.fileAt(first);
-    return file === end.file ? span(file, tokens.startAt(first), end.end) : tokens.span(first);
-  }
-
-  private labelAt(i: number): A.Label {
-    return { name: this.buffer!.imageAt(i).slice(0, -1), span: this.spanOf(i, i) };
-  }
-
-  private referenceAt(i: number): A.Reference {
-    const tokens = this.buffer!;
-    const image = tokens.imageAt(i);
-    return tokens.typeAt(i) === T.LabelRef
-      ? { kind: "label", label: image.slice(1), span: tokens.span(i) }
-      : { kind: "path", path: image.slice(2, -1), span: tokens.span(i) };
-  }
-
   // ---- actions ----
 
   private syntaxError(index: number): never {
     throw new GrammarStop(index, "syntax error", this.buffer!.span(Math.min(index, this.limit - 1)));
-  }
-
-  private tooDeep(index: number): never {
-    throw new GrammarStop(index, "expression nested too deeply", this.buffer!.span(index));
-  }
-
-  private checkDepth(depth: number, index: number): void {
-    if (depth > MAX_EXPRESSION_DEPTH) this.tooDeep(index);
   }
 
   private takeLabels(): readonly A.Label[] {

@@ -245,10 +245,11 @@ export class TokenBuffer {
     return span(this.files[this.fileIds[i]!]!, this.starts[i]!, this.ends[i]!);
   }
 
-  /** From the start of token `i` to the end of token `j` (just token `i` when they lie in different buffers). */
+  /** From the start of token `i` to the end of token `j` (just token `i`, with the real end as its tail, when they lie in different buffers). */
   spanBetween(i: number, j: number): Span {
     const file = this.files[this.fileIds[i]!]!;
-    return this.fileIds[i] === this.fileIds[j] ? span(file, this.starts[i]!, this.ends[j]!) : span(file, this.starts[i]!, this.ends[i]!);
+    if (this.fileIds[i] === this.fileIds[j]) return span(file, this.starts[i]!, this.ends[j]!);
+    return { file, start: this.starts[i]!, end: this.ends[i]!, tail: { file: this.files[this.fileIds[j]!]!, end: this.ends[j]! } };
   }
 
   /** A new token object for entry `i` (0 <= i < count). */

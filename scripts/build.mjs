@@ -1,24 +1,117 @@
 // Bundles the CLI and the library into dist/ so the installed `dtprobe` bin runs plain JS (tsx is
-// for development only). Chevrotain's ALT closures are much slower under keepNames, so names are
-// not kept. Code splitting keeps `dtprobe --version` from loading the grammar.
-import { rmSync } from "node:fs";
+// for development only), and emits the library's declaration files (dist/types, from
+// tsconfig.build.json) so `import { reportBoard, compile } from "dtprobe"` type-checks in a
+// project that installs the package. Chevrotain's ALT closures are much slower under keepNames,
+// so names are not kept. Code splitting keeps `dtprobe --version` from loading the grammar.
+//
+// Start-up (docs/performance.md, "Start-up"): the command is also bundled as one CommonJS script,
+// dist/dtprobe.cjs, which bin/dtprobe.mjs runs through vm.Script with a V8 code cache
+// (dist/dtprobe.cjs.cache): the functions a compile runs are then not parsed and compiled again
+// in every process. The cache is made here by compiling a small board with the preprocessor;
+// a cache that does not fit the running node is ignored by V8, and then the ESM bundle is used.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 // Chunk names carry content hashes: without a clean, every build leaves the previous chunks behind.
 rmSync("dist", { recursive: true, force: true });
 
-await build({
-  // batch-worker: the worker thread of `dtprobe batch` (src/batch/pool.ts finds it beside the chunks).
-  entryPoints: { dtprobe: "src/cli/main.ts", lib: "src/index.ts", "batch-worker": "src/batch/worker.ts" },
-  outdir: "dist",
+const common = {
   bundle: true,
-  splitting: true,
-  format: "esm",
   platform: "node",
   target: "node20",
-  outExtension: { ".js": ".mjs" },
-  chunkNames: "chunks/[name]-[hash]",
   sourcemap: "linked",
   minifySyntax: true,
   logLevel: "warning",
+};
+
+await build({
+  ...common,
+  // batch-worker: the worker thread of `dtprobe batch`, an ESM entry that src/batch/pool.ts finds
+  // in dist/ (beside the chunks, or beside dist/dtprobe.cjs when the launcher runs the CommonJS
+  // bundle).
+  entryPoints: { dtprobe: "src/cli/main.ts", lib: "src/index.ts", "batch-worker": "src/batch/worker.ts" },
+  outdir: "dist",
+  splitting: true,
+  format: "esm",
+  outExtension: { ".js": ".mjs" },
+  chunkNames: "chunks/[name]-[hash]",
+  // yaml's node build is CommonJS and requires node built-ins ("process"): give the ESM bundle a
+  // real require for them (the CommonJS bundle below has its own).
+  banner: { js: 'import { createRequire as __dtprobeRequire } from "node:module"; const require = __dtprobeRequire(import.meta.url);' },
 });
+
+// CommonJS has no top-level await: the entry's `await main();` runs as `void main();` (main
+// handles its own errors and sets the exit status; the process lives until it settles).
+const noTopLevelAwait = {
+  name: "no-top-level-await",
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]cli[\\/]main\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      const rewritten = text.replace(/^await main\(\);\s*$/m, "void main();\n");
+      if (rewritten === text) throw new Error("scripts/build.mjs: src/cli/main.ts no longer ends with `await main();`");
+      return { contents: rewritten, loader: "ts" };
+    });
+  },
+};
+
+await build({
+  ...common,
+  entryPoints: ["src/cli/main.ts"],
+  outfile: "dist/dtprobe.cjs",
+  format: "cjs",
+  plugins: [noTopLevelAwait],
+  // import.meta is empty in CommonJS: src/batch/pool.ts then finds dist/ (and batch-worker.mjs in
+  // it) through __filename, which the launcher's module wrapper passes.
+  logOverride: { "empty-import-meta": "silent" },
+});
+
+// The code cache, from a compile that exercises every stage: the preprocessor with an #include,
+// the parser, the tree, the checks, the blob writer.
+const work = mkdtempSync(join(tmpdir(), "dtprobe-build-"));
+try {
+  writeFileSync(join(work, "irq.h"), "#define IRQ_TYPE_LEVEL_HIGH 4\n#define GIC_SPI 0\n#define REG(base, size) 0 (base) 0 (size)\n");
+  writeFileSync(
+    join(work, "board.dts"),
+    [
+      '#include "irq.h"',
+      "/dts-v1/;",
+      "/ {",
+      '\tmodel = "warm-up";',
+      "\t#address-cells = <2>;",
+      "\t#size-cells = <2>;",
+      "\tcpus { #address-cells = <1>; #size-cells = <0>; cpu@0 { device_type = \"cpu\"; reg = <0>; }; };",
+      "\tintc: interrupt-controller@1000 { compatible = \"arm,gic-400\"; #interrupt-cells = <3>; interrupt-controller; reg = <REG(0x1000, 0x1000)>; };",
+      "\tsoc { compatible = \"simple-bus\"; #address-cells = <2>; #size-cells = <2>; ranges;",
+      "\t\tserial@2000 { compatible = \"ns16550a\"; reg = <REG(0x2000, 0x100)>; interrupt-parent = <&intc>; interrupts = <GIC_SPI (3 + 4) IRQ_TYPE_LEVEL_HIGH>; status = \"okay\"; };",
+      "\t};",
+      "};",
+      "&intc { label-prop = [01 02]; };",
+      "",
+    ].join("\n"),
+  );
+  const r = spawnSync(process.execPath, ["bin/dtprobe.mjs", "compile", "--cpp", "-q", "-o", join(work, "board.dtb"), join(work, "board.dts")], {
+    env: { ...process.env, DTPROBE_WRITE_CODE_CACHE: "1" },
+    encoding: "utf8",
+  });
+  if (r.status !== 0) process.stderr.write(`scripts/build.mjs: the code cache warm-up failed (the command still works without it):\n${r.stderr}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+// Declarations of the library's modules (the sources import each other with `.ts` specifiers;
+// in the published declarations they name the `.d.ts` files as `.js`, which every resolution mode
+// of a consumer accepts).
+const tsc = fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url));
+execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
+const rewrite = (dir) => {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) rewrite(p);
+    else if (name.endsWith(".d.ts")) writeFileSync(p, readFileSync(p, "utf8").replace(/(from\s+|import\()(["'])(\.{1,2}\/[^"']+)\.ts\2/g, "$1$2$3.js$2"));
+  }
+};
+rewrite("dist/types");

@@ -22,20 +22,26 @@ export {
   sortTree,
 } from "./tree/index.ts";
 export { DeviceTree, DtNode, DtProperty, PropertyValue } from "./tree/model.ts";
-export * as accessors from "./tree/accessors.ts";
+// The OF helpers (`accessors` is their former name, kept for library users).
+export * as of from "./of/index.ts";
+export * as accessors from "./of/index.ts";
 export { runChecks, checkNames, validateCheckName } from "./checks/index.ts";
 export type { ChecksOptions, CheckOverride } from "./checks/index.ts";
 export { readDtb, writeDtb, writeDts } from "./fdt/index.ts";
 export type { DtbWriteOptions, DtsWriteOptions } from "./fdt/index.ts";
 export { compile, compileTree, loadDeviceTree, defaultCompileOptions } from "./compile/index.ts";
 export type { CompileOptions, CompileOutcome, LoadOptions } from "./compile/index.ts";
+export { KERNEL_CHANGES, kernelFeatures, atLeast } from "./kernel/index.ts";
+export type { FeatureFlag, KernelChange, KernelFeatures, KernelVersion } from "./kernel/index.ts";
 export { buildDeviceGraph, parsePciTopology } from "./graph/index.ts";
-export type { DeviceGraph, PciTopology } from "./graph/index.ts";
-export { parseHwOverrides } from "./iommu/index.ts";
-export type { HwOverrides } from "./iommu/index.ts";
-export { runProbe, parseKernelVersion, DEFAULT_KERNEL } from "./probe/index.ts";
-export type { KernelEra, Policy, ProbeOptions, ProbeResult } from "./probe/index.ts";
+export type { Device, DeviceGraph, DmaFacts, PciTopology } from "./graph/index.ts";
+export { IOMMU_DRIVERS, parseHwOverrides } from "./iommu/index.ts";
+export type { HwOverrides, IommuCaps, IommuDriver, IommuDriverEntry, IommuMatch } from "./iommu/index.ts";
+export { bootKernel, CLIENT_DRIVERS, childPopulatingDriver, probeResult, runProbe, runScenario, parseKernelVersion, DEFAULT_KERNEL } from "./probe/index.ts";
+export type { ClientDriver, Kernel, KernelEra, Policy, ProbeOptions, ProbeResult } from "./probe/index.ts";
 export { buildReport, renderReportText, renderReportTextChunks, REPORT_VERSION } from "./report/index.ts";
-export { reportBoard, runBoard, runBoardFile, readSideFiles } from "./report/index.ts";
+export { deviceGraph, reportBoard, runBoard, runBoardFile, readSideFiles } from "./report/index.ts";
 export type { Report, BoardRun, BoardRunOptions, ReportBoardOptions } from "./report/index.ts";
+export { renderReportDot, renderDotToSvg, renderReportHtml, topologyOf, graphvizVersion } from "./report/index.ts";
+export type { DotOptions, HtmlOptions, LabelledReport, DeviceTopology } from "./report/index.ts";
 export { generateBoard, generateSiblings, generateDeepNesting } from "./gen/index.ts";

@@ -1,5 +1,6 @@
-// Whole-process `compile` of dtprobe against dtc on the same generated files, the scaling ratio,
-// and start-up time. Both tools write a blob; the table says whether the two blobs are identical.
+// Whole-process `compile` of dtprobe against dtc on the same generated files, and the scaling
+// ratio (start-up is ./startup.mjs). Both tools write a blob; the table says whether the two
+// blobs are identical.
 import { readFileSync } from "node:fs";
 import { measure } from "./proc.mjs";
 import { fmtTime, fmtRate, fmtBytes, fmtKb, fmtRatio } from "./stats.mjs";
@@ -78,17 +79,4 @@ function ratioValue(byNodes, tool, lo, hi) {
 export function slim(r) {
   if (r === undefined) return undefined;
   return r.ok ? { ms: r.ms, runs: r.runs, maxRssKb: r.maxRssKb } : { failure: r.failure, maxRssKb: r.maxRssKb };
-}
-
-export async function startupSection(ctx) {
-  const o = { ...ctx.measureOptions(), runs: Math.max(ctx.opts.runs, 10), warmup: 2 };
-  const rows = [];
-  const add = (what, r) => {
-    ctx.results.startup[what] = slim(r);
-    rows.push([what, cell(r, (x) => `${fmtTime(x.ms)} (${x.runs.length})`), r.ok ? fmtKb(r.maxRssKb) : ""]);
-  };
-  add("dtprobe --version", await measure(process.execPath, [ctx.opts.cli, "--version"], o));
-  add("node -e 0 (node's own start-up)", await measure(process.execPath, ["-e", "0"], o));
-  if (ctx.dtcOk) add("dtc --version", await measure(ctx.opts.dtc, ["--version"], o));
-  return printSection("Start-up", ["command", "wall (median)", "peak RSS"], rows);
 }

@@ -2,8 +2,7 @@
 // and the kernel model per board, after warm-up; dtc's whole-process compile of each for scale.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { loadTree, makeModelRunner } from "./report.mjs";
-import { missingExports } from "./library.mjs";
+import { loadTree, makeModelRunner, missingModelExports } from "./report.mjs";
 import { timeInProcess } from "./inprocess.mjs";
 import { measure } from "./proc.mjs";
 import { median, fmtTime, fmtBytes } from "./stats.mjs";
@@ -14,7 +13,7 @@ export async function corpusSection(ctx) {
   if (!existsSync(dir)) return printSection("Corpus boards", ["board", "result"], [["all", `skipped: ${dir} not present`]]);
   const boards = readdirSync(dir).filter((f) => f.endsWith(".pre.dts")).sort();
   const { lib, opts } = ctx;
-  const missing = missingExports(lib, ["DiagnosticSink", "loadDeviceTree", "buildDeviceGraph", "runProbe", "buildReport"]);
+  const missing = missingModelExports(lib);
   const model = missing.length === 0 ? makeModelRunner(lib) : undefined;
   const rows = [];
   const totals = { load: 0, model: 0, dtc: 0 };

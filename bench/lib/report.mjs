@@ -9,20 +9,39 @@ import { slim } from "./compile.mjs";
 import { median, fmtTime, fmtBytes, fmtKb } from "./stats.mjs";
 import { printSection } from "./table.mjs";
 
-const MODEL = ["DiagnosticSink", "loadDeviceTree", "buildDeviceGraph", "runProbe", "buildReport"];
+/** What the model rows need from the bundle: the pipeline (runBoard), or, in older bundles, its stages. */
+export const MODEL = ["DiagnosticSink", "loadDeviceTree"];
+const STAGES = ["buildDeviceGraph", "runProbe", "buildReport"];
+
+/** The exports the model rows lack (`runBoard`, or the stages older bundles had instead). */
+export function missingModelExports(lib) {
+  const base = missingExports(lib, MODEL);
+  return lib && typeof lib.runBoard === "function" ? base : [...base, ...missingExports(lib, STAGES)];
+}
 
 /**
- * Graph → probe → report (→ text) on a loaded tree; the same calls `dtprobe report` makes (the CLI
- * writes the text chunk by chunk; older bundles have only the one-string renderReportText).
+ * Graph → boot → report (→ text) on a loaded tree: the pipeline `dtprobe report` runs (runBoard;
+ * bundles from before it had the stages, called the same way), with the text as the CLI writes it
+ * (chunk by chunk; older bundles have only the one-string renderReportText).
  */
 export function makeModelRunner(lib) {
+  const text = (report) => {
+    if (typeof lib.renderReportTextChunks === "function") return lib.renderReportTextChunks(report);
+    return typeof lib.renderReportText === "function" ? lib.renderReportText(report) : JSON.stringify(report);
+  };
+  if (typeof lib.runBoard === "function") {
+    return (tree, input) => {
+      const sink = new lib.DiagnosticSink();
+      const run = lib.runBoard(tree, input, { kernel: "6.1", policy: "per-group" }, sink);
+      if (!run) throw new Error(`runBoard: ${sink.items.map((d) => d.message).join("; ")}`);
+      return text(run.report);
+    };
+  }
   const kernel = typeof lib.parseKernelVersion === "function" ? lib.parseKernelVersion("6.1") : undefined;
   return (tree, input) => {
     const graph = lib.buildDeviceGraph(tree, {});
     const result = lib.runProbe(graph, { kernel, policy: "per-group" });
-    const report = lib.buildReport(result, { input, diagnostics: [] });
-    if (typeof lib.renderReportTextChunks === "function") return lib.renderReportTextChunks(report);
-    return typeof lib.renderReportText === "function" ? lib.renderReportText(report) : JSON.stringify(report);
+    return text(lib.buildReport(result, { input, diagnostics: [] }));
   };
 }
 
@@ -36,7 +55,7 @@ export function loadTree(lib, path, cpp) {
 
 export async function reportSection(ctx) {
   const { gen, lib, opts } = ctx;
-  const missing = missingExports(lib, MODEL);
+  const missing = missingModelExports(lib);
   const model = missing.length === 0 ? makeModelRunner(lib) : undefined;
   const rows = [];
   for (const nodes of opts.sizes.report) {
@@ -72,7 +91,7 @@ export async function reportSection(ctx) {
   }
   return printSection("report on generated boards", ["devices", "input", "whole process", "peak RSS", "in-process load", "in-process model"], rows, [
     "whole process: `node bin/dtprobe.mjs report FILE -o OUT` (text format, built-in preprocessor on, as a user runs it)",
-    "in-process load = loadDeviceTree (preprocess, parse, tree, checks); model = buildDeviceGraph + runProbe (kernel 6.1, per-group) + buildReport + renderReportTextChunks (the text as the CLI writes it)",
+    "in-process load = loadDeviceTree (preprocess, parse, tree, checks); model = runBoard (the pipeline: device graph, boot with kernel 6.1 per-group, report) + renderReportTextChunks (the text as the CLI writes it)",
     "goal: 200,000 devices ≤ 3 s for the kernel model",
   ]);
 }

@@ -2,7 +2,7 @@
 // prerequisites, messages and positions, and the -W/-E/-q machinery.
 import type { DiagnosticSink } from "../source/index.ts";
 import type { DeviceTree } from "../tree/model.ts";
-import { splitOverrideName, type CheckOverride } from "./levels.ts";
+import { RETIRED_CHECKS, splitOverrideName, type CheckOverride } from "./levels.ts";
 import { runCheckTable } from "./runner.ts";
 import { checkTable } from "./table.ts";
 import type { CheckRunOptions } from "./types.ts";
@@ -25,7 +25,7 @@ const known = new Set(checkNames);
 /** Validates an override name (with or without `no-`/`no_`); returns dtc's error message or undefined. */
 export function validateCheckName(name: string): string | undefined {
   const bare = splitOverrideName(name).name;
-  return known.has(bare) ? undefined : `Unrecognized check name "${bare}"`;
+  return known.has(bare) || RETIRED_CHECKS.has(bare) ? undefined : `Unrecognized check name "${bare}"`;
 }
 
 /**

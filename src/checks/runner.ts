@@ -51,7 +51,7 @@ class Run {
     private readonly table: readonly CheckDefinition[],
     private readonly levels: Levels,
     private readonly options: RunnerOptions,
-    private readonly sink: DiagnosticSink,
+    readonly sink: DiagnosticSink,
   ) {
     this.byName = new Map(table.map((c) => [c.name, c]));
   }
@@ -154,6 +154,27 @@ class Run {
         run.status.set(c.name, "failed");
         run.message(c, node, prop, message);
       },
+      failTimes(node: DtNode, prop: DtProperty | undefined, message: string, count: number) {
+        if (count <= 0) return;
+        run.status.set(c.name, "failed");
+        const severity = run.severityShown(c);
+        if (severity === undefined) return;
+        if (!run.sink.wouldShow(severity)) {
+          run.sink.countOnly(severity, count);
+          return;
+        }
+        run.message(c, node, prop, message, count);
+      },
+      showsMore() {
+        const severity = run.severityShown(c);
+        return severity !== undefined && run.sink.wouldShow(severity);
+      },
+      countFailures(count: number) {
+        if (count <= 0) return;
+        run.status.set(c.name, "failed");
+        const severity = run.severityShown(c);
+        if (severity !== undefined) run.sink.countOnly(severity, count);
+      },
       failDeleted(path: string | undefined, span: Span | undefined, message: string) {
         run.status.set(c.name, "failed");
         run.emit(c, `${path ?? "(null)"}: ${message}`, span, undefined);
@@ -169,20 +190,29 @@ class Run {
   }
 
   /** check_msg: quiet filtering, position (property, else node), path prefix, "also defined at". */
-  private message(c: CheckDefinition, node: DtNode | undefined, prop: DtProperty | undefined, text: string): void {
+  private message(c: CheckDefinition, node: DtNode | undefined, prop: DtProperty | undefined, text: string, times = 1): void {
     const span: Span | undefined = prop?.span ?? node?.spans[0];
     let related: RelatedSpan[] | undefined;
     if (!prop && node && span && node.spans.length > 1) related = node.spans.slice(1).map((s) => ({ message: "also defined at", span: s }));
     let message = text;
     if (node) message = prop ? `${fullPath(node)}:${prop.name}: ${text}` : `${fullPath(node)}: ${text}`;
-    this.emit(c, message, span, related);
+    this.emit(c, message, span, related, times);
   }
 
-  private emit(c: CheckDefinition, message: string, span: Span | undefined, related: RelatedSpan[] | undefined): void {
+  /** The severity a message of this check is reported with, or undefined when -q hides it (check_msg). */
+  severityShown(c: CheckDefinition): "error" | "warning" | undefined {
     const l = this.levels.get(c.name);
     const q = this.options.quiet;
-    if (!(l.warn && q < 1) && !(l.error && q < 2)) return;
-    this.sink.add({ severity: l.error ? "error" : "warning", code: c.name, message, span, related });
+    if (!(l.warn && q < 1) && !(l.error && q < 2)) return undefined;
+    return l.error ? "error" : "warning";
+  }
+
+  private emit(c: CheckDefinition, message: string, span: Span | undefined, related: RelatedSpan[] | undefined, times = 1): void {
+    const severity = this.severityShown(c);
+    if (severity === undefined) return;
+    const d = { severity, code: c.name, message, span, related };
+    if (times === 1) this.sink.add(d);
+    else this.sink.addRepeated(d, times);
   }
 }
 

@@ -1,6 +1,7 @@
 // Structural checks (checks.c "Structural check functions"): duplicate names, name characters and
 // format, the `name` property. dtc compares siblings pairwise; here maps give the same messages in
-// the same order in linear time (plus the size of the output).
+// the same order in linear time (plus the size of the output, which the diagnostic limit bounds:
+// pairs past it are counted, not visited).
 import type { DtNode, GhostChild } from "../tree/model.ts";
 import type { CheckContext, CheckDefinition } from "./types.ts";
 import { baseNameLength, charSet, cString, DIGITS, isOneString, LOWERCASE, spanOf, unitName, UPPERCASE } from "./values.ts";
@@ -59,6 +60,11 @@ function duplicateNodeNames(ctx: CheckContext, node: DtNode): void {
     const p = positionInGroup.get(i);
     if (!p || !("live" in raw[i]!)) continue;
     for (let j = p.at + 1; j < p.group.length; j++) {
+      // Past what is shown, the rest of this node's pairs are counted in one step.
+      if (!ctx.showsMore()) {
+        ctx.countFailures(p.group.length - j);
+        break;
+      }
       const later = raw[p.group[j]!]!;
       if ("live" in later) ctx.fail(later.live, undefined, "Duplicate node name");
       else ctx.failDeleted(later.ghost.path, later.ghost.span, "Duplicate node name");
@@ -82,8 +88,7 @@ function duplicatePropertyNames(ctx: CheckContext, node: DtNode): void {
   for (const p of props) {
     const before = seen.get(p.name) ?? 0;
     seen.set(p.name, before + 1);
-    const later = total.get(p.name)! - before - 1;
-    for (let k = 0; k < later; k++) ctx.fail(node, p, "Duplicate property name");
+    ctx.failTimes(node, p, "Duplicate property name", total.get(p.name)! - before - 1);
   }
 }
 

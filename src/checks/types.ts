@@ -39,6 +39,19 @@ export interface CheckContext {
   /** Reports a failure of the running check (dtc's FAIL / FAIL_PROP). */
   fail(node: DtNode, prop: DtProperty | undefined, message: string): void;
   /**
+   * `count` failures with the same message on the same item, one after another (dtc's pairwise
+   * loops repeat a message once per later duplicate): those that would not be shown cost nothing.
+   */
+  failTimes(node: DtNode, prop: DtProperty | undefined, message: string, count: number): void;
+  /**
+   * Whether another failure of the running check would be shown (its level is not hidden by -q
+   * and the diagnostic limit is not reached). A check about to report many failures of one kind
+   * counts them with countFailures instead once this is false, so its work stays linear.
+   */
+  showsMore(): boolean;
+  /** `count` failures of the running check that are counted but not shown. */
+  countFailures(count: number): void;
+  /**
    * FAIL on a deleted node dtc still lists among its parent's children (a GhostChild): its path
    * is "(null)" when it was deleted before dtc filled in paths.
    */

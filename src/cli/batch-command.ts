@@ -3,9 +3,8 @@
 // Exit status: 0 every board loaded (and none trips --fail-on), 1 otherwise, 2 usage.
 import { availableParallelism } from "node:os";
 import { batchTotals, DEFAULT_BOARD_TIMEOUT_MS, discoverBoards, Progress, renderBatchJsonl, renderBatchText, runBoards } from "../batch/index.ts";
-import { readSideFiles } from "../report/index.ts";
 import { formatOptionHelp, parseArgs, parseIntegerArg, UsageError, type OptionSpec } from "./args.ts";
-import { boardOptionSpecs, optionValues, readBoardOptions } from "./board-options.ts";
+import { boardOptionSpecs, optionValues, readBoardOptions, readBoardSideFiles } from "./board-options.ts";
 import { CommandRun, formatOption } from "./command-run.ts";
 import { failOnSpec, failsOn, parseFailOn } from "./fail-on.ts";
 
@@ -53,7 +52,7 @@ export async function runBatchCommand(argv: readonly string[]): Promise<number> 
 
   const run = new CommandRun(parsed);
   // Side files once here, so that a bad one is one error, not one per board.
-  if (!readSideFiles(board.sideFiles, run.sink)) return run.finish(1);
+  if (!readBoardSideFiles(board.sideFiles, run.sink)) return run.finish(1);
   const { boards, unmatched } = discoverBoards(parsed.operands);
   for (const u of unmatched) run.sink.error("io", `no .dts or .dtb file at or matching '${u}'`);
   if (boards.length === 0) return run.finish(1);

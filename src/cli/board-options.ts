@@ -2,7 +2,9 @@
 // bootargs, preprocessor), parsed once for compare, diff, verify and batch. Same names, values
 // and messages as `dtprobe report`.
 import { parseKernelVersion, type Policy } from "../probe/index.ts";
-import type { BoardSideFiles, ReportBoardOptions } from "../report/index.ts";
+import { readSideFiles, type BoardSideFiles, type ParsedSideFiles, type ReportBoardOptions } from "../report/index.ts";
+import { checkModelOps } from "../report/scenario-file.ts";
+import type { DiagnosticSink } from "../source/index.ts";
 import { UsageError, type OptionSpec, type ParsedArgs } from "./args.ts";
 import { parseDefineArg } from "./compile-command.ts";
 
@@ -64,4 +66,14 @@ export function readBoardOptions(parsed: ParsedArgs): BoardOptions {
     },
     sideFiles: { pci: last("pci"), hw: last("hw"), scenario: last("scenario") },
   };
+}
+
+/**
+ * The side files read, a scenario's steps checked as `dtprobe report` checks them (steps the kernel
+ * model does not run yet are refused); undefined after an error, which is in the sink.
+ */
+export function readBoardSideFiles(files: BoardSideFiles, sink: DiagnosticSink): ParsedSideFiles | undefined {
+  const side = readSideFiles(files, sink);
+  if (!side || (side.scenario && !checkModelOps(side.scenario, sink))) return undefined;
+  return side;
 }

@@ -2,10 +2,10 @@
 // options] [--format text|json] [-o OUT]`: the board loaded once and run once per value, side by
 // side (src/report/compare).
 import { compareReports, renderComparisonText, type CompareAxis, type CompareColumnInput } from "../report/compare/index.ts";
-import { readSideFiles, runBoard } from "../report/index.ts";
+import { runBoard } from "../report/index.ts";
 import { loadDeviceTree } from "../compile/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
-import { boardOptionSpecs, checkKernel, checkPolicy, optionValues, readBoardOptions } from "./board-options.ts";
+import { boardOptionSpecs, checkKernel, checkPolicy, optionValues, readBoardOptions, readBoardSideFiles } from "./board-options.ts";
 import { CommandRun, formatOption } from "./command-run.ts";
 import { findingLevel } from "../report/findings.ts";
 import { failOnSpec, failsOn, parseFailOn } from "./fail-on.ts";
@@ -73,7 +73,7 @@ export function runCompareCommand(argv: readonly string[]): number {
 
   const run = new CommandRun(parsed);
   const sink = run.sink;
-  const side = readSideFiles(board.sideFiles, sink);
+  const side = readBoardSideFiles(board.sideFiles, sink);
   if (!side) return run.finish(1);
   const tree = loadDeviceTree(input, board.run, sink);
   if (!tree || sink.errorCount > 0) return run.finish(1);

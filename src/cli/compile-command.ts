@@ -1,26 +1,31 @@
 // `dtprobe compile [options] FILE`: dtc's command line, with dtc's option names and meanings,
 // plus --cpp/-D/-U for the built-in preprocessor.
 import { validateCheckName, type CheckOverride } from "../checks/index.ts";
-import { compile, defaultCompileOptions, type CompileOptions, type InputFormat, type OutputFormat } from "../compile/index.ts";
+import { compile, defaultCompileOptions, STDIN_NAME, type CompileOptions, type InputFormat, type OutputFormat } from "../compile/index.ts";
 import type { Define } from "../preprocess/index.ts";
-import { DiagnosticSink } from "../source/index.ts";
 import type { PhandleFormat } from "../tree/model.ts";
+import { DEFAULT_DIAGNOSTIC_LIMIT } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, parseIntegerArg, UsageError, type OptionSpec } from "./args.ts";
-import { printDiagnostics } from "./print-diagnostics.ts";
+import { finishStream, stderrSink } from "./diagnostic-stream.ts";
+import { alignmentArg, boundedInteger, bootCpuArg, dependencyText, OPTION_LIMITS, outputFormatByName, recordingHost, versionText } from "./dtc-options.ts";
 import { writeOutput } from "./write-output.ts";
 
 const BLOB_VERSIONS: readonly number[] = [1, 2, 3, 16, 17];
 
+/** dtc exits 2 when an error-class check failed (checks.c process_checks). */
+const EXIT_CHECKS_FAILED = 2;
+
 const specs: OptionSpec[] = [
   { short: "q", long: "quiet", key: "quiet", takesValue: false, help: "quiet: -q suppresses warnings, -qq errors, -qqq all" },
-  { short: "I", long: "in-format", key: "in", takesValue: true, valueName: "FMT", help: "input format: dts or dtb (default: guessed from the content)" },
-  { short: "O", long: "out-format", key: "out-format", takesValue: true, valueName: "FMT", help: "output format: dtb, dts or null" },
+  { short: "I", long: "in-format", key: "in", takesValue: true, valueName: "FMT", help: "input format: dts, dtb or fs (a /proc/device-tree style directory); default: guessed as dtc does" },
+  { short: "O", long: "out-format", key: "out-format", takesValue: true, valueName: "FMT", help: "output format: dtb, dts, yaml, asm or null (default: from the output name, else dtb for dts input)" },
   { short: "o", long: "out", key: "out", takesValue: true, valueName: "FILE", help: "output file (default: standard output)" },
   { short: "V", long: "out-version", key: "version-out", takesValue: true, valueName: "N", help: "blob version to write (1, 2, 3, 16 or 17, default 17)" },
-  { short: "R", long: "reserve", key: "reserve", takesValue: true, valueName: "N", help: "add N empty memory reservation slots" },
-  { short: "S", long: "space", key: "space", takesValue: true, valueName: "BYTES", help: "make the blob at least BYTES long" },
-  { short: "p", long: "pad", key: "pad", takesValue: true, valueName: "BYTES", help: "add BYTES of padding to the blob" },
-  { short: "a", long: "align", key: "align", takesValue: true, valueName: "BYTES", help: "make the blob size a multiple of BYTES (a power of 2)" },
+  { short: "d", long: "out-dependency", key: "depfile", takesValue: true, valueName: "FILE", help: "write a make dependency file (dtc's format)" },
+  { short: "R", long: "reserve", key: "reserve", takesValue: true, valueName: "N", help: `add N empty memory reservation slots (0 to ${OPTION_LIMITS.reserve})` },
+  { short: "S", long: "space", key: "space", takesValue: true, valueName: "BYTES", help: "make the blob at least BYTES long (up to 128 MiB)" },
+  { short: "p", long: "pad", key: "pad", takesValue: true, valueName: "BYTES", help: "add BYTES of padding to the blob (up to 128 MiB)" },
+  { short: "a", long: "align", key: "align", takesValue: true, valueName: "BYTES", help: "make the blob size a multiple of BYTES (a power of 2, up to 128 MiB)" },
   { short: "b", long: "boot-cpu", key: "boot-cpu", takesValue: true, valueName: "ID", help: "boot_cpuid_phys header value" },
   { short: "i", long: "include", key: "include", takesValue: true, valueName: "DIR", help: "add DIR to the search path of /include/, /incbin/ and #include" },
   { short: "f", long: "force", key: "force", takesValue: false, help: "write output even when error-class checks fail" },
@@ -31,10 +36,13 @@ const specs: OptionSpec[] = [
   { short: "@", long: "symbols", key: "symbols", takesValue: false, help: "generate the __symbols__ node (for overlays)" },
   { short: "L", long: "local-fixups", key: "local-fixups", takesValue: false, help: "generate __fixups__ and __local_fixups__ for any tree" },
   { short: "A", long: "auto-alias", key: "auto-alias", takesValue: false, help: "generate /aliases from node labels" },
+  { short: "T", long: "annotate", key: "annotate", takesValue: false, help: "annotate -O dts output with source positions (-T -T: full ranges)" },
   { long: "cpp", key: "cpp", takesValue: false, help: "run the built-in C preprocessor first (off by default, as in dtc)" },
   { short: "D", long: "define", key: "define", takesValue: true, valueName: "NAME[=VAL]", help: "define a macro for --cpp" },
   { short: "U", long: "undefine", key: "undefine", takesValue: true, valueName: "NAME", help: "undefine a macro for --cpp" },
+  { long: "max-diagnostics", key: "max-diagnostics", takesValue: true, valueName: "N", help: `print at most N diagnostics, count the rest (default ${DEFAULT_DIAGNOSTIC_LIMIT}; 0: no limit)` },
   { short: "h", long: "help", key: "help", takesValue: false, help: "show this help" },
+  { short: "v", long: "version", key: "version", takesValue: false, help: "print the dtc version followed, and dtprobe's" },
 ];
 
 export const compileUsage = `usage: dtprobe compile [options] FILE   (FILE '-' or absent: standard input)\n\n${formatOptionHelp(specs)}\n`;
@@ -60,7 +68,18 @@ export function parseDefineArg(text: string): Define {
 
 type OutputChoice = OutputFormat | "null";
 
-export function parseCompileArgs(argv: readonly string[]): { options: CompileOptions; input: string; outPath: string; outFormat: OutputChoice | undefined; help: boolean } {
+export interface CompileArgs {
+  readonly options: CompileOptions;
+  readonly input: string;
+  readonly outPath: string;
+  readonly outFormat: OutputChoice | undefined;
+  readonly depfile: string | undefined;
+  readonly diagnosticLimit: number;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+export function parseCompileArgs(argv: readonly string[]): CompileArgs {
   const parsed = parseArgs(argv, specs);
   let options: CompileOptions = { ...defaultCompileOptions };
   const includeDirs: string[] = [];
@@ -70,12 +89,15 @@ export function parseCompileArgs(argv: readonly string[]): { options: CompileOpt
   let outPath = "-";
   let outFormat: OutputChoice | undefined;
   let help = false;
+  let version = false;
+  let depfile: string | undefined;
+  let diagnosticLimit = DEFAULT_DIAGNOSTIC_LIMIT;
   for (const o of parsed.options) {
     const v = o.value ?? "";
     switch (o.key) {
       case "quiet": options = { ...options, quiet: options.quiet + 1 }; break;
-      case "in": options = { ...options, inputFormat: oneOf<InputFormat>(o.spelling, v, ["dts", "dtb"]) }; break;
-      case "out-format": outFormat = oneOf<OutputChoice>(o.spelling, v, ["dtb", "dts", "null"]); break;
+      case "in": options = { ...options, inputFormat: oneOf<InputFormat>(o.spelling, v, ["dts", "dtb", "fs"]) }; break;
+      case "out-format": outFormat = oneOf<OutputChoice>(o.spelling, v, ["dtb", "dts", "yaml", "asm", "null"]); break;
       case "out": outPath = v; break;
       case "version-out": {
         const n = parseIntegerArg(o.spelling, v);
@@ -84,16 +106,19 @@ export function parseCompileArgs(argv: readonly string[]): { options: CompileOpt
         options = { ...options, outVersion: n };
         break;
       }
-      case "reserve": options = { ...options, reserveSlots: parseIntegerArg(o.spelling, v) }; break;
-      case "space": options = { ...options, minSize: parseIntegerArg(o.spelling, v) }; break;
-      case "pad": options = { ...options, padding: parseIntegerArg(o.spelling, v) }; break;
-      case "align": {
-        const n = parseIntegerArg(o.spelling, v);
-        if (n <= 0 || (n & (n - 1)) !== 0) throw new UsageError(`invalid argument "${v}" to -a option (not a power of 2)`);
-        options = { ...options, align: n };
+      case "reserve": options = { ...options, reserveSlots: boundedInteger(o.spelling, v, 0, OPTION_LIMITS.reserve) }; break;
+      case "space": options = { ...options, minSize: boundedInteger(o.spelling, v, 0, OPTION_LIMITS.bytes) }; break;
+      case "pad": options = { ...options, padding: boundedInteger(o.spelling, v, 0, OPTION_LIMITS.bytes) }; break;
+      case "align": options = { ...options, align: alignmentArg(o.spelling, v) }; break;
+      case "boot-cpu": options = { ...options, bootCpu: bootCpuArg(o.spelling, v) }; break;
+      case "depfile": depfile = v; break;
+      case "annotate": options = { ...options, annotate: options.annotate + 1 }; break;
+      case "max-diagnostics": {
+        const n = boundedInteger(o.spelling, v, 0, Number.MAX_SAFE_INTEGER);
+        diagnosticLimit = n === 0 ? Infinity : n;
         break;
       }
-      case "boot-cpu": options = { ...options, bootCpu: parseIntegerArg(o.spelling, v) >>> 0 }; break;
+      case "version": version = true; break;
       case "include": includeDirs.push(v); break;
       case "force": options = { ...options, force: true }; break;
       case "sort": options = { ...options, sort: true }; break;
@@ -111,8 +136,13 @@ export function parseCompileArgs(argv: readonly string[]): { options: CompileOpt
   }
   if (options.minSize && options.padding) throw new UsageError("can't set both -p and -S");
   if (parsed.operands.length > 1) throw new UsageError(`expected one input file, got ${parsed.operands.length}`);
-  options = { ...options, includeDirs, defines, undefines, checkOverrides: overrides, outputFormat: outFormat === "null" ? undefined : outFormat };
-  return { options, input: parsed.operands[0] ?? "-", outPath, outFormat, help };
+  // dtc: without -O, the output name decides (.dtb, .dts, .yaml), else the input format does.
+  const outputFormat = outFormat === "null" ? undefined : (outFormat ?? outputFormatByName(outPath));
+  if (options.annotate > 0 && (outputFormat !== "dts" || (options.inputFormat !== undefined && options.inputFormat !== "dts"))) {
+    throw new UsageError("--annotate requires -I dts -O dts");
+  }
+  options = { ...options, includeDirs, defines, undefines, checkOverrides: overrides, outputFormat };
+  return { options, input: parsed.operands[0] ?? "-", outPath, outFormat, depfile, diagnosticLimit, help, version };
 }
 
 export function runCompileCommand(argv: readonly string[]): number {
@@ -121,12 +151,37 @@ export function runCompileCommand(argv: readonly string[]): number {
     process.stdout.write(compileUsage);
     return 0;
   }
-  const sink = new DiagnosticSink();
+  if (args.version) {
+    process.stdout.write(versionText());
+    return 0;
+  }
   const outputName = args.outPath === "-" ? "<stdout>" : args.outPath;
-  const outcome = compile(args.input, args.options, sink);
-  printDiagnostics(sink.items, { quiet: args.options.quiet, outputName });
+  // Streamed as they come, like dtc's: a run with millions of problems shows the first at once.
+  const sink = stderrSink({ quiet: args.options.quiet, outputName, limit: args.diagnosticLimit });
+  // dtc -d: the files the input pulled in, in the order they were opened.
+  const deps: string[] = [];
+  let options = args.options;
+  if (args.depfile !== undefined) {
+    if (args.input === "-") deps.push(STDIN_NAME);
+    options = { ...options, host: recordingHost(deps, options.host) };
+  }
+  const outcome = compile(args.input, options, sink);
+  finishStream(sink);
+  // dtc writes the dependency file once the input is parsed, whatever the checks say.
+  if (args.depfile !== undefined && (outcome.ok || outcome.stage !== "input")) {
+    try {
+      writeOutput(args.depfile, Buffer.from(dependencyText(args.outPath, deps), "latin1"));
+    } catch (e) {
+      process.stderr.write(`dtprobe: error: couldn't write ${args.depfile}: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
   if (!outcome.ok) {
-    if (outcome.stage === "checks" && args.options.quiet < 3) process.stderr.write("dtprobe: error: input tree has errors, aborting (use -f to force output)\n");
+    if (outcome.stage === "checks") {
+      if (args.options.quiet < 3) process.stderr.write("dtprobe: error: input tree has errors, aborting (use -f to force output)\n");
+      // dtc's process_checks exits 2 when an error-class check failed.
+      return EXIT_CHECKS_FAILED;
+    }
     return 1;
   }
   if (outcome.forced && args.options.quiet < 3) process.stderr.write("dtprobe: warning: input tree has errors, output forced\n");

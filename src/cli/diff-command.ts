@@ -2,10 +2,10 @@
 // way, then compared device by device (src/report/diff). Exit status as diff(1): 0 when no
 // outcome changed, 1 when one did, 2 on a usage error or when a board cannot be loaded.
 import { diffReports, renderDiffText } from "../report/diff/index.ts";
-import { readSideFiles, reportBoard, type Report } from "../report/index.ts";
+import { reportBoard, type Report } from "../report/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
-import { boardOptionSpecs, optionValues, readBoardOptions } from "./board-options.ts";
+import { boardOptionSpecs, optionValues, readBoardOptions, readBoardSideFiles } from "./board-options.ts";
 import { CommandRun, formatOption } from "./command-run.ts";
 
 /** diff(1): "An exit status of 2 means trouble." */
@@ -37,7 +37,7 @@ export function runDiffCommand(argv: readonly string[]): number {
   const format = formatOption(parsed, ["text", "json"]);
   const board = readBoardOptions(parsed);
   const run = new CommandRun(parsed);
-  const side = readSideFiles(board.sideFiles, run.sink);
+  const side = readBoardSideFiles(board.sideFiles, run.sink);
   if (!side) return run.finish(EXIT_TROUBLE);
   const reports: Report[] = [];
   for (const input of parsed.operands) {

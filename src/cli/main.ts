@@ -16,6 +16,7 @@ commands:
   diff      what changes between two boards (a DT patch), device by device
   verify    check the prediction against a booted board's IOMMU groups
   batch     report on every board of a directory tree, on all cores
+  test      compare the reports of the boards under a directory with their goldens
 
   dtprobe <command> --help    options of a command
   dtprobe --version
@@ -47,6 +48,8 @@ async function run(argv: string[]): Promise<number> {
       return (await import("./verify-command.ts")).runVerifyCommand(rest);
     case "batch":
       return (await import("./batch-command.ts")).runBatchCommand(rest);
+    case "test":
+      return (await import("./test-command.ts")).runTestCommand(rest);
     default:
       throw new UsageError(`unknown command '${command}'`);
   }

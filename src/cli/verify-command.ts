@@ -2,10 +2,10 @@
 // [-o OUT]`: the prediction for the board against what its booted kernel did (src/report/verify).
 // Exit status: 0 every device agrees, 1 some device disagrees or an input error, 2 usage.
 import { readFileSync } from "node:fs";
-import { readSideFiles, reportBoard } from "../report/index.ts";
+import { reportBoard } from "../report/index.ts";
 import { parseDmesg, parseGroupsFile, renderVerificationText, verifyReport, type BootedGroups } from "../report/verify/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
-import { boardOptionSpecs, optionValues, readBoardOptions } from "./board-options.ts";
+import { boardOptionSpecs, optionValues, readBoardOptions, readBoardSideFiles } from "./board-options.ts";
 import { CommandRun, formatOption } from "./command-run.ts";
 
 const specs: OptionSpec[] = [
@@ -51,7 +51,7 @@ export function runVerifyCommand(argv: readonly string[]): number {
   }
   const booted: BootedGroups | undefined = sysfs !== undefined ? parseGroupsFile(targetText, targetPath, sink) : parseDmesg(targetText, targetPath);
   if (!booted) return run.finish(1);
-  const side = readSideFiles(board.sideFiles, sink);
+  const side = readBoardSideFiles(board.sideFiles, sink);
   if (!side) return run.finish(1);
   const report = reportBoard(parsed.operands[0]!, { ...board.run, ...side }, sink);
   if (!report) return run.finish(1);

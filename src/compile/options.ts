@@ -5,11 +5,13 @@ import type { Define, IncludeMemo } from "../preprocess/index.ts";
 import type { FileHost } from "../source/index.ts";
 import type { PhandleFormat } from "../tree/model.ts";
 
-export type InputFormat = "dts" | "dtb";
-export type OutputFormat = "dtb" | "dts";
+/** dtc's `-I`: source, blob, or a /proc/device-tree style directory. */
+export type InputFormat = "dts" | "dtb" | "fs";
+/** dtc's `-O` (besides `null`): blob, source, YAML (dtc's schema form), assembler source. */
+export type OutputFormat = "dtb" | "dts" | "yaml" | "asm";
 
 export interface CompileOptions {
-  /** `-I`; undefined guesses from the content (FDT magic means dtb), as dtc does. */
+  /** `-I`; undefined guesses as dtc does (a directory is fs, FDT magic or a .dtb name dtb). */
   readonly inputFormat?: InputFormat;
   /** `-O`; undefined means dtb for dts input and dts for dtb input (dtc's rule). */
   readonly outputFormat?: OutputFormat;
@@ -37,6 +39,8 @@ export interface CompileOptions {
   readonly checkOverrides: readonly CheckOverride[];
   /** `-q` count. */
   readonly quiet: number;
+  /** `-T` count: source annotations in `-O dts` output (1: file:line, 2: full ranges). */
+  readonly annotate: number;
   /** `-R`, `-S`, `-p`, `-a`, `-V` */
   readonly reserveSlots: number;
   readonly minSize: number;
@@ -61,6 +65,7 @@ export const defaultCompileOptions: CompileOptions = {
   sort: false,
   checkOverrides: [],
   quiet: 0,
+  annotate: 0,
   reserveSlots: 0,
   minSize: 0,
   padding: 0,

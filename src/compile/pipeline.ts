@@ -1,23 +1,25 @@
 // dtc's driver (dtc.c main) as a library call: input → tree → checks → generated nodes → output.
 import { runChecks } from "../checks/index.ts";
-import { writeDtb, writeDts } from "../fdt/index.ts";
-import { nodeFileHost, type DiagnosticSink } from "../source/index.ts";
+import type { DiagnosticSink } from "../source/index.ts";
 import { generateAliasesFromLabels, generateFixups, generateSymbols, sortTree } from "../tree/index.ts";
 import type { DeviceTree } from "../tree/model.ts";
-import type { CompileOptions, OutputFormat } from "./options.ts";
-import { readInput, treeFromInput } from "./read-input.ts";
+import type { CompileOptions, InputFormat, OutputFormat } from "./options.ts";
+import { renderOutput } from "./output.ts";
+import { loadInput } from "./read-input.ts";
 
 export type CompileOutcome =
   /** Output produced (possibly forced past check errors with -f). */
   | { readonly ok: true; readonly tree: DeviceTree; readonly output: Uint8Array; readonly format: OutputFormat; readonly forced: boolean }
-  /** Input errors (parse, semantic or check): nothing to write. */
-  | { readonly ok: false; readonly stage: "input" | "checks" };
+  /** Input errors (parse, semantic or check), or an output that cannot be made: nothing to write. */
+  | { readonly ok: false; readonly stage: "input" | "checks" | "output" };
 
 export interface CompiledTree {
   readonly tree: DeviceTree;
-  readonly inputFormat: "dts" | "dtb";
+  readonly inputFormat: InputFormat;
   /** An error-class check failed (dtc then refuses to write unless -f). */
   readonly checksFailed: boolean;
+  /** dtc's initial path, for -T (see TreeFromInput). */
+  readonly initialPath?: string;
 }
 
 /**
@@ -26,10 +28,7 @@ export interface CompiledTree {
  * when generating -@/fixup nodes failed (errors, not check failures: -f does not override them).
  */
 export function compileTree(path: string, options: CompileOptions, sink: DiagnosticSink): CompiledTree | undefined {
-  const host = options.host ?? nodeFileHost;
-  const input = readInput(path, host, sink);
-  if (!input) return undefined;
-  const read = treeFromInput(input, options, sink);
+  const read = loadInput(path, options, sink);
   if (!read) return undefined;
   const { tree } = read;
   // The tree builder (dtc's guess at the end of parsing) or the blob header set it otherwise.
@@ -43,24 +42,20 @@ export function compileTree(path: string, options: CompileOptions, sink: Diagnos
   if (tree.plugin || options.localFixups) generateFixups(tree, sink);
   if (sink.errorCount > errorsBeforeGeneration) return undefined;
   if (options.sort) sortTree(tree);
-  return { tree, inputFormat: read.format, checksFailed: errors };
+  return { tree, inputFormat: read.format, checksFailed: errors, initialPath: read.initialPath };
+}
+
+/** dtc's default output format: a blob for source input, source otherwise. */
+export function defaultOutputFormat(input: InputFormat): OutputFormat {
+  return input === "dts" ? "dtb" : "dts";
 }
 
 export function compile(path: string, options: CompileOptions, sink: DiagnosticSink): CompileOutcome {
   const result = compileTree(path, options, sink);
   if (!result) return { ok: false, stage: "input" };
   if (result.checksFailed && !options.force) return { ok: false, stage: "checks" };
-  const format: OutputFormat = options.outputFormat ?? (result.inputFormat === "dts" ? "dtb" : "dts");
-  const output =
-    format === "dtb"
-      ? writeDtb(result.tree, {
-          bootCpuId: result.tree.bootCpuId ?? 0,
-          reserveSlots: options.reserveSlots,
-          minSize: options.minSize,
-          padding: options.padding,
-          align: options.align,
-          version: options.outVersion,
-        })
-      : Buffer.from(writeDts(result.tree), "latin1");
+  const format: OutputFormat = options.outputFormat ?? defaultOutputFormat(result.inputFormat);
+  const output = renderOutput(result, format, options, sink);
+  if (!output) return { ok: false, stage: "output" };
   return { ok: true, tree: result.tree, output, format, forced: result.checksFailed };
 }

@@ -3,7 +3,7 @@
 // arm64 kernels use iommu-dma on the group's default domain. The tree does not say which kernel
 // is built, so the CPU cores decide: a board whose cores are ARMv7 or older can only run arm32;
 // ARMv8+ cores are taken to run arm64 (what every upstream arm64 board DT is for).
-import { compatibleList, propertyString } from "../tree/accessors.ts";
+import { compatibleList, propertyString } from "../of/index.ts";
 import type { DeviceTree, DtNode } from "../tree/model.ts";
 
 export type CpuArch = "arm" | "arm64";

@@ -1,5 +1,5 @@
 // Kernel device names (dev_name()).
-import { firstRegCpuAddressValue, propertyU32 } from "../tree/accessors.ts";
+import { firstRegCpuAddressValue, propertyU32 } from "../of/index.ts";
 import type { DtNode } from "../tree/model.ts";
 
 /**

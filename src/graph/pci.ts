@@ -1,6 +1,6 @@
 // PCI functions behind a DT host bridge: from the --pci file when it describes the bridge, else
 // from the PCI child nodes in the tree (reg phys.hi carries bus and devfn).
-import { propertyCells, propertyString, propertyU32 } from "../tree/accessors.ts";
+import { propertyCells, propertyString, propertyU32, toOfNode } from "../of/index.ts";
 import type { DtNode } from "../tree/model.ts";
 import { quirkDmaAliases, quirkPcieBridgeAlias } from "./pci-quirks.ts";
 import type { AcsFlag, PciFunctionInput, PciHostBridgeInput } from "./pci-topology.ts";
@@ -142,12 +142,12 @@ function fromTree(bridge: PciHostBridge, host: DtNode): PciFunction[] {
 /** Builds one host bridge: functions, multifunction bits, upstream links, enumeration order. */
 export function buildHostBridge(node: DtNode, input: PciHostBridgeInput | undefined, notes: GraphNote[]): PciHostBridge {
   const functions: PciFunction[] = [];
-  const bridge: PciHostBridge = { node, segment: input?.segment ?? segmentOf(node), functions, rootBus: rootBusOf(node) };
+  const bridge: PciHostBridge = { node: toOfNode(node), segment: input?.segment ?? segmentOf(node), functions, rootBus: rootBusOf(node) };
   const raw = input ? input.functions.map((f) => fromInput(bridge, f)) : fromTree(bridge, node);
   const seen = new Map<number, PciFunction>();
   for (const f of raw) {
     if (seen.has(f.rid)) {
-      notes.push({ node, code: "pci-duplicate-function", message: `${node.path}: PCI function ${f.bus.toString(16)}:${(f.devfn >> 3).toString(16)}.${f.fn} listed twice; the first is used` });
+      notes.push({ node: bridge.node, code: "pci-duplicate-function", message: `${node.path}: PCI function ${f.bus.toString(16)}:${(f.devfn >> 3).toString(16)}.${f.fn} listed twice; the first is used` });
       continue;
     }
     seen.set(f.rid, f);
@@ -159,7 +159,7 @@ export function buildHostBridge(node: DtNode, input: PciHostBridgeInput | undefi
   for (const f of seen.values()) {
     f.upstream = f.bus === bridge.rootBus ? null : (bridgeFor.get(f.bus) ?? null);
     if (f.bus !== bridge.rootBus && !f.upstream) {
-      notes.push({ node, code: "pci-orphan-function", message: `${node.path}: no bridge in the PCI topology has secondary bus ${f.bus}; treated as a root-bus function` });
+      notes.push({ node: bridge.node, code: "pci-orphan-function", message: `${node.path}: no bridge in the PCI topology has secondary bus ${f.bus}; treated as a root-bus function` });
     }
     const list = byBus.get(f.bus) ?? [];
     list.push(f);

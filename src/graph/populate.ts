@@ -1,17 +1,24 @@
 // of_platform_default_populate_init + of_platform_populate (drivers/of/platform.c), plus the
 // devices that bound drivers create later (children populated by a driver, PCI functions), so
 // the probe emulation can add them when their creator binds.
-import { compatibleList, compatibleOf, isAvailable, PhandleIndex, propertyCells } from "../tree/accessors.ts";
+import { compatibleList, compatibleOf, isAvailable, PhandleIndex, propertyCells, propertyString, toOfNode, type OfNode } from "../of/index.ts";
 import type { DeviceTree, DtNode } from "../tree/model.ts";
-import { populatingDriverFor } from "./driver-populate.ts";
+import { DmaFactsReader } from "./dma-facts.ts";
+import { NOT_IN_TREE, scanTree, type TreeScan } from "./of-scan.ts";
 import { detectArch } from "./arch.ts";
 import { pciDeviceName, platformDeviceName } from "./naming.ts";
 import { buildHostBridge, isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
 import type { PciTopology } from "./pci-topology.ts";
-import type { BusType, Device, DeviceGraph, DeviceOrigin, GraphNote, PciFunction, PciHostBridge } from "./types.ts";
+import type { BusType, Device, DeviceGraph, DeviceOrigin, DmaFacts, GraphNote, IommuProvider, PciFunction, PciHostBridge } from "./types.ts";
 
 export interface GraphOptions {
   readonly pci?: PciTopology;
+  /**
+   * The driver that creates platform devices for a node's DT children when it binds
+   * (devm_of_platform_populate in its probe); the driver tables live above the graph
+   * (probe/drivers/table.ts childPopulatingDriver). Absent: no driver creates children.
+   */
+  readonly populatingDriver?: (compatible: readonly string[]) => string | undefined;
 }
 
 /** of_default_bus_match_table (CONFIG_ARM_AMBA on arm/arm64 adds arm,amba-bus). */
@@ -39,8 +46,14 @@ interface CompatibleFacts {
   readonly populating: string | undefined;
 }
 
+/** A Device while the graph is built: its DMA facts are filled in by the tree scan. */
+type BuildingDevice = { -readonly [K in keyof Device]: Device[K] };
+
+/** Until the scan reads a device's node (every device with a node is read). */
+const NOT_SCANNED: DmaFacts = Object.freeze({ coherent: false, ranges: null, iommus: null, firstIommu: undefined, iommuMap: null, reserved: [] });
+
 class GraphBuilder {
-  readonly devices: Device[] = [];
+  readonly devices: BuildingDevice[] = [];
   readonly byNode = new Map<DtNode, Device>();
   readonly createdBy = new Map<Device, Device[]>();
   readonly hostBridges: PciHostBridge[] = [];
@@ -59,18 +72,42 @@ class GraphBuilder {
   /** Devices whose node is a PCI host bridge, in device order (addPciFunctions walks them). */
   private readonly hostBridgeDevices: Device[] = [];
 
-  constructor(private readonly options: GraphOptions) {}
+  /** Full paths of the nodes devices sit on, and of their ancestors (each computed once). */
+  private readonly paths = new Map<DtNode, string>();
+
+  constructor(
+    private readonly options: GraphOptions,
+    readonly dmaFacts: DmaFactsReader,
+  ) {}
+
+  /** %pOF through the cache: up to the first ancestor already named (no recursion). */
+  private pathOf(n: DtNode): string {
+    const chain: DtNode[] = [];
+    let at: DtNode | null = n;
+    let base: string | undefined;
+    while (at && (base = this.paths.get(at)) === undefined) {
+      chain.push(at);
+      at = at.parent;
+    }
+    let p = base ?? "";
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const c = chain[k]!;
+      p = c.parent ? (p === "/" ? `/${c.name}` : `${p}/${c.name}`) : "/";
+      this.paths.set(c, p);
+    }
+    return p;
+  }
 
   private factsOf(compat: readonly string[]): CompatibleFacts {
     let f = this.facts.get(compat);
     if (!f) {
-      f = { skipped: anyIn(compat, SKIPPED_COMPATIBLES), primecell: compat.includes("arm,primecell"), bus: anyIn(compat, BUS_COMPATIBLES), populating: populatingDriverFor(compat) };
+      f = { skipped: anyIn(compat, SKIPPED_COMPATIBLES), primecell: compat.includes("arm,primecell"), bus: anyIn(compat, BUS_COMPATIBLES), populating: this.options.populatingDriver?.(compat) };
       this.facts.set(compat, f);
     }
     return f;
   }
 
-  private add(node: DtNode | null, name: string, bus: BusType, parent: Device | null, origin: DeviceOrigin, creator: Device | null, pci: PciFunction | null, dmaNode: DtNode | null, compatible: readonly string[]): Device | undefined {
+  private add(node: DtNode | null, name: string, bus: BusType, parent: Device | null, origin: DeviceOrigin, creator: Device | null, pci: PciFunction | null, compatible: readonly string[]): BuildingDevice | undefined {
     let taken = this.names.get(bus);
     if (!taken) this.names.set(bus, (taken = new Set()));
     // One hash lookup instead of has() + add(): the set does not grow when the name is taken.
@@ -78,10 +115,10 @@ class GraphBuilder {
     taken.add(name);
     if (taken.size === before) {
       // device_add fails: sysfs refuses a second device of the same name on the bus.
-      this.notes.push({ node, code: "duplicate-device-name", message: `${node?.path ?? name}: a ${bus} device named ${name} already exists; device_add fails with -EEXIST` });
+      this.notes.push({ node: node ? toOfNode(node) : null, code: "duplicate-device-name", message: `${node?.path ?? name}: a ${bus} device named ${name} already exists; device_add fails with -EEXIST` });
       return undefined;
     }
-    const dev: Device = { id: this.devices.length, name, bus, node, parent, compatible, origin, creator, dmaNode, pci };
+    const dev: BuildingDevice = { id: this.devices.length, name, bus, node: node ? toOfNode(node) : null, path: node ? this.pathOf(node) : null, parent, compatible, origin, creator, pci, dma: NOT_SCANNED };
     this.devices.push(dev);
     if (node) this.byNode.set(node, dev);
     if (creator) {
@@ -97,10 +134,10 @@ class GraphBuilder {
     if (!isAvailable(node) || this.byNode.has(node)) return undefined;
     const amba = facts.primecell;
     if (amba && !propertyCells(node, "reg")?.length) {
-      this.notes.push({ node, code: "amba-no-reg", message: `amba: of_address_to_resource() failed (-22) for ${node.path}` });
+      this.notes.push({ node: toOfNode(node), code: "amba-no-reg", message: `amba: of_address_to_resource() failed (-22) for ${node.path}` });
       return undefined;
     }
-    const dev = this.add(node, platformDeviceName(node), amba ? "amba" : "platform", parent, origin, creator, null, node, compat);
+    const dev = this.add(node, platformDeviceName(node), amba ? "amba" : "platform", parent, origin, creator, null, compat);
     if (dev) this.scheduleDriverChildren(dev, facts);
     return dev;
   }
@@ -142,7 +179,7 @@ class GraphBuilder {
 
   /** Children created later by the device's own driver (table in driver-populate.ts). */
   private scheduleDriverChildren(dev: Device, facts: CompatibleFacts): void {
-    const node = dev.node!;
+    const node = dev.node as unknown as DtNode;
     if (isPciHostBridgeNode(node)) {
       // Every device with a node comes through here, in device order: addPciFunctions walks
       // this list instead of testing every device again at the end (when its node is cold).
@@ -168,7 +205,9 @@ class GraphBuilder {
     const inputs = new Map((this.options.pci?.hostBridges ?? []).map((h) => [h.node, h]));
     const used = new Set<string>();
     for (const dev of this.hostBridgeDevices) {
-      const node = dev.node!;
+      const node = dev.node as unknown as DtNode;
+      // Every function behind the bridge reads the bridge's node (its own `iommu-map`, no `iommus`).
+      const dma = this.dmaFacts.pciBridge(node);
       const input = inputs.get(node.path);
       if (input) used.add(node.path);
       const bridge = buildHostBridge(node, input, this.notes);
@@ -176,8 +215,9 @@ class GraphBuilder {
       const byRid = new Map<number, Device>();
       for (const f of bridge.functions) {
         const parentDev = (f.upstream && byRid.get(f.upstream.rid)) || dev;
-        const pdev = this.add(null, pciDeviceName(f.segment, f.bus, f.devfn), "pci", parentDev, "pci", dev, f, node, NO_COMPATIBLE);
+        const pdev = this.add(null, pciDeviceName(f.segment, f.bus, f.devfn), "pci", parentDev, "pci", dev, f, NO_COMPATIBLE);
         if (!pdev) continue;
+        pdev.dma = dma;
         f.dev = pdev;
         byRid.set(f.rid, pdev);
       }
@@ -190,8 +230,9 @@ class GraphBuilder {
 
 /** The devices the kernel creates for `tree` (see types.ts for what each field means). */
 export function buildDeviceGraph(tree: DeviceTree, options: GraphOptions = {}): DeviceGraph {
-  const b = new GraphBuilder(options);
   const root = tree.root;
+  const phandles = new PhandleIndex(root);
+  const b = new GraphBuilder(options, new DmaFactsReader(phandles));
   // 1. reserved-memory regions that are devices of their own.
   const resmem = root.child("reserved-memory");
   if (resmem) {
@@ -206,7 +247,45 @@ export function buildDeviceGraph(tree: DeviceTree, options: GraphOptions = {}): 
   b.populate(root.children, null, "populate", null, true);
   b.flushPending();
   b.addPciFunctions();
-  return { tree, phandles: new PhandleIndex(root), devices: b.devices, byNode: b.byNode, createdBy: b.createdBy, hostBridges: b.hostBridges, notes: b.notes, arch: detectArch(tree) };
+  // One pass over the whole tree: each device node's DMA facts, and the IOMMU providers.
+  const { devices, dmaFacts } = b;
+  const scan = scanTree(root, devices, b.byNode, dmaFacts);
+  const chosen = root.child("chosen");
+  return {
+    tree,
+    phandles,
+    devices,
+    byNode: b.byNode as unknown as ReadonlyMap<OfNode, Device>,
+    createdBy: b.createdBy,
+    hostBridges: b.hostBridges,
+    notes: b.notes,
+    arch: detectArch(tree),
+    machineCompatible: compatibleList(root),
+    chosenBootargs: chosen ? (propertyString(chosen, "bootargs") ?? "") : "",
+    // (Not the builder: its per-build indexes, the node paths among them, go with it.)
+    iommuProviders: (isIommu) => iommuProviders(scan, devices, dmaFacts, isIommu),
+  };
+}
+
+/**
+ * Every node with `#iommu-cells`, and every populated device whose compatible names an IOMMU
+ * driver, in tree order (the order of the instances in the report).
+ */
+function iommuProviders(scan: TreeScan, devices: readonly Device[], facts: DmaFactsReader, isIommu: (compatible: readonly string[]) => boolean): IommuProvider[] {
+  const found: { readonly order: number; readonly provider: IommuProvider }[] = [];
+  const withCells = new Set<Device>();
+  for (const c of scan.cellNodes) {
+    if (c.device) withCells.add(c.device);
+    found.push({ order: c.order, provider: { of: facts.iommuNode(c.node), device: c.device, iommuCells: true } });
+  }
+  for (let i = 0; i < devices.length; i++) {
+    const d = devices[i]!;
+    const order = scan.order[d.id]!;
+    if (!d.node || order === NOT_IN_TREE || withCells.has(d) || !isIommu(d.compatible)) continue;
+    found.push({ order, provider: { of: facts.iommuNode(d.node as unknown as DtNode), device: d, iommuCells: false } });
+  }
+  found.sort((a, b) => a.order - b.order);
+  return found.map((f) => f.provider);
 }
 
 export { isPciBusNode };

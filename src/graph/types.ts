@@ -1,8 +1,8 @@
 // The device graph: the struct devices the kernel creates from a device tree (platform and AMBA
 // devices from of_platform_populate, children that a bound driver populates, PCI functions that a
 // host bridge driver enumerates), with the facts the IOMMU and DMA layers read from each.
-import type { DeviceTree, DtNode } from "../tree/model.ts";
-import type { PhandleIndex } from "../tree/accessors.ts";
+import type { DeviceTree } from "../tree/model.ts";
+import type { DmaRegion, IommuMap, OfNode, PhandleIndex } from "../of/index.ts";
 import type { AcsFlag, PcieType } from "./pci-topology.ts";
 import type { ArchInfo } from "./arch.ts";
 
@@ -23,17 +23,80 @@ export interface Device {
   /** dev_name(): `12000000.iommu`, `0000:00:01.0`. */
   readonly name: string;
   readonly bus: BusType;
-  /** The device's own DT node (PCI functions from --pci have none). */
-  readonly node: DtNode | null;
+  /** device->of_node (PCI functions have none): for the OF helpers drivers call on their own node. */
+  readonly node: OfNode | null;
+  /** The node's full path (%pOF), null without a node. */
+  readonly path: string | null;
   /** Parent struct device (null = platform bus root). */
   readonly parent: Device | null;
   readonly compatible: readonly string[];
   readonly origin: DeviceOrigin;
   /** For origin "driver" / "pci": the device whose successful bind creates this one. */
   readonly creator: Device | null;
-  /** The DT node of_dma_configure reads (own node; the host bridge node for PCI). */
-  readonly dmaNode: DtNode | null;
   readonly pci: PciFunction | null;
+  /**
+   * What of_dma_configure reads for it (its own node; the host bridge's for a PCI function), read
+   * once when the graph is built.
+   */
+  readonly dma: DmaFacts;
+}
+
+/**
+ * A node that `iommus` or `iommu-map` names, or that provides an IOMMU (`#iommu-cells`): interned
+ * per node, so instances and specifier targets compare by identity.
+ */
+export interface OfIommuNode {
+  readonly node: OfNode;
+  readonly path: string;
+  /** %pOFn */
+  readonly name: string;
+  /** of_device_is_available */
+  readonly available: boolean;
+  /** The `status` text ("" without one). */
+  readonly status: string;
+  readonly compatible: readonly string[];
+  /** The first `compatible` string, "(no compatible)" without the property (messages). */
+  readonly compatibleText: string | undefined;
+}
+
+/** One `iommus` entry (or a PCI ID mapped through `iommu-map`): the IOMMU node and its args. */
+export interface IommusEntry {
+  readonly target: OfIommuNode;
+  readonly args: readonly number[];
+}
+
+/** Why the `iommus` walk stopped early (of_phandle_iterator_next's pr_err cases). */
+export type IommusError =
+  | { readonly kind: "unknown-phandle"; readonly index: number; readonly phandle: number }
+  | { readonly kind: "missing-cells"; readonly index: number; readonly targetPath: string }
+  | { readonly kind: "truncated"; readonly index: number; readonly targetPath: string; readonly expected: number; readonly found: number }
+  | { readonly kind: "null-phandle"; readonly index: number };
+
+/** of_dma_get_range on the DMA parent bus, with the DMA limit its ranges give. */
+export type DmaRanges =
+  | { readonly kind: "map"; readonly regions: DmaRegion[]; readonly limit: bigint }
+  | { readonly kind: "none" }
+  | { readonly kind: "error"; readonly message: string };
+
+/** A `memory-region` entry with `iommu-addresses` for the device (of_iommu_get_resv_regions' input). */
+export type ReservedRegionEntry =
+  /** The reserved-memory node's `reg` does not translate. */
+  | { readonly kind: "unparsable"; readonly path: string }
+  /** One IOVA range; phys is the node's `reg` range (null without `reg`). */
+  | { readonly kind: "region"; readonly iova: bigint; readonly length: bigint; readonly phys: { readonly start: bigint; readonly end: bigint } | null; readonly path: string };
+
+export interface DmaFacts {
+  /** of_dma_is_coherent. */
+  readonly coherent: boolean;
+  /** The DMA parent bus's dma-ranges (shared by the devices on it); null when the node has no parent. */
+  readonly ranges: DmaRanges | null;
+  /** `iommus` of a platform or AMBA device (null: no such property). */
+  readonly iommus: { readonly entries: readonly IommusEntry[]; readonly error: IommusError | undefined } | null;
+  /** The node the first `iommus` cell names, even when the list does not parse. */
+  readonly firstIommu: OfIommuNode | undefined;
+  /** A PCI function's host bridge `iommu-map` (null: none, or not PCI). */
+  readonly iommuMap: IommuMap<OfIommuNode> | null;
+  readonly reserved: readonly ReservedRegionEntry[];
 }
 
 export interface PciFunction {
@@ -72,7 +135,7 @@ export interface PciFunction {
 }
 
 export interface PciHostBridge {
-  readonly node: DtNode;
+  readonly node: OfNode;
   readonly segment: number;
   /** Functions in enumeration order (pci_bus_add_devices: a bus's functions, then its child buses). */
   readonly functions: PciFunction[];
@@ -82,20 +145,38 @@ export interface PciHostBridge {
 
 /** Something the graph builder noticed (duplicate names, AMBA devices without reg...). */
 export interface GraphNote {
-  readonly node: DtNode | null;
+  readonly node: OfNode | null;
   readonly code: string;
   readonly message: string;
+}
+
+/** A node that may be an IOMMU instance, in tree order (see DeviceGraph.iommuProviders). */
+export interface IommuProvider {
+  readonly of: OfIommuNode;
+  /** The platform device of the node (null when it is not populated). */
+  readonly device: Device | null;
+  /** The node has `#iommu-cells`. */
+  readonly iommuCells: boolean;
 }
 
 export interface DeviceGraph {
   readonly tree: DeviceTree;
   readonly phandles: PhandleIndex;
   readonly devices: readonly Device[];
-  readonly byNode: ReadonlyMap<DtNode, Device>;
+  readonly byNode: ReadonlyMap<OfNode, Device>;
   /** Devices created by the bind of the key device, in creation order. */
   readonly createdBy: ReadonlyMap<Device, readonly Device[]>;
   readonly hostBridges: readonly PciHostBridge[];
   readonly notes: readonly GraphNote[];
   /** The architecture the board boots (arm32 vs arm64 DMA mapping), from its CPU/machine compatibles. */
   readonly arch: ArchInfo;
+  /** The root's `compatible` (of_machine_is_compatible). */
+  readonly machineCompatible: readonly string[];
+  /** /chosen/bootargs (undefined without one). */
+  readonly chosenBootargs: string | undefined;
+  /**
+   * The nodes that may provide an IOMMU, in tree order: every node with `#iommu-cells`, and every
+   * populated device whose compatible `isIommu` accepts (the IOMMU driver table lives above).
+   */
+  iommuProviders(isIommu: (compatible: readonly string[]) => boolean): readonly IommuProvider[];
 }

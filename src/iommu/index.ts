@@ -1,26 +1,12 @@
-// The IOMMU layer: the driver table, per-driver models (iommu_ops), hardware limits, PCI grouping.
-export { iommuRowFor, iommuRowForNode, iommuTableRows } from "./table.ts";
-export { IOMMU_OPS } from "./ops.ts";
+// The IOMMU layer: the driver table (one row per driver, like struct iommu_ops), the drivers,
+// hardware limits, PCI grouping.
+export { IOMMU_DRIVERS, iommuDrivers, iommuMatchFor, iommuMatchForCompatible, iommuMatchRows } from "./table.ts";
+export { iommuOps } from "./ops.ts";
+export type { IommuOps } from "./ops.ts";
+export { since } from "./driver.ts";
+export type { Fwspec, InstanceState, IommuCaps, IommuCoreApi, IommuDomain, IommuDriver, IommuDriverEntry, IommuGroup, IommuInstance, IommuMatch, Since } from "./driver.ts";
 export { parseHwOverrides, overridesFor, hwSchema } from "./hw.ts";
 export type { HwOverrides } from "./hw.ts";
-export { pciDeviceGroup, pciAcsEnabled, pciAcsPathEnabled, forEachDmaAlias, REQ_ACS_FLAGS } from "./pci-group.ts";
-export type { DmaAlias, PciGroupLookup } from "./pci-group.ts";
-export { smmuDisablesBypass } from "./drivers/arm-smmu.ts";
+export * from "./core/index.ts";
 export { ERRNO_VALUES, DOMAIN_TYPE_VALUES, ok, fail } from "./types.ts";
-export type {
-  DomainType,
-  Errno,
-  Failure,
-  Fwspec,
-  InstanceState,
-  IommuCoreApi,
-  IommuDomain,
-  IommuDriverOps,
-  IommuDriverRow,
-  IommuFamily,
-  IommuGroup,
-  IommuInstance,
-  Limit,
-  LimitValue,
-  Result,
-} from "./types.ts";
+export type { DomainType, Errno, Failure, Limit, LimitValue, Result } from "./types.ts";

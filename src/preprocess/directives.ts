@@ -1,6 +1,7 @@
 // Directive lines (`#` first on a line). Known directives run; in skipped groups only the
 // conditional ones do. As in `cpp -x assembler-with-cpp`, a `#` followed by anything that is not
 // a directive name (`#address-cells = <1>;`, `# 12`) is ordinary text and passes through.
+import { inputTooLargeMessage } from "../source/index.ts";
 import type { Engine } from "./engine.ts";
 import { evaluateIf } from "./expr.ts";
 import { findHeader, readHeaderName } from "./header-name.ts";
@@ -68,7 +69,11 @@ export function handleDirective(e: Engine, hash: Token): boolean {
   if (dir) {
     if (!dir.cond) e.noteGuardDirective("other");
     dir.run(e, hash, name);
-  } else if (!consumed) e.backup(name);
+  } else if (!consumed) {
+    // dtc's lexer takes a marker only at the start of a line (`^"#"`).
+    if (name.kind === T_NUMBER && !e.skipping && hash.file !== null && hash.file.position(hash.off).column === 1) noteLineMarker(e, name);
+    else e.backup(name);
+  }
 
   e.angledHeaders = false;
   e.directiveWantsPadding = false;
@@ -79,6 +84,24 @@ export function handleDirective(e: Engine, hash: Token): boolean {
     e.preventExpansion = wasPrevent;
   }
   return consumed;
+}
+
+/**
+ * A cpp line marker in the input (`# 12 "file" 1`, a preprocessed `.pre.dts` read again): in
+ * assembler mode cpp passes it through as text and dtc then reads it, so later positions are
+ * those it names. The marker stays in the output; positions of what follows go through it, as
+ * `cpp | dtc` reports them (dtc's lexer takes `#[line] N "file"` with optional flags).
+ */
+function noteLineMarker(e: Engine, number: Token): void {
+  const file = e.lexToken();
+  if (file.kind === T_STRING && file.text.startsWith('"') && /^[0-9]+$/.test(number.text)) {
+    const name = file.text.slice(1, -1).replace(/\\(.)/g, "$1");
+    e.currentFile.addLineRemap(e.currentLexer.pos, Math.min(Number(number.text), 2 ** 31 - 1), name);
+  }
+  // Both tokens go back, in order: the line is text for the output. (The end of the directive
+  // line reads as EOF here; the line simply goes on in the output.)
+  if (file.kind !== T_EOF) e.backup(file);
+  e.backup(number);
 }
 
 /** Warns about anything left on the line (gcc: pedantic warning, on by default). */
@@ -142,10 +165,15 @@ function doInclude(e: Engine, hash: Token, _name: Token, directive: string): voi
   if (directive === "import") e.warning("#import is a deprecated GCC extension", hash);
   const found = findHeader(e, h, directive === "include_next");
   if (!found) e.fatal(`${h.name}: No such file or directory`, h.at, "include");
+  if (!("text" in found)) {
+    const { problem } = found;
+    e.fatal(problem.kind === "too-large" ? inputTooLargeMessage(found.path, problem.size) : `${found.path}: ${problem.message}`, h.at, problem.kind === "too-large" ? "limit" : "include");
+  }
   if (e.skipInclude(found.path)) return;
   if (directive === "import") {
-    e.onceFiles.add(found.path);
-    e.noteUnrecordable();
+    e.includeGuards.onceFiles.add(found.path);
+    // An include memo cannot replay a #import (it leaves a file marked that no recording holds).
+    e.recorder?.taint();
   }
   e.pendingInclude = { path: found.path, text: found.text, foundInDir: found.dirIndex, site: hash };
 }

@@ -5,20 +5,23 @@
 // rescanned together with the text that follows them, arguments pre-expanded in isolation unless
 // they are operands of `#` or `##`, and padding tokens that carry spacing through all of this.
 import { FatalInputError } from "../source/index.ts";
-import type { DiagnosticSink, FileHost, RelatedSpan, Span } from "../source/index.ts";
+import { readThroughHost } from "../source/index.ts";
+import type { Diagnostic, DiagnosticSink, FileHost, FileProblem, RelatedSpan, Span } from "../source/index.ts";
+import { ArgumentNesting } from "./arg-nesting.ts";
 import { handleDirective } from "./directives.ts";
 import { FileState } from "./file-state.ts";
+import { IncludeGuards, type GuardDirective } from "./include-guards.ts";
+import type { IncludeMemo } from "./include-memo.ts";
 import { Lexer } from "./lexer.ts";
-import type { IncludeMemo, MemoHost } from "./include-memo.ts";
-import { MacroTable, memoHostOf, MemoRecorder } from "./memo-recorder.ts";
-import { MAX_EXPANDED_TOKENS, MAX_EXPANSION_DEPTH, MAX_FILE_BYTES, MAX_INCLUDED_FILES, MAX_LINE_BYTES, MAX_OUTPUT_BYTES } from "./limits.ts";
-import { B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_INCLUDE_LEVEL, B_LINE, B_PRAGMA, B_TIME, B_TIMESTAMP, BUILTIN_NAMES, builtinMacro } from "./macro.ts";
+import { MacroTable, MemoRecorder } from "./memo-recorder.ts";
+import { MAX_ARGUMENT_TOKENS, MAX_EXPANDED_TOKENS, MAX_EXPANSION_DEPTH, MAX_FILE_BYTES, MAX_INCLUDED_FILES, MAX_LINE_BYTES, MAX_OUTPUT_BYTES } from "./limits.ts";
+import { expandBuiltin } from "./builtins.ts";
+import { BUILTIN_NAMES, builtinMacro, stringifyArgument } from "./macro.ts";
 import type { Macro } from "./macro.ts";
 import { Printer } from "./printer.ts";
-import { runPragma } from "./pragma.ts";
 import {
   AVOID_PASTE, copyToken, F_BOL, F_FILE_END, F_NO_EXPAND, F_PASTE_LEFT, F_PREV_WHITE, F_STRINGIFY, isPunct, makeToken, paddingToken,
-  T_CHAR, T_EOF, T_NAME, T_NUMBER, T_OTHER, T_PADDING, T_STRING,
+  T_EOF, T_NAME, T_PADDING, T_STRING,
 } from "./token.ts";
 import type { Token } from "./token.ts";
 
@@ -30,13 +33,6 @@ interface Context {
   readonly macro: Macro | null;
   readonly tokens: readonly Token[];
   pos: number;
-}
-
-/** Multiple-include optimisation: is the whole file one `#ifndef GUARD` ... `#endif`? */
-interface GuardState {
-  macro: string | null;
-  valid: boolean;
-  closed: boolean;
 }
 
 interface MacroArg {
@@ -67,11 +63,9 @@ export class Engine {
   /** `#pragma push_macro` stacks. */
   readonly pushedMacros = new Map<string, (Macro | undefined)[]>();
   readonly poisoned = new Set<string>();
-  /** Paths marked `#pragma once` / `#import`. */
-  readonly onceFiles = new Set<string>();
-  /** Include guards seen: path -> guard macro (multiple-include optimisation). */
-  readonly guards = new Map<string, string>();
-  private readonly fileCache = new Map<string, string | null>();
+  /** `#pragma once`, `#import` and include guards (multiple-include optimisation). */
+  readonly includeGuards: IncludeGuards;
+  private readonly fileCache = new Map<string, string | FileProblem>();
 
   private readonly contexts: Context[] = [];
   private readonly lexers: Lexer[] = [];
@@ -90,15 +84,15 @@ export class Engine {
 
   private argDepth = 0;
   expandedTokens = 0;
+  /** Tokens collected as macro arguments so far (see MAX_ARGUMENT_TOKENS). */
+  argumentTokens = 0;
   includedFiles = 0;
-  private counter = 0;
-  private readonly startTime = new Date();
+  /** __COUNTER__'s next value. */
+  counter = 0;
+  /** __DATE__ and __TIME__: when this run started. */
+  readonly startTime = new Date();
   readonly printer: Printer;
-  /** Multiple-include guard detection for the files on the stack. */
-  private readonly guardState = new Map<FileState, GuardState>();
-  /** Guard state of the file being read (the hot path checks it for every token). */
-  private currentGuard: GuardState | null = null;
-  /** Records includes for the include memo (null without one). */
+  /** Records and replays includes for an include memo (null without one). */
   readonly recorder: MemoRecorder | null;
 
   constructor(
@@ -107,22 +101,10 @@ export class Engine {
     readonly mainFile: FileState,
   ) {
     for (const [name, b] of BUILTIN_NAMES) this.macros.set(name, builtinMacro(name, b));
-    const memo = options.includeMemo;
-    this.recorder = memo && memo.includeDirs.join("\0") === options.includeDirs.join("\0") ? new MemoRecorder(memo) : null;
+    this.recorder = MemoRecorder.forEngine(this, options.includeMemo);
     this.macros.recorder = this.recorder;
+    this.includeGuards = new IncludeGuards(this.recorder);
     this.printer = new Printer(() => this.fatal(`output exceeds ${MAX_OUTPUT_BYTES} bytes`, null), this.recorder);
-  }
-
-  /** Something an include memo cannot replay happened (a pragma, `#import`, __COUNTER__...). */
-  noteUnrecordable(): void {
-    this.recorder?.taint();
-  }
-
-  private memoHostCache: MemoHost | undefined;
-
-  /** What the include memo reads and replays (src/preprocess/include-memo.ts). */
-  private memoHost(): MemoHost {
-    return (this.memoHostCache ??= memoHostOf(this));
   }
 
   // ---- diagnostics ----
@@ -166,35 +148,34 @@ export class Engine {
     return this.lexers[this.lexers.length - 1]!;
   }
 
-  /** Reads a file through the host (cached; undefined when it cannot be read). */
-  readFile(path: string): string | undefined {
+  /** Reads a file through the host (cached): its text, or why it cannot be read. */
+  readFile(path: string): string | FileProblem {
     const cached = this.fileCache.get(path);
-    if (cached !== undefined) return cached ?? undefined;
-    const text = this.options.host.readText(path);
-    this.fileCache.set(path, text ?? null);
-    return text;
+    if (cached !== undefined) return cached;
+    const r = readThroughHost(this.options.host, path, { limit: MAX_FILE_BYTES });
+    const result = r.ok ? Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).toString("latin1") : r.problem;
+    this.fileCache.set(path, result);
+    return result;
   }
 
   pushFile(file: FileState): void {
     if (++this.includedFiles > MAX_INCLUDED_FILES) this.fatal(`more than ${MAX_INCLUDED_FILES} files included`, null);
     if (file.raw.length > MAX_FILE_BYTES) this.fatal(`${file.name}: file is larger than ${MAX_FILE_BYTES} bytes`, null);
-    checkLineLengths(this, file);
+    const long = file.lineLongerThan(MAX_LINE_BYTES);
+    if (long >= 0) {
+      const d: Diagnostic = { severity: "error", code: "preprocess", message: `line longer than ${MAX_LINE_BYTES} bytes`, span: file.span(long, long + 1) };
+      this.sink.add(d);
+      throw new FatalInputError(d);
+    }
     for (const off of file.spacedSplices) this.sink.warning("preprocess", "backslash and newline separated by space", file.span(off, off));
     this.lexers.push(new Lexer(file, (message, f, off) => this.sink.error("preprocess", message, f.span(off, off + 2))));
-    this.currentGuard = { macro: null, valid: true, closed: false };
-    this.guardState.set(file, this.currentGuard);
+    this.includeGuards.entered(file);
   }
 
   /** Whether an include of `path` can be skipped: `#pragma once`, or its guard macro is defined. */
   skipInclude(path: string): boolean {
-    const q = this.guardQuery(path);
+    const q = this.includeGuards.query(path);
     return q.once || (q.guard !== undefined && this.macros.has(q.guard));
-  }
-
-  guardQuery(path: string): { once: boolean; guard: string | undefined } {
-    const q = { once: this.onceFiles.has(path), guard: this.guards.get(path) };
-    this.recorder?.guardQueried(path, q);
-    return q;
   }
 
   private popFile(): void {
@@ -205,31 +186,13 @@ export class Engine {
     }
     file.ifStack.length = 0;
     this.skipping = false;
-    const g = this.guardState.get(file);
-    if (g && g.valid && g.closed && g.macro !== null && file.includedFrom) {
-      this.guards.set(file.name, g.macro);
-      this.recorder?.guardSet(file.name, g.macro);
-    }
-    this.guardState.delete(file);
-    const lx = this.lexers[this.lexers.length - 1];
-    this.currentGuard = lx ? (this.guardState.get(lx.file) ?? null) : null;
-    this.recorder?.leave(this.memoHost(), file, this.contexts.length === 0 && this.lookahead.length === 0);
+    this.includeGuards.left(file, this.lexers[this.lexers.length - 1]?.file);
+    this.recorder?.leave(file, this.contexts.length === 0 && this.lookahead.length === 0);
   }
 
   /** Directive bookkeeping for include-guard detection. */
-  noteGuardDirective(kind: "ifndef-open" | "endif-close" | "else" | "other", macro?: string): void {
-    const g = this.guardState.get(this.currentFile);
-    if (!g || !g.valid) return;
-    const depth = this.currentFile.ifStack.length;
-    if (kind === "ifndef-open" && g.macro === null && depth === 1) g.macro = macro ?? null;
-    else if (kind === "endif-close" && g.macro !== null && depth === 0 && !g.closed) g.closed = true;
-    else if (kind === "else" && depth === 1) g.valid = false;
-    else if ((kind === "other" || kind === "ifndef-open") && (g.macro === null || g.closed)) g.valid = false;
-  }
-
-  private noteGuardToken(): void {
-    const g = this.currentGuard;
-    if (g && g.valid && (g.macro === null || g.closed)) g.valid = false;
+  noteGuardDirective(kind: GuardDirective, macro?: string): void {
+    this.includeGuards.directive(this.currentFile, kind, this.currentFile.ifStack.length, macro);
   }
 
   // ---- lexing ----
@@ -266,7 +229,7 @@ export class Engine {
         if (!this.skipping && this.parsingArgs === 0 && result.kind !== T_EOF) this.printer.lineChange(result);
       }
       if (this.inDirective) return result;
-      if (result.kind !== T_EOF) this.noteGuardToken();
+      if (result.kind !== T_EOF) this.includeGuards.token();
       if (!this.skipping || result.kind === T_EOF) return result;
     }
   }
@@ -278,11 +241,11 @@ export class Engine {
     // An include memo replays a recording only between top-level tokens (no expansion, argument
     // list or backed-up token open), where a file's output depends on nothing else.
     const clean = this.contexts.length === 0 && this.lookahead.length === 0 && this.parsingArgs === 0 && this.poisoned.size === 0;
-    if (this.recorder && clean && this.recorder.replay(this.memoHost(), p.path, p.foundInDir, this.currentFile.depth + 1)) return;
+    if (this.recorder && clean && this.recorder.replay(p.path, p.foundInDir, this.currentFile.depth + 1)) return;
     const dirEnd = p.path.lastIndexOf("/");
     const file = new FileState(p.path, dirEnd < 0 ? "" : p.path.slice(0, dirEnd), p.text, { file: site.file!, off: site.off }, p.foundInDir);
     this.pushFile(file);
-    this.recorder?.enter(this.memoHost(), file, p.foundInDir, clean);
+    this.recorder?.enter(file, p.foundInDir, clean);
   }
 
   /** Gives back the last token read (gcc's _cpp_backup_tokens with a count of 1). */
@@ -301,7 +264,7 @@ export class Engine {
 
   // ---- macro expansion ----
 
-  private pushContext(macro: Macro | null, inherit: boolean, tokens: readonly Token[]): void {
+  pushContext(macro: Macro | null, inherit: boolean, tokens: readonly Token[]): void {
     const m = macro ?? (inherit && this.contexts.length > 0 ? this.contexts[this.contexts.length - 1]!.macro : null);
     this.contexts.push({ macro: m, tokens, pos: 0 });
   }
@@ -377,7 +340,7 @@ export class Engine {
   }
 
   private enterMacro(m: Macro, name: Token): boolean {
-    if (m.builtin) return this.expandBuiltin(m, name);
+    if (m.builtin) return expandBuiltin(this, m, name);
     const pointFile = name.pointFile ?? name.file;
     const pointOff = name.pointFile ? name.pointOff : name.off;
     let tokens: Token[];
@@ -418,9 +381,12 @@ export class Engine {
   private collectArgs(m: Macro, name: Token): MacroArg[] | null {
     const paramc = m.params.length;
     const args: MacroArg[] = [];
+    // Invocations nested in the arguments, counted while collecting (see ArgumentNesting).
+    const nesting = paramc > 0 ? new ArgumentNesting(this.macros, m, this.argDepth, MAX_EXPANSION_DEPTH, (at) => this.tooDeepInArguments(at)) : undefined;
     let argc = 0;
     let tok: Token;
     do {
+      if (argc > 0) nesting?.outerArgument(argc);
       argc++;
       const tokens: Token[] = [];
       let depth = 0;
@@ -434,7 +400,11 @@ export class Engine {
         } else if (isPunct(tok, ",")) {
           if (depth === 0 && !(m.variadic && argc === paramc)) break;
         } else if (tok.kind === T_EOF || (isPunct(tok, "#") && tok.flags & F_BOL)) break;
+        nesting?.token(tok);
         tokens.push(tok);
+        if (++this.argumentTokens > MAX_ARGUMENT_TOKENS) {
+          this.fatal(`macro arguments add up to more than ${MAX_ARGUMENT_TOKENS} tokens (an invocation nested in another's arguments is collected again at each level)`, name);
+        }
       }
       while (tokens.length > 0 && tokens[tokens.length - 1]!.kind === T_PADDING) tokens.pop();
       if (argc <= Math.max(paramc, 1)) args.push({ tokens, omitted: false, expanded: null, stringified: null });
@@ -475,7 +445,7 @@ export class Engine {
       const src = body[i]!;
       if (src.arg < 0) continue;
       const arg = args[src.arg]!;
-      if (src.flags & F_STRINGIFY) arg.stringified ??= this.stringify(arg.tokens, pointFile, pointOff);
+      if (src.flags & F_STRINGIFY) arg.stringified ??= stringifyArgument(arg.tokens, pointFile, pointOff, (message, at) => this.warning(message, at));
       else if (src.flags & F_PASTE_LEFT || (i > 0 && body[i - 1]!.flags & F_PASTE_LEFT)) continue;
       else if (arg.expanded === null) arg.expanded = this.expandArg(arg);
     }
@@ -523,10 +493,14 @@ export class Engine {
     return out;
   }
 
+  private tooDeepInArguments(at: Token): never {
+    this.fatal(`macro invocations nested more than ${MAX_EXPANSION_DEPTH} deep in arguments`, at);
+  }
+
   /** Fully macro-expands one argument in isolation (gcc's expand_arg). */
   private expandArg(arg: MacroArg): Token[] {
     if (arg.tokens.length === 0) return [];
-    if (this.argDepth >= MAX_EXPANSION_DEPTH) this.fatal(`macro invocations nested more than ${MAX_EXPANSION_DEPTH} deep in arguments`, arg.tokens[0]!);
+    if (this.argDepth >= MAX_EXPANSION_DEPTH) this.tooDeepInArguments(arg.tokens[0]!);
     this.argDepth++;
     this.pushContext(null, false, [...arg.tokens, ENDARG]);
     const out: Token[] = [];
@@ -538,34 +512,6 @@ export class Engine {
     this.popContext();
     this.argDepth--;
     return out;
-  }
-
-  /** The `#` operator (gcc's stringify_arg). */
-  private stringify(tokens: readonly Token[], pointFile: FileState | null, pointOff: number): Token {
-    let dest = '"';
-    let source: Token | null = null;
-    let backslashes = 0;
-    for (const t of tokens) {
-      if (t.kind === T_PADDING) {
-        if (source === null || (!(source.flags & F_PREV_WHITE) && t.source === null)) source = t.source;
-        continue;
-      }
-      if (dest.length > 1) {
-        if (source === null) source = t;
-        if (source.flags & F_PREV_WHITE) dest += " ";
-      }
-      source = null;
-      dest += t.kind === T_STRING || t.kind === T_CHAR ? t.text.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : "\\" + c)) : t.text;
-      backslashes = t.kind === T_OTHER && t.text.charCodeAt(0) === 92 ? backslashes + 1 : 0;
-    }
-    if (backslashes & 1) {
-      this.warning("invalid string literal, ignoring final '\\'", tokens[tokens.length - 1] ?? null);
-      dest = dest.slice(0, -1);
-    }
-    const t = makeToken(T_STRING, dest + '"', 0, null, 0);
-    t.pointFile = pointFile;
-    t.pointOff = pointOff;
-    return t;
   }
 
   /** Handles a run of `##` starting at `first` in the current context (gcc's paste_all_tokens). */
@@ -602,86 +548,6 @@ export class Engine {
     return result;
   }
 
-  private expandBuiltin(m: Macro, name: Token): boolean {
-    // __FILE__ and __LINE__ depend on where they are; the others on the run (an include memo
-    // cannot replay them).
-    if (m.builtin !== B_FILE && m.builtin !== B_LINE) this.recorder?.taint();
-    const pointFile = name.pointFile ?? name.file;
-    const pointOff = name.pointFile ? name.pointOff : name.off;
-    const where = pointFile ? pointFile.position(pointOff) : { file: this.currentFile.name, line: 1, column: 1 };
-    let kind = T_NUMBER;
-    let text: string;
-    switch (m.builtin) {
-      case B_LINE:
-        text = String(where.line);
-        break;
-      case B_FILE:
-        kind = T_STRING;
-        text = quoteString(where.file);
-        break;
-      case B_BASE_FILE:
-        kind = T_STRING;
-        text = quoteString(this.mainFile.name);
-        break;
-      case B_INCLUDE_LEVEL:
-        text = String(this.currentFile.depth);
-        break;
-      case B_COUNTER:
-        text = String(this.counter++);
-        break;
-      case B_DATE:
-        kind = T_STRING;
-        text = `"${MONTHS[this.startTime.getMonth()]} ${String(this.startTime.getDate()).padStart(2, " ")} ${this.startTime.getFullYear()}"`;
-        break;
-      case B_TIME:
-        kind = T_STRING;
-        text = `"${[this.startTime.getHours(), this.startTime.getMinutes(), this.startTime.getSeconds()].map((v) => String(v).padStart(2, "0")).join(":")}"`;
-        break;
-      case B_TIMESTAMP:
-        kind = T_STRING;
-        text = '"??? ??? ?? ??:??:?? ????"';
-        break;
-      case B_PRAGMA:
-        return this.doPragmaOperator(name);
-      default:
-        return false;
-    }
-    const t = makeToken(kind, text, name.flags & F_PREV_WHITE, null, 0);
-    t.pointFile = pointFile;
-    t.pointOff = pointOff;
-    this.pushContext(null, true, [t]);
-    return true;
-  }
-
-  /** `_Pragma("...")`: runs the pragma; in assembler mode cpp prints nothing for it. */
-  private doPragmaOperator(name: Token): boolean {
-    this.preventExpansion++;
-    const open = this.getNonPadding();
-    const str = isPunct(open, "(") ? this.getNonPadding() : open;
-    const close = str.kind === T_STRING ? this.getNonPadding() : str;
-    this.preventExpansion--;
-    if (!isPunct(open, "(") || str.kind !== T_STRING || !isPunct(close, ")")) {
-      this.error("_Pragma takes a parenthesized string literal", name);
-      if (close.kind !== T_EOF) this.backup(close);
-      return false;
-    }
-    const body = str.text.slice(str.text.startsWith("L") ? 2 : 1, -1).replace(/\\(["\\])/g, "$1");
-    const file = new FileState("<_Pragma>", "", body, null, -1);
-    const lx = new Lexer(file, () => {});
-    const tokens: Token[] = [];
-    for (;;) {
-      const t = lx.lex(true, false, false);
-      if (t.kind === T_EOF) break;
-      t.pointFile = name.pointFile ?? name.file;
-      t.pointOff = name.pointFile ? name.pointOff : name.off;
-      tokens.push(t);
-    }
-    let i = 0;
-    runPragma(this, () => tokens[i++] ?? makeToken(T_EOF, "", 0, null, 0));
-    this.pushContext(null, true, []);
-    return true;
-  }
-
   // ---- main loop ----
 
   /** Processes a buffer of directives (the command line's -D/-U) without printing anything. */
@@ -702,26 +568,5 @@ export class Engine {
     }
     this.popFile();
     return this.printer.finish();
-  }
-}
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-function quoteString(s: string): string {
-  return '"' + s.replace(/[\\"]/g, (c) => "\\" + c).replace(/\n/g, "\\n") + '"';
-}
-
-function checkLineLengths(e: Engine, file: FileState): void {
-  const text = file.text;
-  if (text.length <= MAX_LINE_BYTES) return;
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    if (end - start > MAX_LINE_BYTES) {
-      e.sink.error("preprocess", `line longer than ${MAX_LINE_BYTES} bytes`, file.span(start, start + 1));
-      throw new FatalInputError(e.sink.items[e.sink.items.length - 1]!);
-    }
-    start = end + 1;
   }
 }

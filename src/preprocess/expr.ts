@@ -350,6 +350,7 @@ class Evaluator {
     if (!h) throw new SyntaxError_("header");
     const c = e.getNonPadding();
     if (!isPunct(c, ")")) this.fail(`missing ')' after "${op.text}" operand`, c);
-    return findHeader(e, h, op.text === "__has_include_next") ? ONE : ZERO;
+    const found = findHeader(e, h, op.text === "__has_include_next");
+    return found !== undefined && "text" in found ? ONE : ZERO;
   }
 }

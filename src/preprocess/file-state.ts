@@ -82,6 +82,19 @@ export class FileState {
     return parts.join("");
   }
 
+  /** The start of the first (spliced) line longer than `max`, or -1. */
+  lineLongerThan(max: number): number {
+    const text = this.text;
+    if (text.length <= max) return -1;
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf("\n", start);
+      if (end < 0) end = text.length;
+      if (end - start > max) return start;
+      start = end + 1;
+    }
+    return -1;
+  }
+
   /** Raw offset of a spliced offset. */
   rawOffset(off: number): number {
     const a = this.anchorOff;

@@ -1,6 +1,7 @@
 // Reading the operand of `#include`, `#include_next`, `#import` and `__has_include`: a "..."
 // string, a <...> header name, or macros expanding to either (a `<` then tokens up to `>`, glued
 // back together as cpp does), and finding the file it names.
+import type { FileProblem } from "../source/index.ts";
 import type { Engine } from "./engine.ts";
 import { includeCandidates } from "./include-path.ts";
 import { F_PREV_WHITE, isPunct, T_EOF, T_HEADER, T_PADDING, T_STRING } from "./token.ts";
@@ -55,13 +56,24 @@ export interface FoundFile {
   readonly dirIndex: number;
 }
 
-/** Searches the include path; `next` continues after the directory the current file came from. */
-export function findHeader(e: Engine, h: HeaderName, next: boolean): FoundFile | undefined {
+/** A candidate that exists but cannot be included: a FIFO or socket, or a file over the size limit. */
+export interface UnusableFile {
+  readonly path: string;
+  readonly problem: FileProblem;
+}
+
+/**
+ * Searches the include path; `next` continues after the directory the current file came from. A
+ * missing candidate or a directory moves the search on (gcc's open_file treats a directory as
+ * ENOENT); an unusable one ends it, rather than waiting on a FIFO as gcc would.
+ */
+export function findHeader(e: Engine, h: HeaderName, next: boolean): FoundFile | UnusableFile | undefined {
   const file = e.currentFile;
   const startDir = next && file.depth > 0 ? Math.max(0, file.foundInDir + 1) : null;
   for (const c of includeCandidates(h.name, h.angled, file.dir, e.options.includeDirs, startDir)) {
-    const text = e.readFile(c.path);
-    if (text !== undefined) return { path: c.path, text, dirIndex: c.dirIndex };
+    const r = e.readFile(c.path);
+    if (typeof r === "string") return { path: c.path, text: r, dirIndex: c.dirIndex };
+    if (r.kind === "special" || r.kind === "too-large") return { path: c.path, problem: r };
   }
   return undefined;
 }

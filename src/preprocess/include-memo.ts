@@ -52,6 +52,8 @@ export interface MemoEffects {
   readonly printer: PrinterState | null;
   readonly files: number;
   readonly expandedTokens: number;
+  /** Tokens collected as macro arguments (counted against MAX_ARGUMENT_TOKENS). */
+  readonly argumentTokens: number;
 }
 
 export interface MemoEntry extends MemoEffects {
@@ -71,6 +73,7 @@ export interface MemoHost {
   readonly sinkCount: number;
   readonly includedFiles: number;
   readonly expandedTokens: number;
+  readonly argumentTokens: number;
   readonly printerLength: number;
   printerState(): PrinterState;
   macro(name: string): Macro | undefined;
@@ -82,6 +85,7 @@ export interface ReplayLimits {
   readonly depth: number;
   readonly files: number;
   readonly expandedTokens: number;
+  readonly argumentTokens: number;
 }
 
 const same = (a: Macro | undefined, b: Macro | undefined) => a === b || (a !== undefined && b !== undefined && a.builtin === b.builtin && (a.builtin !== 0 || sameDefinition(a, b)));
@@ -111,7 +115,7 @@ export class IncludeMemo {
     const p = host.printerState();
     for (const e of list) {
       if (e.printedBefore !== p.printed || e.avoidPasteBefore !== p.avoidPasteNext) continue;
-      if (depth + e.depthBelow > limits.depth || host.includedFiles + e.files > limits.files || host.expandedTokens + e.expandedTokens > limits.expandedTokens) continue;
+      if (depth + e.depthBelow > limits.depth || host.includedFiles + e.files > limits.files || host.expandedTokens + e.expandedTokens > limits.expandedTokens || host.argumentTokens + e.argumentTokens > limits.argumentTokens) continue;
       if (!this.fits(host, e)) continue;
       host.apply(e);
       this.hits++;

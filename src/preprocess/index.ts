@@ -31,7 +31,7 @@ export interface PreprocessOptions {
 const PREDEFINED = ["__STDC__ 1", "__STDC_HOSTED__ 1", "__ASSEMBLER__ 1"];
 
 export { IncludeMemo } from "./include-memo.ts";
-export { MAX_EXPANDED_TOKENS, MAX_EXPANSION_DEPTH, MAX_FILE_BYTES, MAX_INCLUDE_DEPTH, MAX_INCLUDED_FILES, MAX_LINE_BYTES, MAX_OUTPUT_BYTES } from "./limits.ts";
+export { MAX_ARGUMENT_TOKENS, MAX_EXPANDED_TOKENS, MAX_EXPANSION_DEPTH, MAX_FILE_BYTES, MAX_INCLUDE_DEPTH, MAX_INCLUDED_FILES, MAX_LINE_BYTES, MAX_OUTPUT_BYTES } from "./limits.ts";
 
 /** The text of the command-line buffer: predefined macros, then -D, then -U. */
 function commandLineText(options: PreprocessOptions): string {

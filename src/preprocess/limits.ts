@@ -34,3 +34,12 @@ export const MAX_EXPANSION_DEPTH = 200;
  * exponentially (`#define A B B`, `#define B C C`, ...); this stops such input.
  */
 export const MAX_EXPANDED_TOKENS = 2_000_000;
+
+/**
+ * Tokens collected as macro arguments over the whole run. An invocation nested in another's
+ * argument is collected again at each level of argument pre-expansion (gcc's expand_arg), so
+ * `F(F(F(...)))` across 160,000 lines held 200 copies of its tail before MAX_EXPANSION_DEPTH
+ * stopped it (2.4 GB); this bounds that work and memory. Kernel boards collect up to ~10,000
+ * (a sample of u-boot's dts/upstream arm and arm64 boards).
+ */
+export const MAX_ARGUMENT_TOKENS = 1_000_000;

@@ -2,7 +2,7 @@
 // become T_ARG tokens, `#param` a T_ARG with F_STRINGIFY, `a ## b` drops the `##` and flags `a`
 // with F_PASTE_LEFT), and the "same definition" test that decides whether a redefinition warns.
 import type { FileState } from "./file-state.ts";
-import { F_PASTE_LEFT, F_PREV_WHITE, F_STRINGIFY, isPunct, makeToken, T_ARG, T_EOF, T_NAME } from "./token.ts";
+import { F_PASTE_LEFT, F_PREV_WHITE, F_STRINGIFY, isPunct, makeToken, T_ARG, T_CHAR, T_EOF, T_NAME, T_OTHER, T_PADDING, T_STRING } from "./token.ts";
 import type { Token } from "./token.ts";
 
 /** Built-in macros (gcc's BT_* nodes); 0 marks a user macro. */
@@ -181,3 +181,58 @@ export function sameDefinition(a: Macro, b: Macro): boolean {
   return true;
 }
 
+const expandedParams = new WeakMap<Macro, boolean[]>();
+
+/**
+ * Whether the macro's parameter `index` is used macro-expanded in its body (gcc's expand_arg runs
+ * for it), as opposed to only with `#` or `##`. Invocations inside an argument for such a
+ * parameter are expanded one level deeper than the invocation itself.
+ */
+export function expandsParam(m: Macro, index: number): boolean {
+  let flags = expandedParams.get(m);
+  if (flags === undefined) {
+    flags = m.params.map(() => false);
+    const body = m.body;
+    for (let i = 0; i < body.length; i++) {
+      const t = body[i]!;
+      if (t.arg < 0) continue;
+      const pasted = (t.flags & F_PASTE_LEFT) !== 0 || (i > 0 && (body[i - 1]!.flags & F_PASTE_LEFT) !== 0);
+      if (!(t.flags & F_STRINGIFY) && !pasted) flags[t.arg] = true;
+    }
+    expandedParams.set(m, flags);
+  }
+  // Arguments past the last parameter belong to the variadic one.
+  return flags[Math.min(index, flags.length - 1)] ?? false;
+}
+
+/**
+ * The `#` operator (gcc's stringify_arg): the argument's tokens as a string literal, a space where
+ * the source had whitespace, quotes and backslashes of string and char literals escaped. An odd
+ * number of trailing backslashes is dropped with a warning, as gcc does.
+ */
+export function stringifyArgument(tokens: readonly Token[], pointFile: FileState | null, pointOff: number, warn: (message: string, at: Token | null) => void): Token {
+  let dest = '"';
+  let source: Token | null = null;
+  let backslashes = 0;
+  for (const t of tokens) {
+    if (t.kind === T_PADDING) {
+      if (source === null || (!(source.flags & F_PREV_WHITE) && t.source === null)) source = t.source;
+      continue;
+    }
+    if (dest.length > 1) {
+      if (source === null) source = t;
+      if (source.flags & F_PREV_WHITE) dest += " ";
+    }
+    source = null;
+    dest += t.kind === T_STRING || t.kind === T_CHAR ? t.text.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : "\\" + c)) : t.text;
+    backslashes = t.kind === T_OTHER && t.text.charCodeAt(0) === 92 ? backslashes + 1 : 0;
+  }
+  if (backslashes & 1) {
+    warn("invalid string literal, ignoring final '\\'", tokens[tokens.length - 1] ?? null);
+    dest = dest.slice(0, -1);
+  }
+  const t = makeToken(T_STRING, dest + '"', 0, null, 0);
+  t.pointFile = pointFile;
+  t.pointOff = pointOff;
+  return t;
+}

@@ -5,8 +5,9 @@
 // whatever the nesting. A finished recording is packed into a memo entry.
 import type { DiagnosticSink } from "../source/index.ts";
 import type { FileState } from "./file-state.ts";
+import type { IncludeGuards } from "./include-guards.ts";
 import { IncludeMemo, type GuardQuery, type MemoEntry, type MemoHost, type PackedMarks } from "./include-memo.ts";
-import { MAX_EXPANDED_TOKENS, MAX_INCLUDE_DEPTH, MAX_INCLUDED_FILES } from "./limits.ts";
+import { MAX_ARGUMENT_TOKENS, MAX_EXPANDED_TOKENS, MAX_INCLUDE_DEPTH, MAX_INCLUDED_FILES } from "./limits.ts";
 import type { Macro } from "./macro.ts";
 import type { Printer, PrinterState } from "./printer.ts";
 
@@ -16,6 +17,7 @@ interface Recording {
   readonly file: FileState;
   readonly sinkCount: number;
   readonly expandedAt: number;
+  readonly argumentsAt: number;
   readonly startLength: number;
   readonly printerBefore: PrinterState;
   readonly touchAt: number;
@@ -29,7 +31,7 @@ interface Recording {
   depthBelow: number;
 }
 
-const LIMITS = { depth: MAX_INCLUDE_DEPTH, files: MAX_INCLUDED_FILES, expandedTokens: MAX_EXPANDED_TOKENS };
+const LIMITS = { depth: MAX_INCLUDE_DEPTH, files: MAX_INCLUDED_FILES, expandedTokens: MAX_EXPANDED_TOKENS, argumentTokens: MAX_ARGUMENT_TOKENS };
 
 export class MemoRecorder {
   private readonly open: Recording[] = [];
@@ -45,11 +47,19 @@ export class MemoRecorder {
   private readonly markExact: number[] = [];
   active = false;
 
-  constructor(readonly memo: IncludeMemo) {}
+  private constructor(
+    readonly memo: IncludeMemo,
+    private readonly host: MemoHost,
+  ) {}
+
+  /** A recorder for an engine, or null without a memo or when the memo serves other include directories. */
+  static forEngine(e: MemoEngine, memo: IncludeMemo | undefined): MemoRecorder | null {
+    return memo && memo.includeDirs.join("\0") === e.options.includeDirs.join("\0") ? new MemoRecorder(memo, memoHostOf(e)) : null;
+  }
 
   /** Replays a recording of the file about to be entered at `depth`, if one fits; true when it did. */
-  replay(host: MemoHost, path: string, foundInDir: number, depth: number): boolean {
-    const hit = this.memo.replay(host, path, foundInDir, depth, LIMITS);
+  replay(path: string, foundInDir: number, depth: number): boolean {
+    const hit = this.memo.replay(this.host, path, foundInDir, depth, LIMITS);
     if (!hit) return false;
     for (const r of this.open) {
       r.files += hit.files;
@@ -63,7 +73,8 @@ export class MemoRecorder {
    * entered mid-expansion or mid-argument-list is recorded tainted (its output depends on more
    * than the state recorded).
    */
-  enter(host: MemoHost, file: FileState, foundInDir: number, clean: boolean): void {
+  enter(file: FileState, foundInDir: number, clean: boolean): void {
+    const host = this.host;
     for (const r of this.open) {
       r.files++;
       r.depthBelow = Math.max(r.depthBelow, file.depth - r.file.depth);
@@ -73,6 +84,7 @@ export class MemoRecorder {
       file,
       sinkCount: host.sinkCount,
       expandedAt: host.expandedTokens,
+      argumentsAt: host.argumentTokens,
       startLength: host.printerLength,
       printerBefore: host.printerState(),
       touchAt: this.touchName.length,
@@ -89,7 +101,8 @@ export class MemoRecorder {
   }
 
   /** A file was left: its recording is finished; `clean` is false when the engine is mid-expansion. */
-  leave(host: MemoHost, file: FileState, clean: boolean): void {
+  leave(file: FileState, clean: boolean): void {
+    const host = this.host;
     const r = this.open[this.open.length - 1];
     if (!r || r.file !== file) return;
     this.open.pop();
@@ -143,6 +156,7 @@ export class MemoRecorder {
       printer: changed ? after : null,
       files: r.files,
       expandedTokens: host.expandedTokens - r.expandedAt,
+      argumentTokens: host.argumentTokens - r.argumentsAt,
     };
   }
 
@@ -229,20 +243,22 @@ export class MemoRecorder {
 
 /** The parts of the preprocessor engine the memo reads and changes. */
 export interface MemoEngine {
+  readonly options: { readonly includeDirs: readonly string[] };
   readonly sink: DiagnosticSink;
   includedFiles: number;
   expandedTokens: number;
+  argumentTokens: number;
   readonly printer: Printer;
   readonly macros: MacroTable;
-  readonly guards: Map<string, string>;
-  readonly recorder: MemoRecorder | null;
-  guardQuery(path: string): GuardQuery;
+  readonly includeGuards: IncludeGuards;
 }
 
-export function memoHostOf(e: MemoEngine): MemoHost {
+/** The memo's view of an engine (read lazily: the engine makes its recorder before its printer). */
+function memoHostOf(e: MemoEngine): MemoHost {
   return {
     get sinkCount() {
-      return e.sink.items.length;
+      // Every diagnostic counts, kept or not (the sink may stream or cap them).
+      return e.sink.errorCount + e.sink.warningCount;
     },
     get includedFiles() {
       return e.includedFiles;
@@ -250,12 +266,15 @@ export function memoHostOf(e: MemoEngine): MemoHost {
     get expandedTokens() {
       return e.expandedTokens;
     },
+    get argumentTokens() {
+      return e.argumentTokens;
+    },
     get printerLength() {
       return e.printer.outputLength;
     },
     printerState: () => e.printer.state(),
     macro: (name) => e.macros.get(name),
-    guardQuery: (path) => e.guardQuery(path),
+    guardQuery: (path) => e.includeGuards.query(path),
     apply(x) {
       e.printer.replay(x.text, x.marks, x.printer);
       for (let i = 0; i < x.macroNames.length; i++) {
@@ -267,12 +286,10 @@ export function memoHostOf(e: MemoEngine): MemoHost {
           e.macros.set(x.macroNames[i]!, m);
         } else e.macros.delete(x.macroNames[i]!);
       }
-      for (const [path, guard] of x.guards) {
-        e.guards.set(path, guard);
-        e.recorder?.guardSet(path, guard);
-      }
+      for (const [path, guard] of x.guards) e.includeGuards.set(path, guard);
       e.includedFiles += x.files;
       e.expandedTokens += x.expandedTokens;
+      e.argumentTokens += x.argumentTokens;
     },
   };
 }

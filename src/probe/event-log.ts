@@ -3,9 +3,23 @@
 // materialised as objects only when asked for (the JSON report); the text renderer reads columns.
 // Stage, kind and level take a few distinct values: they are packed as codes in one typed array
 // (no pointer stores for the garbage collector to track); the strings are kept in columns.
-import type { EventKind, ProbeEvent } from "./types.ts";
+import type { LogKind, LogLevel } from "../iommu/index.ts";
 
-export type EventLevel = ProbeEvent["level"];
+export type EventKind = LogKind;
+export type EventLevel = LogLevel;
+
+export interface ProbeEvent {
+  readonly seq: number;
+  /** The initcall stage the event happened in. */
+  readonly stage: string;
+  readonly kind: EventKind;
+  /** dev_name, or null for subsystem messages. */
+  readonly device: string | null;
+  /** What the kernel prefixes: the bound driver name, else the bus name; subsystem for null device. */
+  readonly prefix: string;
+  readonly level: EventLevel;
+  readonly message: string;
+}
 
 const KINDS: readonly EventKind[] = ["notifier", "log", "note"];
 const LEVELS: readonly EventLevel[] = ["info", "warn", "err", "debug"];

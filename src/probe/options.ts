@@ -1,22 +1,8 @@
 // What the emulated kernel is: version (mapped to an era), default-domain policy, command line.
 import type { ArchInfo, CpuArch } from "../graph/index.ts";
 import type { HwOverrides } from "../iommu/index.ts";
-import type { Scenario } from "./scenario-types.ts";
-
-/**
- * When DMA/IOMMU configuration happens:
- * - "creation" (3.19–4.11): of_dma_configure at device creation, IOMMUs declared early, no deferral;
- * - "bind" (4.12–6.14): at driver bind (really_probe -> dma_configure), with -EPROBE_DEFER;
- * - "add" (6.15+): iommu_probe_device at BUS_NOTIFY_ADD_DEVICE / IOMMU registration.
- */
-export type EraName = "creation" | "bind" | "add";
-
-export interface KernelEra {
-  readonly version: readonly [number, number];
-  readonly era: EraName;
-  /** "6.1" */
-  readonly label: string;
-}
+import type { KernelEra } from "../kernel/index.ts";
+import type { Scenario } from "./scenario/types.ts";
 
 export type Policy = "per-group" | "per-device" | "per-instance";
 
@@ -38,23 +24,6 @@ export interface ProbeOptions {
 
 /** The default kernel: 6.1, the era the QEMU ground truth was recorded on. */
 export const DEFAULT_KERNEL = "6.1";
-
-/** "6.1", "6.12.3", "v3.19" -> era; undefined for text that is not a version or predates 3.19. */
-export function parseKernelVersion(text: string): KernelEra | undefined {
-  const m = /^v?(\d+)\.(\d+)(?:\.\d+)?(?:-.*)?$/.exec(text.trim());
-  if (!m) return undefined;
-  const major = Number(m[1]);
-  const minor = Number(m[2]);
-  const v: [number, number] = [major, minor];
-  const ge = (a: number, b: number) => major > a || (major === a && minor >= b);
-  if (!ge(3, 19)) return undefined;
-  const era: EraName = ge(6, 15) ? "add" : ge(4, 12) ? "bind" : "creation";
-  return { version: v, era, label: `${major}.${minor}` };
-}
-
-export function versionAtLeast(k: KernelEra, major: number, minor: number): boolean {
-  return k.version[0] > major || (k.version[0] === major && k.version[1] >= minor);
-}
 
 /** Kernel command line words `key=value` (a bare word maps to ""). Later words win. */
 export function parseBootargs(text: string): Map<string, string> {

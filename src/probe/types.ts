@@ -1,10 +1,11 @@
 // What the probe emulation produces: per-device outcome, the IOMMU core's objects, the event log.
 import type { Device, DeviceGraph } from "../graph/index.ts";
-import type { DomainType, Failure, IommuDomain, IommuGroup, IommuInstance } from "../iommu/index.ts";
-import type { DmaRegion } from "../tree/accessors.ts";
+import type { DomainType, IommuDomain, IommuGroup, IommuInstance, IommuOutcome } from "../iommu/index.ts";
 import type { ProbeOptions, ResolvedConfig } from "./options.ts";
-import type { ScenarioOutcome } from "./scenario-types.ts";
+import type { ScenarioOutcome } from "./scenario/types.ts";
 import type { EventLog } from "./event-log.ts";
+
+export type { EventKind, ProbeEvent } from "./event-log.ts";
 
 export type DeviceState =
   /** Never created: the device that would create it never bound. */
@@ -22,50 +23,14 @@ export type DeviceState =
   /** A scenario step removed it (device_del). */
   | "removed";
 
-export interface DeviceOutcome {
+/** One device's end state: its driver and bind state, and its IOMMU and DMA configuration. */
+export interface DeviceOutcome extends IommuOutcome {
   readonly device: Device;
-  driver: string | null;
   driverAssumed: boolean;
   driverManagedDma: boolean;
   state: DeviceState;
   /** Why it is deferred/failed/driverless. */
   stateReason: string | undefined;
-  /** The instance the fwspec names (null: no IOMMU). */
-  iommu: IommuInstance | null;
-  /** Further instances of the same driver in the fwspec (Apple DART, Exynos, rockchip): they translate too. */
-  extraIommus: IommuInstance[];
-  /** The instance the tree names, even when configuration failed. */
-  iommuWanted: IommuInstance | null;
-  /** `iommus` args per entry, or the mapped ID(s) for PCI. */
-  specifiers: number[][];
-  /** fwspec IDs as the driver packed them. */
-  ids: number[];
-  group: IommuGroup | null;
-  /** The domain the device translates through (group domain, or its arm32 mapping). */
-  domain: IommuDomain | null;
-  dmaOps: "iommu" | "direct";
-  coherent: boolean;
-  /** Highest DMA address the device can drive (dma-ranges / mask). */
-  dmaLimit: bigint;
-  dmaRanges: DmaRegion[] | null;
-  errors: Failure[];
-  /** Model notes (not kernel messages): silent kernel behaviour worth showing. */
-  notes: string[];
-}
-
-export type EventKind = "notifier" | "log" | "note";
-
-export interface ProbeEvent {
-  readonly seq: number;
-  /** The initcall stage the event happened in. */
-  readonly stage: string;
-  readonly kind: EventKind;
-  /** dev_name, or null for subsystem messages. */
-  readonly device: string | null;
-  /** What the kernel prefixes: the bound driver name, else the bus name; subsystem for null device. */
-  readonly prefix: string;
-  readonly level: "info" | "warn" | "err" | "debug";
-  readonly message: string;
 }
 
 export interface ProbeResult {

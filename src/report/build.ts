@@ -2,8 +2,6 @@
 import { ERRNO_VALUES } from "../iommu/index.ts";
 import type { ProbeResult } from "../probe/index.ts";
 import { diagnosticToJson } from "../source/index.ts";
-import { compatibleList } from "../tree/accessors.ts";
-import type { DtNode } from "../tree/model.ts";
 import { EVENT_LOG, REPORT_VERSION, type Report, type ReportEvent, type ReportMeta } from "./types.ts";
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
@@ -26,29 +24,6 @@ function summarise(devices: readonly Report["devices"][number][], groups: number
 }
 
 export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report {
-  // DtNode.path walks up to the root each time: name every IOMMU instance once, not once per
-  // device, group and domain (hundreds of thousands on generated boards).
-  const instancePath = new Map(result.instances.map((i) => [i, i.node.path]));
-  const pathOf = (i: ProbeResult["instances"][number]) => instancePath.get(i) ?? i.node.path;
-  // Device paths through a cache of their parents' (buses repeat for thousands of devices).
-  const nodePaths = new Map<DtNode, string>();
-  const nodePath = (n: DtNode): string => {
-    // Up to the first ancestor already named (no recursion: trees may nest 10,000 deep).
-    const chain: DtNode[] = [];
-    let at: DtNode | null = n;
-    let base: string | undefined;
-    while (at && (base = nodePaths.get(at)) === undefined) {
-      chain.push(at);
-      at = at.parent;
-    }
-    let p = base ?? "";
-    for (let k = chain.length - 1; k >= 0; k--) {
-      const c = chain[k]!;
-      p = c.parent ? (p === "/" ? `/${c.name}` : `${p}/${c.name}`) : "/";
-      nodePaths.set(c, p);
-    }
-    return p;
-  };
   // A board has a handful of distinct DMA limits: print each once, not once per device.
   const limitTexts = new Map<bigint, string>();
   const limitText = (v: bigint): string => {
@@ -58,15 +33,15 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
   };
   const devices = result.devices.map((d) => ({
     name: d.device.name,
-    path: d.device.node ? nodePath(d.device.node) : null,
+    path: d.device.path,
     bus: d.device.bus,
     driver: d.driver,
     driverAssumed: d.driverAssumed,
     state: d.state,
     reason: d.stateReason ?? null,
-    iommu: d.iommu ? pathOf(d.iommu) : null,
-    extraIommus: d.extraIommus.length === 0 ? NO_PATHS : d.extraIommus.map(pathOf),
-    wantedIommu: d.iommuWanted ? pathOf(d.iommuWanted) : null,
+    iommu: d.iommu ? d.iommu.path : null,
+    extraIommus: d.extraIommus.length === 0 ? NO_PATHS : d.extraIommus.map((i) => i.path),
+    wantedIommu: d.iommuWanted ? d.iommuWanted.path : null,
     // The probe result is finished: its arrays are shared, not copied (200,000-device boards).
     specifiers: d.specifiers,
     ids: d.ids,
@@ -98,11 +73,11 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     },
     summary: summarise(devices, result.groups.length, result.domains.length),
     iommus: result.instances.map((i) => ({
-      path: pathOf(i),
+      path: i.path,
       name: i.device?.name ?? null,
-      driver: i.row?.driver ?? null,
-      model: i.row?.model ?? null,
-      compatible: [...compatibleList(i.node)],
+      driver: i.driver?.name ?? null,
+      model: i.match?.model ?? null,
+      compatible: [...i.compatible],
       state: i.state,
       message: i.stateMessage ?? null,
       limits: Object.fromEntries(Object.keys(i.limits).sort().map((k) => [k, { value: i.limits[k]!.value, source: i.limits[k]!.source }])),
@@ -110,7 +85,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     })),
     groups: result.groups.map((g) => ({
       id: g.id,
-      iommu: pathOf(g.instance),
+      iommu: g.instance.path,
       name: g.name ?? null,
       devices: g.devices.map((d) => d.name),
       defaultDomain: g.defaultDomain?.id ?? null,
@@ -120,7 +95,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     })),
     domains: result.domains.map((d) => ({
       id: d.id,
-      iommu: pathOf(d.instance),
+      iommu: d.instance.path,
       type: d.type,
       owner: d.owner,
       asid: d.resource?.kind === "asid" ? d.resource.value : null,

@@ -4,5 +4,13 @@ export { renderReportText, renderReportTextChunks } from "./text.ts";
 export { REPORT_VERSION } from "./types.ts";
 export type { Report, ReportDevice, ReportDomain, ReportEvent, ReportGroup, ReportIommu, ReportLimit, ReportMeta, ReportError } from "./types.ts";
 export { reportSchema } from "./schema.ts";
-export { reportBoard, runBoard, runBoardFile, readSideFiles, resolveKernel } from "./pipeline.ts";
+export { deviceGraph, reportBoard, runBoard, runBoardFile, readSideFiles, resolveKernel } from "./pipeline.ts";
 export type { BoardRun, BoardRunOptions, BoardSideFiles, ParsedSideFiles, ReportBoardOptions } from "./pipeline.ts";
+// Pictures of a report (docs/pictures.md): DOT, SVG through Graphviz in WebAssembly, one HTML page.
+export { renderReportDot } from "./dot/write.ts";
+export type { DotOptions } from "./dot/write.ts";
+export { renderDotToSvg, graphvizVersion, DotRenderError } from "./svg.ts";
+export { renderReportHtml } from "./html/page.ts";
+export type { HtmlOptions, LabelledReport } from "./html/page.ts";
+export { topologyOf } from "./topology.ts";
+export type { DeviceTopology, PciLink, PciRole } from "./topology.ts";

@@ -3,21 +3,23 @@
 // one DiagnosticSink; a stage that cannot continue returns undefined and leaves its errors there.
 import { readFileSync } from "node:fs";
 import { loadDeviceTree, type LoadOptions } from "../compile/index.ts";
-import { buildDeviceGraph, parsePciTopology, type DeviceGraph, type PciTopology } from "../graph/index.ts";
+import { buildDeviceGraph, parsePciTopology, type DeviceGraph, type DeviceTree, type PciTopology } from "../graph/index.ts";
 import { parseHwOverrides, type HwOverrides } from "../iommu/index.ts";
 import {
+  bootKernel,
   checkScenario,
+  childPopulatingDriver,
   DEFAULT_KERNEL,
   parseKernelVersion,
   parseScenario,
-  runProbe,
+  probeResult,
+  runScenario,
   type KernelEra,
   type Policy,
   type ProbeResult,
   type Scenario,
 } from "../probe/index.ts";
 import type { DiagnosticSink } from "../source/index.ts";
-import type { DeviceTree } from "../tree/model.ts";
 import { buildReport } from "./build.ts";
 import type { Report } from "./types.ts";
 
@@ -91,16 +93,24 @@ export function resolveKernel(kernel: string | KernelEra | undefined, sink: Diag
   return era;
 }
 
+/** The devices the kernel creates for a tree: the device graph with the modelled drivers' children. */
+export function deviceGraph(tree: DeviceTree, pci: PciTopology | undefined): DeviceGraph {
+  return buildDeviceGraph(tree, { pci, populatingDriver: childPopulatingDriver });
+}
+
 /**
  * Runs the emulated kernel on an already loaded tree (so one load can serve several runs:
- * compare, batch). `input` names the board in the report.
+ * compare, batch): the device graph, boot, the scenario after boot, the report. `input` names
+ * the board in the report (undefined: the report names none).
  */
-export function runBoard(tree: DeviceTree, input: string, options: BoardRunOptions, sink: DiagnosticSink): BoardRun | undefined {
+export function runBoard(tree: DeviceTree, input: string | undefined, options: BoardRunOptions, sink: DiagnosticSink): BoardRun | undefined {
   const kernel = resolveKernel(options.kernel, sink);
   if (!kernel) return undefined;
-  const graph = buildDeviceGraph(tree, { pci: options.pci });
+  const graph = deviceGraph(tree, options.pci);
   if (options.scenario && !checkScenario(options.scenario, graph, sink)) return undefined;
-  const result = runProbe(graph, { kernel, policy: options.policy, bootargs: options.bootargs, hw: options.hw, scenario: options.scenario });
+  const booted = bootKernel(graph, { kernel, policy: options.policy, bootargs: options.bootargs, hw: options.hw });
+  const scenario = options.scenario ? runScenario(booted, options.scenario) : undefined;
+  const result = probeResult(booted, scenario);
   const report = buildReport(result, { input, diagnostics: sink.items });
   return { tree, graph, result, report };
 }

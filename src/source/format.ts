@@ -20,6 +20,26 @@ function caretLine(lineText: string, column: number, length: number): string {
   return prefix + "^" + "~".repeat(Math.max(0, room - 1));
 }
 
+/** Longest source line shown whole; a longer one is shown as a window around the column. */
+const MAX_SHOWN_LINE = 240;
+/** How much of a long line is shown before the column. */
+const SHOWN_BEFORE = 80;
+
+/**
+ * The line (and caret) as shown: a generated or hostile source can hold a megabyte on one line,
+ * which would otherwise be printed twice per diagnostic.
+ */
+function shownLine(text: string, column: number, length: number): { text: string; caret: string } {
+  if (text.length <= MAX_SHOWN_LINE) return { text, caret: caretLine(text, column, length) };
+  const start = Math.max(0, Math.min(column - 1 - SHOWN_BEFORE, text.length - MAX_SHOWN_LINE));
+  const end = Math.min(text.length, start + MAX_SHOWN_LINE);
+  const lead = start > 0 ? "..." : "";
+  const window = lead + text.slice(start, end) + (end < text.length ? "..." : "");
+  const caretColumn = column - start + lead.length;
+  const caretRoom = Math.max(1, Math.min(length, end - (column - 1)));
+  return { text: window, caret: caretLine(window, caretColumn, caretRoom) };
+}
+
 function positionText(p: Position): string {
   if (p.offset !== undefined) return `${p.file}:0x${p.offset.toString(16)}`;
   return `${p.file}:${p.line}:${p.column}`;
@@ -31,15 +51,16 @@ function renderSpan(s: Span, lines: string[]): void {
   const pos = s.file.positionAt(s.start);
   const endPos = s.file.positionAt(Math.max(s.start, s.end));
   const length = endPos.line === pos.line && endPos.file === pos.file ? Math.max(1, endPos.column - pos.column) : text.length - pos.column + 1;
-  lines.push(`    ${toUtf8Display(text)}`);
-  lines.push(`    ${caretLine(text, pos.column, length)}`);
+  const shown = shownLine(text, pos.column, length);
+  lines.push(`    ${toUtf8Display(shown.text)}`);
+  lines.push(`    ${shown.caret}`);
   const chain = s.file.includeChainAt(s.start);
   for (let i = chain.length - 1; i >= 0; i--) lines.push(`  included from ${positionText(chain[i]!)}`);
 }
 
 export function formatDiagnostic(d: Diagnostic, options: FormatOptions = {}): string {
   const lines: string[] = [];
-  const where = d.span ? positionText(d.span.file.positionAt(d.span.start)) : (options.noPositionName ?? "dtprobe");
+  const where = d.span ? positionText(d.span.file.positionAt(d.span.start)) : (d.file ?? options.noPositionName ?? "dtprobe");
   const tag = d.code && !["syntax", "lexical", "semantic"].includes(d.code) ? ` [${d.code}]` : "";
   lines.push(`${where}: ${d.severity}: ${d.message}${tag}`);
   if (d.span) renderSpan(d.span, lines);
@@ -70,7 +91,7 @@ export function diagnosticToJson(d: Diagnostic): DiagnosticJson {
     severity: d.severity,
     code: d.code,
     message: d.message,
-    file: pos?.file ?? null,
+    file: pos?.file ?? d.file ?? null,
     line: pos && pos.offset === undefined ? pos.line : null,
     column: pos && pos.offset === undefined ? pos.column : null,
     offset: pos?.offset ?? null,

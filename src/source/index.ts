@@ -1,11 +1,13 @@
 export { SourceFile, span, joinSpans, dtcPositionText } from "./source-file.ts";
 export type { Position, Span, OriginMap } from "./source-file.ts";
-export { DiagnosticSink, FatalInputError } from "./diagnostic.ts";
-export type { Diagnostic, Severity, RelatedSpan } from "./diagnostic.ts";
+export { DEFAULT_DIAGNOSTIC_LIMIT, DiagnosticSink, FatalInputError, unshownNote } from "./diagnostic.ts";
+export type { Diagnostic, DiagnosticSinkOptions, Severity, RelatedSpan } from "./diagnostic.ts";
 export { formatDiagnostic, diagnosticToJson } from "./format.ts";
 export type { DiagnosticJson, FormatOptions } from "./format.ts";
-export { nodeFileHost, memoryFileHost, openIncludeFile, rootedFileHost } from "./host.ts";
-export type { FileHost } from "./host.ts";
+export { dtcDirname, dtcJoinPath, nodeFileHost, memoryFileHost, openIncludeFile, readThroughHost, rootedFileHost } from "./host.ts";
+export type { FileHost, IncludeOpen } from "./host.ts";
+export { readFileWithLimit, readStandardInput, strerror, tooLarge } from "./read-file.ts";
+export type { FileProblem, FileProblemKind, FileRead, ReadOptions } from "./read-file.ts";
 export { MAX_INPUT_BYTES, inputTooLargeMessage } from "./limits.ts";
 export { internName, internRange } from "./intern.ts";
 export { ByteBuffer } from "./byte-buffer.ts";

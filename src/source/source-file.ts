@@ -63,11 +63,18 @@ export class SourceFile {
     this.markers.push({ offset: nextLineOffset, physicalLine: this.physicalLine(nextLineOffset), file, line });
   }
 
+  /** The file named by the first line marker recorded, if any (dtc's initial path for -T). */
+  get firstLineMarkerFile(): string | undefined {
+    return this.markers[0]?.file;
+  }
+
   private lineStarts(): Uint32Array {
     if (this.lineStartsCache) return this.lineStartsCache;
     const starts: number[] = [0];
     const text = this.text;
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+    // indexOf runs as native code even before the JIT has warmed up (a cold compile reads every
+    // included file's lines once).
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
     return (this.lineStartsCache = Uint32Array.from(starts));
   }
 
@@ -135,6 +142,12 @@ export interface Span {
   readonly file: SourceFile;
   readonly start: number;
   readonly end: number;
+  /**
+   * Set when the construct ends in another buffer (an `/include/` in the middle of a definition):
+   * where it really ends. `start`..`end` then covers its first token only. dtc takes a construct's
+   * file from its last token (YYLLOC_DEFAULT), which `-T` annotations reproduce.
+   */
+  readonly tail?: { readonly file: SourceFile; readonly end: number };
 }
 
 export function span(file: SourceFile, start: number, end: number): Span {

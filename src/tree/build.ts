@@ -135,7 +135,7 @@ export class DocumentBuilder {
           const target = this.find(ref);
           if (this.plugin && isRefRelative(ref)) this.problems.semantic(`Label-relative reference ${ref} not supported in plugin`, st.labels[0]!.span);
           if (target) {
-            for (const l of st.labels) this.editor.addNodeLabel(target, l.name);
+            this.editor.addNodeLabels(target, st.labels.map((l) => l.name));
             this.editor.mergeNodes(target, fresh);
           } else this.problems.semantic(`Label or path ${ref} not found`, st.ref.span);
           return;

@@ -2,7 +2,7 @@
 // delete_property_by_name, delete_node_by_name), with dtc's deleted-flag semantics: deleted items
 // stay in their lists, and a later definition with the same name revives them in place. All walks
 // use explicit stacks. Lookups by name here include deleted items, as dtc's do.
-import { addLabel, deleteLabels } from "./labels.ts";
+import { addLabels, deleteLabels } from "./labels.ts";
 import type { TreeIndex } from "./lookup.ts";
 import type { DtNode, DtProperty } from "./model.ts";
 
@@ -15,10 +15,11 @@ export class TreeEditor {
     this.index.registerSubtree(child);
   }
 
-  /** dtc's add_label on a node of the tree. */
-  addNodeLabel(node: DtNode, label: string): void {
-    addLabel(node, label);
-    this.index.registerLabel(label, node);
+  /** dtc's add_label on a node of the tree, for each label in turn. */
+  addNodeLabels(node: DtNode, labels: readonly string[]): void {
+    if (labels.length === 0) return;
+    addLabels(node, labels);
+    for (const label of labels) this.index.registerLabel(label, node);
   }
 
   /** dtc's merge_nodes: `fresh` (a newly parsed block) is merged into `old`, which is in the tree. */
@@ -51,7 +52,7 @@ export class TreeEditor {
   /** Labels and properties of one merge step (children are handled by the caller's loop). */
   private mergeOwnContents(old: DtNode, fresh: DtNode): void {
     old.deleted = false;
-    for (const l of fresh.labels) this.addNodeLabel(old, l);
+    this.addNodeLabels(old, fresh.labels);
     for (const prop of fresh.properties) {
       if (prop.deleted) {
         deletePropertyByName(old, prop.name);
@@ -59,7 +60,7 @@ export class TreeEditor {
       }
       const existing = old.property(prop.name);
       if (existing) {
-        for (const l of prop.labels) addLabel(existing, l);
+        if (prop.labels.length > 0) addLabels(existing, prop.labels);
         existing.value = prop.value;
         existing.deleted = false;
         existing.span = prop.span;

@@ -21,50 +21,95 @@ function* phandleRefs(tree: DeviceTree): IterableIterator<{ node: DtNode; prop: 
   }
 }
 
-function appendMarked(prop: DtProperty, marker: Marker, data: Uint8Array): void {
-  const old = prop.value.bytes;
-  const bytes = new Uint8Array(old.length + data.length);
-  bytes.set(old, 0);
-  bytes.set(data, old.length);
-  // A new value, not an edit of this one: values without references may be shared between
-  // properties, and simple values share frozen marker lists (see simple-values.ts).
-  prop.value = new PropertyValue(bytes, [...prop.value.markers, marker]);
-}
+/**
+ * Values dtc appends one by one to a property of a generated node (append_unique_str_to_property
+ * / append_unique_u32_to_property): each is added once, with a type marker, unless the existing
+ * content does not look like a list of that kind. dtc rescans and regrows the value at every
+ * append; here a set answers "already there" and the value is written once at the end, so 30,000
+ * references cost linear time.
+ */
+class UniqueAppender {
+  private readonly seen = new Set<string | number>();
+  private readonly chunks: Uint8Array[] = [];
+  private readonly markers: Marker[];
+  private length: number;
+  /** The existing content is not a list of this kind: nothing can be added. */
+  private readonly malformed: boolean;
 
-/** dtc's append_unique_str_to_property; false when existing content is not a string list. */
-function appendUniqueString(node: DtNode, name: string, text: string): boolean {
-  const data = Uint8Array.from(Array.from(text + "\0", (c) => c.charCodeAt(0) & 0xff));
-  let prop = node.property(name);
-  if (prop) {
+  constructor(
+    private readonly prop: DtProperty,
+    private readonly kind: "string" | "u32",
+  ) {
     const v = prop.value.bytes;
-    if (v.length > 0 && v[v.length - 1] !== 0) return false;
-    const existing = Buffer.from(v.buffer, v.byteOffset, v.length).toString("latin1").split("\0");
-    existing.pop();
-    if (existing.includes(text)) return true;
-  } else {
-    prop = new DtProperty(name, PropertyValue.empty(), [], undefined);
-    node.appendProperty(prop);
-  }
-  appendMarked(prop, { kind: "type", offset: prop.value.length, type: "string" }, data);
-  return true;
-}
-
-/** dtc's append_unique_u32_to_property; false when existing content is not a u32 list. */
-function appendUniqueU32(node: DtNode, name: string, value: number): boolean {
-  let prop = node.property(name);
-  const data = new Uint8Array([(value >>> 24) & 0xff, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff]);
-  if (prop) {
-    const v = prop.value.bytes;
-    if (v.length % 4 !== 0) return false;
-    for (let i = 0; i < v.length; i += 4) {
-      if (v[i] === data[0] && v[i + 1] === data[1] && v[i + 2] === data[2] && v[i + 3] === data[3]) return true;
+    this.length = v.length;
+    this.markers = [...prop.value.markers];
+    this.chunks.push(v);
+    if (kind === "string") {
+      this.malformed = v.length > 0 && v[v.length - 1] !== 0;
+      if (!this.malformed) {
+        const existing = Buffer.from(v.buffer, v.byteOffset, v.length).toString("latin1").split("\0");
+        existing.pop();
+        for (const e of existing) this.seen.add(e);
+      }
+    } else {
+      this.malformed = v.length % 4 !== 0;
+      if (!this.malformed) for (let i = 0; i < v.length; i += 4) this.seen.add(prop.value.u32At(i));
     }
-  } else {
-    prop = new DtProperty(name, PropertyValue.empty(), [], undefined);
-    node.appendProperty(prop);
   }
-  appendMarked(prop, { kind: "type", offset: prop.value.length, type: "u32" }, data);
-  return true;
+
+  /** Appends unless present; false when the existing content is malformed. */
+  add(item: string | number): boolean {
+    if (this.malformed) return false;
+    if (this.seen.has(item)) return true;
+    this.seen.add(item);
+    let data: Uint8Array;
+    if (typeof item === "string") data = Uint8Array.from(Array.from(item + "\0", (c) => c.charCodeAt(0) & 0xff));
+    else data = new Uint8Array([(item >>> 24) & 0xff, (item >>> 16) & 0xff, (item >>> 8) & 0xff, item & 0xff]);
+    this.markers.push({ kind: "type", offset: this.length, type: this.kind });
+    this.chunks.push(data);
+    this.length += data.length;
+    return true;
+  }
+
+  /** Writes the grown value (a new PropertyValue: values may be shared, see model.ts). */
+  finish(): void {
+    if (this.chunks.length === 1) return;
+    const bytes = new Uint8Array(this.length);
+    let at = 0;
+    for (const c of this.chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+    this.prop.value = new PropertyValue(bytes, this.markers);
+  }
+}
+
+/** The appenders of one generated tree, by node and property name, finished together. */
+class Appenders {
+  private readonly byNode = new Map<DtNode, Map<string, UniqueAppender>>();
+  private readonly all: UniqueAppender[] = [];
+
+  /** The property's appender; the property is made (empty, appended last) when it is missing. */
+  of(node: DtNode, name: string, kind: "string" | "u32"): UniqueAppender {
+    let names = this.byNode.get(node);
+    if (names === undefined) this.byNode.set(node, (names = new Map()));
+    let a = names.get(name);
+    if (a === undefined) {
+      let prop = node.property(name);
+      if (!prop) {
+        prop = new DtProperty(name, PropertyValue.empty(), [], undefined);
+        node.appendProperty(prop);
+      }
+      a = new UniqueAppender(prop, kind);
+      names.set(name, a);
+      this.all.push(a);
+    }
+    return a;
+  }
+
+  finish(): void {
+    for (const a of this.all) a.finish();
+  }
 }
 
 function malformed(sink: DiagnosticSink, name: string): void {
@@ -76,20 +121,29 @@ function generateFixupsNode(tree: DeviceTree, sink: DiagnosticSink): boolean {
   for (const r of phandleRefs(tree)) if (!r.target) { any = true; break; }
   if (!any) return true;
   const fn = childOrNew(tree.root, "__fixups__");
+  const appenders = new Appenders();
   let ok = true;
+  let pathOf: DtNode | undefined;
+  let path = "";
   for (const { node, prop, marker, target } of phandleRefs(tree)) {
     if (target) continue;
     if (marker.ref.includes("/")) {
       sink.error("fixups", `Can't generate fixup for reference to path &{${marker.ref}}`, marker.span);
+      appenders.finish();
       return false;
     }
-    const path = node.path;
+    if (pathOf !== node) {
+      pathOf = node;
+      path = node.path;
+    }
     if (path.includes(":") || prop.name.includes(":")) {
       sink.error("fixups", "arguments should not contain ':'", prop.span ?? node.spans[0]);
+      appenders.finish();
       return false;
     }
-    if (!appendUniqueString(fn, marker.ref, `${path}:${prop.name}:${marker.offset}`)) ok = false;
+    if (!appenders.of(fn, marker.ref, "string").add(`${path}:${prop.name}:${marker.offset}`)) ok = false;
   }
+  appenders.finish();
   if (!ok) malformed(sink, "__fixups__");
   return true;
 }
@@ -99,15 +153,23 @@ function generateLocalFixupsNode(tree: DeviceTree, sink: DiagnosticSink): void {
   for (const r of phandleRefs(tree)) if (r.target) { any = true; break; }
   if (!any) return;
   const lfn = childOrNew(tree.root, "__local_fixups__");
+  const appenders = new Appenders();
   let ok = true;
+  let mirrorOf: DtNode | undefined;
+  let mirror = lfn;
   for (const { node, prop, marker, target } of phandleRefs(tree)) {
     if (!target) continue;
-    const names: string[] = [];
-    for (let n: DtNode | null = node; n && n.parent; n = n.parent) names.push(n.name);
-    let wn = lfn;
-    for (let i = names.length - 1; i >= 0; i--) wn = childOrNew(wn, names[i]!);
-    if (!appendUniqueU32(wn, prop.name, marker.offset)) ok = false;
+    if (mirrorOf !== node) {
+      const names: string[] = [];
+      for (let n: DtNode | null = node; n && n.parent; n = n.parent) names.push(n.name);
+      let wn = lfn;
+      for (let i = names.length - 1; i >= 0; i--) wn = childOrNew(wn, names[i]!);
+      mirrorOf = node;
+      mirror = wn;
+    }
+    if (!appenders.of(mirror, prop.name, "u32").add(marker.offset)) ok = false;
   }
+  appenders.finish();
   if (!ok) malformed(sink, "__local_fixups__");
 }
 

@@ -18,7 +18,9 @@ export class TreeIndex {
     const known = this.labels.get(label);
     if (known === undefined) this.labels.set(label, node);
     else if (Array.isArray(known)) {
-      if (!known.includes(node)) known.push(node);
+      // A repeat registration is harmless (lookups skip nodes that lost the label); comparing
+      // with the last entry only keeps a label on 100,000 nodes linear to register.
+      if (known[known.length - 1] !== node) known.push(node);
     } else if (known !== node) this.labels.set(label, [known, node]);
   }
 

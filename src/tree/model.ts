@@ -3,6 +3,7 @@
 // references and type boundaries sit so that references can be resolved in place, fixups
 // generated, and `-O dts` can print values the way they were written.
 import { internName, type SourceFile, type Span } from "../source/index.ts";
+import { listHasLabel } from "./labels.ts";
 
 export type ValueType = "u8" | "u16" | "u32" | "u64" | "string" | "bytes";
 
@@ -144,6 +145,9 @@ export { internName } from "../source/index.ts";
  */
 export const NO_LABELS: string[] = Object.freeze([]) as unknown as string[];
 
+/** The rare property spans that end in another buffer (Span.tail), kept beside the three fields. */
+const spanTails = new WeakMap<DtProperty, NonNullable<Span["tail"]>>();
+
 export class DtProperty {
   public name: string;
 
@@ -174,13 +178,17 @@ export class DtProperty {
    */
   get span(): Span | undefined {
     const file = this.#spanFile;
-    return file === undefined ? undefined : { file, start: this.#spanStart, end: this.#spanEnd };
+    if (file === undefined) return undefined;
+    const tail = spanTails.get(this);
+    return tail === undefined ? { file, start: this.#spanStart, end: this.#spanEnd } : { file, start: this.#spanStart, end: this.#spanEnd, tail };
   }
 
   set span(s: Span | undefined) {
     this.#spanFile = s?.file;
     this.#spanStart = s?.start ?? 0;
     this.#spanEnd = s?.end ?? 0;
+    if (s?.tail !== undefined) spanTails.set(this, s.tail);
+    else spanTails.delete(this);
   }
 
   /**
@@ -293,7 +301,7 @@ export class DtNode {
 
   /** True when this node has the label and dtc has not marked it deleted (only differs while building). */
   hasLiveLabel(label: string): boolean {
-    return this.labels.includes(label) && !(this.deletedLabels?.has(label) ?? false);
+    return listHasLabel(this.labels, label) && !(this.deletedLabels?.has(label) ?? false);
   }
 
   /**

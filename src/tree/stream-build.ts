@@ -24,8 +24,9 @@ import type { ValueContext } from "./values.ts";
 import { SharedValues } from "./simple-values.ts";
 
 class StreamingBuild implements BodyListener {
-  readonly held = new DiagnosticSink();
-  readonly problems = new BuildProblems(this.held);
+  /** Kept whole up to the caller's limit, and forwarded (with what it only counted) in finish(). */
+  readonly held: DiagnosticSink;
+  readonly problems: BuildProblems;
   private readonly ctx: ValueContext;
   /** Set by a fatal problem: the parse goes on, the building stops. */
   aborted = false;
@@ -38,7 +39,9 @@ class StreamingBuild implements BodyListener {
   /** The statement's top block once closed. */
   private top: DtNode | undefined;
 
-  constructor(options: BuildOptions) {
+  constructor(options: BuildOptions, limit: number) {
+    this.held = new DiagnosticSink({ limit });
+    this.problems = new BuildProblems(this.held);
     this.ctx = { problems: this.problems, host: options.host, includeDirs: options.includeDirs, incbinBytes: 0, sharedValues: new SharedValues() };
   }
 
@@ -109,7 +112,7 @@ class StreamingBuild implements BodyListener {
 
   /** After a successful parse: the held problems go to `sink`; the finished tree, if no error. */
   finish(sink: DiagnosticSink): DeviceTree | undefined {
-    for (const d of this.held.items) sink.add(d);
+    sink.absorb(this.held);
     if (this.aborted || this.problems.errors > 0 || this.tree === undefined) return undefined;
     return finishTree(this.tree, this.plugin, this.memreserves, this.builder!.lookupIndex);
   }
@@ -120,6 +123,6 @@ class StreamingBuild implements BodyListener {
  * same tree, the same diagnostics in the same order, undefined when either would fail.
  */
 export function parseAndBuildTree(file: SourceFile, options: BuildOptions, sink: DiagnosticSink): DeviceTree | undefined {
-  const build = new StreamingBuild(options);
+  const build = new StreamingBuild(options, sink.limit);
   return parseDtsStreaming(file, options, sink, build) ? build.finish(sink) : undefined;
 }

@@ -102,16 +102,23 @@ function appendIncbin(part: Extract<ValuePart, { kind: "incbin" }>, buf: ByteBuf
   if (nul >= 0) name = name.slice(0, nul);
   const offset = part.offset ? evaluateExpr(part.offset, problems) : 0n;
   const length = part.length ? evaluateExpr(part.length, problems) : undefined;
-  const bytes = openIncludeFile(name, part.span.file.name, ctx.includeDirs, ctx.host)?.bytes;
-  if (bytes === undefined) return problems.fatal("include", `Couldn't open "${name}": No such file or directory`, part.file.span);
-  const start = offset >= BigInt(bytes.length) ? bytes.length : Number(offset);
-  const end = length === undefined || BigInt(start) + length >= BigInt(bytes.length) ? bytes.length : start + Number(length);
-  // Each file, and all of them together, count against the input limit: repeated /incbin/s of a
-  // large file must not multiply memory without bound.
-  if (bytes.length > MAX_INPUT_BYTES) return problems.fatal("limit", inputTooLargeMessage(name, bytes.length), part.span);
-  ctx.incbinBytes += end - start;
-  if (ctx.incbinBytes > MAX_INPUT_BYTES) return problems.fatal("limit", `/incbin/ data adds up to more than the ${MAX_INPUT_BYTES / (1024 * 1024)} MiB input limit`, part.span);
-  buf.bytes(bytes.subarray(start, end));
+  // Only the bytes asked for are read, as dtc's fseek + fread: a range of a device
+  // (`/incbin/("/dev/zero", 0, 16)`) or of a file larger than the input limit is fine. Each
+  // /incbin/, and all of them together, count against the input limit.
+  const remaining = MAX_INPUT_BYTES - ctx.incbinBytes;
+  const toNumber = (v: bigint) => (v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v));
+  const range = { offset: toNumber(offset), length: length === undefined ? undefined : toNumber(length) };
+  const found = openIncludeFile(name, part.span.file.name, ctx.includeDirs, ctx.host, { limit: remaining, range });
+  if (!found.ok) {
+    const { problem } = found;
+    if (problem.kind !== "too-large") return problems.fatal("include", `Couldn't open "${name}": ${problem.message}`, part.file.span);
+    const requested = problem.size === undefined ? undefined : Math.min(problem.size - Math.min(range.offset, problem.size), range.length ?? Infinity);
+    const alone = requested !== undefined ? requested > MAX_INPUT_BYTES : ctx.incbinBytes === 0;
+    const message = alone ? inputTooLargeMessage(name, problem.size) : `/incbin/ data adds up to more than the ${MAX_INPUT_BYTES / (1024 * 1024)} MiB input limit`;
+    return problems.fatal("limit", message, part.span);
+  }
+  ctx.incbinBytes += found.bytes.length;
+  buf.bytes(found.bytes);
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   PhandleIndex,
   translateAddress,
   BAD_ADDRESS,
-} from "../../src/tree/accessors.ts";
+} from "../../src/of/index.ts";
 import { DtNode, DtProperty, PropertyValue, NO_LABELS } from "../../src/tree/model.ts";
 
 function cellBytes(cells: readonly number[]): Uint8Array {

@@ -3,8 +3,7 @@
 // and its default-domain setup (6.15+). Direct assertions; the golden lives in fixtures.test.ts.
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { asyncProbeRequested, parseAsyncProbe } from "../../src/probe/async-probe.ts";
-import type { DriverMatch } from "../../src/probe/index.ts";
+import { asyncProbeRequested, parseAsyncProbe } from "../../src/probe/base/async-probe.ts";
 import type { Report } from "../../src/report/index.ts";
 import { loadTree, projectDir, runModel, type RunOptions } from "./support/run.ts";
 
@@ -13,8 +12,8 @@ const run = (name: string, o: RunOptions = {}): Report => runModel(loadTree(`${d
 const dev = (r: Report, name: string) => r.devices.find((d) => d.name === name)!;
 const deferrals = (r: Report, name: string) => r.events.filter((e) => e.device === name && e.message === "Driver requests probe deferral");
 
-const named = (name: string): DriverMatch => ({ name, assumed: false, initcall: "device", driverManagedDma: false });
-const assumed: DriverMatch = { name: "(assumed)", assumed: true, initcall: "device", driverManagedDma: false };
+const named = (name: string) => ({ name, assumed: false });
+const assumed = { name: "(assumed)", assumed: true };
 
 describe("driver_async_probe= (drivers/base/dd.c)", () => {
   it("parses the list like save_async_options / parse_option_str", () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildDeviceGraph, detectArch, platformDeviceName } from "../../src/graph/index.ts";
+import { detectArch, platformDeviceName } from "../../src/graph/index.ts";
 import { nativePolicy, parseKernelVersion, resolveConfig } from "../../src/probe/index.ts";
 import { renderReportText } from "../../src/report/index.ts";
 import { loadTree, runModel, sharedDir, sharedPresent } from "./support/run.ts";

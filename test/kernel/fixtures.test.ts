@@ -2,9 +2,8 @@
 // fixture exists to show asserted directly so a golden cannot silently drift into nonsense.
 import { describe, expect, it } from "vitest";
 import Ajv2020 from "ajv/dist/2020.js";
-import { buildDeviceGraph } from "../../src/graph/index.ts";
 import { checkScenario, parseScenario } from "../../src/probe/index.ts";
-import { renderReportText, reportSchema, type Report } from "../../src/report/index.ts";
+import { deviceGraph, renderReportText, reportSchema, type Report } from "../../src/report/index.ts";
 import { DiagnosticSink } from "../../src/source/index.ts";
 import { loadTree, projectDir, runModel, type RunOptions } from "./support/run.ts";
 
@@ -299,7 +298,7 @@ describe("runtime scenarios and the remaining error-table rows", () => {
     const sink2 = new DiagnosticSink();
     const sc = parseScenario('{\n  "version": 1,\n  "steps": [\n    { "op": "unbind", "device": "100000.ethernet" },\n    { "op": "unbind", "device": "999.nothing" }\n  ]\n}\n', "s.json", sink2);
     expect(sc).toBeDefined();
-    const graph = buildDeviceGraph(loadTree(`${dir}ownership.dts`));
+    const graph = deviceGraph(loadTree(`${dir}ownership.dts`), undefined);
     expect(checkScenario(sc!, graph, sink2)).toBe(false);
     expect(sink2.items.length).toBe(1);
     expect(sink2.items[0]!.message).toContain('"999.nothing"');

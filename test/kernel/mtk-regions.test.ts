@@ -7,12 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { iovaRegions, mtkIovaRegionId, regionByDmaRange } from "../../src/iommu/drivers/mtk-regions.ts";
+import { kernelFeatures } from "../../src/kernel/index.ts";
 import type { Report } from "../../src/report/index.ts";
 import { loadTree, projectDir, runModel, sharedDir, sharedPresent } from "./support/run.ts";
 
 const id = (larb: number, port: number) => (larb << 5) | port;
-const v61 = [6, 1] as const;
-const v64 = [6, 4] as const;
+const v61 = kernelFeatures([6, 1]);
+const v64 = kernelFeatures([6, 4]);
 const MT8195 = "mediatek,mt8195-iommu-vdo";
 const GiB = 1n << 30n;
 
@@ -70,7 +71,7 @@ describe("mtk_iommu_get_iova_region_id, before 6.4: dma_range_map", () => {
       ok: false,
       failure: { errno: "-EINVAL", where: "mtk_iommu_get_iova_region_id", message: "Can NOT find the iommu domain id(0x0000000000000000 0x400000000)." },
     });
-    expect(mtkIovaRegionId("mediatek,mt8192-m4u", [5, 15], [id(0, 0)], [{ dmaStart: 0n, size: 16n * GiB }])).toMatchObject({ ok: false, failure: { where: "mtk_iommu_get_domain_id" } });
+    expect(mtkIovaRegionId("mediatek,mt8192-m4u", kernelFeatures([5, 15]), [id(0, 0)], [{ dmaStart: 0n, size: 16n * GiB }])).toMatchObject({ ok: false, failure: { where: "mtk_iommu_get_domain_id" } });
   });
 
   it("regions are 4 GiB before 6.4 and 4 GiB - 8 MiB from 6.4 (the CCU regions keep 64 MiB)", () => {

@@ -1,4 +1,4 @@
-// host1x and tegra-vde at probe (src/probe/tegra-own-iommu.ts): on arm32 they release the implicit
+// host1x and tegra-vde at probe (src/probe/drivers/tegra-host1x.ts, tegra-vde.ts, own-domain.ts): on arm32 they release the implicit
 // arm_iommu mapping (its tegra-smmu address space comes back), and may attach a domain of their own.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -2,9 +2,7 @@
 // newline, and together exactly the one-string text, on a board large enough to need several.
 import { describe, expect, it } from "vitest";
 import { generateBoard } from "../../src/gen/index.ts";
-import { buildDeviceGraph } from "../../src/graph/index.ts";
-import { parseKernelVersion, runProbe } from "../../src/probe/index.ts";
-import { buildReport, renderReportText, renderReportTextChunks } from "../../src/report/index.ts";
+import { renderReportText, renderReportTextChunks, runBoard } from "../../src/report/index.ts";
 import { DiagnosticSink } from "../../src/source/index.ts";
 import { loadDeviceTree } from "../../src/compile/index.ts";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -20,8 +18,7 @@ describe("renderReportTextChunks", () => {
     const tree = loadDeviceTree(path, { cpp: false }, sink);
     rmSync(dir, { recursive: true });
     expect(sink.errorCount).toBe(0);
-    const result = runProbe(buildDeviceGraph(tree!, {}), { kernel: parseKernelVersion("6.1")!, policy: "per-group" });
-    const report = buildReport(result, { input: "gen.dts", diagnostics: [] });
+    const report = runBoard(tree!, "gen.dts", { kernel: "6.1", policy: "per-group" }, sink)!.report;
     const chunks = renderReportTextChunks(report);
     const whole = renderReportText(report);
     expect(chunks.length).toBeGreaterThan(1);

@@ -7,9 +7,7 @@ import { DiagnosticSink, MAX_INPUT_BYTES, memoryFileHost } from "../../src/sourc
 import { generateDeepNesting } from "../../src/gen/index.ts";
 import { MAX_EXPRESSION_DEPTH, MAX_INCLUDE_DEPTH } from "../../grammar/index.ts";
 import { MAX_EXPANDED_TOKENS } from "../../src/preprocess/index.ts";
-import { buildDeviceGraph } from "../../src/graph/index.ts";
-import { parseKernelVersion, runProbe } from "../../src/probe/index.ts";
-import { buildReport } from "../../src/report/index.ts";
+import { runBoard } from "../../src/report/index.ts";
 
 function run(files: Record<string, string | Uint8Array>, options: Partial<CompileOptions> = {}) {
   const sink = new DiagnosticSink();
@@ -115,7 +113,7 @@ describe("limits: what and where", () => {
     const out = compile("main.dts", { ...defaultCompileOptions, inputFormat: "dts", outputFormat: "dtb", host: memoryFileHost({ "main.dts": src }) }, sink);
     expect(out.ok).toBe(true);
     if (!out.ok) return;
-    const report = buildReport(runProbe(buildDeviceGraph(out.tree, {}), { kernel: parseKernelVersion("6.1")!, policy: "per-group" }), { input: "main.dts" });
+    const report = runBoard(out.tree, "main.dts", { kernel: "6.1", policy: "per-group" }, new DiagnosticSink())!.report;
     const events = JSON.stringify(report.events);
     expect(events).toContain("deferred probe timeout, ignoring dependency");
     const names = report.devices.map((d) => d.name);

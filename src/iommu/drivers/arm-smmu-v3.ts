@@ -1,38 +1,46 @@
 // arm-smmu-v3: drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c. One StreamID per specifier, no
 // stream sharing between masters, ASIDs from one xarray shared by every SMMUv3 in the system.
 import type { Device } from "../../graph/index.ts";
-import type { IommuCoreApi, IommuDomain, IommuDriverOps, Result } from "../types.ts";
-import { allocBit, apertureBits, bump, fail, limitFail, limitNumber, ok, pciOrGenericGroup } from "./common.ts";
+import type { IommuCoreApi, IommuDriver, IommuDriverEntry, IommuDomain } from "../driver.ts";
+import type { Result } from "../types.ts";
+import { apertureBits, bump, fail, IdAllocator, limitFail, limitNumber, ok, pciOrGenericGroup, releaseDomainId, takeDomainId, xlateFirstCell } from "./common.ts";
 
-function streamOwners(priv: Record<string, unknown>): Map<number, Device> {
-  let m = priv["streams"] as Map<number, Device> | undefined;
-  if (!m) {
-    m = new Map();
-    priv["streams"] = m;
-  }
-  return m;
+/** struct arm_smmu_device, the parts modelled: the stream table's owners. */
+interface SmmuV3State {
+  readonly streams: Map<number, Device>;
 }
 
-export const armSmmuV3Ops: IommuDriverOps = {
-  deferredFlush: true,
+/** arm_smmu_asid_xa: one ASID space for every SMMUv3. */
+interface SmmuV3Globals {
+  readonly asids: IdAllocator;
+}
 
-  probeInstance: () => ok(undefined),
-
-  ofXlate(_inst, _dev, args, fwspec) {
-    // arm_smmu_of_xlate: iommu_fwspec_add_ids(dev, args->args, 1) — further cells are ignored.
-    fwspec.ids.push(args[0] ?? 0);
-    return ok(undefined);
+export const armSmmuV3: IommuDriver<SmmuV3State, SmmuV3Globals> = {
+  name: "arm-smmu-v3",
+  initcall: "device",
+  caps: {
+    deferredFlush: true,
+    dtReservedRegions: true,
+    domains: { identity: "always", dma: "always", dmaFq: "always", unmanaged: "always" },
+    // arm_smmu_blocked_domain (abort STE), static since about 6.9.
+    blockedDomain: "armSmmuV3BlockedDomain",
+    multiInstance: false,
   },
+  newInstanceState: () => ({ streams: new Map() }),
+  newDriverState: () => ({ asids: new IdAllocator() }),
+
+  // arm_smmu_of_xlate: iommu_fwspec_add_ids(dev, args->args, 1) — further cells are ignored.
+  ofXlate: xlateFirstCell,
 
   probeDevice(fwspec, dev, core) {
     const inst = fwspec.instance;
     const limit = 2 ** limitNumber(inst, "streamIdBits");
-    const owners = streamOwners(inst.priv);
+    const owners = inst.priv.streams;
     const mine = new Set<number>();
     for (const sid of fwspec.ids) {
       if (sid >= limit) return limitFail(inst, "streamIdBits", "-ERANGE", "arm_smmu_insert_master", `StreamID 0x${sid.toString(16)} is out of range (${limitNumber(inst, "streamIdBits")}-bit StreamIDs)`);
       // Bridged PCI masters may carry the same SID twice; tolerated since 6.15's rework.
-      if (mine.has(sid) && (core.version[0] > 6 || (core.version[0] === 6 && core.version[1] >= 15))) continue;
+      if (mine.has(sid) && core.has.armSmmuV3DuplicateSids) continue;
       const other = owners.get(sid);
       if (other || mine.has(sid)) {
         for (const s of mine) owners.delete(s);
@@ -46,7 +54,7 @@ export const armSmmuV3Ops: IommuDriverOps = {
   },
 
   releaseDevice(fwspec, dev) {
-    const owners = streamOwners(fwspec.instance.priv);
+    const owners = fwspec.instance.priv.streams;
     let n = 0;
     for (const sid of fwspec.ids) {
       if (owners.get(sid) === dev) {
@@ -58,29 +66,21 @@ export const armSmmuV3Ops: IommuDriverOps = {
   },
 
   deviceGroup: pciOrGenericGroup,
-  defDomainType: () => undefined,
-  supportsType: () => true,
-  // arm_smmu_blocked_domain (abort STE), static since about 6.9.
-  hasBlockedDomain: (_inst, core) => core.version[0] > 6 || (core.version[0] === 6 && core.version[1] >= 9),
-  dtReservedRegions: true,
 
   allocDomain(domain, core) {
     // arm_smmu_domain_finalise_s1: ASID from the global xarray (0 reserved). From about 6.9
     // (domain_alloc_paging) at allocation; before, at the domain's first attach.
-    if (!asidAtAlloc(core)) return ok(undefined);
+    if (!core.has.armSmmuV3AsidAtAlloc) return ok(undefined);
     return takeAsid(domain, core);
   },
 
   attachDev(domain, _dev, _fwspec, core) {
-    if (asidAtAlloc(core) || domain.finalised) return ok(undefined);
+    if (core.has.armSmmuV3AsidAtAlloc || domain.finalised) return ok(undefined);
     return takeAsid(domain, core);
   },
 
   freeDomain(domain, core) {
-    if (domain.resource?.kind === "asid") {
-      (core.shared.get("arm-smmu-v3.asids") as Set<number> | undefined)?.delete(domain.resource.value);
-      bump(domain.instance, "asids", -1);
-    }
+    releaseDomainId(domain, "asid", core.driverState(armSmmuV3).asids, domain.instance, "asids");
   },
 
   aperture(inst) {
@@ -88,20 +88,16 @@ export const armSmmuV3Ops: IommuDriverOps = {
   },
 };
 
-const asidAtAlloc = (core: IommuCoreApi) => core.version[0] > 6 || (core.version[0] === 6 && core.version[1] >= 9);
-
 function takeAsid(domain: IommuDomain, core: IommuCoreApi): Result<void> {
-    if (domain.type === "identity" || domain.type === "blocked") return ok(undefined);
-    let asids = core.shared.get("arm-smmu-v3.asids") as Set<number> | undefined;
-    if (!asids) {
-      asids = new Set();
-      core.shared.set("arm-smmu-v3.asids", asids);
-    }
-    const bits = limitNumber(domain.instance, "asidBits", 16);
-    const asid = allocBit(asids, 1, 2 ** bits);
-    if (asid < 0) return limitFail(domain.instance, "asidBits", "-EBUSY", "arm_smmu_domain_finalise_s1", `no free ASID (${bits}-bit ASIDs, ${2 ** bits - 1} usable)`);
-    domain.resource = { kind: "asid", value: asid };
-    domain.finalised = true;
-    bump(domain.instance, "asids", 1);
-    return ok(undefined);
+  if (domain.type === "identity" || domain.type === "blocked") return ok(undefined);
+  const bits = limitNumber(domain.instance, "asidBits", 16);
+  return takeDomainId(domain, "asid", core.driverState(armSmmuV3).asids, 1, 2 ** bits, domain.instance, "asids", () =>
+    limitFail(domain.instance, "asidBits", "-EBUSY", "arm_smmu_domain_finalise_s1", `no free ASID (${bits}-bit ASIDs, ${2 ** bits - 1} usable)`),
+  );
 }
+
+export const ARM_SMMU_V3: IommuDriverEntry = {
+  driver: armSmmuV3,
+  // StreamID and ASID widths come from IDR0/IDR1 (QEMU's model: 16-bit SIDs, 16-bit ASIDs).
+  ofMatch: [{ compatible: "arm,smmu-v3", driver: armSmmuV3, model: "SMMUv3", iommuCells: [1], defaults: { streamIdBits: 16, asidBits: 16, vmidBits: 16, inputBits: 48 } }],
+};

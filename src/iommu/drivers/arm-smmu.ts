@@ -1,9 +1,11 @@
 // arm-smmu (SMMUv1/v2, MMU-400/401/500 and vendor implementations):
 // drivers/iommu/arm/arm-smmu/arm-smmu.c, arm-smmu-qcom.c.
 import type { Device } from "../../graph/index.ts";
-import { compatibleList, hasProperty, propertyU32 } from "../../tree/accessors.ts";
-import type { Fwspec, IommuCoreApi, IommuDomain, IommuDriverOps, IommuGroup, IommuInstance, Result } from "../types.ts";
-import { allocBit, apertureBits, bitmapOf, bump, countInterrupts, fail, isPaging, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, treeLimit } from "./common.ts";
+import { atLeast, type KernelVersion } from "../../kernel/index.ts";
+import { ofIrqCount, ofPropertyPresent, ofPropertyReadU32 } from "../../of/index.ts";
+import type { IommuDriver, IommuDriverEntry, IommuMatch, IommuGroup, IommuInstance } from "../driver.ts";
+import type { LimitValue, Result } from "../types.ts";
+import { apertureBits, bump, fail, IdAllocator, isPaging, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, releaseDomainId, takeDomainId, treeLimit } from "./common.ts";
 
 const SMR_ID = 0xffff;
 
@@ -16,22 +18,19 @@ interface S2cr {
   count: number;
   group: IommuGroup | null;
 }
+/** struct arm_smmu_device, the parts modelled. */
 interface SmmuState {
-  smrs: Smr[] | null;
-  s2crs: Map<number, S2cr>;
+  /** Stream matching registers (null: stream indexing). */
+  readonly smrs: Smr[] | null;
+  readonly s2crs: Map<number, S2cr>;
   /** Per master: the SME index of each fwspec ID. */
-  smendx: Map<Device, number[]>;
+  readonly smendx: Map<Device, number[]>;
+  /** The legacy `mmu-masters` binding is in use. */
+  legacy: boolean;
+  readonly contextBanks: IdAllocator;
 }
 
-function state(inst: IommuInstance): SmmuState {
-  let s = inst.priv["smmu"] as SmmuState | undefined;
-  if (!s) {
-    const n = limitNumber(inst, "smrs");
-    s = { smrs: n > 0 ? Array.from({ length: n }, () => ({ id: 0, mask: 0, valid: false })) : null, s2crs: new Map(), smendx: new Map() };
-    inst.priv["smmu"] = s;
-  }
-  return s;
-}
+type Smmu = IommuInstance<SmmuState>;
 
 /**
  * qcom_smmu_client_of_match (arm-smmu-qcom.c): clients the Qualcomm implementation keeps in bypass
@@ -42,7 +41,7 @@ function state(inst: IommuInstance): SmmuState {
  * bounded by those versions but their exact release is not established. "qcom,sdm630-mdss" was
  * never in mainline's list (only in a downstream tree), so it is not here.
  */
-export const QCOM_IDENTITY_CLIENTS: ReadonlyMap<string, readonly [number, number]> = new Map<string, readonly [number, number]>([
+export const QCOM_IDENTITY_CLIENTS: ReadonlyMap<string, KernelVersion> = new Map<string, KernelVersion>([
   // ≈5.10: the list's first version (def_domain_type impl hook); present in the ≈5.17 stored copy.
   ["qcom,adreno", [5, 10]],
   ["qcom,mdp4", [5, 10]],
@@ -79,10 +78,10 @@ export const QCOM_IDENTITY_CLIENTS: ReadonlyMap<string, readonly [number, number
 ]);
 
 /** Whether the Qualcomm implementation keeps a client with these compatibles in bypass on this kernel. */
-export function qcomIdentityClient(compatibles: readonly string[], version: readonly [number, number]): boolean {
+export function qcomIdentityClient(compatibles: readonly string[], version: KernelVersion): boolean {
   return compatibles.some((c) => {
     const since = QCOM_IDENTITY_CLIENTS.get(c);
-    return since !== undefined && (version[0] > since[0] || (version[0] === since[0] && version[1] >= since[1]));
+    return since !== undefined && atLeast(version, since);
   });
 }
 
@@ -102,14 +101,29 @@ function findSme(s: SmmuState, id: number, mask: number): number | "ENOSPC" | "E
   return free < 0 ? "ENOSPC" : free;
 }
 
-export const armSmmuOps: IommuDriverOps = {
-  deferredFlush: true,
+export const armSmmu: IommuDriver<SmmuState> = {
+  name: "arm-smmu",
+  initcall: "device",
+  caps: {
+    deferredFlush: true,
+    dtReservedRegions: true,
+    domains: { identity: "always", dma: "always", dmaFq: "always", unmanaged: "always" },
+    // arm_smmu_blocked_domain (S2CR FAULT), static since about 6.8; earlier the core used an empty
+    // UNMANAGED domain, which takes a context bank when attached.
+    blockedDomain: "armSmmuBlockedDomain",
+    multiInstance: false,
+  },
+
+  newInstanceState(inst) {
+    const n = limitNumber(inst, "smrs");
+    return { smrs: n > 0 ? Array.from({ length: n }, () => ({ id: 0, mask: 0, valid: false })) : null, s2crs: new Map(), smendx: new Map(), legacy: false, contextBanks: new IdAllocator() };
+  },
 
   probeInstance(inst, core) {
     const node = inst.node;
-    const global = propertyU32(node, "#global-interrupts");
+    const global = ofPropertyReadU32(node, "#global-interrupts");
     if (global === undefined) return fail("-ENODEV", "arm_smmu_device_dt_probe", "missing #global-interrupts property");
-    const irqs = countInterrupts(node, core.phandles);
+    const irqs = ofIrqCount(node, core.phandles);
     const ctx = irqs - global;
     if (ctx <= 0) return fail("-ENODEV", "arm_smmu_device_probe", `found ${irqs} interrupts but expected at least ${global + 1}`);
     treeLimit(inst, "contextInterrupts", ctx, "context interrupts in the node (interrupts minus #global-interrupts)");
@@ -117,7 +131,7 @@ export const armSmmuOps: IommuDriverOps = {
     const cbs = limitNumber(inst, "contextBanks");
     if (limitNumber(inst, "version") === 2 && ctx < cbs) return fail("-ENODEV", "arm_smmu_device_probe", `found only ${ctx} context irq(s) but ${cbs} required`);
     if (limitNumber(inst, "s2ContextBanks") > cbs) return fail("-ENODEV", "arm_smmu_device_cfg_probe", `impossible number of S2 context banks!`);
-    if (hasProperty(node, "mmu-masters")) inst.priv["legacy"] = true;
+    if (ofPropertyPresent(node, "mmu-masters")) inst.priv.legacy = true;
     const smrs = limitNumber(inst, "smrs");
     core.log(inst.device, "info", "probing hardware configuration...");
     core.log(inst.device, "info", `SMMUv${limitNumber(inst, "version")} with:`);
@@ -131,14 +145,14 @@ export const armSmmuOps: IommuDriverOps = {
     let fwid = (args[0] ?? 0) & SMR_ID;
     if (args.length > 1) fwid |= ((args[1]! & 0xffff) << 16) >>> 0;
     else {
-      const m = propertyU32(inst.node, "stream-match-mask");
+      const m = ofPropertyReadU32(inst.node, "stream-match-mask");
       if (m !== undefined) fwid |= ((m & 0xffff) << 16) >>> 0;
     }
     fwspec.ids.push(fwid >>> 0);
     return ok(undefined);
   },
 
-  probeDevice(fwspec, dev, core) {
+  probeDevice(fwspec, dev) {
     const inst = fwspec.instance;
     const sidMask = (2 ** limitNumber(inst, "streamIdBits") - 1) & 0xffff;
     const smrMask = (2 ** limitNumber(inst, "smrMaskBits") - 1) & 0xffff;
@@ -149,7 +163,7 @@ export const armSmmuOps: IommuDriverOps = {
       if (mask & ~smrMask) return limitFail(inst, "smrMaskBits", "-EINVAL", "arm_smmu_probe_device", `SMR mask 0x${mask.toString(16)} out of range for SMMU (0x${smrMask.toString(16)})`);
     }
     // arm_smmu_master_alloc_smes: all or nothing.
-    const s = state(inst);
+    const s = inst.priv;
     const taken: number[] = [];
     for (const fwid of fwspec.ids) {
       const sid = fwid & 0xffff;
@@ -173,18 +187,17 @@ export const armSmmuOps: IommuDriverOps = {
       taken.push(idx);
     }
     s.smendx.set(dev, taken);
-    void core;
     return ok(undefined);
   },
 
   releaseDevice(fwspec, dev) {
-    const s = state(fwspec.instance);
+    const s = fwspec.instance.priv;
     for (const i of s.smendx.get(dev) ?? []) freeSme(s, fwspec.instance, i);
     s.smendx.delete(dev);
   },
 
   deviceGroup(fwspec, dev, core): Result<IommuGroup> {
-    const s = state(fwspec.instance);
+    const s = fwspec.instance.priv;
     let group: IommuGroup | null = null;
     for (const idx of s.smendx.get(dev) ?? []) {
       const g = s.s2crs.get(idx)?.group ?? null;
@@ -201,48 +214,38 @@ export const armSmmuOps: IommuDriverOps = {
   defDomainType(fwspec, dev, core) {
     // "iommu/arm-smmu: Force identity domains for legacy binding" (iommu-updates-v5.19: "Force
     // identity-mapped domains for users of ye olde SMMU legacy binding"); before, the core's default.
-    if (fwspec.instance.priv["legacy"] && (core.version[0] > 5 || (core.version[0] === 5 && core.version[1] >= 19))) return "identity";
-    if (limitNumber(fwspec.instance, "version") && fwspec.instance.row?.defaults["impl"] === "qcom") {
-      if (dev.node && qcomIdentityClient(compatibleList(dev.node), core.version)) return "identity";
+    if (fwspec.instance.priv.legacy && core.has.armSmmuLegacyIdentity) return "identity";
+    if (limitNumber(fwspec.instance, "version") && fwspec.instance.match?.defaults["impl"] === "qcom") {
+      if (dev.node && qcomIdentityClient(dev.compatible, core.version)) return "identity";
     }
     return undefined;
   },
 
-  supportsType: () => true,
-  // arm_smmu_blocked_domain (S2CR FAULT), static since about 6.8; earlier the core used an empty
-  // UNMANAGED domain, which takes a context bank when attached.
-  hasBlockedDomain: (_inst, core) => core.version[0] > 6 || (core.version[0] === 6 && core.version[1] >= 8),
-  dtReservedRegions: true,
-  allocDomain: () => ok(undefined),
-
-  attachDev(domain: IommuDomain, _dev, fwspec: Fwspec, core: IommuCoreApi) {
-    if (domain.instance !== fwspec.instance) return fail("-EINVAL", "arm_smmu_attach_dev", "cannot attach to SMMU " + fwspec.instance.node.name + " whilst already attached to domain on SMMU " + domain.instance.node.name);
+  attachDev(domain, _dev, fwspec) {
+    if (domain.instance !== fwspec.instance) return fail("-EINVAL", "arm_smmu_attach_dev", "cannot attach to SMMU " + fwspec.instance.name + " whilst already attached to domain on SMMU " + domain.instance.name);
     if (!isPaging(domain) || domain.finalised) return ok(undefined);
     // arm_smmu_init_domain_context: stage-1 banks are searched above the stage-2-only ones.
     const inst = domain.instance;
     const cbs = limitNumber(inst, "contextBanks");
-    const cb = allocBit(bitmapOf(inst, "cbs"), limitNumber(inst, "s2ContextBanks"), cbs);
-    if (cb < 0) return limitFail(inst, "contextBanks", "-ENOSPC", "__arm_smmu_alloc_bitmap", `all ${cbs} context banks in use`);
-    domain.resource = { kind: "context", value: cb };
-    domain.finalised = true;
-    bump(inst, "contextBanks", 1);
-    void core;
-    return ok(undefined);
+    return takeDomainId(domain, "context", inst.priv.contextBanks, limitNumber(inst, "s2ContextBanks"), cbs, inst, "contextBanks", () =>
+      limitFail(inst, "contextBanks", "-ENOSPC", "__arm_smmu_alloc_bitmap", `all ${cbs} context banks in use`),
+    );
   },
 
   freeDomain(domain) {
-    if (domain.resource?.kind === "context") {
-      bitmapOf(domain.instance, "cbs").delete(domain.resource.value);
-      bump(domain.instance, "contextBanks", -1);
-    }
+    releaseDomainId(domain, "context", domain.instance.priv.contextBanks, domain.instance, "contextBanks");
   },
 
   aperture(inst) {
     return apertureBits(limitNumber(inst, "inputBits", 48));
   },
+
+  unconfiguredStreamsFault(inst, bootargs) {
+    return smmuDisablesBypass(inst, bootargs) ? "with arm-smmu.disable_bypass its DMA faults" : undefined;
+  },
 };
 
-function freeSme(s: SmmuState, inst: IommuInstance, idx: number): void {
+function freeSme(s: SmmuState, inst: Smmu, idx: number): void {
   const s2cr = s.s2crs.get(idx);
   if (!s2cr) return;
   if (--s2cr.count > 0) return;
@@ -254,8 +257,44 @@ function freeSme(s: SmmuState, inst: IommuInstance, idx: number): void {
 }
 
 /** Whether unmatched / unattached streams fault (arm-smmu.disable_bypass, Kconfig default y). */
-export function smmuDisablesBypass(inst: IommuInstance, bootargs: ReadonlyMap<string, string>): boolean {
+function smmuDisablesBypass(inst: IommuInstance, bootargs: ReadonlyMap<string, string>): boolean {
   const arg = bootargs.get("arm-smmu.disable_bypass");
   if (arg !== undefined) return !/^(0|n|N|off)$/.test(arg);
   return limitBool(inst, "disableBypass", true);
 }
+
+const m = (compatible: string, model: string, iommuCells: number[], defaults: Record<string, LimitValue>): IommuMatch => ({ compatible, driver: armSmmu, model, iommuCells, defaults });
+
+// SMMUv1 uses the AArch32 LPAE stage-1 format (32-bit input), v2 the AArch64 one. Context banks
+// default to the number of context interrupts in the node when the tree has them (SMMUv2 needs one each).
+const smmuV1 = (c: string, model: string, cbs: number, smrs: number) =>
+  m(c, model, [1, 2], { version: 1, streamIdBits: 15, smrMaskBits: 15, smrs, contextBanks: cbs, s2ContextBanks: 0, inputBits: 32, disableBypass: true });
+const smmuV2 = (c: string, model: string, cbs: number, smrs: number, impl = "") =>
+  m(c, model, [1, 2], { version: 2, streamIdBits: 16, smrMaskBits: 16, smrs, contextBanks: cbs, s2ContextBanks: 0, inputBits: 48, disableBypass: true, impl });
+
+/** arm_smmu_of_match. */
+export const ARM_SMMU_MATCH: readonly IommuMatch[] = [
+  smmuV1("arm,smmu-v1", "SMMUv1", 8, 8),
+  smmuV2("arm,smmu-v2", "SMMUv2", 8, 16),
+  smmuV1("arm,mmu-400", "MMU-400", 4, 4),
+  smmuV1("arm,mmu-401", "MMU-401", 8, 8),
+  smmuV2("arm,mmu-500", "MMU-500", 8, 48),
+  smmuV2("cavium,smmu-v2", "Cavium SMMUv2", 128, 128),
+  smmuV2("nvidia,smmu-500", "NVIDIA MMU-500", 64, 128, "nvidia"),
+  smmuV2("nvidia,tegra186-smmu", "NVIDIA MMU-500 (Tegra186)", 64, 128, "nvidia"),
+  smmuV2("nvidia,tegra194-smmu", "NVIDIA MMU-500 (Tegra194)", 64, 128, "nvidia"),
+  smmuV2("nvidia,tegra234-smmu", "NVIDIA MMU-500 (Tegra234)", 64, 128, "nvidia"),
+  smmuV2("qcom,smmu-v2", "Qualcomm SMMUv2", 8, 16, "qcom"),
+  smmuV2("qcom,adreno-smmu", "Qualcomm Adreno SMMU", 8, 16, "qcom"),
+  smmuV2("qcom,smmu-500", "Qualcomm MMU-500", 64, 128, "qcom"),
+  smmuV2("marvell,ap806-smmu-500", "Marvell AP806 MMU-500", 8, 48),
+];
+
+/** The Qualcomm SoC-specific compatibles (qcom,<soc>-smmu-500 / -smmu-v2). */
+export function armSmmuMatchPattern(c: string): IommuMatch | undefined {
+  if (/^qcom,[a-z0-9]+-smmu-500$/.test(c)) return smmuV2(c, "Qualcomm MMU-500", 64, 128, "qcom");
+  if (/^qcom,[a-z0-9]+-smmu-v2$/.test(c)) return smmuV2(c, "Qualcomm SMMUv2", 8, 16, "qcom");
+  return undefined;
+}
+
+export const ARM_SMMU: IommuDriverEntry = { driver: armSmmu, ofMatch: ARM_SMMU_MATCH, ofMatchPattern: armSmmuMatchPattern };

@@ -1,6 +1,8 @@
-// Helpers shared by the IOMMU driver models.
+// Helpers shared by the IOMMU driver models: limits, group helpers, and the allocators of the
+// hardware resources drivers hand out (context banks, ASIDs).
 import type { Device } from "../../graph/index.ts";
-import { fail, ok, type Errno, type Fwspec, type IommuCoreApi, type IommuDomain, type IommuDriverOps, type IommuGroup, type IommuInstance, type Result } from "../types.ts";
+import type { Fwspec, IommuCaps, IommuCoreApi, IommuDomain, IommuGroup, IommuInstance } from "../driver.ts";
+import { fail, ok, type Errno, type Result } from "../types.ts";
 
 export function limitNumber(inst: IommuInstance, name: string, fallback = 0): number {
   const v = inst.limits[name]?.value;
@@ -18,6 +20,7 @@ export function treeLimit(inst: IommuInstance, name: string, value: number | boo
   inst.limits[name] = { value, source: "tree", description };
 }
 
+/** Counts a resource in use, for the report's `used`. */
 export function bump(inst: IommuInstance, key: string, delta: number): void {
   inst.used[key] = (inst.used[key] ?? 0) + delta;
 }
@@ -33,60 +36,116 @@ export function pciOrGenericGroup(fwspec: Fwspec, dev: Device, core: IommuCoreAp
   return genericDeviceGroup(fwspec, dev, core);
 }
 
-/** One group per IOMMU instance (rockchip, sun50i, ipmmu, mtk): every master shares it. */
-export function instanceGroup(inst: IommuInstance, core: IommuCoreApi): IommuGroup {
-  let g = inst.priv["group"] as IommuGroup | undefined;
-  if (!g) {
+/** A driver's one group per IOMMU instance (rockchip, sun50i, ipmmu, mtk infra): every master shares it. */
+export interface InstanceGroupSlot {
+  group: IommuGroup | undefined;
+}
+
+/** The instance's group, allocated again once the previous one died with its last device. */
+export function instanceGroup(inst: IommuInstance<InstanceGroupSlot>, core: IommuCoreApi): IommuGroup {
+  let g = inst.priv.group;
+  if (!g || !core.groupAlive(g)) {
     g = core.newGroup(inst);
-    inst.priv["group"] = g;
+    inst.priv.group = g;
   }
   return g;
 }
 
 /**
- * Where the next free bit may be: every bit in [from, hint) is taken as long as the set has not
- * shrunk since (a free resets the search), so allocation stays linear overall even for 16-bit
- * ASID spaces shared by many thousands of domains.
+ * A bitmap of hardware IDs (context banks, ASIDs, contexts): find_first_zero_bit in [from, to).
+ * The search starts where the last one ended while no ID was freed since (a free resets it), so
+ * allocation stays linear overall even for 16-bit ASID spaces shared by many thousands of domains.
  */
-const hints = new WeakMap<Set<number>, { from: number; hint: number; size: number }>();
+export class IdAllocator {
+  private readonly taken = new Set<number>();
+  private hintFrom = -1;
+  private hint = 0;
+  private hintSize = 0;
 
-/** A bitmap allocator (find_first_zero_bit in [from, to)): the lowest free bit. */
-export function allocBit(bits: Set<number>, from: number, to: number): number {
-  const h = hints.get(bits);
-  let i = h && h.from === from && bits.size >= h.size ? h.hint : from;
-  for (; i < to; i++) {
-    if (!bits.has(i)) {
-      bits.add(i);
-      hints.set(bits, { from, hint: i + 1, size: bits.size });
-      return i;
+  /** The lowest free ID in [from, to), taken; -1 when all are in use. */
+  alloc(from: number, to: number): number {
+    let i = this.hintFrom === from && this.taken.size >= this.hintSize ? this.hint : from;
+    for (; i < to; i++) {
+      if (!this.taken.has(i)) {
+        this.taken.add(i);
+        this.remember(from, i + 1);
+        return i;
+      }
     }
+    this.remember(from, to);
+    return -1;
   }
-  hints.set(bits, { from, hint: to, size: bits.size });
-  return -1;
+
+  free(id: number): void {
+    this.taken.delete(id);
+  }
+
+  private remember(from: number, hint: number): void {
+    this.hintFrom = from;
+    this.hint = hint;
+    this.hintSize = this.taken.size;
+  }
 }
 
-export function bitmapOf(inst: IommuInstance, key: string): Set<number> {
-  let s = inst.priv[key] as Set<number> | undefined;
-  if (!s) {
-    s = new Set();
-    inst.priv[key] = s;
-  }
-  return s;
+/**
+ * Takes an ID from `ids` for a paging domain at its finalisation (first attach, or allocation),
+ * counted as `usedKey` on `counted` (the instance whose pool it is); the failure is `onExhausted`'s.
+ */
+export function takeDomainId(
+  domain: IommuDomain,
+  kind: "context" | "asid",
+  ids: IdAllocator,
+  from: number,
+  to: number,
+  counted: IommuInstance,
+  usedKey: string,
+  onExhausted: () => Result<void>,
+): Result<void> {
+  const id = ids.alloc(from, to);
+  if (id < 0) return onExhausted();
+  domain.resource = { kind, value: id };
+  domain.finalised = true;
+  bump(counted, usedKey, 1);
+  return ok(undefined);
+}
+
+/** Gives a domain's ID back to `ids` (its free path). */
+export function releaseDomainId(domain: IommuDomain, kind: "context" | "asid", ids: IdAllocator | undefined, counted: IommuInstance, usedKey: string): void {
+  if (domain.resource?.kind !== kind) return;
+  ids?.free(domain.resource.value);
+  bump(counted, usedKey, -1);
 }
 
 export function apertureBits(bits: number): { start: bigint; end: bigint } {
   return { start: 0n, end: (1n << BigInt(bits)) - 1n };
 }
 
+/** The aperture of a driver whose page tables cover `inputBits` (32 unless the limits say). */
+export const inputBitsAperture = (inst: IommuInstance): { start: bigint; end: bigint } => apertureBits(limitNumber(inst, "inputBits", 32));
+
+/** attach_dev of a driver that takes no per-domain hardware resource. */
+export const attachNoResource = (): Result<void> => ok(undefined);
+
+/**
+ * The capabilities most drivers share: paging domains only (no flush queue, no DT reserved
+ * regions, no static blocked domain) until the 6.7 series ("iommu: Make default_domain's
+ * mandatory") gave them an IDENTITY domain.
+ */
+export const PAGING_DRIVER_CAPS: IommuCaps = {
+  deferredFlush: false,
+  dtReservedRegions: false,
+  domains: { identity: "driverIdentityDomains", dma: "always", dmaFq: "never", unmanaged: "always" },
+  blockedDomain: "never",
+  multiInstance: false,
+};
+
 export const isPaging = (d: IommuDomain) => d.type === "DMA" || d.type === "DMA-FQ" || d.type === "unmanaged";
 
-/** Defaults for drivers with no per-master resources. */
-export const noDeviceState: Pick<IommuDriverOps, "probeDevice" | "releaseDevice" | "allocDomain" | "freeDomain"> = {
-  probeDevice: () => ok(undefined),
-  releaseDevice: () => {},
-  allocDomain: () => ok(undefined),
-  freeDomain: () => {},
-};
+/** of_xlate of drivers whose specifier is one ID (iommu_fwspec_add_ids(dev, args, 1)). */
+export function xlateFirstCell(_inst: IommuInstance, _dev: Device, args: readonly number[], fwspec: Fwspec): Result<void> {
+  fwspec.ids.push(args[0] ?? 0);
+  return ok(undefined);
+}
 
 export { fail, ok };
 
@@ -103,6 +162,3 @@ export function limitFail<T>(inst: IommuInstance, name: string, errno: Errno, wh
   // The message stays the kernel's; the report marks the limit (errors[].assumedLimit).
   return { ok: false, failure: { errno, where, message, assumedLimit: name } };
 }
-
-/** Counts a node's interrupts (interrupts / #interrupt-cells of its interrupt parent, or interrupts-extended). */
-export { countInterrupts } from "./interrupts.ts";

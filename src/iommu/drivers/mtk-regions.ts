@@ -12,13 +12,11 @@
 //   b2a6876d215b, pushed to Linus' tree on 2023-04-30, the 6.4 merge window). The same series made
 //   every region 8 MiB short of 4 GiB ("Add a gap for the iova regions", 3df9bdd4ae8e).
 // The tables below are the kernel's, as data.
+import type { KernelFeatures } from "../../kernel/index.ts";
 import { fail, ok, type Result } from "../types.ts";
 
-export type KernelVersion = readonly [number, number];
-const atLeast = (v: KernelVersion, major: number, minor: number) => v[0] > major || (v[0] === major && v[1] >= minor);
-
-/** "iommu/mediatek: Get regionid from larb/port id" and "Add a gap for the iova regions" (6.4). */
-export const LARB_RULE_SINCE: KernelVersion = [6, 4];
+/** The kernel changes these rules switch on (src/kernel/changes.ts). */
+export type MtkRegionFeatures = Pick<KernelFeatures, "mtkLarbPortRegion" | "mtkIovaRegionGap" | "mtkIovaRegionIdName">;
 
 export interface IovaRegion {
   readonly base: bigint;
@@ -28,19 +26,19 @@ export interface IovaRegion {
 const SZ_4G = 1n << 32n;
 const SZ_8M = 8n << 20n;
 /** MTK_IOMMU_IOVA_SZ_4G from 6.4 (8 MiB gap: some vcodec HW computes end = address + size). */
-const region4G = (v: KernelVersion) => (atLeast(v, ...LARB_RULE_SINCE) ? SZ_4G - SZ_8M : SZ_4G);
+const region4G = (has: MtkRegionFeatures) => (has.mtkIovaRegionGap ? SZ_4G - SZ_8M : SZ_4G);
 
 /** single_domain: every M4U with one region (mt8173, mt8183, the infra IOMMUs...). */
-function singleDomain(v: KernelVersion): readonly IovaRegion[] {
-  return [{ base: 0n, size: region4G(v) }];
+function singleDomain(has: MtkRegionFeatures): readonly IovaRegion[] {
+  return [{ base: 0n, size: region4G(has) }];
 }
 
 /**
  * mt8192_multi_dom (mt8192, mt8195 vdo/vpp, mt8186 mm, mt8188 vdo/vpp): 0-4G, 4-8G, 8-12G,
  * 12-16G, CCU0, CCU1. (arm64 only: without CONFIG_ARCH_DMA_ADDR_T_64BIT it is region 0 alone.)
  */
-function multiDomain(v: KernelVersion): readonly IovaRegion[] {
-  const s = region4G(v);
+function multiDomain(has: MtkRegionFeatures): readonly IovaRegion[] {
+  const s = region4G(has);
   return [
     { base: 0n, size: s },
     { base: SZ_4G, size: s },
@@ -107,8 +105,8 @@ const MULTI_REGION: ReadonlyMap<string, readonly LarbRow[]> = new Map([
 ]);
 
 /** plat_data->iova_region of the M4U with this compatible, on this kernel. */
-export function iovaRegions(compatible: string, v: KernelVersion): readonly IovaRegion[] {
-  return MULTI_REGION.has(compatible) ? multiDomain(v) : singleDomain(v);
+export function iovaRegions(compatible: string, has: MtkRegionFeatures): readonly IovaRegion[] {
+  return MULTI_REGION.has(compatible) ? multiDomain(has) : singleDomain(has);
 }
 
 /** MTK_M4U_TO_LARB / MTK_M4U_TO_PORT (include/dt-bindings/memory/mtk-memory-port.h). */
@@ -144,19 +142,19 @@ const hex = (n: bigint) => `0x${n.toString(16)}`;
  * mtk_iommu_get_iova_region_id for a master with fwspec IDs `ids` and dma_range_map `dmaRanges`
  * (null: none) on the M4U with `compatible`. A failure carries the kernel's dev_err text.
  */
-export function mtkIovaRegionId(compatible: string, v: KernelVersion, ids: readonly number[], dmaRanges: readonly { readonly dmaStart: bigint; readonly size: bigint }[] | null): Result<number> {
+export function mtkIovaRegionId(compatible: string, has: MtkRegionFeatures, ids: readonly number[], dmaRanges: readonly { readonly dmaStart: bigint; readonly size: bigint }[] | null): Result<number> {
   const rows = MULTI_REGION.get(compatible);
   if (!rows) return ok(0); // iova_region_nr == 1
-  if (atLeast(v, ...LARB_RULE_SINCE)) {
+  if (has.mtkLarbPortRegion) {
     const region = regionByLarbPort(rows, ids);
     if (region !== undefined) return ok(region);
     return fail("-EINVAL", "mtk_iommu_get_iova_region_id", `Can NOT find the region for larb(${m4uLarb(ids[0]!)}-${portMask(ids).toString(16)}).`);
   }
   const r = dmaRanges?.[0];
   if (!r) return ok(0);
-  const region = regionByDmaRange(multiDomain(v), r);
+  const region = regionByDmaRange(multiDomain(has), r);
   if (region !== undefined) return ok(region);
   // %pad prints a dma_addr_t zero-padded to 16 hex digits (arm64).
-  const where = atLeast(v, 5, 19) ? "mtk_iommu_get_iova_region_id" : "mtk_iommu_get_domain_id";
+  const where = has.mtkIovaRegionIdName ? "mtk_iommu_get_iova_region_id" : "mtk_iommu_get_domain_id";
   return fail("-EINVAL", where, `Can NOT find the iommu domain id(0x${r.dmaStart.toString(16).padStart(16, "0")} ${hex(r.size)}).`);
 }

@@ -11,10 +11,11 @@
 //     device's region (IOMMU_RESV_RESERVED);
 //   the other modelled drivers have no get_resv_regions.
 // iommu_dma_get_resv_regions adds of_iommu_get_resv_regions (6.3+): the device's `memory-region`s
-// with `iommu-addresses` (src/probe/reserved-regions.ts), given here by the caller, who has the tree.
-import { iommuRowFor, IOMMU_OPS, type IommuFamily } from "../../iommu/index.ts";
+// with `iommu-addresses` (src/iommu/core/resv-regions.ts), given here by the caller, who has the
+// device graph.
+import { iommuMatchForCompatible, iommuOps } from "../../iommu/index.ts";
 import { iovaRegions } from "../../iommu/drivers/mtk-regions.ts";
-import { parseKernelVersion } from "../../probe/index.ts";
+import { kernelFeatures, parseKernelVersion } from "../../kernel/index.ts";
 import type { Report, ReportDevice, ReportGroup } from "../types.ts";
 
 /** enum iommu_resv_type, in its order (the order regions of one start address sort in). */
@@ -38,40 +39,34 @@ const MSI_IOVA_BASE = 0x8000000n;
 const MSI_IOVA_LENGTH = 0x100000n;
 const DART_DOORBELL_ADDR = 0xfffff000n;
 
-function familyOf(iommu: Report["iommus"][number]): IommuFamily | undefined {
-  for (const c of iommu.compatible) {
-    const row = iommuRowFor(c);
-    if (row) return row.family;
-  }
-  return undefined;
-}
-
 /** ops->get_resv_regions of one device, in the order the driver adds them. */
 function deviceRegions(report: Report, d: ReportDevice, iommu: Report["iommus"][number], treeRegions: TreeRegions | undefined): ResvRegion[] {
-  const family = familyOf(iommu);
-  if (!family) return [];
+  // The driver's of_match_table entry for the instance (of_match_node: its first matching compatible).
+  const driver = iommuMatchForCompatible(iommu.compatible)?.driver;
+  if (!driver) return [];
+  const family = driver.name;
   const kernel = parseKernelVersion(report.config.kernel);
+  const has = kernel && kernelFeatures(kernel.version);
   const out: ResvRegion[] = [];
   if (family === "arm-smmu" || family === "arm-smmu-v3") out.push({ start: MSI_IOVA_BASE, end: MSI_IOVA_BASE + MSI_IOVA_LENGTH - 1n, type: "sw-msi" });
   if (family === "apple-dart" && d.bus === "pci") {
     const page = iommu.limits["cpuPageSize"]?.value;
     out.push({ start: DART_DOORBELL_ADDR, end: DART_DOORBELL_ADDR + BigInt(typeof page === "number" ? page : 4096) - 1n, type: "msi" });
   }
-  if (family === "mtk-iommu" && kernel) {
+  if (family === "mtk-iommu" && has) {
     // mtk_iommu_get_resv_regions: the device's region is its domain's aperture
     // (mtk_iommu_domain_finalise); the others strictly inside it are reserved.
     const aperture = report.domains.find((x) => x.id === d.domain)?.aperture;
     if (aperture) {
       const base = BigInt(aperture.start);
       const end = BigInt(aperture.end) + 1n;
-      for (const r of iovaRegions(iommu.compatible[0] ?? "", kernel.version)) {
+      for (const r of iovaRegions(iommu.compatible[0] ?? "", has)) {
         if (r.base <= base || r.base + r.size >= end) continue;
         out.push({ start: r.base, end: r.base + r.size - 1n, type: "reserved" });
       }
     }
   }
-  const viaDmaIommu = IOMMU_OPS[family].dtReservedRegions === true;
-  if (viaDmaIommu && treeRegions && kernel && (kernel.version[0] > 6 || (kernel.version[0] === 6 && kernel.version[1] >= 3))) {
+  if (iommuOps(driver).dtReservedRegions && treeRegions && has?.ofIommuResvRegions) {
     for (const r of treeRegions(d)) out.push({ start: r.start, end: r.start + r.length - 1n, type: r.type });
   }
   return out;

@@ -1,13 +1,13 @@
-// Shared test plumbing: load a tree (DTB, or DTS through dtc), run the model, build reports.
+// Shared test plumbing: load a tree (DTB, or DTS through the built-in preprocessor), run it through
+// the one pipeline every front door uses (runBoard: graph, boot, scenario, report).
 import { existsSync, readFileSync } from "node:fs";
-import { buildDeviceGraph, parsePciTopology, type PciTopology } from "../../../src/graph/index.ts";
+import { parsePciTopology, type PciTopology } from "../../../src/graph/index.ts";
 import { parseHwOverrides, type HwOverrides } from "../../../src/iommu/index.ts";
-import { parseKernelVersion, runProbe, type Policy, type ProbeResult } from "../../../src/probe/index.ts";
-import { buildReport, type Report } from "../../../src/report/index.ts";
+import { parseScenario, type Policy, type ProbeResult } from "../../../src/probe/index.ts";
+import { runBoard, type Report } from "../../../src/report/index.ts";
 import { DiagnosticSink } from "../../../src/source/index.ts";
 import type { DeviceTree } from "../../../src/tree/model.ts";
 import { loadDeviceTree } from "../../../src/compile/index.ts";
-import { parseScenario } from "../../../src/probe/index.ts";
 
 export const sharedDir = new URL("../../../../shared/", import.meta.url).pathname;
 export const sharedPresent = existsSync(sharedDir);
@@ -39,7 +39,7 @@ export function runModel(tree: DeviceTree, o: RunOptions = {}): { result: ProbeR
   if (o.hwFile) hw = parseHwOverrides(readFileSync(o.hwFile, "latin1"), o.hwFile, sink);
   const scenario = o.scenarioFile ? parseScenario(readFileSync(o.scenarioFile, "latin1"), o.scenarioFile.split("/").pop()!, sink) : undefined;
   if (sink.errorCount > 0) throw new Error(sink.items.map((d) => d.message).join("\n"));
-  const graph = buildDeviceGraph(tree, { pci });
-  const result = runProbe(graph, { kernel: parseKernelVersion(o.kernel ?? "6.1")!, policy: o.policy, bootargs: o.bootargs, hw, scenario });
-  return { result, report: buildReport(result, { input: o.input }) };
+  const run = runBoard(tree, o.input, { kernel: o.kernel ?? "6.1", policy: o.policy, bootargs: o.bootargs, pci, hw, scenario }, sink);
+  if (!run) throw new Error(sink.items.map((d) => d.message).join("\n"));
+  return { result: run.result, report: run.report };
 }

@@ -1,0 +1,292 @@
+// Every kernel change the model switches on, in one table: the release that first has it, the
+// commit (where established), and what changes in the model. features.ts resolves the table
+// once per run into named flags (`has.busOpsRetired`); nothing else in the model compares
+// versions against a release number, except per-entry data tables keyed by version (the
+// Qualcomm identity clients, the MediaTek IOVA regions), which use version.ts's atLeast.
+// docs/kernel-model.md shows this table (test/kernel/kernel-changes.test.ts keeps them equal).
+import type { KernelVersion } from "./version.ts";
+
+export interface KernelChange {
+  /** The flag the model tests (`has.<flag>`): true from `since` on. */
+  readonly flag: string;
+  /** First mainline release with the change. */
+  readonly since: KernelVersion;
+  /** 12-digit commit id, or "" when it is not established from the stored sources. */
+  readonly commit: string;
+  /** The commit's subject (or the change's description when the commit is not known). */
+  readonly title: string;
+  /** What changes in the model. */
+  readonly what: string;
+  /** The release is bounded by stored versions of the sources but not pinned to a commit. */
+  readonly approximate?: true;
+}
+
+export const KERNEL_CHANGES = [
+  {
+    flag: "attachDeviceNeedsSingletonGroup",
+    since: [4, 4],
+    commit: "",
+    title: "iommu: Limit iommu_attach/detach_device to device with their own group",
+    what: "iommu_attach_device (arm32 per-device mappings) refuses a group with more than one device: -EINVAL",
+    approximate: true,
+  },
+  {
+    flag: "dmaConfigureAtProbe",
+    since: [4, 12],
+    commit: "d7b0558230e4",
+    title: "iommu/of: Prepare for deferred IOMMU configuration",
+    what: "the bind era: of_dma_configure runs in really_probe (dma_configure), a missing IOMMU driver defers the bind; before it, at device creation with IOMMUs declared early (IOMMU_OF_DECLARE)",
+  },
+  {
+    flag: "host1xReleasesMappingInProbe",
+    since: [4, 19],
+    commit: "",
+    title: "gpu: host1x: release the implicit arm_iommu mapping in host1x_probe",
+    what: "host1x_probe detaches and releases its arm_iommu mapping (the first version is not in the stored sources)",
+    approximate: true,
+  },
+  {
+    flag: "groupAddDevPrintk",
+    since: [5, 1],
+    commit: "",
+    title: "iommu: Use dev_printk() when possible",
+    what: "\"Adding to iommu group N\" is a dev_info; before, pr_info \"iommu: Adding device X to group N\"",
+  },
+  {
+    flag: "tegraVdeIommu",
+    since: [5, 3],
+    commit: "",
+    title: "media: staging: tegra-vde: Add IOMMU support",
+    what: "tegra-vde releases its arm_iommu mapping and attaches its group to a domain of its own at probe",
+  },
+  {
+    flag: "tegraDrmSmmuGroup",
+    since: [5, 5],
+    commit: "",
+    title: "memory: tegra: Add gr2d and gr3d to DRM IOMMU group",
+    what: "Tegra30/114 SoC group \"drm\" (DC, DCB, G2, NV, NV2 / DC, DCB, G2, NV); before, \"display\" (DC, DCB)",
+    approximate: true,
+  },
+  {
+    flag: "host1xDmaMapping",
+    since: [5, 5],
+    commit: "af1cbfb9bf0f",
+    title: "gpu: host1x: Support DMA mapping of buffers",
+    what: "host1x sets up a domain of its own in host1x_iommu_attach (host1x_wants_iommu); its arm_iommu release leaves host1x_probe",
+  },
+  {
+    flag: "groupTypeSysfsWritable",
+    since: [5, 11],
+    commit: "",
+    title: "iommu: Add support to change default domain of an iommu group",
+    what: "/sys/kernel/iommu_groups/N/type is writable (scenario sysfs-type; -EACCES before)",
+  },
+  {
+    flag: "groupTypeDmaFq",
+    since: [5, 15],
+    commit: "",
+    title: "iommu: Allow enabling non-strict mode dynamically",
+    what: "\"DMA-FQ\" is accepted by the group's type file",
+  },
+  {
+    flag: "host1xDetachBack",
+    since: [5, 17],
+    commit: "d5185965c3b5",
+    title: "gpu: host1x: Add back arm_iommu_detach_device()",
+    what: "host1x_iommu_attach releases the arm_iommu mapping again (5.5-5.16 keep it)",
+  },
+  {
+    flag: "dmaOwnership",
+    since: [5, 19],
+    commit: "",
+    title: "iommu: Add DMA ownership management interfaces",
+    what: "iommu_device_use_default_domain at dma_configure (owner_cnt, -EBUSY), driver_managed_dma, iommu_group_claim_dma_owner (scenario VFIO steps)",
+  },
+  {
+    flag: "pcieportDriverManagedDma",
+    since: [5, 19],
+    commit: "c7d469849747",
+    title: "PCI: portdrv: Set driver_managed_dma",
+    what: "pcieport never holds owner_cnt",
+  },
+  {
+    flag: "armSmmuLegacyIdentity",
+    since: [5, 19],
+    commit: "",
+    title: "iommu/arm-smmu: Force identity domains for legacy binding",
+    what: "masters of an arm-smmu using the legacy mmu-masters binding get IDENTITY default domains (iommu-updates-v5.19)",
+  },
+  {
+    flag: "mtkIovaRegionIdName",
+    since: [5, 19],
+    commit: "",
+    title: "iommu/mediatek: Change the domid to iova_region_id",
+    what: "the region lookup that fails is named mtk_iommu_get_iova_region_id (before: mtk_iommu_get_domain_id)",
+    approximate: true,
+  },
+  {
+    flag: "vfioGroupFindOrAlloc",
+    since: [6, 0],
+    commit: "",
+    title: "vfio: vfio_group_find_or_alloc() replaces vfio_iommu_group_get()",
+    what: "the function a VFIO bus driver without an IOMMU group fails in",
+  },
+  {
+    flag: "ofIommuResvRegions",
+    since: [6, 3],
+    commit: "",
+    title: "iommu: Implement of_iommu_get_resv_regions()",
+    what: "reserved regions from memory-region + iommu-addresses (IOMMU_RESV_DIRECT: 1:1 mappings, require_direct)",
+  },
+  {
+    flag: "mtkLarbPortRegion",
+    since: [6, 4],
+    commit: "b2a6876d215b",
+    title: "iommu/mediatek: Get regionid from larb/port id",
+    what: "a MediaTek multimedia master's IOVA region comes from the per-SoC larb/port table, not from its dma-ranges",
+  },
+  {
+    flag: "mtkIovaRegionGap",
+    since: [6, 4],
+    commit: "3df9bdd4ae8e",
+    title: "iommu/mediatek: Add a gap for the iova regions",
+    what: "each 4 GiB MediaTek IOVA region ends 8 MiB short",
+  },
+  {
+    flag: "deferredFlushCap",
+    since: [6, 5],
+    commit: "",
+    title: "iommu: Add a capability for flush queue support",
+    what: "a DMA-FQ default domain becomes DMA without a warning when the driver lacks IOMMU_CAP_DEFERRED_FLUSH",
+  },
+  {
+    flag: "groupTypeLiveSwitch",
+    since: [6, 5],
+    commit: "",
+    title: "iommu: iommu_group_store_type() reworked onto the group's default-domain setup",
+    what: "sysfs type: DMA -> DMA-FQ switches live; other changes need owner_cnt 0 (-EPERM); before, iommu_change_dev_def_domain (one unbound device)",
+    approximate: true,
+  },
+  {
+    flag: "appleDartBlockedDomain",
+    since: [6, 6],
+    commit: "",
+    title: "iommu/apple-dart: a static BLOCKED domain",
+    what: "apple-dart has a static blocked domain (DMA ownership takes no UNMANAGED domain)",
+    approximate: true,
+  },
+  {
+    flag: "defaultDomainMandatory",
+    since: [6, 7],
+    commit: "",
+    title: "iommu: Require a default_domain for all iommu drivers",
+    what: "a group whose default domain cannot be allocated unwinds its devices (-ENODEV); before, it had none",
+  },
+  {
+    flag: "armIdentityDefault",
+    since: [6, 7],
+    commit: "",
+    title: "iommu: iommu_get_default_domain_type() forces IDENTITY under ARM_DMA_USE_IOMMU",
+    what: "arm32 groups get an IDENTITY default domain; the arm_iommu mapping is still set up per device at bind",
+  },
+  {
+    flag: "driverIdentityDomains",
+    since: [6, 7],
+    commit: "",
+    title: "iommu: Make default_domain's mandatory (series: IDENTITY domains for the drivers that had none)",
+    what: "IDENTITY domains for exynos, qcom_iommu, ipmmu-vmsa, mtk_iommu, sun50i, rockchip, tegra-smmu; tegra-smmu also DMA domains and def_domain_type IDENTITY",
+  },
+  {
+    flag: "zeroSizeResvRejected",
+    since: [6, 7],
+    commit: "",
+    title: "iommu/of: reject zero-sized iommu-addresses entries",
+    what: "\"Cannot reserve IOVA region of 0 size\": the entry is skipped",
+    approximate: true,
+  },
+  {
+    flag: "busOpsRetired",
+    since: [6, 8],
+    commit: "17de3f5fdd35",
+    title: "iommu: Retire bus ops",
+    what: "tegra-smmu probes devices at bind like the others; before, at BUS_NOTIFY_ADD_DEVICE and when the MC registers",
+  },
+  {
+    flag: "armSmmuBlockedDomain",
+    since: [6, 8],
+    commit: "",
+    title: "iommu/arm-smmu: a static BLOCKED domain (S2CR fault)",
+    what: "arm-smmu's blocking domain takes no context bank",
+    approximate: true,
+  },
+  {
+    flag: "armSmmuV3BlockedDomain",
+    since: [6, 9],
+    commit: "",
+    title: "iommu/arm-smmu-v3: a static BLOCKED domain (abort STE)",
+    what: "SMMUv3's blocking domain takes no ASID",
+    approximate: true,
+  },
+  {
+    flag: "armSmmuV3AsidAtAlloc",
+    since: [6, 9],
+    commit: "",
+    title: "iommu/arm-smmu-v3: domain_alloc_paging finalises the domain",
+    what: "SMMUv3 ASIDs are taken when a paging domain is allocated; before, at its first attach",
+    approximate: true,
+  },
+  {
+    flag: "tegraDrmPagingDomainOnHost",
+    since: [6, 13],
+    commit: "",
+    title: "drm/tegra: Use iommu_paging_domain_alloc()",
+    what: "host1x_drm_probe allocates the shared domain on host1x's own IOMMU (before: any IOMMU on the platform bus)",
+  },
+  {
+    flag: "host1xIdentityIsNoDomain",
+    since: [6, 14],
+    commit: "",
+    title: "gpu: host1x: Do not assume that a NULL domain means no DMA IOMMU",
+    what: "host1x treats an IDENTITY domain as none and sets up its own",
+  },
+  {
+    flag: "iommuProbeAtAdd",
+    since: [6, 15],
+    commit: "bcb81ac6ae3c",
+    title: "iommu: Get DT/ACPI parsing into the proper probe path",
+    what: "the add era: iommu_probe_device at BUS_NOTIFY_ADD_DEVICE and in bus_iommu_probe builds the fwspec; groups in add order",
+  },
+  {
+    flag: "iommuReadyFlag",
+    since: [6, 15],
+    commit: "da33e87bd2bf",
+    title: "iommu: Handle yet another race around registration",
+    what: "iommu_fwspec_init defers a device without dev->iommu while its instance is registered but not ready",
+  },
+  {
+    flag: "useDefaultDomainDefers",
+    since: [6, 15],
+    commit: "b46064a18810",
+    title: "iommu: Handle race with default domain setup",
+    what: "iommu_device_use_default_domain returns -EPROBE_DEFER while the group has no default domain",
+  },
+  {
+    flag: "armSmmuV3DuplicateSids",
+    since: [6, 15],
+    commit: "",
+    title: "iommu/arm-smmu-v3: a master's own duplicate StreamIDs are tolerated",
+    what: "a bridged PCI master listing one StreamID twice no longer fails arm_smmu_insert_master",
+    approximate: true,
+  },
+  {
+    flag: "coreSetsUpDmaOps",
+    since: [6, 15],
+    commit: "",
+    title: "iommu_setup_dma_ops is called by the IOMMU core, not through arch_setup_dma_ops",
+    what: "no \"Failed to set up IOMMU for device X; retaining platform DMA ops\" for a group without a domain (the model switches with the add era)",
+    approximate: true,
+  },
+] as const satisfies readonly KernelChange[];
+
+/** The name of a kernel change, as the model tests it. */
+export type FeatureFlag = (typeof KERNEL_CHANGES)[number]["flag"];

@@ -1,0 +1,194 @@
+// drivers/base/dd.c: binding drivers to devices. really_probe (dma_configure, the bus notifiers,
+// the driver's probe, driver_bound), driver registration attaching the devices of its initcall
+// level (driver_register -> driver_attach), the deferred-probe list and its triggers, and
+// __device_release_driver; the bind and unbind sysfs files the scenarios write.
+import { ERRNO_VALUES, iommuDeviceRegister, iommuProbeInstance, type Result } from "../../iommu/index.ts";
+import { setupDmaOps, teardownDmaOps } from "../dma/arch.ts";
+import { ownDomainProbe, ownDomainRemove } from "../drivers/own-domain.ts";
+import { matchDriver, overrideDrivers, overrideMatch } from "../drivers/table.ts";
+import { stateFor, type DevState, type InitcallLevel, type Kernel } from "../kernel.ts";
+import { ASSUMED_DRIVER_PREFIX } from "../log.ts";
+import { platformDmaCleanup, platformDmaConfigure } from "./platform.ts";
+
+/** driver_register for every driver of `level`: driver_attach tries its devices, in add order. */
+export function registerLevel(k: Kernel, level: InitcallLevel): void {
+  k.dd.registeredLevels.add(level);
+  const states = k.dd.statesByLevel.get(level) ?? [];
+  for (let i = 0; i < states.length; i++) {
+    const s = states[i]!;
+    if (s.added && s.out.state === "not-created" && s.match.name && s.match.initcall === level && !s.onDeferredList) k.dd.queue.push(s);
+  }
+  drain(k);
+}
+
+/** driver_deferred_probe_trigger: every deferred device is tried again, first. */
+function triggerDeferred(k: Kernel): void {
+  const dd = k.dd;
+  for (const d of dd.deferred) d.onDeferredList = false;
+  // The queue copies the list: it is emptied in place, no new array per bind.
+  dd.queue.unshift(dd.deferred);
+  dd.deferred.length = 0;
+}
+
+/** The deferred list retried (deferred_probe_initcall, the deferred probe timeout). */
+export function retryDeferred(k: Kernel): void {
+  triggerDeferred(k);
+  drain(k);
+}
+
+/** Runs queued bind attempts; a successful bind re-queues the deferred list first. */
+export function drain(k: Kernel): void {
+  const dd = k.dd;
+  while (dd.queue.length > 0) {
+    const s = dd.queue.shift()!;
+    if (s.out.state !== "not-created" || s.onDeferredList) continue;
+    const bound = reallyProbe(k, s);
+    if (bound) driverBound(k, s);
+    if (bound && dd.deferred.length > 0) triggerDeferred(k);
+  }
+}
+
+/** driver_bound's notification of the composite drivers (the component framework, a bus of subdevices). */
+export function driverBound(k: Kernel, s: DevState): void {
+  for (const a of k.drivers.aggregates) a.deviceBound(s);
+}
+
+/** really_probe: dma_configure, BIND_DRIVER, the driver's probe, BOUND_DRIVER. */
+export function reallyProbe(k: Kernel, s: DevState): boolean {
+  if (k.options.kernel.era !== "creation") {
+    s.inProbe = true;
+    const r = platformDmaConfigure(k, s, true);
+    s.inProbe = false;
+    if (r === "defer") {
+      deferProbe(k, s);
+      return false;
+    }
+    if (r !== "ok") {
+      s.out.state = "failed";
+      s.out.stateReason = `dma_configure failed: ${r.errno}`;
+      k.log.failWith(s, r, null);
+      k.log.note(s, `bind aborted in dma_configure with ${r.errno} (${r.where}): ${r.message}`);
+      return false;
+    }
+  } else {
+    setupDmaOps(k, s);
+  }
+  s.inProbe = true;
+  k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_BIND_DRIVER");
+  const r = s.instance ? iommuProbeInstance(k.iommu, s.instance) : driverProbe(k, s);
+  if (!r.ok) {
+    s.inProbe = false;
+    s.out.state = "failed";
+    s.out.stateReason = `probe failed: ${r.failure.errno}`;
+    k.log.failWith(s, r.failure, s.instance ? "err" : null);
+    if (r.failure.errno !== "-ENODEV") k.log.emit("log", s.dev, "warn", `probe of ${s.dev.name} failed with error ${ERRNO_VALUES[r.failure.errno]}`, s.out.driver ?? s.dev.bus);
+    k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_DRIVER_NOT_BOUND");
+    platformDmaCleanup(s);
+    // device_unbind_cleanup -> arch_teardown_dma_ops: an arm mapping (or its reference) goes.
+    if (k.dma.armDmaMapping) teardownDmaOps(k, s);
+    return false;
+  }
+  s.out.state = "bound";
+  s.out.stateReason = undefined;
+  s.inProbe = false;
+  k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_BOUND_DRIVER");
+  if (s.instance) iommuDeviceRegister(k.iommu, s.instance);
+  // The devices its probe created (of_platform_populate of its children, the PCI functions of a
+  // host bridge). Most devices create none: no batch to allocate then.
+  const created = k.graph.createdBy.get(s.dev);
+  if (created) {
+    k.dd.addBatch = [];
+    for (const child of created) k.lifecycle.add(stateFor(k, child));
+    k.dd.queue.unshift(k.dd.addBatch);
+    k.dd.addBatch = null;
+  }
+  return true;
+}
+
+/** drv->probe of a client driver: its row's probe hook, then its own IOMMU domain (if it has one). */
+function driverProbe(k: Kernel, s: DevState): Result<void> {
+  const row = s.match.row;
+  if (!row) return { ok: true, value: undefined };
+  if (row.probe) {
+    const r = row.probe(k, s);
+    if (!r.ok) return r;
+  }
+  return row.ownDomain ? ownDomainProbe(k, s, row, row.ownDomain) : { ok: true, value: undefined };
+}
+
+/** driver_deferred_probe_add: on the list until a trigger retries it. */
+function deferProbe(k: Kernel, s: DevState): void {
+  if (!s.onDeferredList) {
+    s.onDeferredList = true;
+    k.dd.deferred.push(s);
+  }
+  s.out.stateReason = s.deferReason ?? "waiting for its IOMMU (-EPROBE_DEFER)";
+  s.deferReason = undefined;
+  k.log.emit("log", s.dev, "debug", "Driver requests probe deferral", s.out.driverAssumed ? ASSUMED_DRIVER_PREFIX : (s.out.driver ?? s.dev.bus));
+}
+
+/** Takes a device off the deferred list (deferred_probe_work_func, device_del). */
+export function leaveDeferredList(k: Kernel, s: DevState): void {
+  if (!s.onDeferredList) return;
+  s.onDeferredList = false;
+  k.dd.deferred.splice(k.dd.deferred.indexOf(s), 1);
+}
+
+/** __device_release_driver: created devices go first, then UNBIND, dma_cleanup, teardown, UNBOUND. */
+export function releaseDriver(k: Kernel, s: DevState): void {
+  // Composite drivers first (a host removing its bus of subdevices tears the composite down), then the driver's remove.
+  for (const a of k.drivers.aggregates) a.deviceUnbinding(s);
+  s.match.row?.remove?.(k, s);
+  ownDomainRemove(k, s);
+  const created = k.graph.createdBy.get(s.dev) ?? [];
+  for (let i = created.length - 1; i >= 0; i--) {
+    const c = stateFor(k, created[i]!);
+    if (c.added) k.lifecycle.removeTree(c);
+  }
+  s.inProbe = true;
+  k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_UNBIND_DRIVER");
+  platformDmaCleanup(s);
+  teardownDmaOps(k, s);
+  s.inProbe = false;
+  s.out.stateReason = `driver ${s.out.driver} was unbound`;
+  s.out.state = "unbound";
+  k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_UNBOUND_DRIVER");
+}
+
+/** Writing `unbind`: __device_release_driver. */
+export function unbindDevice(k: Kernel, s: DevState): Result<void> {
+  if (s.out.state !== "bound") return { ok: false, failure: { errno: "-ENODEV", where: "unbind_store", message: `${s.dev.name} is not bound to a driver` } };
+  if (s.instance) return { ok: false, failure: { errno: "-ENOENT", where: "suppress_bind_attrs", message: `${s.out.driver} sets suppress_bind_attrs: an IOMMU driver has no unbind file` } };
+  releaseDriver(k, s);
+  return { ok: true, value: undefined };
+}
+
+/** Writing `bind` (with driver_override when a driver is named): really_probe now. */
+export function bindDevice(k: Kernel, s: DevState, driver: string | undefined): Result<void> {
+  const fail = (errno: "-ENODEV" | "-EBUSY", where: string, message: string): Result<void> => ({ ok: false, failure: { errno, where, message } });
+  if (!s.added) return fail("-ENODEV", "bind_store", `${s.dev.name} does not exist`);
+  if (s.out.state === "bound") return fail("-EBUSY", "device_driver_attach", `${s.dev.name} is already bound to ${s.out.driver}`);
+  if (s.onDeferredList) return fail("-EBUSY", "bind_store", `${s.dev.name} is on the deferred-probe list`);
+  const natural = matchDriver(s.dev, !!s.instance, k.has);
+  let match = natural;
+  if (driver !== undefined && driver !== natural.name) {
+    const allowed = overrideDrivers(s.dev.bus);
+    if (allowed.includes(driver)) match = overrideMatch(driver, s.dev.bus);
+    else return fail("-ENODEV", "bind_store", `no modelled ${s.dev.bus} driver ${driver} matches ${s.dev.name} (driver_override accepts ${allowed.join(", ")} or its own driver ${natural.name ?? "(none)"})`);
+  }
+  if (!match.name) return fail("-ENODEV", "bind_store", `no driver matches ${s.dev.name}`);
+  s.match = match;
+  s.out.driver = match.name;
+  s.out.driverAssumed = match.assumed;
+  s.out.driverManagedDma = match.driverManagedDma;
+  s.out.state = "not-created";
+  s.out.stateReason = undefined;
+  const errorsBefore = s.out.errors.length;
+  k.dd.queue.push(s);
+  drain(k);
+  if ((s.out.state as string) === "bound") return { ok: true, value: undefined };
+  if (s.onDeferredList) return { ok: false, failure: { errno: "-EPROBE_DEFER", where: "really_probe", message: `${s.dev.name} deferred its probe (${s.out.stateReason ?? ""})` } };
+  const err = s.out.errors[s.out.errors.length - 1];
+  if (err && s.out.errors.length > errorsBefore) return { ok: false, failure: err };
+  return { ok: false, failure: { errno: "-ENODEV", where: "really_probe", message: s.out.stateReason ?? "bind failed" } };
+}
