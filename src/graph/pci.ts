@@ -154,7 +154,17 @@ export function buildHostBridge(node: DtNode, input: PciHostBridgeInput | undefi
   }
   // Secondary bus -> bridge, to link each function to the bridge above it.
   const bridgeFor = new Map<number, PciFunction>();
-  for (const f of seen.values()) if (f.secondary !== undefined && f.header === 1) bridgeFor.set(f.secondary, f);
+  // pci_scan_bridge_extend: a bridge whose secondary bus is not below its own bus is "bridge
+  // configuration invalid" and gets no child bus from it (this also keeps upstream links acyclic:
+  // bus numbers fall strictly on the way up).
+  for (const f of seen.values()) {
+    if (f.secondary === undefined || f.header !== 1) continue;
+    if (f.secondary <= f.bus) {
+      notes.push({ node: bridge.node, code: "pci-bridge-invalid", message: `${node.path}: PCI bridge ${f.bus.toString(16)}:${(f.devfn >> 3).toString(16)}.${f.fn} has secondary bus ${f.secondary}, not below its own bus ${f.bus}; it bridges to no bus` });
+      continue;
+    }
+    bridgeFor.set(f.secondary, f);
+  }
   const byBus = new Map<number, PciFunction[]>();
   for (const f of seen.values()) {
     f.upstream = f.bus === bridge.rootBus ? null : (bridgeFor.get(f.bus) ?? null);
