@@ -38,6 +38,8 @@ export class MemoRecorder {
   // The log (cleared when the outermost recording closes).
   private readonly touchName: string[] = [];
   private readonly touchValue: (Macro | undefined)[] = [];
+  /** Per name, its last index in the touch log. */
+  private readonly lastTouch = new Map<string, number>();
   private readonly changeName: string[] = [];
   private readonly changeValue: (Macro | undefined)[] = [];
   private readonly pieces: string[] = [];
@@ -190,6 +192,7 @@ export class MemoRecorder {
     this.active = false;
     this.touchName.length = 0;
     this.touchValue.length = 0;
+    this.lastTouch.clear();
     this.changeName.length = 0;
     this.changeValue.length = 0;
     this.pieces.length = 0;
@@ -204,8 +207,17 @@ export class MemoRecorder {
     for (const r of this.open) r.tainted = true;
   }
 
-  /** A macro name is about to be read or changed; `current` is its definition now. */
+  /**
+   * A macro name is about to be read or changed; `current` is its definition now. Only the first
+   * touch of a name in each recording counts (pack keeps the first): a name already logged since
+   * the innermost open recording began is in every open recording's stretch, so it is not logged
+   * again (every identifier of the text is looked up: the log stays one entry per distinct name).
+   */
   touch(name: string, current: Macro | undefined): void {
+    const at = this.lastTouch.get(name);
+    const inner = this.open[this.open.length - 1];
+    if (at !== undefined && inner !== undefined && at >= inner.touchAt) return;
+    this.lastTouch.set(name, this.touchName.length);
     this.touchName.push(name);
     this.touchValue.push(current);
   }
