@@ -1,5 +1,7 @@
-// Runs boards on worker threads and gives the rows back in board order. Workers get runs of
-// neighbouring boards (the next run goes to whichever worker is free). A worker that dies (out of
+// Runs boards on worker threads and gives the rows back in board order. Each worker owns a
+// contiguous share of the boards and takes runs of neighbours from its front; a worker whose share
+// is done takes over the back half of the largest share left (boards of one SoC family share
+// their .dtsi files, which each worker's include memo then records once). A worker that dies (out of
 // memory, a crash) or spends longer than the time limit on one board is ended: that board becomes
 // an internal-error row and a new worker takes over the rest of its run. `inline` runs every
 // board on the calling thread instead (no time limit: a board that loops hangs the caller).
@@ -81,13 +83,49 @@ export function chunkSize(remaining: number, jobs: number): number {
   return Math.max(1, Math.min(MAX_CHUNK, Math.floor(remaining / (jobs * 4))));
 }
 
+/** The boards not handed out yet, as one contiguous share [next, end) per worker slot. */
+export class BoardShares {
+  private readonly shares: { next: number; end: number }[];
+
+  constructor(count: number, jobs: number) {
+    this.shares = Array.from({ length: jobs }, (_, k) => ({ next: Math.floor((k * count) / jobs), end: Math.floor(((k + 1) * count) / jobs) }));
+  }
+
+  get remaining(): number {
+    let n = 0;
+    for (const s of this.shares) n += s.end - s.next;
+    return n;
+  }
+
+  /**
+   * The next run for `slot`: from the front of its share, or, when that is done, from the back
+   * half of the largest share left (which becomes the slot's share). Empty when nothing is left.
+   */
+  take(slot: number): number[] {
+    const own = this.shares[slot]!;
+    if (own.next >= own.end) {
+      let victim = own;
+      for (const s of this.shares) if (s.end - s.next > victim.end - victim.next) victim = s;
+      const left = victim.end - victim.next;
+      if (left === 0) return [];
+      own.end = victim.end;
+      own.next = victim.end - Math.ceil(left / 2);
+      victim.end = own.next;
+    }
+    const n = Math.min(chunkSize(this.remaining, this.shares.length), own.end - own.next);
+    const ids = Array.from({ length: n }, (_, k) => own.next + k);
+    own.next += n;
+    return ids;
+  }
+}
+
 export function runBoards(boards: readonly string[], setup: WorkerSetup, options: PoolOptions): Promise<BoardRow[]> {
   if (options.inline) return Promise.resolve(runInline(boards, setup, options));
   if (boards.length === 0) return Promise.resolve([]);
   const jobs = Math.max(1, Math.min(options.jobs, boards.length));
   const timeoutMs = options.boardTimeoutMs ?? DEFAULT_BOARD_TIMEOUT_MS;
   const rows: (BoardRow | undefined)[] = new Array(boards.length);
-  let next = 0;
+  const shares = new BoardShares(boards.length, jobs);
   let done = 0;
   /** Per live worker: when it started on its current board (checked by the watchdog). */
   const busySince = new Map<Worker, { since: number; stop: () => void }>();
@@ -106,8 +144,8 @@ export function runBoards(boards: readonly string[], setup: WorkerSetup, options
         resolve(rows as BoardRow[]);
       }
     };
-    /** A worker; `handOver`: boards a dead worker did not get to, given to this one first. */
-    const start = (handOver: number[] = []) => {
+    /** A worker for a slot; `handOver`: boards a dead worker did not get to, given to this one first. */
+    const start = (slot: number, handOver: number[] = []) => {
       const worker = startWorker(setup);
       /** The boards handed to this worker and not answered yet (it works on the first). */
       let pending: number[] = [];
@@ -124,14 +162,12 @@ export function runBoards(boards: readonly string[], setup: WorkerSetup, options
         worker.postMessage(ids.map((id) => ({ id, board: boards[id] })));
       };
       const feed = () => {
-        if (next >= boards.length) {
+        const ids = shares.take(slot);
+        if (ids.length === 0) {
           busySince.delete(worker);
           void worker.terminate();
           return;
         }
-        const n = Math.min(chunkSize(boards.length - next, jobs), boards.length - next);
-        const ids = Array.from({ length: n }, (_, k) => next + k);
-        next += n;
         send(ids);
       };
       worker.on("message", (m: { id: number; row: BoardRow }) => {
@@ -148,13 +184,13 @@ export function runBoards(boards: readonly string[], setup: WorkerSetup, options
         pending = [];
         const message = timedOut ? `no result after ${timeoutMs / 1000} s: stopped (a loop in dtprobe: please report the board)` : `worker died: ${why}`;
         finish(id!, errorRow(boards[id!]!, "internal-error", message));
-        if (rest.length > 0 || next < boards.length) start(rest);
+        if (rest.length > 0 || shares.remaining > 0) start(slot, rest);
       };
       worker.on("error", (e) => died(e.message));
       worker.on("exit", (code) => died(`exit status ${code}`));
       if (handOver.length > 0) send(handOver);
       else feed();
     };
-    for (let k = 0; k < jobs; k++) start();
+    for (let k = 0; k < jobs; k++) start(k);
   });
 }

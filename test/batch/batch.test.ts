@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { boardJobCache, discoverBoards, dtbPathFor, Progress, renderBatchJsonl, renderBatchText, runBoardJob, runBoards, type BoardRow } from "../../src/batch/index.ts";
+import { BoardShares, boardJobCache, discoverBoards, dtbPathFor, Progress, renderBatchJsonl, renderBatchText, runBoardJob, runBoards, type BoardRow } from "../../src/batch/index.ts";
 import { runBatchCommand } from "../../src/cli/batch-command.ts";
 import { compile, defaultCompileOptions } from "../../src/compile/index.ts";
 import { DiagnosticSink } from "../../src/source/index.ts";
@@ -78,6 +78,32 @@ describe("one board, one row", () => {
     const rows = await runBoards(boards, { load: options.load, run: {}, sideFiles: {} }, { jobs: 1, inline: true, onRow: (_r, done) => seen.push(done) });
     expect(rows.map((r) => r.board)).toEqual(boards);
     expect(seen).toEqual([1, 2, 3]);
+  });
+});
+
+describe("handing boards to workers", () => {
+  it("each worker runs through its own contiguous share, then takes the back half of the largest left; every board once", () => {
+    const shares = new BoardShares(100, 2);
+    const first = shares.take(0);
+    const second = shares.take(1);
+    expect(first[0]).toBe(0);
+    expect(second[0]).toBe(50);
+    const seen = [...first, ...second];
+    // Worker 0 runs fast: it finishes its share, then steals from the back of worker 1's.
+    let run = shares.take(0);
+    const runs0: number[][] = [];
+    while (run.length > 0 && run[0]! < 50) {
+      runs0.push(run);
+      run = shares.take(0);
+    }
+    const stolen = run;
+    expect(runs0.flat().at(-1)).toBe(49);
+    expect(stolen[0]).toBeGreaterThan(second.at(-1)!);
+    expect(stolen[0]).toBe(100 - Math.ceil((100 - second.at(-1)! - 1) / 2));
+    seen.push(...runs0.flat(), ...stolen);
+    for (let r = shares.take(1); r.length > 0; r = shares.take(1)) seen.push(...r);
+    for (let r = shares.take(0); r.length > 0; r = shares.take(0)) seen.push(...r);
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, k) => k));
   });
 });
 
