@@ -1,7 +1,7 @@
 // One board's line in `dtprobe batch`: what it holds (devices, IOMMU users, instances, groups)
 // and what went wrong (failed, deferred and unbound devices, device errors), or why it could
 // not be loaded. The JSON Lines output is these rows (schemas/batch-row.schema.json).
-import { findingLevel, type FindingLevel } from "../report/findings.ts";
+import type { Finding } from "../report/summary.ts";
 import type { Report } from "../report/index.ts";
 
 export interface BoardCounts {
@@ -20,7 +20,7 @@ export interface BoardCounts {
 }
 
 export type BoardRow =
-  | ({ readonly board: string; readonly status: "ok"; readonly finding: FindingLevel | null; readonly message: null } & BoardCounts)
+  | ({ readonly board: string; readonly status: "ok"; readonly finding: Exclude<Finding, "none"> | null; readonly message: null } & BoardCounts)
   /** load-error: the board could not be read, preprocessed, parsed or checked; internal-error: a bug. */
   | { readonly board: string; readonly status: "load-error" | "internal-error"; readonly finding: "error"; readonly message: string };
 
@@ -35,7 +35,7 @@ export function rowFromReport(board: string, report: Report): BoardRow {
   return {
     board,
     status: "ok",
-    finding: findingLevel(report),
+    finding: report.summary.findings === "none" ? null : report.summary.findings,
     message: null,
     devices: s.devices,
     iommuUsers,

@@ -6,7 +6,9 @@ import { batchTotals, DEFAULT_BOARD_TIMEOUT_MS, discoverBoards, Progress, render
 import { formatOptionHelp, parseArgs, parseIntegerArg, UsageError, type OptionSpec } from "./args.ts";
 import { boardOptionSpecs, optionValues, readBoardOptions, readBoardSideFiles } from "./board-options.ts";
 import { CommandRun, formatOption } from "./command-run.ts";
-import { failOnSpec, failsOn, parseFailOn } from "./fail-on.ts";
+import { FINDINGS } from "../report/index.ts";
+import { failOnOption, parseFailOn } from "./common-options.ts";
+import { writeStdout } from "./stdio.ts";
 
 const specs: OptionSpec[] = [
   ...boardOptionSpecs,
@@ -14,7 +16,7 @@ const specs: OptionSpec[] = [
   { short: "o", long: "out", key: "out", takesValue: true, valueName: "FILE", help: "write the summary to FILE (default: standard output)" },
   { short: "j", long: "jobs", key: "jobs", takesValue: true, valueName: "N", help: "worker threads (default: one per core)" },
   { long: "timeout", key: "timeout", takesValue: true, valueName: "SEC", help: `stop a board after SEC seconds and report it (default ${DEFAULT_BOARD_TIMEOUT_MS / 1000})` },
-  failOnSpec,
+  failOnOption("never"),
   { long: "dtb-dir", key: "dtb-dir", takesValue: true, valueName: "DIR", help: "also write each board's DTB under DIR (as dtc -b 0 writes it), at the board's path" },
   { short: "q", long: "quiet", key: "quiet", takesValue: false, help: "no progress on standard error" },
   { short: "h", long: "help", key: "help", takesValue: false, help: "show this help" },
@@ -35,12 +37,12 @@ ${formatOptionHelp(specs)}
 export async function runBatchCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseArgs(argv, specs);
   if (optionValues(parsed, "help").length > 0) {
-    process.stdout.write(batchUsage);
+    writeStdout(batchUsage);
     return 0;
   }
   if (parsed.operands.length === 0) throw new UsageError("missing DIR, GLOB or FILE");
   const format = formatOption(parsed, ["text", "jsonl"]);
-  const failOn = parseFailOn(optionValues(parsed, "fail-on"));
+  const failOn = parseFailOn(parsed, "never");
   const jobsText = optionValues(parsed, "jobs").at(-1);
   const jobs = jobsText === undefined ? availableParallelism() : parseIntegerArg("--jobs", jobsText);
   if (jobs < 1) throw new UsageError(`invalid --jobs '${jobsText}' (at least 1)`);
@@ -65,8 +67,9 @@ export async function runBatchCommand(argv: readonly string[]): Promise<number> 
     { jobs, boardTimeoutMs: timeout * 1000, onRow: progress && ((row, done) => progress.update(row, done)) },
   );
   progress?.finish();
-  if (!run.write(format === "jsonl" ? renderBatchJsonl(rows) : [renderBatchText(rows)])) return run.finish(1);
+  if (!(await run.write(format === "jsonl" ? renderBatchJsonl(rows) : [renderBatchText(rows)]))) return run.finish(1);
   const t = batchTotals(rows);
-  const tripped = rows.some((r) => r.status === "ok" && failsOn(failOn, r.finding));
+  // A board trips --fail-on as `report --fail-on` would on its report (src/report/summary.ts).
+  const tripped = failOn !== "never" && rows.some((r) => r.status === "ok" && r.finding !== null && FINDINGS.indexOf(r.finding) >= FINDINGS.indexOf(failOn));
   return run.finish(t.notLoaded > 0 || tripped || unmatched.length > 0 ? 1 : 0);
 }

@@ -3,7 +3,6 @@
 // and messages as `dtprobe report`.
 import { parseKernelVersion, type Policy } from "../probe/index.ts";
 import { readSideFiles, type BoardSideFiles, type ParsedSideFiles, type ReportBoardOptions } from "../report/index.ts";
-import { checkModelOps } from "../report/scenario-file.ts";
 import type { DiagnosticSink } from "../source/index.ts";
 import { UsageError, type OptionSpec, type ParsedArgs } from "./args.ts";
 import { parseDefineArg } from "./compile-command.ts";
@@ -68,12 +67,7 @@ export function readBoardOptions(parsed: ParsedArgs): BoardOptions {
   };
 }
 
-/**
- * The side files read, a scenario's steps checked as `dtprobe report` checks them (steps the kernel
- * model does not run yet are refused); undefined after an error, which is in the sink.
- */
+/** The side files read and validated as `dtprobe report` reads them; undefined after an error, which is in the sink. */
 export function readBoardSideFiles(files: BoardSideFiles, sink: DiagnosticSink): ParsedSideFiles | undefined {
-  const side = readSideFiles(files, sink);
-  if (!side || (side.scenario && !checkModelOps(side.scenario, sink))) return undefined;
-  return side;
+  return readSideFiles(files, sink);
 }

@@ -5,7 +5,7 @@ import { DiagnosticSink } from "../source/index.ts";
 import { UsageError, type ParsedArgs } from "./args.ts";
 import { optionValues } from "./board-options.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
-import { writeOutput, type OutputData } from "./write-output.ts";
+import { OutputError, writeOutput, type OutputData } from "./write-output.ts";
 
 /** The last --format given, one of `allowed` (the first is the default). */
 export function formatOption<F extends string>(parsed: ParsedArgs, allowed: readonly F[]): F {
@@ -30,12 +30,13 @@ export class CommandRun {
   }
 
   /** Writes the output; false (an error in the sink) when it cannot be written. */
-  write(data: OutputData): boolean {
+  async write(data: OutputData): Promise<boolean> {
     try {
-      writeOutput(this.outPath, data);
+      await writeOutput(this.outPath, data);
       return true;
     } catch (e) {
-      this.sink.error("io", `couldn't write ${this.outPath}: ${(e as Error).message}`);
+      if (!(e instanceof OutputError)) throw e;
+      this.sink.error("io", e.message);
       return false;
     }
   }

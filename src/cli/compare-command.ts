@@ -7,8 +7,9 @@ import { loadDeviceTree } from "../compile/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
 import { boardOptionSpecs, checkKernel, checkPolicy, optionValues, readBoardOptions, readBoardSideFiles } from "./board-options.ts";
 import { CommandRun, formatOption } from "./command-run.ts";
-import { findingLevel } from "../report/findings.ts";
-import { failOnSpec, failsOn, parseFailOn } from "./fail-on.ts";
+import { hasFindings } from "../report/index.ts";
+import { failOnOption, parseFailOn } from "./common-options.ts";
+import { writeStdout } from "./stdio.ts";
 
 const specs: OptionSpec[] = [
   ...boardOptionSpecs.map((s) =>
@@ -22,7 +23,7 @@ const specs: OptionSpec[] = [
   ),
   { long: "format", key: "format", takesValue: true, valueName: "F", help: "text (default) or json" },
   { short: "o", long: "out", key: "out", takesValue: true, valueName: "FILE", help: "write to FILE (default: standard output)" },
-  failOnSpec,
+  failOnOption("never"),
   { short: "h", long: "help", key: "help", takesValue: false, help: "show this help" },
 ];
 
@@ -52,15 +53,15 @@ function pickAxis(policies: string[], kernels: string[], bootargs: string[]): Ax
   return lists[0]!;
 }
 
-export function runCompareCommand(argv: readonly string[]): number {
+export async function runCompareCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseArgs(argv, specs);
   if (optionValues(parsed, "help").length > 0) {
-    process.stdout.write(compareUsage);
+    writeStdout(compareUsage);
     return 0;
   }
   if (parsed.operands.length !== 1) throw new UsageError(parsed.operands.length === 0 ? "missing input FILE" : "expected one input FILE");
   const format = formatOption(parsed, ["text", "json"]);
-  const failOn = parseFailOn(optionValues(parsed, "fail-on"));
+  const failOn = parseFailOn(parsed, "never");
   const { axis, values } = pickAxis(optionValues(parsed, "policy"), optionValues(parsed, "kernel"), optionValues(parsed, "bootargs"));
   // The list option is read here; the others as `report` reads them (a single --policy/--kernel
   // applies to every column).
@@ -84,6 +85,6 @@ export function runCompareCommand(argv: readonly string[]): number {
     columns.push({ label: value, report: one.report });
   }
   const comparison = compareReports(axis, columns);
-  if (!run.write(format === "json" ? [JSON.stringify(comparison, null, 2), "\n"] : [renderComparisonText(comparison)])) return run.finish(1);
-  return run.finish(columns.some((c) => failsOn(failOn, findingLevel(c.report))) ? 1 : 0);
+  if (!(await run.write(format === "json" ? [JSON.stringify(comparison, null, 2), "\n"] : [renderComparisonText(comparison)]))) return run.finish(1);
+  return run.finish(columns.some((c) => hasFindings(c.report.summary, failOn)) ? 1 : 0);
 }

@@ -6,6 +6,7 @@ import { reportBoard, type Report } from "../report/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
 import { boardOptionSpecs, optionValues, readBoardOptions, readBoardSideFiles } from "./board-options.ts";
+import { writeStdout } from "./stdio.ts";
 import { CommandRun, formatOption } from "./command-run.ts";
 
 /** diff(1): "An exit status of 2 means trouble." */
@@ -27,10 +28,10 @@ Exit status: 0 no outcome changed, 1 some outcome changed, 2 usage error or a bo
 ${formatOptionHelp(specs)}
 `;
 
-export function runDiffCommand(argv: readonly string[]): number {
+export async function runDiffCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseArgs(argv, specs);
   if (optionValues(parsed, "help").length > 0) {
-    process.stdout.write(diffUsage);
+    writeStdout(diffUsage);
     return 0;
   }
   if (parsed.operands.length !== 2) throw new UsageError(`expected two boards, OLD and NEW (got ${parsed.operands.length})`);
@@ -49,6 +50,6 @@ export function runDiffCommand(argv: readonly string[]): number {
     reports.push(report);
   }
   const diff = diffReports(reports[0]!, reports[1]!);
-  if (!run.write(format === "json" ? [JSON.stringify(diff, null, 2), "\n"] : [renderDiffText(diff)])) return run.finish(EXIT_TROUBLE);
+  if (!(await run.write(format === "json" ? [JSON.stringify(diff, null, 2), "\n"] : [renderDiffText(diff)]))) return run.finish(EXIT_TROUBLE);
   return run.finish(diff.changed ? 1 : 0);
 }

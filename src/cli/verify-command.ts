@@ -6,6 +6,7 @@ import { reportBoard } from "../report/index.ts";
 import { parseDmesg, parseGroupsFile, renderVerificationText, verifyReport, type BootedGroups } from "../report/verify/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
 import { boardOptionSpecs, optionValues, readBoardOptions, readBoardSideFiles } from "./board-options.ts";
+import { writeStdout } from "./stdio.ts";
 import { CommandRun, formatOption } from "./command-run.ts";
 
 const specs: OptionSpec[] = [
@@ -26,10 +27,10 @@ Exit status: 0 every device agrees, 1 some device disagrees (or an input error),
 ${formatOptionHelp(specs)}
 `;
 
-export function runVerifyCommand(argv: readonly string[]): number {
+export async function runVerifyCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseArgs(argv, specs);
   if (optionValues(parsed, "help").length > 0) {
-    process.stdout.write(verifyUsage);
+    writeStdout(verifyUsage);
     return 0;
   }
   if (parsed.operands.length !== 1) throw new UsageError(parsed.operands.length === 0 ? "missing input FILE" : "expected one input FILE");
@@ -56,6 +57,6 @@ export function runVerifyCommand(argv: readonly string[]): number {
   const report = reportBoard(parsed.operands[0]!, { ...board.run, ...side }, sink);
   if (!report) return run.finish(1);
   const verification = verifyReport(report, booted);
-  if (!run.write(format === "json" ? [JSON.stringify(verification, null, 2), "\n"] : [renderVerificationText(verification)])) return run.finish(1);
+  if (!(await run.write(format === "json" ? [JSON.stringify(verification, null, 2), "\n"] : [renderVerificationText(verification)]))) return run.finish(1);
   return run.finish(verification.agree ? 0 : 1);
 }

@@ -3,9 +3,8 @@
 // a tree, or with -o DIR written as the files /sys/kernel/iommu_groups would hold.
 import type { BoardRun } from "../report/index.ts";
 import { renderSysfsTree, renderTable, sysfsGroups, TABLE_COLUMNS, treeRegionsOf, writeSysfsTree, type TableColumn } from "../report/views/index.ts";
-import type { DiagnosticSink } from "../source/index.ts";
 import { UsageError, type OptionSpec } from "./args.ts";
-import { writeOutput } from "./write-output.ts";
+import { OutputError, writeOutput } from "./write-output.ts";
 
 export const VIEW_FORMATS: readonly string[] = ["table", "sysfs"];
 
@@ -20,18 +19,17 @@ export function parseSort(values: readonly string[], format: string): TableColum
   return column as TableColumn;
 }
 
-/** Writes the view; false (an error in the sink) when the output cannot be written. */
-export function writeView(format: string, run: BoardRun, outPath: string, sort: TableColumn | undefined, sink: DiagnosticSink): boolean {
+/**
+ * Writes the view. Throws OutputError (naming the file or directory) when it cannot be written,
+ * as writeOutput does.
+ */
+export async function writeView(format: string, run: BoardRun, outPath: string, sort: TableColumn | undefined): Promise<void> {
+  if (format === "table") return writeOutput(outPath, [renderTable(run.report, sort)]);
+  const groups = sysfsGroups(run.report, treeRegionsOf(run));
+  if (outPath === "-") return writeOutput("-", [renderSysfsTree(groups)]);
   try {
-    if (format === "table") writeOutput(outPath, [renderTable(run.report, sort)]);
-    else {
-      const groups = sysfsGroups(run.report, treeRegionsOf(run));
-      if (outPath === "-") writeOutput("-", [renderSysfsTree(groups)]);
-      else writeSysfsTree(groups, outPath);
-    }
-    return true;
+    writeSysfsTree(groups, outPath);
   } catch (e) {
-    sink.error("io", `couldn't write ${outPath}: ${(e as Error).message}`);
-    return false;
+    throw new OutputError(`couldn't write ${outPath}: ${(e as Error).message}`);
   }
 }

@@ -16,7 +16,7 @@ export function registerLevel(k: Kernel, level: InitcallLevel): void {
   const states = k.dd.statesByLevel.get(level) ?? [];
   for (let i = 0; i < states.length; i++) {
     const s = states[i]!;
-    if (s.added && s.out.state === "not-created" && s.match.name && s.match.initcall === level && !s.onDeferredList) k.dd.queue.push(s);
+    if (s.added && s.out.state === "not-created" && s.match.name && s.match.initcall === level && !s.onDeferredList && !k.dd.unloadedModules.has(s.match.name)) k.dd.queue.push(s);
   }
   drain(k);
 }
@@ -64,6 +64,12 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
       return false;
     }
     if (r !== "ok") {
+      // really_probe's failure path (6.1 dd.c:706 device_unbind_cleanup -> arch_teardown_dma_ops,
+      // after platform_dma_configure's own, platform.c:1459): the next bind attempt sets the DMA
+      // ops up again (after a -EBUSY from a group user space owned, say). arm32's mapping teardown here
+      // is left as it was: the model cannot yet tell a mapping the device created from the one
+      // its group is attached to (see releaseArmMapping).
+      if (!k.dma.armDmaMapping) teardownDmaOps(k, s);
       s.out.state = "failed";
       s.out.stateReason = `dma_configure failed: ${r.errno}`;
       k.log.failWith(s, r, null);
@@ -76,6 +82,16 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
   s.inProbe = true;
   k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_BIND_DRIVER");
   const r = s.instance ? iommuProbeInstance(k.iommu, s.instance) : driverProbe(k, s);
+  if (!r.ok && r.failure.errno === "-EPROBE_DEFER" && !s.instance) {
+    // The driver's probe asked for deferral (a device it configures itself waits for its IOMMU).
+    s.inProbe = false;
+    k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_DRIVER_NOT_BOUND");
+    platformDmaCleanup(s);
+    if (k.dma.armDmaMapping) teardownDmaOps(k, s);
+    s.deferReason = `probe deferred: ${r.failure.message} (${r.failure.where})`;
+    deferProbe(k, s);
+    return false;
+  }
   if (!r.ok) {
     s.inProbe = false;
     s.out.state = "failed";
@@ -98,11 +114,27 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
   const created = k.graph.createdBy.get(s.dev);
   if (created) {
     k.dd.addBatch = [];
-    for (const child of created) k.lifecycle.add(stateFor(k, child));
-    k.dd.queue.unshift(k.dd.addBatch);
+    // A device the probe registered itself (origin "registered") was added there, or not at all.
+    for (const child of created) if (child.origin !== "registered") k.lifecycle.add(stateFor(k, child));
+    k.dd.queue.unshift(inRegistrationOrder(k.dd.addBatch));
     k.dd.addBatch = null;
   }
   return true;
+}
+
+/**
+ * The devices one bind added, in the order they bind: where their drivers register only after
+ * that bind (ClientDriver.registerOrder: a module's driver array), each driver_register ->
+ * driver_attach takes its devices in add order. Devices without a known position keep add
+ * order, first.
+ */
+function inRegistrationOrder(batch: DevState[]): DevState[] {
+  const ordered = batch.filter((s) => s.match.row?.registerOrder !== undefined);
+  if (ordered.length === 0) return batch;
+  const rest = batch.filter((s) => s.match.row?.registerOrder === undefined);
+  // Array.prototype.sort is stable: devices of one driver stay in add order.
+  ordered.sort((a, b) => a.match.row!.registerOrder! - b.match.row!.registerOrder!);
+  return [...rest, ...ordered];
 }
 
 /** drv->probe of a client driver: its row's probe hook, then its own IOMMU domain (if it has one). */
@@ -177,6 +209,8 @@ export function bindDevice(k: Kernel, s: DevState, driver: string | undefined): 
     else return fail("-ENODEV", "bind_store", `no modelled ${s.dev.bus} driver ${driver} matches ${s.dev.name} (driver_override accepts ${allowed.join(", ")} or its own driver ${natural.name ?? "(none)"})`);
   }
   if (!match.name) return fail("-ENODEV", "bind_store", `no driver matches ${s.dev.name}`);
+  // bind_store looks the driver up on the bus: a module not loaded is not there.
+  if (k.dd.unloadedModules.has(match.name)) return fail("-ENODEV", "bind_store", `${match.name} is a module that is not loaded`);
   s.match = match;
   s.out.driver = match.name;
   s.out.driverAssumed = match.assumed;

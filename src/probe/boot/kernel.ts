@@ -14,7 +14,8 @@ import { CLIENT_DRIVERS, matchDriver } from "../drivers/table.ts";
 import type { Aggregate, DevState, InitcallLevel, Kernel } from "../kernel.ts";
 import { KernelLog } from "../log.ts";
 import { addProbeTarget, ofIommuConfigure } from "../of/iommu.ts";
-import { bootBool, parseBootargs, resolveConfig, type ProbeOptions } from "../options.ts";
+import { boolParam, splitCmdline } from "../cmdline.ts";
+import { parseBootargs, resolveConfig, type ProbeOptions } from "../options.ts";
 import { newDevState } from "../state.ts";
 
 export function createKernel(graph: DeviceGraph, options: ProbeOptions): Kernel {
@@ -22,8 +23,10 @@ export function createKernel(graph: DeviceGraph, options: ProbeOptions): Kernel 
   const config = resolveConfig(options, graph.arch);
   const bootargsText = options.bootargs ?? graph.chosenBootargs ?? "";
   const bootargs = parseBootargs(bootargsText);
-  const pt = bootBool(bootargs.get("iommu.passthrough"));
-  const strict = bootBool(bootargs.get("iommu.strict"));
+  // Early parameters as do_early_param and kstrtobool read them (../cmdline.ts).
+  const words = splitCmdline(bootargsText);
+  const pt = boolParam(words, "iommu.passthrough", options.kernel);
+  const strict = boolParam(words, "iommu.strict", options.kernel);
   const armShared = config.arch === "arm" && config.policy !== "per-device";
   const iommuConfig: IommuConfig = {
     // iommu_subsys_init: Kconfig default translated + strict (arm64 defconfig / distro kernels).
@@ -54,6 +57,7 @@ export function createKernel(graph: DeviceGraph, options: ProbeOptions): Kernel 
       registeredLevels: new Set(),
       initcallsDone: false,
       timeoutExpired: false,
+      unloadedModules: new Set(options.modules ?? options.scenario?.modules ?? []),
       deferred: [],
       queue: new Deque(),
       statesByLevel: new Map(),

@@ -43,3 +43,8 @@ export function runModel(tree: DeviceTree, o: RunOptions = {}): { result: ProbeR
   if (!run) throw new Error(sink.items.map((d) => d.message).join("\n"));
   return { result: run.result, report: run.report };
 }
+
+/** A hand-written fixture of fixtures/kernel run through the pipeline: its report. */
+export function runFixture(name: string, o: RunOptions = {}): Report {
+  return runModel(loadTree(`${projectDir}fixtures/kernel/${name}.dts`), { input: `${name}.dts`, ...o }).report;
+}
