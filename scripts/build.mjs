@@ -31,7 +31,10 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: { dtprobe: "src/cli/main.ts", lib: "src/index.ts" },
+  // batch-worker: the worker thread of `dtprobe batch`, an ESM entry that src/batch/pool.ts finds
+  // in dist/ (beside the chunks, or beside dist/dtprobe.cjs when the launcher runs the CommonJS
+  // bundle).
+  entryPoints: { dtprobe: "src/cli/main.ts", lib: "src/index.ts", "batch-worker": "src/batch/worker.ts" },
   outdir: "dist",
   splitting: true,
   format: "esm",
@@ -62,6 +65,9 @@ await build({
   outfile: "dist/dtprobe.cjs",
   format: "cjs",
   plugins: [noTopLevelAwait],
+  // import.meta is empty in CommonJS: src/batch/pool.ts then finds dist/ (and batch-worker.mjs in
+  // it) through __filename, which the launcher's module wrapper passes.
+  logOverride: { "empty-import-meta": "silent" },
 });
 
 // `compile`, the command a build runs once per board, gets a bundle of its own without the report

@@ -2,7 +2,7 @@
 // (The CLI in src/cli is a thin shell over exactly these.)
 export { SourceFile, DiagnosticSink, FatalInputError, nodeFileHost, memoryFileHost, rootedFileHost, formatDiagnostic, diagnosticToJson } from "./source/index.ts";
 export type { Diagnostic, DiagnosticJson, FileHost, Position, Span } from "./source/index.ts";
-export { preprocess } from "./preprocess/index.ts";
+export { preprocess, IncludeMemo } from "./preprocess/index.ts";
 export type { Define, PreprocessOptions } from "./preprocess/index.ts";
 export { parseDts } from "../grammar/index.ts";
 // The scanner alone (dtc's flex lexer), for tools and the benchmark's lexing row.

@@ -13,6 +13,10 @@ const EXIT_INTERNAL = 70;
 const COMMANDS = {
   compile: "compile a device tree like dtc (same options, same blob)",
   report: "show how the kernel attaches each device to its IOMMU",
+  compare: "one board under several policies, kernels or command lines, side by side",
+  diff: "what changes between two boards (a DT patch), device by device",
+  verify: "check the prediction against a booted board's IOMMU groups",
+  batch: "report on every board of a directory tree, on all cores",
   run: "run a scenario file (its board, steps and expectations) and print its timeline",
   test: "compare the reports of the boards under a directory with their goldens",
 } as const;
@@ -53,6 +57,14 @@ async function run(argv: string[]): Promise<number> {
       return (await import("./compile-command.ts")).runCompileCommand(rest);
     case "report":
       return (await import("./report-command.ts")).runReportCommand(rest);
+    case "compare":
+      return (await import("./compare-command.ts")).runCompareCommand(rest);
+    case "diff":
+      return (await import("./diff-command.ts")).runDiffCommand(rest);
+    case "verify":
+      return (await import("./verify-command.ts")).runVerifyCommand(rest);
+    case "batch":
+      return (await import("./batch-command.ts")).runBatchCommand(rest);
     case "run":
       return (await import("./run-command.ts")).runRunCommand(rest);
     case "test":

@@ -1,5 +1,5 @@
 // `dtprobe report FILE [--pci F] [--hw F] [--scenario F] [--kernel V] [--policy P] [--bootargs S]
-// [--format text|json|dot|svg|html] [-o OUT] [--fail-on CLASS] [-q] [-W CHECK] [-E CHECK]`: load
+// [--format text|json|table|sysfs|dot|svg|html] [--sort COLUMN] [-o OUT] [--fail-on CLASS] [-q] [-W CHECK] [-E CHECK]`: load
 // the board, check every side input against it, build the device graph, run the emulated probe,
 // print the attachment report (or its picture). Diagnostics go to standard error once (the report
 // counts them; JSON keeps them). Exit status: 2 usage, 1 input errors (or findings with
@@ -19,6 +19,7 @@ import { parseDefineArg } from "./compile-command.ts";
 import { isPictureFormat, renderPicture } from "./formats.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 import { writeStderr, writeStdout } from "./stdio.ts";
+import { parseSort, sortSpec, VIEW_FORMATS, writeView } from "./view-formats.ts";
 import { OutputError, writeOutput } from "./write-output.ts";
 
 const policies: readonly Policy[] = ["per-group", "per-device", "per-instance"];
@@ -31,8 +32,9 @@ const specs: OptionSpec[] = [
   { long: "policy", key: "policy", takesValue: true, valueName: "P", help: "default-domain policy: per-group, per-device, per-instance (default: the kernel's own for the board's architecture)" },
   { long: "scenario", key: "scenario", takesValue: true, valueName: "FILE", help: "runtime steps after boot: unbind, bind, VFIO claim, domain attach, ... (JSON, docs/scenarios.md)" },
   { long: "bootargs", key: "bootargs", takesValue: true, valueName: "S", help: "kernel command line (default: /chosen/bootargs)" },
-  { long: "format", key: "format", takesValue: true, valueName: "F", help: "text (default), json, or a picture: dot, svg, html (docs/pictures.md)" },
-  { short: "o", long: "out", key: "out", takesValue: true, valueName: "FILE", help: "write the report to FILE (default: standard output)" },
+  { long: "format", key: "format", takesValue: true, valueName: "F", help: "text (default), json, table (one row per device), sysfs (/sys/kernel/iommu_groups), or a picture: dot, svg, html (docs/pictures.md)" },
+  sortSpec,
+  { short: "o", long: "out", key: "out", takesValue: true, valueName: "FILE", help: "write the report to FILE (default: standard output); --format sysfs: a directory" },
   failOnOption("never"),
   quietOption,
   warningOption,
@@ -77,7 +79,8 @@ function readOptions(argv: readonly string[]) {
   const get = (key: string) => parsed.options.filter((o) => o.key === key).map((o) => o.value ?? "");
   const help = get("help").length > 0;
   const format = get("format").at(-1) ?? "text";
-  if (format !== "text" && format !== "json" && !isPictureFormat(format)) throw new UsageError(`invalid --format '${format}' (text, json, dot, svg or html)`);
+  if (format !== "text" && format !== "json" && !VIEW_FORMATS.includes(format) && !isPictureFormat(format)) throw new UsageError(`invalid --format '${format}' (text, json, ${VIEW_FORMATS.join(", ")}, dot, svg or html)`);
+  const sort = parseSort(get("sort"), format);
   // Absent: what this kernel does on the board's architecture (arm32: per-device mappings;
   // arm64: per-group default domains). Given: that policy, marked hypothetical where the kernel
   // never had it.
@@ -92,6 +95,7 @@ function readOptions(argv: readonly string[]) {
     help,
     input: parsed.operands[0]!,
     format,
+    sort,
     policy: policyText as Policy | undefined,
     kernel,
     outPath: get("out").at(-1) ?? "-",
@@ -133,7 +137,8 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
   printDiagnostics(sink.items, { quiet: o.quiet, outputName: "dtprobe" });
   if (!run) return 1;
   try {
-    await writeOutput(o.outPath, await reportChunks(run, o.format, argv));
+    if (VIEW_FORMATS.includes(o.format)) await writeView(o.format, run, o.outPath, o.sort);
+    else await writeOutput(o.outPath, await reportChunks(run, o.format, argv));
   } catch (e) {
     if (!(e instanceof OutputError)) throw e;
     writeStderr(`dtprobe: error: ${e.message}\n`);

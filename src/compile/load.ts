@@ -3,7 +3,7 @@
 // the sink; check errors make the load fail unless `force` is set.
 import type { CheckOverride } from "../checks/index.ts";
 import { nodeFileHost, type DiagnosticSink, type FileHost } from "../source/index.ts";
-import type { Define } from "../preprocess/index.ts";
+import type { Define, IncludeMemo } from "../preprocess/index.ts";
 import type { DeviceTree } from "../tree/model.ts";
 import { defaultCompileOptions } from "./options.ts";
 import { compileTree } from "./pipeline.ts";
@@ -19,6 +19,8 @@ export interface LoadOptions {
   /** dtc's -W/-E: checks turned on or off, at warning or error level (default: dtc's set). */
   readonly checkOverrides?: readonly CheckOverride[];
   readonly host?: FileHost;
+  /** Shared by many loads (dtprobe batch): includes met before are replayed by the preprocessor. */
+  readonly includeMemo?: IncludeMemo;
 }
 
 export function loadDeviceTree(path: string, options: LoadOptions, sink: DiagnosticSink): DeviceTree | undefined {
@@ -31,6 +33,7 @@ export function loadDeviceTree(path: string, options: LoadOptions, sink: Diagnos
       defines: options.defines ?? [{ name: "__DTS__" }],
       undefines: options.undefines ?? [],
       host: options.host ?? nodeFileHost,
+      includeMemo: options.includeMemo,
       checkOverrides: options.checkOverrides ?? [],
     },
     sink,

@@ -1,7 +1,7 @@
 // What `dtprobe compile` (and the library's compile()) can be asked to do: dtc's options, plus the
 // built-in preprocessor.
 import type { CheckOverride } from "../checks/index.ts";
-import type { Define } from "../preprocess/index.ts";
+import type { Define, IncludeMemo } from "../preprocess/index.ts";
 import type { FileHost } from "../source/index.ts";
 import type { PhandleFormat } from "../tree/model.ts";
 
@@ -48,6 +48,8 @@ export interface CompileOptions {
   readonly align: number;
   readonly outVersion: number;
   readonly host?: FileHost;
+  /** Shared by many runs (dtprobe batch): the preprocessor replays includes it met before. */
+  readonly includeMemo?: IncludeMemo;
 }
 
 export const defaultCompileOptions: CompileOptions = {

@@ -109,7 +109,7 @@ export function treeFromInput(input: InputSource, options: CompileOptions, sink:
   }
   let file = new SourceFile(input.name, text);
   if (options.cpp) {
-    const pre = preprocess(file, { host, includeDirs: options.includeDirs, defines: options.defines, undefines: options.undefines }, sink);
+    const pre = preprocess(file, { host, includeDirs: options.includeDirs, defines: options.defines, undefines: options.undefines, includeMemo: options.includeMemo }, sink);
     if (!pre) return undefined;
     file = pre;
   }

@@ -17,6 +17,9 @@ function quoteString(s: string): string {
 }
 
 export function expandBuiltin(e: Engine, m: Macro, name: Token): boolean {
+  // __FILE__ and __LINE__ depend on where they are; the others on the run (an include memo
+  // cannot replay them).
+  if (m.builtin !== B_FILE && m.builtin !== B_LINE) e.recorder?.taint();
   const pointFile = name.pointFile ?? name.file;
   const pointOff = name.pointFile ? name.pointOff : name.off;
   const where = pointFile ? pointFile.position(pointOff) : { file: e.currentFile.name, line: 1, column: 1 };

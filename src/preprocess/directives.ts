@@ -170,7 +170,11 @@ function doInclude(e: Engine, hash: Token, _name: Token, directive: string): voi
     e.fatal(problem.kind === "too-large" ? inputTooLargeMessage(found.path, problem.size) : `${found.path}: ${problem.message}`, h.at, problem.kind === "too-large" ? "limit" : "include");
   }
   if (e.skipInclude(found.path)) return;
-  if (directive === "import") e.onceFiles.add(found.path);
+  if (directive === "import") {
+    e.includeGuards.onceFiles.add(found.path);
+    // An include memo cannot replay a #import (it leaves a file marked that no recording holds).
+    e.recorder?.taint();
+  }
   e.pendingInclude = { path: found.path, text: found.text, foundInDir: found.dirIndex, site: hash };
 }
 

@@ -10,7 +10,10 @@ import type { Diagnostic, DiagnosticSink, FileHost, FileProblem, RelatedSpan, Sp
 import { ArgumentNesting } from "./arg-nesting.ts";
 import { handleDirective } from "./directives.ts";
 import { FileState } from "./file-state.ts";
+import { IncludeGuards, type GuardDirective } from "./include-guards.ts";
+import type { IncludeMemo } from "./include-memo.ts";
 import { Lexer } from "./lexer.ts";
+import { MacroTable, MemoRecorder } from "./memo-recorder.ts";
 import { MAX_ARGUMENT_TOKENS, MAX_EXPANDED_TOKENS, MAX_EXPANSION_DEPTH, MAX_FILE_BYTES, MAX_INCLUDED_FILES, MAX_LINE_BYTES, MAX_OUTPUT_BYTES } from "./limits.ts";
 import { expandBuiltin } from "./builtins.ts";
 import { BUILTIN_NAMES, builtinMacro, stringifyArgument } from "./macro.ts";
@@ -32,13 +35,6 @@ interface Context {
   pos: number;
 }
 
-/** Multiple-include optimisation: is the whole file one `#ifndef GUARD` ... `#endif`? */
-interface GuardState {
-  macro: string | null;
-  valid: boolean;
-  closed: boolean;
-}
-
 interface MacroArg {
   readonly tokens: Token[];
   /** The variadic argument was left out entirely (`, ## __VA_ARGS__` then drops the comma). */
@@ -50,6 +46,8 @@ interface MacroArg {
 export interface EngineOptions {
   readonly host: FileHost;
   readonly includeDirs: readonly string[];
+  /** Replays includes recorded by earlier runs with the same include directories. */
+  readonly includeMemo?: IncludeMemo;
 }
 
 /** A pending `#include`: entered after its directive line has been consumed. */
@@ -61,14 +59,12 @@ export interface PendingInclude {
 }
 
 export class Engine {
-  readonly macros = new Map<string, Macro>();
+  readonly macros = new MacroTable();
   /** `#pragma push_macro` stacks. */
   readonly pushedMacros = new Map<string, (Macro | undefined)[]>();
   readonly poisoned = new Set<string>();
-  /** Paths marked `#pragma once` / `#import`. */
-  readonly onceFiles = new Set<string>();
-  /** Include guards seen: path -> guard macro (multiple-include optimisation). */
-  private readonly guards = new Map<string, string>();
+  /** `#pragma once`, `#import` and include guards (multiple-include optimisation). */
+  readonly includeGuards: IncludeGuards;
   private readonly fileCache = new Map<string, string | FileProblem>();
 
   private readonly contexts: Context[] = [];
@@ -90,16 +86,14 @@ export class Engine {
   expandedTokens = 0;
   /** Tokens collected as macro arguments so far (see MAX_ARGUMENT_TOKENS). */
   argumentTokens = 0;
-  private includedFiles = 0;
+  includedFiles = 0;
   /** __COUNTER__'s next value. */
   counter = 0;
   /** __DATE__ and __TIME__: when this run started. */
   readonly startTime = new Date();
   readonly printer: Printer;
-  /** Multiple-include guard detection for the files on the stack. */
-  private readonly guardState = new Map<FileState, GuardState>();
-  /** Guard state of the file being read (the hot path checks it for every token). */
-  private currentGuard: GuardState | null = null;
+  /** Records and replays includes for an include memo (null without one). */
+  readonly recorder: MemoRecorder | null;
 
   constructor(
     readonly options: EngineOptions,
@@ -107,7 +101,10 @@ export class Engine {
     readonly mainFile: FileState,
   ) {
     for (const [name, b] of BUILTIN_NAMES) this.macros.set(name, builtinMacro(name, b));
-    this.printer = new Printer(() => this.fatal(`output exceeds ${MAX_OUTPUT_BYTES} bytes`, null));
+    this.recorder = MemoRecorder.forEngine(this, options.includeMemo);
+    this.macros.recorder = this.recorder;
+    this.includeGuards = new IncludeGuards(this.recorder);
+    this.printer = new Printer(() => this.fatal(`output exceeds ${MAX_OUTPUT_BYTES} bytes`, null), this.recorder);
   }
 
   // ---- diagnostics ----
@@ -172,15 +169,13 @@ export class Engine {
     }
     for (const off of file.spacedSplices) this.sink.warning("preprocess", "backslash and newline separated by space", file.span(off, off));
     this.lexers.push(new Lexer(file, (message, f, off) => this.sink.error("preprocess", message, f.span(off, off + 2))));
-    this.currentGuard = { macro: null, valid: true, closed: false };
-    this.guardState.set(file, this.currentGuard);
+    this.includeGuards.entered(file);
   }
 
   /** Whether an include of `path` can be skipped: `#pragma once`, or its guard macro is defined. */
   skipInclude(path: string): boolean {
-    if (this.onceFiles.has(path)) return true;
-    const guard = this.guards.get(path);
-    return guard !== undefined && this.macros.has(guard);
+    const q = this.includeGuards.query(path);
+    return q.once || (q.guard !== undefined && this.macros.has(q.guard));
   }
 
   private popFile(): void {
@@ -191,27 +186,13 @@ export class Engine {
     }
     file.ifStack.length = 0;
     this.skipping = false;
-    const g = this.guardState.get(file);
-    if (g && g.valid && g.closed && g.macro !== null && file.includedFrom) this.guards.set(file.name, g.macro);
-    this.guardState.delete(file);
-    const lx = this.lexers[this.lexers.length - 1];
-    this.currentGuard = lx ? (this.guardState.get(lx.file) ?? null) : null;
+    this.includeGuards.left(file, this.lexers[this.lexers.length - 1]?.file);
+    this.recorder?.leave(file, this.contexts.length === 0 && this.lookahead.length === 0);
   }
 
   /** Directive bookkeeping for include-guard detection. */
-  noteGuardDirective(kind: "ifndef-open" | "endif-close" | "else" | "other", macro?: string): void {
-    const g = this.guardState.get(this.currentFile);
-    if (!g || !g.valid) return;
-    const depth = this.currentFile.ifStack.length;
-    if (kind === "ifndef-open" && g.macro === null && depth === 1) g.macro = macro ?? null;
-    else if (kind === "endif-close" && g.macro !== null && depth === 0 && !g.closed) g.closed = true;
-    else if (kind === "else" && depth === 1) g.valid = false;
-    else if ((kind === "other" || kind === "ifndef-open") && (g.macro === null || g.closed)) g.valid = false;
-  }
-
-  private noteGuardToken(): void {
-    const g = this.currentGuard;
-    if (g && g.valid && (g.macro === null || g.closed)) g.valid = false;
+  noteGuardDirective(kind: GuardDirective, macro?: string): void {
+    this.includeGuards.directive(this.currentFile, kind, this.currentFile.ifStack.length, macro);
   }
 
   // ---- lexing ----
@@ -248,7 +229,7 @@ export class Engine {
         if (!this.skipping && this.parsingArgs === 0 && result.kind !== T_EOF) this.printer.lineChange(result);
       }
       if (this.inDirective) return result;
-      if (result.kind !== T_EOF) this.noteGuardToken();
+      if (result.kind !== T_EOF) this.includeGuards.token();
       if (!this.skipping || result.kind === T_EOF) return result;
     }
   }
@@ -257,9 +238,14 @@ export class Engine {
     const p = this.pendingInclude!;
     this.pendingInclude = null;
     const site = p.site;
+    // An include memo replays a recording only between top-level tokens (no expansion, argument
+    // list or backed-up token open), where a file's output depends on nothing else.
+    const clean = this.contexts.length === 0 && this.lookahead.length === 0 && this.parsingArgs === 0 && this.poisoned.size === 0;
+    if (this.recorder && clean && this.recorder.replay(p.path, p.foundInDir, this.currentFile.depth + 1)) return;
     const dirEnd = p.path.lastIndexOf("/");
     const file = new FileState(p.path, dirEnd < 0 ? "" : p.path.slice(0, dirEnd), p.text, { file: site.file!, off: site.off }, p.foundInDir);
     this.pushFile(file);
+    this.recorder?.enter(file, p.foundInDir, clean);
   }
 
   /** Gives back the last token read (gcc's _cpp_backup_tokens with a count of 1). */

@@ -4,6 +4,7 @@ import { FatalInputError, SourceFile } from "../source/index.ts";
 import type { DiagnosticSink, FileHost } from "../source/index.ts";
 import { Engine } from "./engine.ts";
 import { FileState } from "./file-state.ts";
+import type { IncludeMemo } from "./include-memo.ts";
 import { normalizeIncludeDir } from "./include-path.ts";
 
 export interface Define {
@@ -19,11 +20,17 @@ export interface PreprocessOptions {
   readonly defines: readonly Define[];
   /** `-U NAME`, applied after the defines. */
   readonly undefines: readonly string[];
+  /**
+   * Shared by the runs of many boards (`dtprobe batch`): includes met before are replayed from it
+   * when the state they read is the same (src/preprocess/include-memo.ts).
+   */
+  readonly includeMemo?: IncludeMemo;
 }
 
 /** What `cpp -undef -x assembler-with-cpp` still predefines. */
 const PREDEFINED = ["__STDC__ 1", "__STDC_HOSTED__ 1", "__ASSEMBLER__ 1"];
 
+export { IncludeMemo } from "./include-memo.ts";
 export { MAX_ARGUMENT_TOKENS, MAX_EXPANDED_TOKENS, MAX_EXPANSION_DEPTH, MAX_FILE_BYTES, MAX_INCLUDE_DEPTH, MAX_INCLUDED_FILES, MAX_LINE_BYTES, MAX_OUTPUT_BYTES } from "./limits.ts";
 
 /** The text of the command-line buffer: predefined macros, then -D, then -U. */
@@ -52,7 +59,7 @@ export function preprocess(entry: SourceFile, options: PreprocessOptions, sink: 
   const errorsBefore = sink.errorCount;
   const slash = entry.name.lastIndexOf("/");
   const main = new FileState(entry.name, slash < 0 ? "" : entry.name.slice(0, slash), entry.text, null, -1, entry.includedFrom);
-  const engine = new Engine({ host: options.host, includeDirs: options.includeDirs.map(normalizeIncludeDir) }, sink, main);
+  const engine = new Engine({ host: options.host, includeDirs: options.includeDirs.map(normalizeIncludeDir), includeMemo: options.includeMemo }, sink, main);
   try {
     engine.runDirectivesOnly(new FileState("<command-line>", "", commandLineText(options), null, -1));
     const text = engine.run();

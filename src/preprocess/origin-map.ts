@@ -9,9 +9,12 @@ export class OriginMapBuilder {
   private readonly files: (FileState | null)[] = [];
   private readonly srcOff: number[] = [];
   private readonly exact: boolean[] = [];
+  /** Told about every mark (an include memo recording them; src/preprocess/include-memo.ts). */
+  tap: ((outOffset: number, file: FileState, off: number, exact: boolean) => void) | null = null;
 
   /** Output from `outOffset` on comes from `file` at spliced offset `off`. */
   mark(outOffset: number, file: FileState, off: number, exact: boolean): void {
+    if (this.tap !== null) this.tap(outOffset, file, off, exact);
     const n = this.outStart.length;
     if (n > 0) {
       const i = n - 1;

@@ -23,12 +23,14 @@ function macroNameOperand(e: Engine, next: () => Token, pragma: string, at: Toke
 }
 
 export function runPragma(e: Engine, next: () => Token): void {
+  // A pragma's effects (once, poison, push/pop_macro, ...) are not in an include memo's recording.
+  e.recorder?.taint();
   const first = next();
   if (first.kind !== T_NAME) return;
   switch (first.text) {
     case "once":
       if (e.currentFile.depth === 0) e.warning("#pragma once in main file", first);
-      e.onceFiles.add(e.currentFile.name);
+      e.includeGuards.onceFiles.add(e.currentFile.name);
       return;
     case "push_macro": {
       const name = macroNameOperand(e, next, "push_macro", first);

@@ -6,6 +6,8 @@
 // re-creates as spaces are copied from the source where possible so that the origin map needs
 // one segment per plain line.
 import type { FileState } from "./file-state.ts";
+import type { PackedMarks } from "./include-memo.ts";
+import type { MemoRecorder } from "./memo-recorder.ts";
 import { MAX_OUTPUT_BYTES } from "./limits.ts";
 import { OriginMapBuilder } from "./origin-map.ts";
 import { avoidPaste, F_PREV_WHITE, isPunct, T_EOF, T_PADDING } from "./token.ts";
@@ -18,6 +20,18 @@ const BLANKS = /^[ \t]+$/;
 
 /** Pieces per joined chunk: small enough that pieces die young, large enough to keep few chunks. */
 const CHUNK_PIECES = 4096;
+
+/** gcc's print state, as an include memo saves and restores it (src/preprocess/include-memo.ts). */
+export interface PrinterState {
+  readonly avoidPasteNext: boolean;
+  readonly source: Token | null;
+  readonly prev: Token | null;
+  readonly printed: boolean;
+  readonly srcLine: number;
+  readonly srcFile: FileState | null;
+  readonly indentLast: string;
+  readonly lastWritten: Token | null;
+}
 
 export class Printer {
   /**
@@ -40,10 +54,45 @@ export class Printer {
   private indentLast = "";
   /** Last token written and where its text ended, for copying inter-token whitespace. */
   private lastWritten: Token | null = null;
+  /** An include memo's recorder: told about every piece written (null: no memo). */
+  private readonly recorder: MemoRecorder | null;
 
-  constructor(private readonly onOverflow: () => void) {}
+  constructor(
+    private readonly onOverflow: () => void,
+    recorder: MemoRecorder | null = null,
+  ) {
+    this.recorder = recorder;
+    if (recorder) this.origin.tap = (outOffset, file, off, exact) => recorder.marked(outOffset, file, off, exact);
+  }
+
+  get outputLength(): number {
+    return this.length;
+  }
+
+  state(): PrinterState {
+    return { avoidPasteNext: this.avoidPasteNext, source: this.source, prev: this.prev, printed: this.printed, srcLine: this.srcLine, srcFile: this.srcFile, indentLast: this.indentLast, lastWritten: this.lastWritten };
+  }
+
+  /** Writes a recorded include's output: its origin segments, its text, then the state it left. */
+  replay(text: string, marks: PackedMarks, after: PrinterState | null): void {
+    const base = this.length;
+    const { rel, off, file, exact, files } = marks;
+    for (let i = 0; i < rel.length; i++) this.origin.mark(base + rel[i]!, files[file[i]!]!, off[i]!, exact[i] === 1);
+    if (text.length > 0) this.write(text);
+    if (after) {
+      this.avoidPasteNext = after.avoidPasteNext;
+      this.source = after.source;
+      this.prev = after.prev;
+      this.printed = after.printed;
+      this.srcLine = after.srcLine;
+      this.srcFile = after.srcFile;
+      this.indentLast = after.indentLast;
+      this.lastWritten = after.lastWritten;
+    }
+  }
 
   private write(s: string): void {
+    if (this.recorder !== null) this.recorder.wrote(s);
     const pieces = this.pieces;
     pieces.push(s);
     if (pieces.length >= CHUNK_PIECES) {

@@ -27,6 +27,9 @@ const RANK: Readonly<Record<string, number>> = {
   iommu: 9,
   probe: 10,
   report: 11,
+  // dtprobe batch: the pipeline over many boards on worker threads, a front door beside the CLI
+  // (which imports it).
+  batch: 12,
   cli: 12,
   // A tool over the library (the generator of synthetic boards): it may import anything.
   gen: 13,

@@ -41,6 +41,6 @@ describe("report --format dot|svg|html", () => {
   it("an unknown format is a usage error", () => {
     const r = dtprobe(["--format", "png", "tegra30-like.dts"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("invalid --format 'png' (text, json, dot, svg or html)");
+    expect(r.stderr).toContain("invalid --format 'png' (text, json, table, sysfs, dot, svg or html)");
   });
 });

@@ -29,8 +29,8 @@ describe("command-line messages", () => {
       () => dtprobeAsync([]),
     ]);
     expect(bogus!.status).toBe(2);
-    expect(bogus!.stderr).toBe("dtprobe: unknown command 'bogus' (commands: compile, report, run, test)\n(run 'dtprobe --help' for usage)\n");
-    expect(typo!.stderr).toContain("dtprobe: unknown command 'reprot'; did you mean 'report'? (commands: compile, report, run, test)");
+    expect(bogus!.stderr).toBe("dtprobe: unknown command 'bogus' (commands: compile, report, compare, diff, verify, batch, run, test)\n(run 'dtprobe --help' for usage)\n");
+    expect(typo!.stderr).toContain("dtprobe: unknown command 'reprot'; did you mean 'report'? (commands: compile, report, compare, diff, verify, batch, run, test)");
     expect(option!.status).toBe(2);
     expect(option!.stderr).toBe("dtprobe: unknown option '--kernal'; did you mean '--kernel'?\n(run 'dtprobe report --help' for usage)\n");
     expect(noCommand!.status).toBe(2);

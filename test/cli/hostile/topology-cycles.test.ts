@@ -55,7 +55,8 @@ describe("PCI: the monaco topology (a bridge whose bus-range starts at its own b
       ]);
       if (kernel === "6.1") {
         await expect(renderReportText(r)).toMatchFileSnapshot(`${fixture}.txt`);
-        await expect(JSON.stringify(r, null, 1) + "\n").toMatchFileSnapshot(`${fixture}.json`);
+        // The diagnostics name the fixture by its path: relative to the project, as in any checkout.
+        await expect(JSON.stringify(r, null, 1).replaceAll(projectDir, "") + "\n").toMatchFileSnapshot(`${fixture}.json`);
       }
     }
   });

@@ -1,0 +1,73 @@
+// The options every command that runs a board takes (`report`'s: side files, kernel, policy,
+// bootargs, preprocessor), parsed once for compare, diff, verify and batch. Same names, values
+// and messages as `dtprobe report`.
+import { parseKernelVersion, type Policy } from "../probe/index.ts";
+import { readSideFiles, type BoardSideFiles, type ParsedSideFiles, type ReportBoardOptions } from "../report/index.ts";
+import type { DiagnosticSink } from "../source/index.ts";
+import { UsageError, type OptionSpec, type ParsedArgs } from "./args.ts";
+import { parseDefineArg } from "./compile-command.ts";
+
+export const POLICIES: readonly Policy[] = ["per-group", "per-device", "per-instance"];
+
+export const boardOptionSpecs: readonly OptionSpec[] = [
+  { long: "pci", key: "pci", takesValue: true, valueName: "FILE", help: "PCI topology (JSON, the format of docs/report.md)" },
+  { long: "hw", key: "hw", takesValue: true, valueName: "FILE", help: "per-instance IOMMU hardware limits (JSON)" },
+  { long: "kernel", key: "kernel", takesValue: true, valueName: "VERSION", help: "kernel version to emulate (e.g. 3.19, 6.1, 6.15; default: see docs/kernel-model.md)" },
+  { long: "policy", key: "policy", takesValue: true, valueName: "P", help: "default-domain policy: per-group, per-device, per-instance (default: the kernel's own for the board's architecture)" },
+  { long: "scenario", key: "scenario", takesValue: true, valueName: "FILE", help: "runtime steps after boot (JSON, docs/scenarios.md)" },
+  { long: "bootargs", key: "bootargs", takesValue: true, valueName: "S", help: "kernel command line (default: /chosen/bootargs)" },
+  { short: "i", long: "include", key: "include", takesValue: true, valueName: "DIR", help: "include directory for #include and /include/" },
+  { short: "D", long: "define", key: "define", takesValue: true, valueName: "NAME[=VAL]", help: "define a preprocessor macro" },
+  { long: "cpp", key: "cpp", takesValue: false, help: "run the built-in preprocessor on DTS input (the default)" },
+  { long: "no-cpp", key: "no-cpp", takesValue: false, help: "do not run the built-in preprocessor on DTS input" },
+];
+
+/** All values of one option, in command-line order. */
+export function optionValues(parsed: ParsedArgs, key: string): string[] {
+  return parsed.options.filter((o) => o.key === key).map((o) => o.value ?? "");
+}
+
+export function checkPolicy(text: string): Policy {
+  if (!(POLICIES as readonly string[]).includes(text)) throw new UsageError(`invalid --policy '${text}' (${POLICIES.join(", ")})`);
+  return text as Policy;
+}
+
+export function checkKernel(text: string): string {
+  if (!parseKernelVersion(text)) throw new UsageError(`invalid --kernel '${text}' (a version such as 3.19, 6.1 or 6.15)`);
+  return text;
+}
+
+/** Whether the built-in preprocessor runs: the last of --cpp / --no-cpp wins (default on). */
+function cppWanted(parsed: ParsedArgs): boolean {
+  const last = parsed.options.filter((o) => o.key === "cpp" || o.key === "no-cpp").at(-1);
+  return last?.key !== "no-cpp";
+}
+
+export interface BoardOptions {
+  /** Load and run options, side files not yet read. */
+  readonly run: Omit<ReportBoardOptions, "pci" | "hw" | "scenario">;
+  readonly sideFiles: BoardSideFiles;
+}
+
+/** The board options of a command line; usage errors throw UsageError (exit 2). */
+export function readBoardOptions(parsed: ParsedArgs): BoardOptions {
+  const last = (key: string) => optionValues(parsed, key).at(-1);
+  const policy = last("policy");
+  const kernel = last("kernel");
+  return {
+    run: {
+      cpp: cppWanted(parsed),
+      includeDirs: optionValues(parsed, "include"),
+      defines: [{ name: "__DTS__" }, ...optionValues(parsed, "define").map(parseDefineArg)],
+      kernel: kernel === undefined ? undefined : checkKernel(kernel),
+      policy: policy === undefined ? undefined : checkPolicy(policy),
+      bootargs: last("bootargs"),
+    },
+    sideFiles: { pci: last("pci"), hw: last("hw"), scenario: last("scenario") },
+  };
+}
+
+/** The side files read and validated as `dtprobe report` reads them; undefined after an error, which is in the sink. */
+export function readBoardSideFiles(files: BoardSideFiles, sink: DiagnosticSink): ParsedSideFiles | undefined {
+  return readSideFiles(files, sink);
+}
