@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `dtprobe` command (package.json "bin"). The CLI is bundled into dist/ by `npm run build`
 // (run by `npm ci` through `prepare`). This launcher runs a one-file CommonJS bundle
-// (dist/dtprobe.cjs for `report` and `test`, dist/dtprobe-compile.cjs for the rest) with the V8
+// (dist/dtprobe-compile.cjs for `compile`, --version and help, dist/dtprobe.cjs for the other commands) with the V8
 // code cache made at build time, so a short command does not parse and compile the functions it
 // runs again (scripts/build.mjs); without them it runs the ESM bundle.
 //
@@ -28,7 +28,9 @@ const dist = join(__dirname, "..", "dist");
 // answers --version, help and usage errors. The command is the first argument that is not
 // --debug, as src/cli/main.ts reads it.
 const command = process.argv.slice(2).find((a) => a !== "--debug");
-const script = join(dist, command === "report" || command === "test" ? "dtprobe.cjs" : "dtprobe-compile.cjs");
+// The commands dist/dtprobe-compile.cjs leaves out (scripts/build.mjs, FULL_BUNDLE_COMMANDS).
+const FULL_BUNDLE_COMMANDS = ["report", "test", "run", "compare", "diff", "verify", "batch"];
+const script = join(dist, FULL_BUNDLE_COMMANDS.includes(command) ? "dtprobe.cjs" : "dtprobe-compile.cjs");
 const cacheFile = `${script}.cache`;
 
 function runWithCodeCache() {

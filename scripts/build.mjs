@@ -70,17 +70,21 @@ await build({
   logOverride: { "empty-import-meta": "silent" },
 });
 
-// `compile`, the command a build runs once per board, gets a bundle of its own without the report
-// and test commands (the kernel model, ajv, yaml, Graphviz): 0.75 MB instead of 3.2 MB to read,
-// and a smaller code cache to check and deserialize in every process. bin/dtprobe.cjs runs it for
-// every command but `report` and `test` (--version and help too), which are not reachable from it.
+// `compile`, the command a build runs once per board, gets a bundle of its own without the other
+// commands (the kernel model, ajv, yaml, Graphviz, the batch pool): a smaller file to read and a
+// smaller code cache to check and deserialize in every process. bin/dtprobe.cjs runs it for
+// `compile`, --version, help and usage errors, and dist/dtprobe.cjs for the commands below (its
+// FULL_BUNDLE_COMMANDS must name the same ones; test/library/launcher.test.ts checks each).
+const FULL_BUNDLE_COMMANDS = ["report", "test", "run", "compare", "diff", "verify", "batch"];
 const compileOnly = {
   name: "compile-only",
   setup(b) {
-    b.onResolve({ filter: /^\.\/(report|test)-command\.ts$/ }, (args) => ({ path: args.path, namespace: "compile-only" }));
+    const filter = new RegExp(`^\\./(${FULL_BUNDLE_COMMANDS.join("|")})-command\\.ts$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: "compile-only" }));
     b.onLoad({ filter: /.*/, namespace: "compile-only" }, (args) => {
-      const fn = args.path.includes("report") ? "runReportCommand" : "runTestCommand";
-      return { contents: `export function ${fn}(): never { throw new Error("dist/dtprobe-compile.cjs has no report or test command (bin/dtprobe.cjs runs dist/dtprobe.cjs for them)"); }`, loader: "ts" };
+      const name = /\.\/(\w+)-command\.ts$/.exec(args.path)[1];
+      const fn = `run${name[0].toUpperCase()}${name.slice(1)}Command`;
+      return { contents: `export function ${fn}(): never { throw new Error("dist/dtprobe-compile.cjs has no ${name} command (bin/dtprobe.cjs runs dist/dtprobe.cjs for it)"); }`, loader: "ts" };
     });
   },
 };

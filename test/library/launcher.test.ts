@@ -37,19 +37,24 @@ describe("the dtprobe command", () => {
     expect(run("bin/dtprobe.mjs", ["compile", "--cpp", "-q", "-O", "dts", "board.dts"]).stdout).toBe(viaEsm.stdout);
   });
 
-  it.runIf(built)("runs report and test from the full bundle, --debug first or not", () => {
-    for (const args of [["report", "--help"], ["--debug", "report", "--help"], ["test", "--help"]]) {
+  it.runIf(built)("runs every command but compile from the full bundle, --debug first or not", () => {
+    const full = ["report", "test", "run", "compare", "diff", "verify", "batch"];
+    for (const args of [["--debug", "report", "--help"], ...full.map((c) => [c, "--help"])]) {
       const r = run("bin/dtprobe.cjs", args);
+      const command = args.find((a) => a !== "--debug")!;
       expect(r.status, `${args.join(" ")}: ${r.stderr}`).toBe(0);
-      expect(r.stdout).toMatch(/^usage: dtprobe (report|test) /);
+      expect(r.stdout.startsWith(`usage: dtprobe ${command} `), r.stdout).toBe(true);
     }
   });
 
   it.runIf(built)("answers --version, help and an unknown command from the compile bundle", () => {
     expect(run("bin/dtprobe.cjs", ["--version"]).stdout).toMatch(/^dtprobe \d+\.\d+\.\d+\n$/);
     const help = run("bin/dtprobe.cjs", []);
+    // No command is a usage error: the usage goes to stderr with exit 2 (--help prints it to stdout).
     expect(help.status).toBe(2);
-    expect(help.stdout).toContain("usage: dtprobe <command>");
+    expect(help.stderr).toContain("usage: dtprobe <command>");
+    expect(help.stdout).toBe("");
+    expect(run("bin/dtprobe.cjs", ["--help"]).stdout).toContain("usage: dtprobe <command>");
     const unknown = run("bin/dtprobe.cjs", ["frobnicate"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'frobnicate'");
