@@ -1,7 +1,8 @@
 // `dtprobe report FILE [--pci F] [--hw F] [--kernel V] [--policy P] [--bootargs S]
-// [--format text|json|dot|svg|html] [-o OUT]`: load the board, build the device graph, run the emulated probe,
+// [--kernel-src DIR] [--kconfig FILE] [--assume-drivers] [--format text|json|dot|svg|html] [-o OUT]`: load the board, build the device graph, run the emulated probe,
 // print the attachment report.
-import { DEFAULT_KERNEL, parseKernelVersion, type Policy } from "../probe/index.ts";
+import { readFileSync } from "node:fs";
+import { DEFAULT_KERNEL, driverCatalogForSource, parseKernelVersion, type DriverCatalog, type Policy } from "../probe/index.ts";
 import { readSideFiles, renderReportTextChunks, runBoardFile } from "../report/index.ts";
 import { checkModelOps } from "../report/scenario-file.ts";
 import { DiagnosticSink } from "../source/index.ts";
@@ -17,6 +18,9 @@ const specs: OptionSpec[] = [
   { long: "pci", key: "pci", takesValue: true, valueName: "FILE", help: "PCI topology (JSON, the format of docs/report.md)" },
   { long: "hw", key: "hw", takesValue: true, valueName: "FILE", help: "per-instance IOMMU hardware limits (JSON)" },
   { long: "kernel", key: "kernel", takesValue: true, valueName: "VERSION", help: "kernel version to emulate (e.g. 3.19, 6.1, 6.15; default: see docs/kernel-model.md)" },
+  { long: "kernel-src", key: "kernel-src", takesValue: true, valueName: "DIR", help: "the drivers of your own kernel tree (or tarball): extracted once, then cached (docs/kernel-data.md)" },
+  { long: "kconfig", key: "kconfig", takesValue: true, valueName: "FILE", help: "your kernel's .config: =y binds at its initcall, =m after boot as a module, unset: no driver (default: Debian's)" },
+  { long: "assume-drivers", key: "assume-drivers", takesValue: false, help: "no driver table: assume every device tree device has a driver (shown \"(assumed)\")" },
   { long: "policy", key: "policy", takesValue: true, valueName: "P", help: "default-domain policy: per-group, per-device, per-instance (default: the kernel's own for the board's architecture)" },
   { long: "scenario", key: "scenario", takesValue: true, valueName: "FILE", help: "runtime steps after boot: unbind, bind, VFIO claim, domain attach, ... (JSON, docs/scenarios.md)" },
   { long: "bootargs", key: "bootargs", takesValue: true, valueName: "S", help: "kernel command line (default: /chosen/bootargs)" },
@@ -56,6 +60,21 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
     return code;
   };
 
+  const kconfigPath = get("kconfig").at(-1);
+  const assume = get("assume-drivers").length > 0;
+  const kernelSrc = get("kernel-src").at(-1);
+  if (assume && (kernelSrc !== undefined || kconfigPath !== undefined)) throw new UsageError("--assume-drivers cannot be combined with --kernel-src or --kconfig");
+  const drivers = kernelSrc !== undefined ? await driversOfTree(kernelSrc, kconfigPath, kernel.label, sink) : undefined;
+  if (drivers === null) return finish(1);
+  let kconfig: { file: string; text: string } | undefined;
+  if (kconfigPath !== undefined && kernelSrc === undefined) {
+    try {
+      kconfig = { file: kconfigPath, text: readFileSync(kconfigPath, "latin1") };
+    } catch (e) {
+      sink.error("io", `Couldn't open "${kconfigPath}": ${(e as Error).message}`);
+      return finish(1);
+    }
+  }
   const side = readSideFiles({ pci: get("pci").at(-1), hw: get("hw").at(-1), scenario: get("scenario").at(-1) }, sink);
   if (!side || (side.scenario && !checkModelOps(side.scenario, sink))) return finish(1);
   const run = runBoardFile(
@@ -67,6 +86,8 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
       kernel,
       policy: policyText as Policy | undefined,
       bootargs: get("bootargs").at(-1),
+      drivers,
+      driverTables: { assume, kconfig },
       ...side,
     },
     sink,
@@ -81,4 +102,14 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
     return finish(1);
   }
   return finish(0);
+}
+
+/** --kernel-src DIR [--kconfig FILE]: the user's tree, extracted once and cached; null on an error (in the sink). */
+async function driversOfTree(dir: string, kconfig: string | undefined, version: string, sink: DiagnosticSink): Promise<DriverCatalog | null> {
+  try {
+    return await driverCatalogForSource(dir, version, kconfig);
+  } catch (e) {
+    sink.error("io", `--kernel-src ${dir}: ${(e as Error).message}`);
+    return null;
+  }
 }

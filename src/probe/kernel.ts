@@ -6,14 +6,37 @@
 import type { Device, DeviceGraph } from "../graph/index.ts";
 import type { IommuCore, IommuDev, IommuDomain, IommuGroup, IommuInstance, Result } from "../iommu/index.ts";
 import type { FeatureFlag, KernelFeatures } from "../kernel/index.ts";
+import type { InitcallLevel as KernelInitcallLevel, OfDriver, PciDriver } from "../kernel-data/index.ts";
 import type { AsyncProbeRequest } from "./base/async-probe.ts";
 import type { Deque } from "./deque.ts";
+import type { DriverCatalog } from "./drivers/catalog.ts";
 import type { ArmSharedMappings } from "./dma/arm-shared-mapping.ts";
 import type { KernelLog } from "./log.ts";
 import type { ProbeOptions, ResolvedConfig } from "./options.ts";
 import type { DeviceOutcome } from "./types.ts";
 
-export type InitcallLevel = "arch" | "subsys" | "device" | "module";
+/**
+ * When a driver registers: a built-in driver at its initcall level (include/linux/init.h, in
+ * do_initcalls order), a module after the built-in initcalls, when udev loads it.
+ */
+export type InitcallLevel = KernelInitcallLevel | "module";
+
+/**
+ * Where a device's driver name comes from: the kernel's driver table (data/kernel, or the
+ * user's tree), the --pci file, dtprobe's own driver models (IOMMU drivers, client rows when no
+ * table applies), dtprobe's assumption (--assume-drivers, or no table), or a scenario's
+ * driver_override.
+ */
+export type DriverSource = "kernel-data" | "pci-file" | "model" | "assumed" | "override";
+
+/**
+ * Why no driver binds a device: no driver of this kernel matches it; drivers match but the
+ * configuration does not build them; the only match is a module nothing loads (no
+ * MODULE_DEVICE_TABLE); early init code handles the node and no driver binds it; an AMBA device
+ * whose peripheral ID is unknown; the --pci file says none binds; an IOMMU compatible no
+ * modelled IOMMU driver knows.
+ */
+export type UnboundReason = "no-match" | "not-built" | "module-not-loaded" | "early-init" | "amba-id-unknown" | "pci-file" | "unknown-iommu";
 
 /** Which driver binds a device, and when it registers. */
 export interface DriverMatch {
@@ -30,6 +53,19 @@ export interface DriverMatch {
   readonly reason?: string;
   /** The modelled behaviour of the driver (its row), if any. */
   readonly row?: ClientDriver;
+  /** Where the name comes from (null: no driver). */
+  readonly source: DriverSource | null;
+  /**
+   * Registration order among the drivers of its level (the kernel's link order for built-in
+   * drivers; the order udev loads modules in for a module); 0 when unknown (assumed drivers).
+   */
+  readonly link: number;
+  /** A module (=m): KBUILD_MODNAME of the module udev loads for it after boot. */
+  readonly module?: string;
+  /** Why no driver binds, as a code (the report's unboundReason). */
+  readonly unbound?: UnboundReason;
+  /** The driver table's row of the driver, when a table applies. */
+  readonly kernelDriver?: OfDriver | PciDriver;
 }
 
 /** A struct device: the IOMMU core's part (IommuDev) and the driver core's. */
@@ -75,17 +111,24 @@ export interface Aggregate {
   deviceUnbinding(s: DevState): void;
 }
 
-/** A client driver as a row: its match, when it registers, its DMA flags and its hooks. */
+/**
+ * A client driver as a row: its behaviour, keyed by the kernel's driver name. When a driver table
+ * applies (the shipped data/kernel tables, --kernel-src), the table decides which driver binds a
+ * device, at which initcall level and in which order; the row with that `name` and `bus` supplies
+ * what the driver does. `compatible` / `pattern` / `initcall` are used only when no table applies
+ * (--assume-drivers, or a kernel no table covers).
+ */
 export interface ClientDriver {
-  /** platform_driver.driver.name / pci_driver.name. */
+  /** platform_driver.driver.name / pci_driver.name, exactly as in the driver table (its `name`). */
   readonly name: string;
   readonly bus: "platform" | "amba" | "pci";
-  /** of_match_table (platform, AMBA): exact compatibles... */
+  /** Without a driver table: the compatibles the model takes it to match... */
   readonly compatible?: readonly string[];
   /** ...or a pattern for SoC-numbered families. */
   readonly pattern?: RegExp;
   /** A string every pattern match starts with (a cheap test before the pattern). */
   readonly prefix?: string;
+  /** Without a driver table: when it registers. */
   readonly initcall: InitcallLevel;
   /** driver_managed_dma: always, or from a kernel change. */
   readonly driverManagedDma?: true | FeatureFlag;
@@ -152,6 +195,10 @@ export interface DmaState {
 
 /** The client drivers' run-time state. */
 export interface DriversState {
+  /** Which drivers this kernel has (a driver table, or dtprobe's assumption). */
+  readonly catalog: DriverCatalog;
+  /** Each distinct compatible list's match, made once per run (DriverMatch is read-only). */
+  readonly matches: WeakMap<readonly string[], DriverMatch>;
   /** The composite drivers of the modelled rows, one each. */
   readonly aggregates: readonly Aggregate[];
   /** Domains drivers allocated for themselves (ownDomain), per device. */

@@ -37,6 +37,8 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     bus: d.device.bus,
     driver: d.driver,
     driverAssumed: d.driverAssumed,
+    driverModule: d.driverModule,
+    unboundReason: d.unboundReason,
     state: d.state,
     reason: d.stateReason ?? null,
     iommu: d.iommu ? d.iommu.path : null,
@@ -70,6 +72,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
       bootargs: result.bootargs,
       bootargsSource: chosenArgs ? "chosen" : "option",
       defaultDomainType: result.defaultDomainType,
+      kernelData: { ...result.drivers, configuration: result.drivers.configuration ? { ...result.drivers.configuration } : null },
     },
     summary: summarise(devices, result.groups.length, result.domains.length),
     iommus: result.instances.map((i) => ({

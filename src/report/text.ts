@@ -32,6 +32,14 @@ function spec(d: ReportDevice): string {
   return cells === 0 ? "" : ` [${text}]`;
 }
 
+/** Which drivers the run used: the driver table and configuration, or the assumption. */
+function driversLine(k: Report["config"]["kernelData"]): string {
+  if (k.source === "assumed") return `drivers: assumed, shown "(assumed)?" — ${k.assumed ?? ""}`;
+  const c = k.configuration;
+  const config = c ? `${c.name} config ${c.file}${c.package ? ` (${c.package} ${c.packageVersion ?? ""})` : ""}` : "no configuration (every driver counts as built in)";
+  return `drivers: ${k.source === "kernel-src" ? "kernel tree" : "table"} ${k.version} from ${k.from ?? "?"}, ${config}`;
+}
+
 /** The report as text (see docs/report.md "Text form"). */
 export function renderReportText(report: Report): string {
   return renderReportTextChunks(report).join("");
@@ -50,6 +58,8 @@ export function renderReportTextChunks(report: Report): string[] {
   out.push(`kernel ${c.kernel} (${c.era} era), ${c.arch} (${c.archSource}), policy ${c.policy}${c.policySource === "kernel" ? " (this kernel's own on " + c.arch + ")" : ""}, default domain type ${c.defaultDomainType}`);
   for (const h of c.hypothetical) out.push(`HYPOTHETICAL: ${h}`);
   out.push(`bootargs (${c.bootargsSource}): ${JSON.stringify(c.bootargs)}`);
+  out.push(driversLine(c.kernelData));
+  if (c.kernelData.note) out.push(`  note: ${c.kernelData.note}`);
   const s = report.summary;
   out.push(`${s.devices} devices, ${s.withIommu} behind an IOMMU, ${s.groups} groups, ${s.domains} domains, ${s.deferred} deferred, ${s.failed} failed`);
   // Indexes so that the rendering stays linear with hundreds of thousands of groups, built in
@@ -128,9 +138,10 @@ export function renderReportTextChunks(report: Report): string[] {
   out.push(`Devices without an IOMMU group (${noIommu.length}):`);
   for (const d of noIommu) {
     const why = d.errors.length > 0 ? ` — ${d.errors[0]!.errno} (${d.errors[0]!.where})` : "";
-    out.push(`  ${d.name} [${d.bus}, ${d.driver ?? "no driver"}${d.driverAssumed ? "?" : ""}, ${d.dmaOps}${d.coherent ? ", coherent" : ""}]${why}`);
+    out.push(`  ${d.name} [${d.bus}, ${d.driver ?? "no driver"}${d.driverAssumed ? "?" : ""}${d.driverModule ? " (module)" : ""}, ${d.dmaOps}${d.coherent ? ", coherent" : ""}]${why}`);
   }
   for (const [title, state] of [
+    ["No driver", "no-driver"],
     ["Deferred", "deferred"],
     ["Failed", "failed"],
     ["Not created", "not-created"],

@@ -5,21 +5,33 @@
 import { ERRNO_VALUES, iommuDeviceRegister, iommuProbeInstance, type Result } from "../../iommu/index.ts";
 import { setupDmaOps, teardownDmaOps } from "../dma/arch.ts";
 import { ownDomainProbe, ownDomainRemove } from "../drivers/own-domain.ts";
-import { matchDriver, overrideDrivers, overrideMatch } from "../drivers/table.ts";
+import { matchDriver, overrideDrivers, overrideMatch, type MatchContext } from "../drivers/match.ts";
 import { stateFor, type DevState, type InitcallLevel, type Kernel } from "../kernel.ts";
 import { ASSUMED_DRIVER_PREFIX } from "../log.ts";
 import { platformDmaCleanup, platformDmaConfigure } from "./platform.ts";
 
-/** driver_register for every driver of `level`: driver_attach tries its devices, in add order. */
+/**
+ * driver_register for every driver of `level`, in the kernel's link order (do_initcalls runs one
+ * level's initcalls in the order the linker placed them: the order of the Makefiles, drivers/
+ * before sound/); each driver's driver_attach -> __driver_attach tries its devices in add order.
+ * Modules (level "module") go in the same order, though udev's parallel loading fixes none.
+ */
 export function registerLevel(k: Kernel, level: InitcallLevel): void {
   k.dd.registeredLevels.add(level);
-  const states = k.dd.statesByLevel.get(level) ?? [];
-  for (let i = 0; i < states.length; i++) {
-    const s = states[i]!;
+  const states = k.dd.statesByLevel.get(level);
+  if (!states) return;
+  // Array.prototype.sort is stable: one driver's devices stay in add order. Without a table every
+  // link is 0 and the order is add order.
+  const ordered = states.some((s) => s.match.link !== 0) ? [...states].sort((a, b) => a.match.link - b.match.link) : states;
+  for (let i = 0; i < ordered.length; i++) {
+    const s = ordered[i]!;
     if (s.added && s.out.state === "not-created" && s.match.name && s.match.initcall === level && !s.onDeferredList) k.dd.queue.push(s);
   }
   drain(k);
 }
+
+/** What matching a device reads from the kernel (drivers/match.ts). */
+export const matchContext = (k: Kernel): MatchContext => ({ has: k.has, catalog: k.drivers.catalog, matches: k.drivers.matches });
 
 /** driver_deferred_probe_trigger: every deferred device is tried again, first. */
 function triggerDeferred(k: Kernel): void {
@@ -169,11 +181,12 @@ export function bindDevice(k: Kernel, s: DevState, driver: string | undefined): 
   if (!s.added) return fail("-ENODEV", "bind_store", `${s.dev.name} does not exist`);
   if (s.out.state === "bound") return fail("-EBUSY", "device_driver_attach", `${s.dev.name} is already bound to ${s.out.driver}`);
   if (s.onDeferredList) return fail("-EBUSY", "bind_store", `${s.dev.name} is on the deferred-probe list`);
-  const natural = matchDriver(s.dev, !!s.instance, k.has);
+  const ctx = matchContext(k);
+  const natural = matchDriver(s.dev, !!s.instance, ctx);
   let match = natural;
   if (driver !== undefined && driver !== natural.name) {
     const allowed = overrideDrivers(s.dev.bus);
-    if (allowed.includes(driver)) match = overrideMatch(driver, s.dev.bus);
+    if (allowed.includes(driver)) match = overrideMatch(driver, s.dev.bus, ctx);
     else return fail("-ENODEV", "bind_store", `no modelled ${s.dev.bus} driver ${driver} matches ${s.dev.name} (driver_override accepts ${allowed.join(", ")} or its own driver ${natural.name ?? "(none)"})`);
   }
   if (!match.name) return fail("-ENODEV", "bind_store", `no driver matches ${s.dev.name}`);
@@ -181,6 +194,8 @@ export function bindDevice(k: Kernel, s: DevState, driver: string | undefined): 
   s.out.driver = match.name;
   s.out.driverAssumed = match.assumed;
   s.out.driverManagedDma = match.driverManagedDma;
+  s.out.driverModule = match.module ?? null;
+  s.out.unboundReason = null;
   s.out.state = "not-created";
   s.out.stateReason = undefined;
   const errorsBefore = s.out.errors.length;

@@ -10,7 +10,9 @@ import { deviceAdd, removeTree } from "../base/core.ts";
 import { asyncBindsBeforeWalk, asyncBindsInWindow } from "../base/dd-async.ts";
 import { Deque } from "../deque.ts";
 import { ArmSharedMappings } from "../dma/arm-shared-mapping.ts";
-import { CLIENT_DRIVERS, matchDriver } from "../drivers/table.ts";
+import { driverCatalogFor } from "../drivers/catalog.ts";
+import { matchDriver } from "../drivers/match.ts";
+import { CLIENT_DRIVERS } from "../drivers/table.ts";
 import type { Aggregate, DevState, InitcallLevel, Kernel } from "../kernel.ts";
 import { KernelLog } from "../log.ts";
 import { addProbeTarget, ofIommuConfigure } from "../of/iommu.ts";
@@ -64,7 +66,9 @@ export function createKernel(graph: DeviceGraph, options: ProbeOptions): Kernel 
       armDmaMapping: iommuConfig.armDmaMapping,
       armShared: armShared ? new ArmSharedMappings(iommu, iommuConfig.armMappingScope === "instance" ? "instance" : "group") : undefined,
     },
-    drivers: { aggregates, ownDomains: new Map() },
+    // The run's drivers: the options' catalog, else the shipped table of this version with Debian's
+    // configuration for the architecture.
+    drivers: { catalog: options.drivers ?? driverCatalogFor(options.kernel.label, config.arch, options.driverTables), matches: new WeakMap(), aggregates, ownDomains: new Map() },
     lifecycle: { add: (s) => deviceAdd(k, s), removeTree: (s) => removeTree(k, s) },
   };
   for (const d of CLIENT_DRIVERS) if (d.aggregate) aggregates.push(d.aggregate(k));
@@ -88,12 +92,13 @@ function createStates(k: Kernel, states: DevState[]): void {
   const devices = k.graph.devices;
   const byLevel = k.dd.statesByLevel;
   const instanceByNode = k.iommu.instanceByNode;
+  const ctx = { has: k.has, catalog: k.drivers.catalog, matches: k.drivers.matches };
   // Index loops over the per-device arrays: for-of left an iterator result per device in these
   // long loops (a few MB of garbage each on a large board).
   for (let i = 0; i < devices.length; i++) {
     const dev = devices[i]!;
     const instance = dev.node ? instanceByNode.get(dev.node) : undefined;
-    const s = newDevState(dev, matchDriver(dev, instance !== undefined, k.has), instance);
+    const s = newDevState(dev, matchDriver(dev, instance !== undefined, ctx), instance);
     states.push(s);
     const level = byLevel.get(s.match.initcall as InitcallLevel);
     if (level) level.push(s);
