@@ -82,7 +82,7 @@ describe("mtk_iommu_get_iova_region_id, before 6.4: dma_range_map", () => {
 });
 
 describe("the rule on a whole tree", () => {
-  const family = (kernel: string) => runModel(loadTree(`${projectDir}fixtures/kernel/family-mtk-iommu.dts`), { kernel, input: "family-mtk-iommu.dts" }).report;
+  const family = (kernel: string) => runModel(loadTree(`${projectDir}fixtures/kernel/family-mtk-iommu.dts`), { kernel, input: "family-mtk-iommu.dts", assumeDrivers: true }).report;
 
   it("family-mtk-iommu: the video encoder (larb19, no dma-ranges) moves from region 0 to region 1 at 6.4", () => {
     const old = family("6.1");
@@ -110,7 +110,7 @@ describe("the rule on a whole tree", () => {
 };\n`,
       "latin1",
     );
-    const r = runModel(loadTree(file), { kernel: "6.8", input: "t.dts" }).report;
+    const r = runModel(loadTree(file), { kernel: "6.8", input: "t.dts", assumeDrivers: true }).report;
     const ccu = dev(r, "2000.ccu");
     expect(ccu.errors.map((e) => [e.errno, e.where, e.message])).toEqual([["-EINVAL", "mtk_iommu_get_iova_region_id", "Can NOT find the region for larb(18-10)."]]);
     expect([ccu.group, ccu.dmaOps]).toEqual([null, "direct"]);

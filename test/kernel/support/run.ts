@@ -29,6 +29,11 @@ export interface RunOptions {
   hwFile?: string;
   scenarioFile?: string;
   input?: string;
+  /**
+   * Hand-written fixtures with made-up compatibles run with dtprobe's assumption that every device
+   * has a driver (--assume-drivers); real boards use the shipped driver tables (the default).
+   */
+  assumeDrivers?: boolean;
 }
 
 export function runModel(tree: DeviceTree, o: RunOptions = {}): { result: ProbeResult; report: Report } {
@@ -39,7 +44,7 @@ export function runModel(tree: DeviceTree, o: RunOptions = {}): { result: ProbeR
   if (o.hwFile) hw = parseHwOverrides(readFileSync(o.hwFile, "latin1"), o.hwFile, sink);
   const scenario = o.scenarioFile ? parseScenario(readFileSync(o.scenarioFile, "latin1"), o.scenarioFile.split("/").pop()!, sink) : undefined;
   if (sink.errorCount > 0) throw new Error(sink.items.map((d) => d.message).join("\n"));
-  const run = runBoard(tree, o.input, { kernel: o.kernel ?? "6.1", policy: o.policy, bootargs: o.bootargs, pci, hw, scenario }, sink);
+  const run = runBoard(tree, o.input, { kernel: o.kernel ?? "6.1", policy: o.policy, bootargs: o.bootargs, pci, hw, scenario, driverTables: { assume: o.assumeDrivers } }, sink);
   if (!run) throw new Error(sink.items.map((d) => d.message).join("\n"));
   return { result: run.result, report: run.report };
 }
