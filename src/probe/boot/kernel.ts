@@ -3,7 +3,7 @@
 // the calls between subsystems that go through function pointers (the IOMMU core's bus
 // callbacks, device_add / device_del as the driver core reaches them).
 import type { DeviceGraph } from "../../graph/index.ts";
-import { createIommuCore, createInstances, type IommuConfig } from "../../iommu/index.ts";
+import { createIommuCore, createInstances, type IommuConfig, type IommuInstance } from "../../iommu/index.ts";
 import { kernelFeatures } from "../../kernel/index.ts";
 import { parseAsyncProbe } from "../base/async-probe.ts";
 import { deviceAdd, removeTree } from "../base/core.ts";
@@ -11,9 +11,9 @@ import { asyncBindsBeforeWalk, asyncBindsInWindow } from "../base/dd-async.ts";
 import { Deque } from "../deque.ts";
 import { ArmSharedMappings } from "../dma/arm-shared-mapping.ts";
 import { driverCatalogFor } from "../drivers/catalog.ts";
-import { matchDriver } from "../drivers/match.ts";
+import { matchDriver, modulesLoaded } from "../drivers/match.ts";
 import { CLIENT_DRIVERS } from "../drivers/table.ts";
-import type { Aggregate, DevState, InitcallLevel, Kernel } from "../kernel.ts";
+import type { Aggregate, DevState, DriverMatch, Kernel } from "../kernel.ts";
 import { KernelLog } from "../log.ts";
 import { addProbeTarget, ofIommuConfigure } from "../of/iommu.ts";
 import { bootBool, parseBootargs, resolveConfig, type ProbeOptions } from "../options.ts";
@@ -95,12 +95,19 @@ function createStates(k: Kernel, states: DevState[]): void {
   const ctx = { has: k.has, catalog: k.drivers.catalog, matches: k.drivers.matches };
   // Index loops over the per-device arrays: for-of left an iterator result per device in these
   // long loops (a few MB of garbage each on a large board).
+  const instances: (IommuInstance | undefined)[] = new Array(devices.length);
+  const matches: DriverMatch[] = new Array(devices.length);
   for (let i = 0; i < devices.length; i++) {
     const dev = devices[i]!;
-    const instance = dev.node ? instanceByNode.get(dev.node) : undefined;
-    const s = newDevState(dev, matchDriver(dev, instance !== undefined, ctx), instance);
+    instances[i] = dev.node ? instanceByNode.get(dev.node) : undefined;
+    matches[i] = matchDriver(dev, instances[i] !== undefined, ctx);
+  }
+  // Which modules udev loads depends on every device of the board.
+  if (ctx.catalog.table) modulesLoaded(matches, ctx.catalog);
+  for (let i = 0; i < devices.length; i++) {
+    const s = newDevState(devices[i]!, matches[i]!, instances[i]);
     states.push(s);
-    const level = byLevel.get(s.match.initcall as InitcallLevel);
+    const level = byLevel.get(s.match.initcall);
     if (level) level.push(s);
     else byLevel.set(s.match.initcall, [s]);
   }

@@ -155,25 +155,31 @@ export class DriverCatalog {
   }
 
   /**
-   * Orders the matching drivers and explains an empty result: built-in and auto-loadable modules
-   * are candidates; drivers not built, and modules without MODULE_DEVICE_TABLE, are reasons.
+   * Orders the matching drivers and explains an empty result: built-in drivers and modules are
+   * candidates (modules udev cannot load for this device, having no MODULE_DEVICE_TABLE, last:
+   * they bind only when another driver of their module loads it, modulesLoaded in match.ts);
+   * drivers not built are reasons.
    */
   #select(drivers: readonly (OfDriver | PciDriver)[], none: () => { code: UnboundReason; reason: string }): Selection {
     const table = this.table!;
     const candidates: Candidate[] = [];
+    const withoutAlias: Candidate[] = [];
     const notBuilt: string[] = [];
-    const unloaded: string[] = [];
     for (const d of drivers) {
       const state = table.state(d);
       if (state === "n") notBuilt.push(`driver ${d.name} is not built in ${this.label} (${this.whyNotBuilt(d)})`);
-      else if (state === "m" && !d.modalias) unloaded.push(`driver ${d.name} is only a module (${this.moduleSymbol(d)}=m) without a MODULE_DEVICE_TABLE: nothing loads it for this device`);
-      else candidates.push({ driver: d, state, level: state === "m" ? "module" : levelOf(d) });
+      else (state === "m" && !d.modalias ? withoutAlias : candidates).push({ driver: d, state, level: state === "m" ? "module" : levelOf(d) });
     }
     candidates.sort(byRegistration);
-    if (candidates.length > 0) return { candidates };
-    if (unloaded.length > 0) return { candidates, unbound: { code: "module-not-loaded", reason: [...unloaded, ...notBuilt].join("; ") } };
+    withoutAlias.sort(byRegistration);
+    if (candidates.length > 0 || withoutAlias.length > 0) return { candidates: [...candidates, ...withoutAlias] };
     if (notBuilt.length > 0) return { candidates, unbound: { code: "not-built", reason: notBuilt.join("; ") } };
     return { candidates, unbound: none() };
+  }
+
+  /** Why a module without a MODULE_DEVICE_TABLE is never loaded on this board. */
+  notLoadedReason(d: OfDriver | PciDriver): string {
+    return `driver ${d.name} is only a module (${this.moduleSymbol(d)}=m, ${d.module}.ko) without a MODULE_DEVICE_TABLE, and no device of this board loads ${d.module}.ko through another driver's aliases: nothing loads it`;
   }
 
   /** The first clause of a driver's build condition that the configuration does not meet. */

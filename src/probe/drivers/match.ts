@@ -70,10 +70,15 @@ const resolveManaged = (d: ClientDriver | undefined, has: KernelFeatures, otherw
 export function matchDriver(dev: Device, isIommuNode: boolean, ctx: MatchContext): DriverMatch {
   if (dev.bus === "pci") return matchPci(dev, ctx);
   if (isIommuNode) {
-    // The IOMMU drivers are modelled in src/iommu (their own table, their own initcall level).
+    // The IOMMU drivers are modelled in src/iommu; whether this kernel builds one, as a module or
+    // built in at which initcall level, is the driver table's (exynos_iommu_init is a core_initcall).
     const m = iommuMatchForCompatible(dev.compatible);
     if (!m) return UNKNOWN_IOMMU;
-    return match({ name: m.driver.name, source: "model", initcall: m.driver.initcall });
+    if (!ctx.catalog.table) return match({ name: m.driver.name, source: "model", initcall: m.driver.initcall });
+    const sel = ctx.catalog.ofSelection(dev.compatible);
+    const first = sel.candidates[0];
+    if (!first) return unboundMatch(sel.unbound!.code, sel.unbound!.reason);
+    return match({ name: m.driver.name, source: "kernel-data", initcall: first.level, link: first.driver.link, module: first.state === "m" ? first.driver.module : undefined, kernelDriver: first.driver });
   }
   if (ctx.catalog.table && dev.bus === "amba") return matchAmba(dev, ctx);
   const list = dev.compatible;
@@ -95,7 +100,29 @@ function matchPlatform(list: readonly string[], ctx: MatchContext): DriverMatch 
   if (early?.consumesNode) {
     return unboundMatch("early-init", `initialised by ${early.decl.macro} (${early.decl.file}) at boot, which marks the node populated: of_platform_bus_create creates no device for it`);
   }
-  return fromSelection(ctx.catalog.ofSelection(list), ctx);
+  const sel = ctx.catalog.ofSelection(list);
+  const kept = sel.candidates.filter((c) => !probeDeclines(c.driver, list));
+  if (kept.length === sel.candidates.length) return fromSelection(sel, ctx);
+  if (kept.length > 0) return fromCandidate(kept[0]!, ctx);
+  const declined = sel.candidates.map((c) => c.driver.name).join(", ");
+  return unboundMatch("no-match", `${declined} matches only a generic compatible and its probe declines (-ENODEV) unless that compatible comes first; no other driver for ${list.map((c) => `\`${c}\``).join(", ")} in ${ctx.catalog.label}`);
+}
+
+/**
+ * Compatibles that simple-pm-bus lists only to bind bus nodes whose *first* compatible they are
+ * (simple_pm_bus_probe, drivers/bus/simple-pm-bus.c, 6.1 and 6.12: match data ONLY_BUS, then
+ * `of_property_match_string(np, "compatible", match->compatible) == 0` or -ENODEV), so that a
+ * `"vendor,x", "simple-mfd"` node is left to a vendor driver.
+ */
+const ONLY_BUS = new Set(["simple-bus", "simple-mfd", "isa", "arm,amba-bus"]);
+
+/** A matching driver whose probe returns -ENODEV for this node: __device_attach_driver goes on to the next. */
+function probeDeclines(d: OfDriver | PciDriver, list: readonly string[]): boolean {
+  if (d.name !== "simple-pm-bus" || d.bus !== "platform") return false;
+  // The best entry is "simple-pm-bus" itself when listed (a real probe); else an ONLY_BUS one.
+  const lower = list.map((c) => c.toLowerCase());
+  if (lower.includes("simple-pm-bus")) return false;
+  return !(lower.length > 0 && ONLY_BUS.has(lower[0]!));
 }
 
 /** amba_match: the peripheral ID against each AMBA driver's amba_id table. */
@@ -217,4 +244,24 @@ export function overrideDrivers(bus: string): readonly string[] {
 export function overrideMatch(driver: string, bus: string, ctx: MatchContext): DriverMatch {
   const kd = ctx.catalog.table?.byName(driver).find((d) => d.bus === bus);
   return match({ name: driver, source: "override", initcall: "device", driverManagedDma: true, row: rowByName(driver, bus), link: kd?.link, kernelDriver: kd });
+}
+
+/**
+ * Modules udev loads at boot: `modprobe` of each device's modalias (udev coldplug) loads a module
+ * when one of its drivers exports a matching table (MODULE_DEVICE_TABLE); every driver of a loaded
+ * module registers (its module_init), so a driver without a table of its own binds when its
+ * module was loaded for another device (adreno in msm.ko, loaded for the MDSS). A match whose
+ * module nothing loads becomes unbound. `matches` is every device's match, in device order.
+ */
+export function modulesLoaded(matches: DriverMatch[], catalog: DriverCatalog): void {
+  const loaded = new Set<string>();
+  for (const m of matches) if (m.module !== undefined && m.kernelDriver?.modalias) loaded.add(m.module);
+  const unloaded = new Map<DriverMatch, DriverMatch>();
+  for (let i = 0; i < matches.length; i++) {
+    const m = matches[i]!;
+    if (m.module === undefined || m.kernelDriver?.modalias || loaded.has(m.module)) continue;
+    let u = unloaded.get(m);
+    if (!u) unloaded.set(m, (u = unboundMatch("module-not-loaded", catalog.notLoadedReason(m.kernelDriver!))));
+    matches[i] = u;
+  }
 }
