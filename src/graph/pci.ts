@@ -39,7 +39,10 @@ function makeFunction(
   devfn: number,
   f: Omit<PciFunction, "hostBridge" | "segment" | "bus" | "devfn" | "slot" | "fn" | "rid" | "upstream" | "dev" | "dmaAliasDevfns" | "pcieBridgeAlias"> & { extraAliases: number[] },
 ): PciFunction {
-  const quirk = { vendor: f.vendor, device: f.device, pcie: f.pcie, multifunction: f.multifunction, fn: devfn & 7 };
+  // pci_scan_slot (drivers/pci/probe.c, 6.1 and 6.12) sets dev->multifunction on every function
+  // after 0 it finds, whatever that function's header type says; function 0 keeps its header bit.
+  const multifunction = f.multifunction || (devfn & 7) > 0;
+  const quirk = { vendor: f.vendor, device: f.device, pcie: f.pcie, multifunction, fn: devfn & 7 };
   const aliases = [...new Set([...quirkDmaAliases(quirk, devfn), ...f.extraAliases])].filter((d) => d !== devfn).sort((a, b) => a - b);
   return {
     hostBridge: bridge,
@@ -55,7 +58,7 @@ function makeFunction(
     driver: f.driver,
     driverManagedDma: f.driverManagedDma,
     header: f.header,
-    multifunction: f.multifunction,
+    multifunction,
     pcie: f.pcie,
     secondary: f.secondary,
     subordinate: f.subordinate,
@@ -96,26 +99,38 @@ function fromInput(bridge: PciHostBridge, input: PciFunctionInput): PciFunction 
   });
 }
 
-/** Functions described as DT children (`reg = <phys.hi ...>`), bridges recursively. Iterative. */
+/** The slot a PCI child node's reg names (phys.hi bits 15-11), undefined without a reg. */
+function slotOfNode(node: DtNode): number | undefined {
+  const hi = propertyCells(node, "reg")?.[0];
+  return hi === undefined ? undefined : (hi >>> 11) & 0x1f;
+}
+
+/**
+ * Functions described as DT children, bridges recursively. Iterative. Which bus a function sits on
+ * comes from where its node is, not from its `reg`: the kernel scans the root bus (the host
+ * bridge's `bus-range` first number) and each bridge's secondary bus, and attaches DT nodes to the
+ * functions it finds by devfn alone (pci_set_of_node -> of_pci_find_child_device); a bridge's
+ * secondary bus is its `bus-range` first number, else the next free number, as pci_scan_bridge
+ * assigns it (max + 1, depth first).
+ */
 function fromTree(bridge: PciHostBridge, host: DtNode): PciFunction[] {
   const out: PciFunction[] = [];
-  const stack: { node: DtNode; depth: number }[] = host.children.map((c) => ({ node: c, depth: 0 })).reverse();
+  let maxBus = bridge.rootBus;
+  const stack: { node: DtNode; depth: number; bus: number }[] = host.children.map((c) => ({ node: c, depth: 0, bus: bridge.rootBus })).reverse();
   while (stack.length > 0) {
-    const { node, depth } = stack.pop()!;
+    const { node, depth, bus } = stack.pop()!;
     const reg = propertyCells(node, "reg");
     if (!reg || reg.length === 0) continue;
-    const hi = reg[0]!;
-    const bus = (hi >>> 16) & 0xff;
-    const devfn = (hi >>> 8) & 0xff;
+    const devfn = (reg[0]! >>> 8) & 0xff;
     const isBridge = isPciBusNode(node);
     const busRange = propertyCells(node, "bus-range");
-    let secondary = busRange?.[0];
-    if (isBridge && secondary === undefined) {
-      const childReg = node.children.map((c) => propertyCells(c, "reg")?.[0]).find((v) => v !== undefined);
-      if (childReg !== undefined) secondary = (childReg >>> 16) & 0xff;
-    }
+    const secondary = isBridge ? (busRange?.[0] ?? maxBus + 1) : undefined;
+    if (secondary !== undefined) maxBus = Math.max(maxBus, busRange?.[1] ?? secondary);
     const ids = propertyCells(node, "vendor-id")?.[0];
     const dev = propertyCells(node, "device-id")?.[0];
+    // The tree has no header type: a slot the tree gives several functions must have function 0's
+    // multifunction bit set, or the kernel would not have scanned the others (next_fn).
+    const slotShared = node.parent!.children.some((c) => c !== node && slotOfNode(c) === devfn >> 3);
     out.push(
       makeFunction(bridge, bus, devfn, {
         vendor: ids ?? 0,
@@ -124,7 +139,7 @@ function fromTree(bridge: PciHostBridge, host: DtNode): PciFunction[] {
         driver: isBridge ? "pcieport" : undefined,
         driverManagedDma: false,
         header: isBridge ? 1 : 0,
-        multifunction: false,
+        multifunction: slotShared,
         pcie: isBridge ? (depth === 0 ? "root-port" : "switch-downstream") : "endpoint",
         secondary,
         subordinate: busRange?.[1] ?? secondary,
@@ -134,7 +149,8 @@ function fromTree(bridge: PciHostBridge, host: DtNode): PciFunction[] {
         extraAliases: [],
       }),
     );
-    for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i]!, depth: depth + 1 });
+    // A bridge's children sit on its secondary bus; anything else's children are not functions.
+    if (secondary !== undefined) for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i]!, depth: depth + 1, bus: secondary });
   }
   return out;
 }

@@ -36,7 +36,7 @@ function spec(d: ReportDevice): string {
 function driversLine(k: Report["config"]["kernelData"]): string {
   if (k.source === "assumed") return `drivers: assumed, shown "(assumed)?" — ${k.assumed ?? ""}`;
   const c = k.configuration;
-  const config = c ? `${c.name} config ${c.file}${c.package ? ` (${c.package} ${c.packageVersion ?? ""})` : ""}` : "no configuration (every driver counts as built in)";
+  const config = c ? `${c.name === "kconfig" ? "--kconfig" : `${c.name} config`} ${c.file}${c.package ? ` (${c.package} ${c.packageVersion ?? ""})` : ""}` : "no configuration (every driver counts as built in)";
   return `drivers: ${k.source === "kernel-src" ? "kernel tree" : "table"} ${k.version} from ${k.from ?? "?"}, ${config}`;
 }
 

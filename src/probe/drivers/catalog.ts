@@ -302,8 +302,8 @@ export function driverCatalogFor(version: string, arch: CpuArch, req: DriverTabl
  * The catalog of the user's own tree (--kernel-src DIR, with --kconfig FILE as its configuration):
  * extracted once and cached (kernelDataForSource). Without --kconfig every driver counts as built in.
  */
-export async function driverCatalogForSource(dir: string, version: string, kconfig: string | undefined): Promise<DriverCatalog> {
-  const data = await kernelDataForSource(dir, { kconfig });
+export async function driverCatalogForSource(dir: string, version: string, kconfig: string | undefined, cache: { readonly cacheDir?: string; readonly refresh?: boolean } = {}): Promise<DriverCatalog> {
+  const data = await kernelDataForSource(dir, { kconfig, ...cache });
   const table = new KernelDriverTable(data, data.configs[0]);
   const asked = version.split(".").slice(0, 2).join(".");
   const exact = data.kernel.release === asked;
