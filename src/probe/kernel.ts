@@ -6,20 +6,17 @@
 import type { Device, DeviceGraph } from "../graph/index.ts";
 import type { IommuCore, IommuDev, IommuDomain, IommuGroup, IommuInstance, Result } from "../iommu/index.ts";
 import type { FeatureFlag, KernelFeatures } from "../kernel/index.ts";
-import type { InitcallLevel as KernelInitcallLevel, OfDriver, PciDriver } from "../kernel-data/index.ts";
+import type { OfDriver, PciDriver } from "../kernel-data/index.ts";
 import type { AsyncProbeRequest } from "./base/async-probe.ts";
 import type { Deque } from "./deque.ts";
+import type { InitcallLevel, UnboundReason } from "./drivers/binding.ts";
 import type { DriverCatalog } from "./drivers/catalog.ts";
 import type { ArmSharedMappings } from "./dma/arm-shared-mapping.ts";
 import type { KernelLog } from "./log.ts";
 import type { ProbeOptions, ResolvedConfig } from "./options.ts";
 import type { DeviceOutcome } from "./types.ts";
 
-/**
- * When a driver registers: a built-in driver at its initcall level (include/linux/init.h, in
- * do_initcalls order), a module after the built-in initcalls, when udev loads it.
- */
-export type InitcallLevel = KernelInitcallLevel | "module";
+export type { InitcallLevel, UnboundReason } from "./drivers/binding.ts";
 
 /**
  * Where a device's driver name comes from: the kernel's driver table (data/kernel, or the
@@ -28,15 +25,6 @@ export type InitcallLevel = KernelInitcallLevel | "module";
  * driver_override.
  */
 export type DriverSource = "kernel-data" | "pci-file" | "model" | "assumed" | "override";
-
-/**
- * Why no driver binds a device: no driver of this kernel matches it; drivers match but the
- * configuration does not build them; the only match is a module nothing loads (no
- * MODULE_DEVICE_TABLE); early init code handles the node and no driver binds it; an AMBA device
- * whose peripheral ID is unknown; the --pci file says none binds; an IOMMU compatible no
- * modelled IOMMU driver knows.
- */
-export type UnboundReason = "no-match" | "not-built" | "module-not-loaded" | "early-init" | "amba-id-unknown" | "pci-file" | "unknown-iommu";
 
 /** Which driver binds a device, and when it registers. */
 export interface DriverMatch {

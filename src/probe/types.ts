@@ -2,7 +2,7 @@
 import type { Device, DeviceGraph } from "../graph/index.ts";
 import type { DomainType, IommuDomain, IommuGroup, IommuInstance, IommuOutcome } from "../iommu/index.ts";
 import type { KernelDataInfo } from "./drivers/catalog.ts";
-import type { UnboundReason } from "./kernel.ts";
+import type { UnboundReason } from "./drivers/binding.ts";
 import type { ProbeOptions, ResolvedConfig } from "./options.ts";
 import type { ScenarioOutcome } from "./scenario/types.ts";
 import type { EventLog } from "./event-log.ts";

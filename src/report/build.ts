@@ -85,6 +85,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
       message: i.stateMessage ?? null,
       limits: Object.fromEntries(Object.keys(i.limits).sort().map((k) => [k, { value: i.limits[k]!.value, source: i.limits[k]!.source }])),
       used: Object.fromEntries(Object.keys(i.used).sort().map((k) => [k, i.used[k]!])),
+      needs: Object.fromEntries(Object.keys(i.needs).sort().map((k) => [k, i.needs[k]!])),
     })),
     groups: result.groups.map((g) => ({
       id: g.id,

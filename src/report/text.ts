@@ -17,6 +17,14 @@ function usedText(i: ReportIommu): string {
   return parts.length > 0 ? parts.join(", ") : "nothing";
 }
 
+/** "9 stream-match registers", "16-bit stream IDs". */
+function needText(limit: string, n: number): string {
+  const what = NEED_WORDS[limit];
+  if (!what) return `${limit}=${n}`;
+  return what.startsWith("-") ? `${n}${what}` : `${n} ${what}`;
+}
+const NEED_WORDS: Record<string, string> = { smrs: "stream-match registers", contextBanks: "context banks", streamIdBits: "-bit stream IDs", smrMaskBits: "-bit SMR masks" };
+
 function spec(d: ReportDevice): string {
   // Zero-cell bindings (rockchip, exynos: #iommu-cells = <0>) carry no IDs to show. Plain loops:
   // this runs once per listed device (200,000 on generated boards).
@@ -104,6 +112,7 @@ export function renderReportTextChunks(report: Report): string[] {
     const lim = Object.entries(i.limits).map(([k, v]) => `${k}=${String(v.value)}${v.source === "default" ? "*" : v.source === "hw" ? "(hw)" : ""}`);
     if (lim.length > 0) out.push(`  limits: ${lim.join(" ")}   (* = documented default)`);
     out.push(`  used: ${usedText(i)}`);
+    for (const [k, n] of Object.entries(i.needs)) out.push(`  needs ${needText(k, n)}, more than the documented default ${k}=${String(i.limits[k]?.value)}* assumed (the driver reads it from the hardware; attached as if present: set it with --hw)`);
     const mine = new Set((domainsOf.get(i.path) ?? []).map((d) => d.id));
     for (const d of domainsOf.get(i.path) ?? []) {
       const res = d.asid !== null ? ` asid ${d.asid}` : d.context !== null ? ` context ${d.context}` : "";

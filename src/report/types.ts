@@ -22,6 +22,8 @@ export interface ReportIommu {
   message: string | null;
   limits: Record<string, ReportLimit>;
   used: Record<string, number>;
+  /** Beyond an assumed (default) limit: what the board needs (`smrs: 9`); attached as if present. */
+  needs: Record<string, number>;
 }
 
 export interface ReportGroup {

@@ -105,6 +105,17 @@ describe("drivers from the user's tree (--kernel-src)", () => {
   });
 });
 
+describe("limits read from the hardware", () => {
+  it("arm-smmu-needs: 9 stream IDs on an MMU-401 whose SMR count is only the documented default: needs 9, attached", async () => {
+    const r = run("arm-smmu-needs", { kernel: "6.1", assumeDrivers: true });
+    const smmu = r.iommus.find((i) => i.path === "/iommu@2b500000")!;
+    expect([smmu.limits["smrs"], smmu.needs]).toEqual([{ value: 8, source: "default" }, { smrs: 9 }]);
+    expect([dev(r, "7ff00000.dma").errors, dev(r, "7ff00000.dma").dmaOps]).toEqual([[], "iommu"]);
+    expect(renderReportText(r)).toContain("needs 9 stream-match registers");
+    await golden(r, "arm-smmu-needs");
+  });
+});
+
 describe("PCI functions from the tree", () => {
   it("pci-bus-range: the root bus is bus-range's first number, a port's children sit on its secondary bus, function 1 is multifunction", async () => {
     const r = run("pci-bus-range", { kernel: "6.1", assumeDrivers: true });

@@ -20,7 +20,7 @@ import {
   type PciDriver,
   type Tristate,
 } from "../../kernel-data/index.ts";
-import type { InitcallLevel, UnboundReason } from "../kernel.ts";
+import type { InitcallLevel, UnboundReason } from "./binding.ts";
 
 /** What the report says about the driver table a run used (the JSON's config.kernelData). */
 export interface KernelDataInfo {
