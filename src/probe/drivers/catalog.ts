@@ -284,6 +284,19 @@ const ASSUME_OPTION = "--assume-drivers: every device tree device is taken to ha
  */
 export function driverCatalogFor(version: string, arch: CpuArch, req: DriverTableRequest = {}): DriverCatalog {
   if (req.assume) return DriverCatalog.assumed(ASSUME_OPTION);
+  // The shipped table with Debian's configuration is the same for every run of a version and
+  // architecture (its answers are cached per compatible list): made once per process.
+  const key = `${version}|${arch}`;
+  const cached = req.kconfig ? undefined : shippedCatalogs.get(key);
+  if (cached) return cached;
+  const catalog = shippedCatalog(version, arch, req);
+  if (!req.kconfig) shippedCatalogs.set(key, catalog);
+  return catalog;
+}
+
+const shippedCatalogs = new Map<string, DriverCatalog>();
+
+function shippedCatalog(version: string, arch: CpuArch, req: DriverTableRequest): DriverCatalog {
   const choice = kernelDataFor(version);
   if (!choice) return DriverCatalog.assumed("no driver table is shipped with this installation (data/kernel): every device tree device is taken to have a driver");
   const table = req.kconfig ? new KernelDriverTable(choice.data, configValuesFromDotConfig(req.kconfig.text, req.kconfig.file, arch)) : KernelDriverTable.forArch(choice.data, arch);

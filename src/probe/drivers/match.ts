@@ -255,11 +255,12 @@ export function overrideMatch(driver: string, bus: string, ctx: MatchContext): D
  */
 export function modulesLoaded(matches: DriverMatch[], catalog: DriverCatalog): void {
   const loaded = new Set<string>();
-  for (const m of matches) if (m.module !== undefined && m.kernelDriver?.modalias) loaded.add(m.module);
+  // A driver the --pci file names was bound on the real boot: its module was loaded.
+  for (const m of matches) if (m.module !== undefined && (m.kernelDriver?.modalias || m.source === "pci-file")) loaded.add(m.module);
   const unloaded = new Map<DriverMatch, DriverMatch>();
   for (let i = 0; i < matches.length; i++) {
     const m = matches[i]!;
-    if (m.module === undefined || m.kernelDriver?.modalias || loaded.has(m.module)) continue;
+    if (m.module === undefined || m.source === "pci-file" || m.kernelDriver?.modalias || loaded.has(m.module)) continue;
     let u = unloaded.get(m);
     if (!u) unloaded.set(m, (u = unboundMatch("module-not-loaded", catalog.notLoadedReason(m.kernelDriver!))));
     matches[i] = u;
