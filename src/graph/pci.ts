@@ -126,8 +126,10 @@ function fromTree(bridge: PciHostBridge, host: DtNode): PciFunction[] {
     const busRange = propertyCells(node, "bus-range");
     const secondary = isBridge ? (busRange?.[0] ?? maxBus + 1) : undefined;
     if (secondary !== undefined) maxBus = Math.max(maxBus, busRange?.[1] ?? secondary);
-    const ids = propertyCells(node, "vendor-id")?.[0];
-    const dev = propertyCells(node, "device-id")?.[0];
+    // The PCI bus binding's compatible "pciVVVV,DDDD" names the IDs when vendor-id/device-id do not.
+    const named = /^pci([0-9a-f]{4}),([0-9a-f]{4})$/i.exec(propertyString(node, "compatible") ?? "");
+    const ids = propertyCells(node, "vendor-id")?.[0] ?? (named ? parseInt(named[1]!, 16) : undefined);
+    const dev = propertyCells(node, "device-id")?.[0] ?? (named ? parseInt(named[2]!, 16) : undefined);
     // The tree has no header type: a slot the tree gives several functions must have function 0's
     // multifunction bit set, or the kernel would not have scanned the others (next_fn).
     const slotShared = node.parent!.children.some((c) => c !== node && slotOfNode(c) === devfn >> 3);

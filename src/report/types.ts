@@ -65,7 +65,7 @@ export interface ReportDevice {
   driverAssumed: boolean;
   /** The driver is a module (=m): the module loaded for it after boot. */
   driverModule: string | null;
-  /** Why no driver binds (null: one matches): no-match, not-built, module-not-loaded, early-init, amba-id-unknown, pci-file, unknown-iommu. */
+  /** Why no driver binds (null: one matches): no-match, not-built, module-not-loaded, early-init, amba-id-unknown, pci-ids-unknown, pci-file, unknown-iommu. */
   unboundReason: string | null;
   state: "bound" | "deferred" | "failed" | "no-driver" | "not-created" | "unbound" | "removed";
   reason: string | null;

@@ -13,7 +13,7 @@ export type InitcallLevel = KernelInitcallLevel | "module";
  * configuration does not build them; the only match is a module nothing loads (no
  * MODULE_DEVICE_TABLE, and no other driver's alias loads its .ko); early init code handles the
  * node (IRQCHIP_DECLARE, CLK_OF_DECLARE, TIMER_OF_DECLARE) and no driver binds it; an AMBA device
- * whose peripheral ID is unknown; the --pci file says none binds; an IOMMU compatible no modelled
- * IOMMU driver knows.
+ * whose peripheral ID is unknown; a PCI function from the tree without IDs; the --pci file says
+ * none binds; an IOMMU compatible no modelled IOMMU driver knows.
  */
-export type UnboundReason = "no-match" | "not-built" | "module-not-loaded" | "early-init" | "amba-id-unknown" | "pci-file" | "unknown-iommu";
+export type UnboundReason = "no-match" | "not-built" | "module-not-loaded" | "early-init" | "amba-id-unknown" | "pci-ids-unknown" | "pci-file" | "unknown-iommu";

@@ -263,6 +263,9 @@ export class DriverCatalog {
 export function pciIdMatches(entry: string, vendor: number, device: number, classCode: number): boolean {
   const m = /^([0-9a-f]{4}|\*):([0-9a-f]{4}|\*)( sub \S+)?( class ([0-9a-f]{6})\/([0-9a-f]{6}))?$/.exec(entry);
   if (!m) return false;
+  // A bare PCI_ANY_ID:PCI_ANY_ID entry is vfio-pci's override_only one (PCI_DRIVER_OVERRIDE_DEVICE_VFIO):
+  // pci_match_device skips it unless driver_override names the driver.
+  if (m[1] === "*" && m[2] === "*" && !m[4]) return false;
   if (m[1] !== "*" && parseInt(m[1]!, 16) !== vendor) return false;
   if (m[2] !== "*" && parseInt(m[2]!, 16) !== device) return false;
   if (m[3]) return false;

@@ -59,6 +59,7 @@ const unboundMatch = (unbound: UnboundReason, reason: string): DriverMatch => Ob
 const ASSUMED: DriverMatch = Object.freeze(match({ name: "(assumed)", source: "assumed" }));
 const PCI_NONE = unboundMatch("pci-file", "no driver binds (--pci driver null)");
 const UNKNOWN_IOMMU = unboundMatch("unknown-iommu", "unknown IOMMU compatible: no modelled driver");
+const PCI_IDS_UNKNOWN = unboundMatch("pci-ids-unknown", "a PCI function the tree describes without vendor-id/device-id: its IDs are read from config space, so which driver binds is not known (give it in --pci)");
 const EARLY = unboundMatch("early-init", "initialised early (OF_DECLARE) or no driver: no struct device_driver binds");
 
 const rowByName = (name: string, bus: string) => CLIENT_DRIVERS.find((d) => d.name === name && d.bus === bus);
@@ -170,6 +171,8 @@ function matchPci(dev: Device, ctx: MatchContext): DriverMatch {
   const catalog = ctx.catalog;
   if (f.driver === undefined) {
     if (!catalog.table) return ASSUMED;
+    // A function described in the tree without vendor-id/device-id: the IDs come from config space.
+    if (f.vendor === 0 && f.device === 0) return PCI_IDS_UNKNOWN;
     return fromSelection(catalog.pciSelection(f.vendor, f.device, f.classCode), ctx);
   }
   const row = rowByName(f.driver, "pci");
