@@ -10,7 +10,7 @@
 // so it runs unchanged on the code before and after a restructuring. A behaviour change makes the
 // list stale on purpose: record it again with --write after reviewing the golden diffs.
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { compile, defaultCompileOptions, loadDeviceTree } from "../src/compile/index.ts";
 import { generateBoard } from "../src/gen/index.ts";
@@ -130,6 +130,7 @@ function qemu(): void {
 
 function generated(): void {
   const tmp = join(root, "node_modules/.cache/model-shas");
+  mkdirSync(join(root, "node_modules/.cache"), { recursive: true });
   for (const [nodes, iommus, seed] of [
     [3000, 8, 1],
     [2000, 24, 7],
