@@ -31,7 +31,7 @@ const CORPUS_KERNELS = ["3.19", "6.1", "6.8", "6.12", "6.15"];
  * The fixtures are small: they run on every version where the model changes behaviour and the
  * one before it, so each version boundary of the model is covered on both sides.
  */
-const FIXTURE_KERNELS = ["3.19", "4.3", "4.4", "4.11", "4.12", "4.18", "4.19", "5.0", "5.1", "5.2", "5.3", "5.4", "5.5", "5.9", "5.10", "5.11", "5.12", "5.13", "5.15", "5.16", "5.17", "5.18", "5.19", "6.0", "6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7", "6.8", "6.9", "6.10", "6.12", "6.13", "6.14", "6.15", "6.16", "6.17"];
+const FIXTURE_KERNELS = ["3.19", "4.3", "4.4", "4.11", "4.12", "4.18", "4.19", "5.0", "5.1", "5.2", "5.3", "5.4", "5.5", "5.9", "5.10", "5.11", "5.12", "5.13", "5.15", "5.16", "5.17", "5.18", "5.19", "6.0", "6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7", "6.8", "6.9", "6.10", "6.11", "6.12", "6.13", "6.14", "6.15", "6.16", "6.17"];
 const POLICIES = [undefined, "per-group", "per-device", "per-instance"] as const;
 /** undefined: /chosen/bootargs; then the command lines the tests and fixtures use. */
 const CORPUS_BOOTARGS = [undefined, "", "driver_async_probe=*", "iommu.passthrough=1", "iommu.strict=0 arm-smmu.disable_bypass=0"];
@@ -129,6 +129,8 @@ function qemu(): void {
 }
 
 function generated(): void {
+  // A fresh clone has no node_modules/.cache yet.
+  mkdirSync(join(root, "node_modules/.cache"), { recursive: true });
   const tmp = join(root, "node_modules/.cache/model-shas");
   mkdirSync(join(root, "node_modules/.cache"), { recursive: true });
   for (const [nodes, iommus, seed] of [

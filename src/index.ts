@@ -37,11 +37,14 @@ export { buildDeviceGraph, parsePciTopology } from "./graph/index.ts";
 export type { Device, DeviceGraph, DmaFacts, PciTopology } from "./graph/index.ts";
 export { IOMMU_DRIVERS, parseHwOverrides } from "./iommu/index.ts";
 export type { HwOverrides, IommuCaps, IommuDriver, IommuDriverEntry, IommuMatch } from "./iommu/index.ts";
-export { bootKernel, CLIENT_DRIVERS, childPopulatingDriver, probeResult, runProbe, runScenario, parseKernelVersion, DEFAULT_KERNEL } from "./probe/index.ts";
+export { bootKernel, CLIENT_DRIVERS, childPopulatingDriver, childRegisteringDriver, probeResult, runProbe, runScenario, parseKernelVersion, DEFAULT_KERNEL } from "./probe/index.ts";
 export type { ClientDriver, Kernel, KernelEra, Policy, ProbeOptions, ProbeResult } from "./probe/index.ts";
 export { buildReport, renderReportText, renderReportTextChunks, REPORT_VERSION } from "./report/index.ts";
 export { deviceGraph, reportBoard, runBoard, runBoardFile, readSideFiles } from "./report/index.ts";
 export type { Report, BoardRun, BoardRunOptions, ReportBoardOptions } from "./report/index.ts";
+// Scenario files that name their board (`dtprobe run`): the report, the timeline, the expectations.
+export { runScenarioFile, renderTimeline } from "./report/index.ts";
+export type { ScenarioRunResult, TimelineStep, IovaUse } from "./report/index.ts";
 export { renderReportDot, renderDotToSvg, renderReportHtml, topologyOf, graphvizVersion } from "./report/index.ts";
 export type { DotOptions, HtmlOptions, LabelledReport, DeviceTopology } from "./report/index.ts";
 export { generateBoard, generateSiblings, generateDeepNesting } from "./gen/index.ts";

@@ -20,7 +20,7 @@ function readHwmKb(pid) {
 }
 
 /**
- * One run. Resolves to { ms, status, signal, timedOut, stderr, maxRssKb }. The child gets its own
+ * One run. Resolves to { ms, cpuMs, status, signal, timedOut, stderr, maxRssKb }. The child gets its own
  * process group so that a timeout kills it and anything it started (and GNU time's child).
  */
 export function runOnce(cmd, args, { timeoutMs = 600_000, cwd } = {}) {
@@ -58,15 +58,20 @@ export function runOnce(cmd, args, { timeoutMs = 600_000, cwd } = {}) {
       if (poll) clearInterval(poll);
       let status = code;
       let maxRssKb = polledKb;
+      /** CPU time (user + system, children included), from GNU time: 10 ms steps. */
+      let cpuMs;
       if (GNU_TIME) {
         const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
         maxRssKb = m ? Number(m[1]) : undefined;
+        const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+        const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+        if (user && system) cpuMs = (Number(user[1]) + Number(system[1])) * 1000;
         const sig = /Command terminated by signal (\d+)/.exec(stderr);
         if (sig) signal = `signal ${sig[1]}`;
         const cut = stderr.search(TIME_REPORT_START);
         if (cut >= 0) stderr = stderr.slice(0, cut);
       }
-      resolve({ ms, status, signal, timedOut, stderr, maxRssKb });
+      resolve({ ms, cpuMs, status, signal, timedOut, stderr, maxRssKb });
     });
   });
 }

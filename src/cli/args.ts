@@ -49,7 +49,10 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
       const eq = arg.indexOf("=");
       const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
       const spec = byLong.get(name);
-      if (!spec) throw new UsageError(`unknown option '--${name}'`);
+      if (!spec) {
+        const guess = nearest(name, [...byLong.keys()]);
+        throw new UsageError(`unknown option '--${name}'${guess ? `; did you mean '--${guess}'?` : ""}`);
+      }
       if (!spec.takesValue) {
         if (eq >= 0) throw new UsageError(`option '--${name}' takes no value`);
         options.push({ key: spec.key, spelling: `--${name}`, value: undefined });
@@ -80,6 +83,38 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
     operands.push(arg);
   }
   return { options, operands };
+}
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two short words. */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The one candidate `word` is most likely a misspelling or an abbreviation of, if any. */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length === 0 || word.length > 64) return undefined;
+  const prefixed = candidates.filter((c) => c.startsWith(word));
+  if (prefixed.length === 1) return prefixed[0];
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
+  let tie = false;
+  for (const c of candidates) {
+    const dist = distance(word, c);
+    if (dist < bestDistance) {
+      best = c;
+      bestDistance = dist;
+      tie = false;
+    } else if (dist === bestDistance) tie = true;
+  }
+  return tie ? undefined : best;
 }
 
 /** Parses an integer the way strtol(…, 0) reads a whole argument (0x…, 0…, decimal). */

@@ -8,7 +8,8 @@ import { DEFAULT_DIAGNOSTIC_LIMIT } from "../source/index.ts";
 import { formatOptionHelp, parseArgs, parseIntegerArg, UsageError, type OptionSpec } from "./args.ts";
 import { finishStream, stderrSink } from "./diagnostic-stream.ts";
 import { alignmentArg, boundedInteger, bootCpuArg, dependencyText, OPTION_LIMITS, outputFormatByName, recordingHost, versionText } from "./dtc-options.ts";
-import { writeOutput } from "./write-output.ts";
+import { writeStderr, writeStdout } from "./stdio.ts";
+import { OutputError, writeOutput } from "./write-output.ts";
 
 const BLOB_VERSIONS: readonly number[] = [1, 2, 3, 16, 17];
 
@@ -52,7 +53,8 @@ function oneOf<T extends string>(spelling: string, value: string, allowed: reado
   throw new UsageError(`invalid argument "${value}" to ${spelling} (expected ${allowed.join(", ")})`);
 }
 
-function parseCheckOption(kind: "warning" | "error", arg: string): CheckOverride {
+/** `-W name`, `-E no-name`: as dtc, a leading "no-" or "no_" turns the check off (report takes them too). */
+export function parseCheckOption(kind: "warning" | "error", arg: string): CheckOverride {
   const negated = arg.startsWith("no-") || arg.startsWith("no_");
   const name = negated ? arg.slice(3) : arg;
   const problem = validateCheckName(name);
@@ -145,14 +147,14 @@ export function parseCompileArgs(argv: readonly string[]): CompileArgs {
   return { options, input: parsed.operands[0] ?? "-", outPath, outFormat, depfile, diagnosticLimit, help, version };
 }
 
-export function runCompileCommand(argv: readonly string[]): number {
+export async function runCompileCommand(argv: readonly string[]): Promise<number> {
   const args = parseCompileArgs(argv);
   if (args.help) {
-    process.stdout.write(compileUsage);
+    writeStdout(compileUsage);
     return 0;
   }
   if (args.version) {
-    process.stdout.write(versionText());
+    writeStdout(versionText());
     return 0;
   }
   const outputName = args.outPath === "-" ? "<stdout>" : args.outPath;
@@ -170,29 +172,31 @@ export function runCompileCommand(argv: readonly string[]): number {
   // dtc writes the dependency file once the input is parsed, whatever the checks say.
   if (args.depfile !== undefined && (outcome.ok || outcome.stage !== "input")) {
     try {
-      writeOutput(args.depfile, Buffer.from(dependencyText(args.outPath, deps), "latin1"));
+      await writeOutput(args.depfile, Buffer.from(dependencyText(args.outPath, deps), "latin1"));
     } catch (e) {
-      process.stderr.write(`dtprobe: error: couldn't write ${args.depfile}: ${(e as Error).message}\n`);
+      if (!(e instanceof OutputError)) throw e;
+      writeStderr(`dtprobe: error: ${e.message}\n`);
       return 1;
     }
   }
   if (!outcome.ok) {
     if (outcome.stage === "checks") {
-      if (args.options.quiet < 3) process.stderr.write("dtprobe: error: input tree has errors, aborting (use -f to force output)\n");
+      if (args.options.quiet < 3) writeStderr("dtprobe: error: input tree has errors, aborting (use -f to force output)\n");
       // dtc's process_checks exits 2 when an error-class check failed.
       return EXIT_CHECKS_FAILED;
     }
     return 1;
   }
-  if (outcome.forced && args.options.quiet < 3) process.stderr.write("dtprobe: warning: input tree has errors, output forced\n");
+  if (outcome.forced && args.options.quiet < 3) writeStderr("dtprobe: warning: input tree has errors, output forced\n");
   if (args.outFormat === "null") return 0;
   // Test hook (docs/robustness.md): simulate a bug at the last moment, to show that an internal
   // error exits 70 and leaves no output file behind.
   if (process.env.DTPROBE_FAILPOINT === "before-write") throw new TypeError("failpoint before-write");
   try {
-    writeOutput(args.outPath, outcome.output);
+    await writeOutput(args.outPath, outcome.output);
   } catch (e) {
-    process.stderr.write(`dtprobe: error: couldn't write ${outputName}: ${(e as Error).message}\n`);
+    if (!(e instanceof OutputError)) throw e;
+    writeStderr(`dtprobe: error: ${e.message}\n`);
     return 1;
   }
   return 0;

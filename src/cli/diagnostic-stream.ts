@@ -1,6 +1,7 @@
 // Diagnostics streamed to standard error as they are reported, as dtc prints them: nothing is
 // held back, so a run that reports millions of problems shows the first ones at once and uses no
 // memory for them. Past the limit they are counted, and one note at the end says how many.
+import { writeStderr } from "./stdio.ts";
 import { DEFAULT_DIAGNOSTIC_LIMIT, DiagnosticSink, formatDiagnostic, unshownNote, type Severity } from "../source/index.ts";
 
 export interface StreamOptions {
@@ -18,12 +19,12 @@ export function stderrSink(options: StreamOptions): DiagnosticSink {
     keep: false,
     shows,
     limit: options.limit ?? DEFAULT_DIAGNOSTIC_LIMIT,
-    onDiagnostic: (d) => process.stderr.write(formatDiagnostic(d, { noPositionName: options.outputName }) + "\n"),
+    onDiagnostic: (d) => writeStderr(formatDiagnostic(d, { noPositionName: options.outputName }) + "\n"),
   });
 }
 
 /** The closing note when the limit cut diagnostics off. */
 export function finishStream(sink: DiagnosticSink): void {
   const note = unshownNote(sink);
-  if (note !== undefined) process.stderr.write(`dtprobe: note: ${note}\n`);
+  if (note !== undefined) writeStderr(`dtprobe: note: ${note}\n`);
 }

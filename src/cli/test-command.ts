@@ -6,6 +6,7 @@
 import { statSync } from "node:fs";
 import { runGoldenSuite } from "../report/golden/index.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
+import { writeStderr, writeStdout } from "./stdio.ts";
 import { writeOutput } from "./write-output.ts";
 
 const specs: OptionSpec[] = [
@@ -22,10 +23,10 @@ their board) is reported and compared with NAME.report.txt and NAME.report.json 
 ${formatOptionHelp(specs)}
 `;
 
-export function runTestCommand(argv: readonly string[]): number {
+export async function runTestCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseArgs(argv, specs);
   if (parsed.options.some((o) => o.key === "help")) {
-    process.stdout.write(testUsage);
+    writeStdout(testUsage);
     return 0;
   }
   if (parsed.operands.length !== 1) throw new UsageError(parsed.operands.length === 0 ? "missing DIR" : "expected one DIR");
@@ -40,7 +41,7 @@ export function runTestCommand(argv: readonly string[]): number {
   const update = parsed.options.some((o) => o.key === "update");
 
   const run = runGoldenSuite(dir, update);
-  process.stderr.write(run.stderr.join(""));
-  writeOutput("-", run.stdout);
+  writeStderr(run.stderr.join(""));
+  await writeOutput("-", run.stdout);
   return run.failed === 0 && !run.empty ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 // The kernel model's entry point: a board file (DTS with the preprocessor on by default, or a DTB)
 // to a finished tree, with dtc's checks run so references are resolved. Check warnings are kept in
 // the sink; check errors make the load fail unless `force` is set.
+import type { CheckOverride } from "../checks/index.ts";
 import { nodeFileHost, type DiagnosticSink, type FileHost } from "../source/index.ts";
 import type { Define } from "../preprocess/index.ts";
 import type { DeviceTree } from "../tree/model.ts";
@@ -15,6 +16,8 @@ export interface LoadOptions {
   readonly undefines?: readonly string[];
   /** Keep going past error-class check failures (dtc -f). */
   readonly force?: boolean;
+  /** dtc's -W/-E: checks turned on or off, at warning or error level (default: dtc's set). */
+  readonly checkOverrides?: readonly CheckOverride[];
   readonly host?: FileHost;
 }
 
@@ -28,8 +31,7 @@ export function loadDeviceTree(path: string, options: LoadOptions, sink: Diagnos
       defines: options.defines ?? [{ name: "__DTS__" }],
       undefines: options.undefines ?? [],
       host: options.host ?? nodeFileHost,
-      // The kernel model reads device trees; it does not need dtc's style warnings.
-      checkOverrides: [],
+      checkOverrides: options.checkOverrides ?? [],
     },
     sink,
   );

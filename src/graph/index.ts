@@ -20,9 +20,13 @@ export type {
 /** The tree a graph is built from (for the pipeline, which passes it along without reading it). */
 export type { DeviceTree } from "../tree/model.ts";
 export { parsePciTopology, pciTopologySchema } from "./pci-topology.ts";
+export { checkPciTopology } from "./pci-topology-check.ts";
 export type { AcsFlag, PcieType, PciTopology, PciFunctionInput, PciHostBridgeInput } from "./pci-topology.ts";
 export { isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
+export { hotAddName, hotAddPciFunction } from "./hotplug.ts";
+export type { HotAddResult } from "./hotplug.ts";
 export { platformDeviceName, pciDeviceName } from "./naming.ts";
-export { parseJsonInput, jsonValueOffsets } from "./json-input.ts";
+export { parseJsonInput, jsonValueOffsets, jsonSpan } from "./json-input.ts";
 export { detectArch } from "./arch.ts";
 export type { ArchInfo, CpuArch } from "./arch.ts";
+export { reportGraphNotes } from "./notes.ts";

@@ -72,7 +72,8 @@ function makeFunction(
   };
 }
 
-function fromInput(bridge: PciHostBridge, input: PciFunctionInput): PciFunction {
+/** A function from a `--pci` entry (also a hot-added one: graph/hotplug.ts). */
+export function fromInput(bridge: PciHostBridge, input: PciFunctionInput): PciFunction {
   const m = /^([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$/.exec(input.bdf)!;
   const bus = parseInt(m[1]!, 16);
   const devfn = (parseInt(m[2]!, 16) << 3) | Number(m[3]);
@@ -106,16 +107,19 @@ function slotOfNode(node: DtNode): number | undefined {
 }
 
 /**
- * Functions described as DT children, bridges recursively. Iterative. Which bus a function sits on
- * comes from where its node is, not from its `reg`: the kernel scans the root bus (the host
- * bridge's `bus-range` first number) and each bridge's secondary bus, and attaches DT nodes to the
- * functions it finds by devfn alone (pci_set_of_node -> of_pci_find_child_device); a bridge's
- * secondary bus is its `bus-range` first number, else the next free number, as pci_scan_bridge
- * assigns it (max + 1, depth first).
+ * Functions described as DT children (`reg = <phys.hi ...>`), bridges recursively. Iterative.
+ * Only the devfn of `reg` matters: the kernel matches a DT node to a function by devfn among the
+ * children of its bus's node (of_pci_find_child_device), and numbers the buses itself
+ * (pci_scan_bridge_extend, depth first: a bridge's secondary bus is one above the highest bus
+ * numbered so far). So a function's bus is the secondary bus of the bridge node above it. A
+ * bridge's `bus-range` is kept when it can be what enumeration gave (above the bridge's own bus,
+ * not taken); otherwise the bus is numbered as the kernel would, and a note says so (a bridge
+ * whose bus range started at its own bus used to become its own upstream: a hang).
  */
-function fromTree(bridge: PciHostBridge, host: DtNode): PciFunction[] {
+function fromTree(bridge: PciHostBridge, host: DtNode, notes: GraphNote[]): PciFunction[] {
   const out: PciFunction[] = [];
-  let maxBus = bridge.rootBus;
+  const taken = new Set<number>([bridge.rootBus]);
+  let highest = bridge.rootBus;
   const stack: { node: DtNode; depth: number; bus: number }[] = host.children.map((c) => ({ node: c, depth: 0, bus: bridge.rootBus })).reverse();
   while (stack.length > 0) {
     const { node, depth, bus } = stack.pop()!;
@@ -124,8 +128,26 @@ function fromTree(bridge: PciHostBridge, host: DtNode): PciFunction[] {
     const devfn = (reg[0]! >>> 8) & 0xff;
     const isBridge = isPciBusNode(node);
     const busRange = propertyCells(node, "bus-range");
-    const secondary = isBridge ? (busRange?.[0] ?? maxBus + 1) : undefined;
-    if (secondary !== undefined) maxBus = Math.max(maxBus, busRange?.[1] ?? secondary);
+    let secondary: number | undefined;
+    if (isBridge) {
+      let wanted = busRange?.[0];
+      if (wanted === undefined) {
+        const childReg = node.children.map((c) => propertyCells(c, "reg")?.[0]).find((v) => v !== undefined);
+        if (childReg !== undefined) wanted = (childReg >>> 16) & 0xff;
+      }
+      if (wanted !== undefined && wanted > bus && wanted <= 0xff && !taken.has(wanted)) secondary = wanted;
+      else if (highest < 0xff) {
+        secondary = highest + 1;
+        if (busRange) {
+          const why = busRange[0]! <= bus ? `starts at bus ${busRange[0]}, not above the bridge's own bus ${bus}` : `starts at bus ${busRange[0]}, which another bridge already leads to`;
+          notes.push({ node: toOfNode(node), code: "pci-bus-range", message: `${node.path}: bus-range ${why}; the kernel numbers the buses itself: bus ${secondary} here` });
+        }
+      } else notes.push({ node: toOfNode(node), code: "pci-bus-range", message: `${node.path}: no bus number left for the bus behind this bridge (256 buses); the functions below it are not enumerated` });
+      if (secondary !== undefined) {
+        taken.add(secondary);
+        highest = Math.max(highest, secondary);
+      }
+    }
     // The PCI bus binding's compatible "pciVVVV,DDDD" names the IDs when vendor-id/device-id do not.
     const named = /^pci([0-9a-f]{4}),([0-9a-f]{4})$/i.exec(propertyString(node, "compatible") ?? "");
     const ids = propertyCells(node, "vendor-id")?.[0] ?? (named ? parseInt(named[1]!, 16) : undefined);
@@ -144,15 +166,17 @@ function fromTree(bridge: PciHostBridge, host: DtNode): PciFunction[] {
         multifunction: slotShared,
         pcie: isBridge ? (depth === 0 ? "root-port" : "switch-downstream") : "endpoint",
         secondary,
-        subordinate: busRange?.[1] ?? secondary,
+        subordinate: secondary === undefined ? undefined : Math.max(secondary, busRange?.[1] ?? secondary),
         acs: null,
         untrusted: false,
         source: "tree",
         extraAliases: [],
       }),
     );
-    // A bridge's children sit on its secondary bus; anything else's children are not functions.
-    if (secondary !== undefined) for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i]!, depth: depth + 1, bus: secondary });
+    // Only a bridge's children are functions (an endpoint's children are its own business: a
+    // USB hub, an Ethernet PHY).
+    if (secondary === undefined) continue;
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i]!, depth: depth + 1, bus: secondary });
   }
   return out;
 }
@@ -161,7 +185,7 @@ function fromTree(bridge: PciHostBridge, host: DtNode): PciFunction[] {
 export function buildHostBridge(node: DtNode, input: PciHostBridgeInput | undefined, notes: GraphNote[]): PciHostBridge {
   const functions: PciFunction[] = [];
   const bridge: PciHostBridge = { node: toOfNode(node), segment: input?.segment ?? segmentOf(node), functions, rootBus: rootBusOf(node) };
-  const raw = input ? input.functions.map((f) => fromInput(bridge, f)) : fromTree(bridge, node);
+  const raw = input ? input.functions.map((f) => fromInput(bridge, f)) : fromTree(bridge, node, notes);
   const seen = new Map<number, PciFunction>();
   for (const f of raw) {
     if (seen.has(f.rid)) {
@@ -170,13 +194,19 @@ export function buildHostBridge(node: DtNode, input: PciHostBridgeInput | undefi
     }
     seen.set(f.rid, f);
   }
-  // Secondary bus -> bridge, to link each function to the bridge above it.
+  // Secondary bus -> bridge, to link each function to the bridge above it. Only a bridge whose
+  // secondary bus is above its own bus can lead anywhere (checkPciTopology reports the others
+  // in a --pci file), and the first bridge to a bus keeps it: every upstream link then goes to
+  // a lower bus number, so no chain of upstream links can loop.
   const bridgeFor = new Map<number, PciFunction>();
-  for (const f of seen.values()) if (f.secondary !== undefined && f.header === 1) bridgeFor.set(f.secondary, f);
+  for (const f of seen.values()) {
+    if (f.secondary !== undefined && f.header === 1 && f.secondary > f.bus && !bridgeFor.has(f.secondary)) bridgeFor.set(f.secondary, f);
+  }
   const byBus = new Map<number, PciFunction[]>();
   for (const f of seen.values()) {
     f.upstream = f.bus === bridge.rootBus ? null : (bridgeFor.get(f.bus) ?? null);
-    if (f.bus !== bridge.rootBus && !f.upstream) {
+    // A --pci file's functions were checked against the list with their lines (checkPciTopology).
+    if (f.bus !== bridge.rootBus && !f.upstream && f.source === "tree") {
       notes.push({ node: bridge.node, code: "pci-orphan-function", message: `${node.path}: no bridge in the PCI topology has secondary bus ${f.bus}; treated as a root-bus function` });
     }
     const list = byBus.get(f.bus) ?? [];
@@ -195,7 +225,7 @@ export function buildHostBridge(node: DtNode, input: PciHostBridgeInput | undefi
     visited.add(bus);
     const list = byBus.get(bus) ?? [];
     functions.push(...list);
-    const children = list.filter((f) => f.header === 1 && f.secondary !== undefined && byBus.has(f.secondary)).map((f) => f.secondary!);
+    const children = list.filter((f) => f.secondary !== undefined && bridgeFor.get(f.secondary) === f && byBus.has(f.secondary)).map((f) => f.secondary!);
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
   return bridge;

@@ -1,12 +1,13 @@
 // of_platform_default_populate_init + of_platform_populate (drivers/of/platform.c), plus the
 // devices that bound drivers create later (children populated by a driver, PCI functions), so
 // the probe emulation can add them when their creator binds.
-import { compatibleList, compatibleOf, isAvailable, PhandleIndex, propertyCells, propertyString, toOfNode, type OfNode } from "../of/index.ts";
+import { compatibleList, compatibleOf, isAvailable, PhandleIndex, propertyCells, propertyString, readReg, toOfNode, type OfNode } from "../of/index.ts";
 import type { DeviceTree, DtNode } from "../tree/model.ts";
 import { DmaFactsReader } from "./dma-facts.ts";
 import { NOT_IN_TREE, scanTree, type TreeScan } from "./of-scan.ts";
 import { detectArch } from "./arch.ts";
 import { pciDeviceName, platformDeviceName } from "./naming.ts";
+import { registerHostBridge } from "./hotplug.ts";
 import { buildHostBridge, isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
 import type { PciTopology } from "./pci-topology.ts";
 import type { BusType, Device, DeviceGraph, DeviceOrigin, DmaFacts, GraphNote, IommuProvider, PciFunction, PciHostBridge } from "./types.ts";
@@ -19,6 +20,12 @@ export interface GraphOptions {
    * (probe/drivers/table.ts childPopulatingDriver). Absent: no driver creates children.
    */
   readonly populatingDriver?: (compatible: readonly string[]) => string | undefined;
+  /**
+   * The child nodes (by node name) a node's driver registers as platform devices of their own
+   * when it binds (platform_device_register_full with the child as fwnode: firmware sub-devices);
+   * the tables live above the graph (probe/drivers/registered-children.ts). Absent: none.
+   */
+  readonly registeringDriver?: (compatible: readonly string[]) => readonly string[] | undefined;
 }
 
 /** of_default_bus_match_table (CONFIG_ARM_AMBA on arm/arm64 adds arm,amba-bus). */
@@ -44,6 +51,8 @@ interface CompatibleFacts {
   readonly bus: boolean;
   /** The modelled driver that populates the children when it binds (driver-populate.ts). */
   readonly populating: string | undefined;
+  /** Child node names the driver registers as devices of their own when it binds. */
+  readonly registers: readonly string[] | undefined;
 }
 
 /** A Device while the graph is built: its DMA facts are filled in by the tree scan. */
@@ -101,7 +110,13 @@ class GraphBuilder {
   private factsOf(compat: readonly string[]): CompatibleFacts {
     let f = this.facts.get(compat);
     if (!f) {
-      f = { skipped: anyIn(compat, SKIPPED_COMPATIBLES), primecell: compat.includes("arm,primecell"), bus: anyIn(compat, BUS_COMPATIBLES), populating: this.options.populatingDriver?.(compat) };
+      f = {
+        skipped: anyIn(compat, SKIPPED_COMPATIBLES),
+        primecell: compat.includes("arm,primecell"),
+        bus: anyIn(compat, BUS_COMPATIBLES),
+        populating: this.options.populatingDriver?.(compat),
+        registers: this.options.registeringDriver?.(compat),
+      };
       this.facts.set(compat, f);
     }
     return f;
@@ -186,18 +201,38 @@ class GraphBuilder {
       this.hostBridgeDevices.push(dev);
       return; // handled by addPciFunctions
     }
+    if (facts.registers) this.registered.push({ creator: dev, names: facts.registers });
     if (!facts.populating) return;
     // devm_of_platform_populate(dev): matches = NULL, so grandchildren are not walked.
     this.pending.push({ creator: dev, children: node.children });
   }
 
   readonly pending: { creator: Device; children: readonly DtNode[] }[] = [];
+  private readonly registered: { creator: Device; names: readonly string[] }[] = [];
 
   /** Resolves driver-populated children (which may themselves populate) breadth-first. */
   flushPending(): void {
-    for (let i = 0; i < this.pending.length; i++) {
-      const { creator, children } = this.pending[i]!;
-      this.populate(children, creator, "driver", creator, false);
+    for (let i = 0; i < this.pending.length || this.registered.length > 0; i++) {
+      if (i < this.pending.length) {
+        const { creator, children } = this.pending[i]!;
+        this.populate(children, creator, "driver", creator, false);
+      }
+      for (const r of this.registered.splice(0)) this.registerChildren(r.creator, r.names);
+    }
+  }
+
+  /**
+   * platform_device_register_full(&info) with info.fwnode = of_get_child_by_name(np, name) (the
+   * first child of that name, available or not), info.name = its node name, info.id = 0: a
+   * platform device `name.0` with the child as of_node and the creator as parent. No driver has
+   * that name, so nothing binds it; its creator configures its DMA (of_dma_configure).
+   */
+  private registerChildren(creator: Device, names: readonly string[]): void {
+    const node = creator.node as unknown as DtNode;
+    for (const name of names) {
+      const child = node.children.find((c) => c.name.split("@")[0] === name);
+      if (!child || this.byNode.has(child)) continue;
+      this.add(child, `${name}.0`, "platform", creator, "registered", creator, null, compatibleList(child));
     }
   }
 
@@ -212,6 +247,7 @@ class GraphBuilder {
       if (input) used.add(node.path);
       const bridge = buildHostBridge(node, input, this.notes);
       this.hostBridges.push(bridge);
+      registerHostBridge(bridge, dev, dma);
       const byRid = new Map<number, Device>();
       for (const f of bridge.functions) {
         const parentDev = (f.upstream && byRid.get(f.upstream.rid)) || dev;
@@ -262,9 +298,20 @@ export function buildDeviceGraph(tree: DeviceTree, options: GraphOptions = {}): 
     arch: detectArch(tree),
     machineCompatible: compatibleList(root),
     chosenBootargs: chosen ? (propertyString(chosen, "bootargs") ?? "") : "",
+    memory: memoryRanges(root),
     // (Not the builder: its per-build indexes, the node paths among them, go with it.)
     iommuProviders: (isIommu) => iommuProviders(scan, devices, dmaFacts, isIommu),
   };
+}
+
+/** early_init_dt_scan_memory: the root's available `device_type = "memory"` nodes, their `reg` as written (root cells). */
+function memoryRanges(root: DtNode): { start: bigint; size: bigint }[] {
+  const out: { start: bigint; size: bigint }[] = [];
+  for (const n of root.children) {
+    if (propertyString(n, "device_type") !== "memory" || !isAvailable(n)) continue;
+    for (const r of readReg(n)) if (r.size > 0n) out.push({ start: r.address, size: r.size });
+  }
+  return out;
 }
 
 /**

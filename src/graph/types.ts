@@ -14,6 +14,11 @@ export type DeviceOrigin =
   | "populate"
   /** A driver's probe calls of_platform_populate on its own node (qcom_iommu, dwc3 glue, host1x...). */
   | "driver"
+  /**
+   * A driver's probe registers a device for one named child node itself
+   * (platform_device_register_full: firmware sub-devices); the probe adds it, if at all.
+   */
+  | "registered"
   /** The host bridge driver enumerates the bus (pci_host_probe). */
   | "pci";
 
@@ -31,7 +36,7 @@ export interface Device {
   readonly parent: Device | null;
   readonly compatible: readonly string[];
   readonly origin: DeviceOrigin;
-  /** For origin "driver" / "pci": the device whose successful bind creates this one. */
+  /** For origin "driver" / "registered" / "pci": the device whose successful bind creates this one. */
   readonly creator: Device | null;
   readonly pci: PciFunction | null;
   /**
@@ -174,6 +179,8 @@ export interface DeviceGraph {
   readonly machineCompatible: readonly string[];
   /** /chosen/bootargs (undefined without one). */
   readonly chosenBootargs: string | undefined;
+  /** RAM: the `reg` ranges of the root's `device_type = "memory"` nodes (early_init_dt_scan_memory), in tree order. */
+  readonly memory: readonly { readonly start: bigint; readonly size: bigint }[];
   /**
    * The nodes that may provide an IOMMU, in tree order: every node with `#iommu-cells`, and every
    * populated device whose compatible `isIommu` accepts (the IOMMU driver table lives above).

@@ -335,7 +335,8 @@ export function createDmaIovaSpace(init: DmaDomainInit, version: DmaIommuVersion
   }
 }
 
-function startPfnFor(init: DmaDomainInit, version: DmaIommuVersion): { ok: true; pfn: number } | { ok: false; errno: "-EFAULT"; message: string } {
+/** iommu_dma_init_domain's start pfn for a device (or its -EFAULT when the device's window misses the aperture). */
+export function startPfnFor(init: DmaDomainInit, version: DmaIommuVersion): { ok: true; pfn: number } | { ok: false; errno: "-EFAULT"; message: string } {
   const order = BigInt(lowestBit(init.pgsizeBitmap));
   const g = init.geometry;
   const w = init.deviceWindow;

@@ -42,6 +42,11 @@ export interface IommuCaps {
   readonly multiInstance: boolean;
   /** The driver's probe creates platform devices for the IOMMU node's children (qcom_iommu's contexts). */
   readonly populatesChildren?: true;
+  /**
+   * The `used` counter that holds the address spaces (ASIDs) or the context banks the driver
+   * hands out to domains, when it counts either (a scenario's `expect` reads them).
+   */
+  readonly counters?: { readonly addressSpaces?: string; readonly contextBanks?: string };
 }
 
 /** One of_match_table entry: a compatible and the SoC data the driver keeps for it. */
@@ -128,6 +133,11 @@ export interface IommuDriver<S = unknown, G = unknown> {
   freeDomain?(domain: IommuDomain<S>, core: IommuCoreApi): void;
   /** The aperture of a paging domain on this instance (required). */
   aperture(inst: IommuInstance<S>): { start: bigint; end: bigint };
+  /**
+   * domain->pgsize_bitmap of a paging domain (its lowest bit is the IOVA granule of iommu-dma).
+   * Default: io-pgtable's 4K | 2M | 1G with 4 KiB CPU pages.
+   */
+  pgsizeBitmap?(inst: IommuInstance<S>): bigint;
   /**
    * Why a master whose stream IDs were not configured faults instead of bypassing (arm-smmu with
    * disable_bypass), or undefined when it bypasses. Default: it bypasses.

@@ -22,6 +22,8 @@ export interface IommuOps {
   detachDev(domain: IommuDomain, dev: Device, core: IommuCoreApi): void;
   freeDomain(domain: IommuDomain, core: IommuCoreApi): void;
   aperture(inst: IommuInstance): { start: bigint; end: bigint };
+  /** domain->pgsize_bitmap of a paging domain. */
+  pgsizeBitmap(inst: IommuInstance): bigint;
   /** ops->blocked_domain exists on this kernel. */
   hasBlockedDomain(core: IommuCoreApi): boolean;
   /** The core probes this driver's masters at BUS_NOTIFY_ADD_DEVICE on this kernel (bus-ops era). */
@@ -29,8 +31,13 @@ export interface IommuOps {
   readonly dtReservedRegions: boolean;
   readonly deferredFlush: boolean;
   readonly multiInstance: boolean;
+  /** The `used` counters of address spaces / context banks (IommuCaps.counters). */
+  readonly counters: { readonly addressSpaces?: string; readonly contextBanks?: string };
   unconfiguredStreamsFault(inst: IommuInstance, bootargs: ReadonlyMap<string, string>): string | undefined;
 }
+
+/** SZ_4K | SZ_2M | SZ_1G: io-pgtable-arm's sizes with 4 KiB CPU pages (Debian's arm64 and armmp kernels). */
+const SZ_4K_2M_1G = 0x1000n | 0x20_0000n | 0x4000_0000n;
 
 const opsByDriver = new WeakMap<IommuDriver, IommuOps>();
 
@@ -64,11 +71,13 @@ function complete(d: IommuDriver): IommuOps {
     detachDev: d.detachDev ? (dom, dev, c) => d.detachDev!(dom, dev, c) : () => {},
     freeDomain: d.freeDomain ? (dom, c) => d.freeDomain!(dom, c) : () => {},
     aperture: (inst) => d.aperture(inst),
+    pgsizeBitmap: d.pgsizeBitmap ? (inst) => d.pgsizeBitmap!(inst) : () => SZ_4K_2M_1G,
     hasBlockedDomain: (c) => since(caps.blockedDomain, c.has),
     probesAtAdd: (c) => caps.probesAtAddUntil !== undefined && !c.has[caps.probesAtAddUntil],
     dtReservedRegions: caps.dtReservedRegions,
     deferredFlush: caps.deferredFlush,
     multiInstance: caps.multiInstance,
+    counters: caps.counters ?? {},
     unconfiguredStreamsFault: d.unconfiguredStreamsFault ? (inst, b) => d.unconfiguredStreamsFault!(inst, b) : () => undefined,
   };
 }

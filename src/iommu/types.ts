@@ -3,10 +3,11 @@
 // fwspecs, groups, domains) are in driver.ts beside the driver row.
 
 /** Kernel errno names, as the kernel returns them (negative). */
-export type Errno = "-ENODEV" | "-EINVAL" | "-ENOSPC" | "-EBUSY" | "-EPERM" | "-EEXIST" | "-ERANGE" | "-EFAULT" | "-EPROBE_DEFER" | "-ETIMEDOUT" | "-ENOMEM" | "-EOPNOTSUPP" | "-ENOENT" | "-EACCES";
+export type Errno = "-ENODEV" | "-EINVAL" | "-ENOSPC" | "-EBUSY" | "-EPERM" | "-EEXIST" | "-ERANGE" | "-EFAULT" | "-EPROBE_DEFER" | "-ETIMEDOUT" | "-ENOMEM" | "-EOPNOTSUPP" | "-ENOENT" | "-EACCES" | "-EAGAIN";
 
 export const ERRNO_VALUES: Record<Errno, number> = {
   "-ENOENT": -2,
+  "-EAGAIN": -11,
   "-ENOMEM": -12,
   "-EACCES": -13,
   "-EFAULT": -14,

@@ -1,6 +1,6 @@
 // The kernel a run emulates: its version, era and the change table resolved into flags, once.
 import { KERNEL_CHANGES, type FeatureFlag } from "./changes.ts";
-import { atLeast, OLDEST_KERNEL, parseVersion, versionLabel, type KernelVersion } from "./version.ts";
+import { atLeast, compareVersions, NEWEST_KERNEL, OLDEST_KERNEL, parseVersion, versionLabel, type KernelVersion } from "./version.ts";
 
 /** `has.<flag>`: the change is in this kernel. */
 export type KernelFeatures = Readonly<Record<FeatureFlag, boolean>>;
@@ -41,9 +41,9 @@ export function eraOf(v: KernelVersion): EraName {
   return has.iommuProbeAtAdd ? "add" : has.dmaConfigureAtProbe ? "bind" : "creation";
 }
 
-/** "6.1", "6.12.3", "v3.19" -> the kernel; undefined for text that is not a version or predates 3.19. */
+/** "6.1", "6.12.3", "v3.19" -> the kernel; undefined for text that is not a version or is outside OLDEST_KERNEL..NEWEST_KERNEL. */
 export function parseKernelVersion(text: string): KernelEra | undefined {
   const v = parseVersion(text);
-  if (!v || !atLeast(v, OLDEST_KERNEL)) return undefined;
+  if (!v || !atLeast(v, OLDEST_KERNEL) || compareVersions(v, NEWEST_KERNEL) > 0) return undefined;
   return { version: v, era: eraOf(v), label: versionLabel(v) };
 }

@@ -1,5 +1,5 @@
 // What kernel a run emulates: versions, the table of kernel changes and the flags it resolves to.
-export { atLeast, compareVersions, parseVersion, versionLabel, OLDEST_KERNEL } from "./version.ts";
+export { atLeast, compareVersions, parseVersion, versionLabel, KERNEL_RANGE, NEWEST_KERNEL, OLDEST_KERNEL } from "./version.ts";
 export type { KernelVersion } from "./version.ts";
 export { KERNEL_CHANGES } from "./changes.ts";
 export type { FeatureFlag, KernelChange } from "./changes.ts";

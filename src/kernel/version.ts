@@ -9,6 +9,15 @@ export type KernelVersion = readonly [major: number, minor: number];
 /** The oldest kernel the model emulates (the 2014 of_iommu mechanism, 3.19). */
 export const OLDEST_KERNEL: KernelVersion = [3, 19];
 
+/**
+ * The newest kernel the model emulates: 7.1, the release of the device trees it is checked on;
+ * no change after it is modelled, so a later version is refused rather than guessed at.
+ */
+export const NEWEST_KERNEL: KernelVersion = [7, 1];
+
+/** The supported range as help and errors print it. */
+export const KERNEL_RANGE = { oldest: versionLabel(OLDEST_KERNEL), newest: versionLabel(NEWEST_KERNEL) } as const;
+
 /** `v` is `since` or later. */
 export function atLeast(v: KernelVersion, since: KernelVersion): boolean {
   return v[0] > since[0] || (v[0] === since[0] && v[1] >= since[1]);

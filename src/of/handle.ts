@@ -4,6 +4,7 @@
 // host1x walking its children). Everything else the model needs from the tree is interpreted
 // once, when the graph is built (graph/types.ts Device, DmaFacts). At run time the handle is the
 // DtNode itself: converting costs nothing and keeps node identity (Maps keyed by OfNode work).
+import type { Span } from "../source/index.ts";
 import type { DtNode } from "../tree/model.ts";
 import { readReg } from "./address.ts";
 import { compatibleList, isAvailable } from "./base.ts";
@@ -52,3 +53,5 @@ export function ofParsePhandle(phandles: PhandleIndex, np: OfNode, name: string)
   const target = ph === undefined ? undefined : phandles.get(ph);
   return target ? toOfNode(target) : undefined;
 }
+/** Where the node is written in the source (diagnostics about it); undefined for a blob's nodes. */
+export const ofNodeSpan = (np: OfNode): Span | undefined => dt(np).spans[0];

@@ -9,3 +9,4 @@ export * from "./dma.ts";
 export * from "./irq.ts";
 export * from "./map-id.ts";
 export * from "./handle.ts";
+export * from "./graph.ts";

@@ -70,6 +70,12 @@ export interface DevState extends IommuDev {
   specsRecorded: boolean;
   /** Inside really_probe (dev->driver is set: messages carry the driver name). */
   inProbe: boolean;
+  /**
+   * The instances already noted as programmed into the first IOMMU: from 6.15 every registration
+   * walk configures the device again, which made one note per walk (N² events for a device on N
+   * instances).
+   */
+  firstIommuNoted: Set<IommuInstance> | null;
 }
 
 /**
@@ -86,6 +92,13 @@ export interface OwnDomainSpec {
   failureLog(errno: number): readonly string[];
   /** The errno of a failed attach the driver treats as "no IOMMU" (-ENODEV, say). */
   readonly toleratesAttachErrno?: string;
+  /**
+   * How the domain is attached: iommu_attach_group (default) or iommu_attach_device, which
+   * needs a group of one device (-EINVAL otherwise).
+   */
+  readonly attach?: "group" | "device";
+  /** A failure is printed (failureLog) and the probe goes on without the domain. */
+  readonly failureIsNotFatal?: true;
 }
 
 /**
@@ -133,6 +146,19 @@ export interface ClientDriver {
   readonly builtin?: true;
   /** Its probe creates platform devices for its DT children (devm_of_platform_populate). */
   readonly populatesChildren?: true;
+  /**
+   * Child nodes (by name) its probe registers as platform devices of their own with
+   * platform_device_register_full (the node as fwnode, no compatible needed, no driver binds
+   * them): the graph creates them; the probe adds and configures them itself.
+   */
+  readonly registersChildren?: readonly string[];
+  /**
+   * Its index in the driver array its module registers (platform_register_drivers) after the
+   * devices it binds were created by another driver's bind. The devices one bind adds are
+   * attached driver by driver in this order, each in add order (base/dd.ts); devices of drivers
+   * without one keep add order, before them.
+   */
+  readonly registerOrder?: number;
   /** The driver's probe, after dma_configure (really_probe's drv->probe). */
   probe?(k: Kernel, s: DevState): Result<void>;
   /** Its remove, before the driver core's teardown. */
@@ -151,6 +177,8 @@ export interface DriverCoreState {
   initcallsDone: boolean;
   /** The deferred probe timeout expired. */
   timeoutExpired: boolean;
+  /** Drivers built as modules and not loaded (a scenario's `modules` until `load-module`). */
+  readonly unloadedModules: Set<string>;
   /** deferred_probe_pending_list. */
   readonly deferred: DevState[];
   /** Bind attempts queued (bus_probe_device, driver_attach, the deferred trigger). */

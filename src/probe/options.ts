@@ -29,6 +29,11 @@ export interface ProbeOptions {
   readonly drivers?: DriverCatalog;
   /** Without `drivers`: --assume-drivers, or --kconfig FILE over the shipped table (driverCatalogFor). */
   readonly driverTables?: DriverTableRequest;
+  /**
+   * Drivers built as modules that only a scenario's `load-module` loads (default: the scenario's
+   * `modules`). With any, boot ends before the deferred probe timeout, as udev's modprobe races it.
+   */
+  readonly modules?: readonly string[];
 }
 
 /** The default kernel: 6.1, the era the QEMU ground truth was recorded on. */
@@ -44,14 +49,6 @@ export function parseBootargs(text: string): Map<string, string> {
     else out.set(word.slice(0, eq), word.slice(eq + 1));
   }
   return out;
-}
-
-/** kstrtobool as the iommu.* parameters use it. */
-export function bootBool(v: string | undefined): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (/^(1|y|Y|on|true)/.test(v) || v === "") return true;
-  if (/^(0|n|N|off|false)/.test(v)) return false;
-  return undefined;
 }
 
 /**

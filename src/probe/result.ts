@@ -1,27 +1,42 @@
 // What a run comes to: each device's final state (deferred, never created...), the DMA ops of
 // devices that never bound, and the IOMMU core's live groups and domains in id order.
-import type { Kernel } from "./kernel.ts";
+import type { IommuDomain } from "../iommu/index.ts";
+import type { DevState, Kernel } from "./kernel.ts";
 import type { ScenarioOutcome } from "./scenario/types.ts";
-import type { ProbeResult } from "./types.ts";
+import type { DeviceState, ProbeResult } from "./types.ts";
+
+// How the report shows a device at this point: probeResult at the end, a scenario's timeline and
+// `expect` between steps. Three functions rather than a view object: probeResult runs them for
+// every device of boards with hundreds of thousands.
+
+/** Its state: scenario outcomes (removed, unbound) stand as they are. */
+export function reportedState(s: DevState): DeviceState {
+  const o = s.out;
+  return o.state === "removed" || o.state === "unbound" ? o.state : s.onDeferredList ? "deferred" : !s.added ? "not-created" : o.state;
+}
+
+/** Its DMA ops: unbound devices with a group (6.15+) still translate through it when DMA starts. */
+export function reportedDmaOps(s: DevState, state: DeviceState): "iommu" | "direct" {
+  const o = s.out;
+  if (s.dmaOpsDone || !o.group || state === "bound") return o.dmaOps;
+  const d = o.group.domain;
+  return d && (d.type === "DMA" || d.type === "DMA-FQ") ? "iommu" : "direct";
+}
+
+/** The domain it translates through: its own (an arm32 mapping), else its group's. */
+export function reportedDomain(s: DevState): IommuDomain | null {
+  const o = s.out;
+  return o.group ? (o.domain ?? o.group.domain) : null;
+}
 
 export function probeResult(k: Kernel, scenario: ScenarioOutcome | undefined): ProbeResult {
   for (let i = 0, states = k.states; i < states.length; i++) {
     const s = states[i]!;
-    if (s.out.state === "removed" || s.out.state === "unbound") {
-      // Scenario outcomes stand as they are.
-    } else if (s.onDeferredList) {
-      s.out.state = "deferred";
-    } else if (!s.added) {
-      s.out.state = "not-created";
-      s.out.stateReason = s.dev.creator ? `created by ${s.dev.creator.name}, which never bound` : "never added";
-    }
-    // Unbound devices with a group (6.15+) still translate through it when DMA starts.
-    if (!s.dmaOpsDone && s.out.group && s.out.state !== "bound") {
-      const d = s.out.group.domain;
-      s.out.dmaOps = d && (d.type === "DMA" || d.type === "DMA-FQ") ? "iommu" : "direct";
-    }
-    s.out.domain = s.out.group ? (s.out.domain ?? s.out.group.domain) : null;
-    if (s.out.group === null) s.out.domain = null;
+    const state = reportedState(s);
+    if (state === "not-created" && !s.added) s.out.stateReason = s.dev.creator ? `created by ${s.dev.creator.name}, which never bound` : "never added";
+    s.out.state = state;
+    s.out.dmaOps = reportedDmaOps(s, state);
+    s.out.domain = reportedDomain(s);
   }
   const instances = k.iommu.instances;
   for (const inst of instances) {

@@ -53,5 +53,6 @@ export function newDevState(dev: Device, match: DriverMatch, instance: IommuInst
     inProbe: false,
     deferReason: undefined,
     noDefaultNoted: false,
+    firstIommuNoted: null,
   };
 }

@@ -1,27 +1,13 @@
 // ProbeResult -> Report (plain, deterministic JSON data).
 import { ERRNO_VALUES } from "../iommu/index.ts";
-import type { ProbeResult } from "../probe/index.ts";
+import type { ProbeResult, StepOutcome } from "../probe/index.ts";
 import { diagnosticToJson } from "../source/index.ts";
-import { EVENT_LOG, REPORT_VERSION, type Report, type ReportEvent, type ReportMeta } from "./types.ts";
+import { summarise } from "./summary.ts";
+import { EVENT_LOG, REPORT_VERSION, type Report, type ReportEvent, type ReportMeta, type ReportScenarioStep } from "./types.ts";
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 const NO_ERRORS: never[] = [];
 const NO_PATHS: string[] = [];
-
-/** The counts of the report's summary, in one pass over the devices. */
-function summarise(devices: readonly Report["devices"][number][], groups: number, domains: number): Report["summary"] {
-  let withIommu = 0;
-  let deferred = 0;
-  let failed = 0;
-  let errors = 0;
-  for (const d of devices) {
-    if (d.iommu !== null) withIommu++;
-    if (d.state === "deferred") deferred++;
-    else if (d.state === "failed") failed++;
-    errors += d.errors.length;
-  }
-  return { devices: devices.length, withIommu, groups, domains, deferred, failed, errors };
-}
 
 export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report {
   // A board has a handful of distinct DMA limits: print each once, not once per device.
@@ -56,6 +42,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     notes: d.notes,
   }));
   const chosenArgs = result.options.bootargs === undefined;
+  const diagnostics = (meta.diagnostics ?? []).map(diagnosticToJson);
   let events: ReportEvent[] | undefined;
   const report: Report = {
     version: REPORT_VERSION,
@@ -74,7 +61,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
       defaultDomainType: result.defaultDomainType,
       kernelData: { ...result.drivers, configuration: result.drivers.configuration ? { ...result.drivers.configuration } : null },
     },
-    summary: summarise(devices, result.groups.length, result.domains.length),
+    summary: summarise(devices, result.groups.length, result.domains.length, diagnostics),
     iommus: result.instances.map((i) => ({
       path: i.path,
       name: i.device?.name ?? null,
@@ -112,16 +99,21 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     get events(): ReportEvent[] {
       return (events ??= result.events.toArray());
     },
-    diagnostics: (meta.diagnostics ?? []).map(diagnosticToJson),
+    diagnostics,
     ...(result.scenario
       ? {
           scenario: {
             file: result.scenario.file,
-            steps: result.scenario.steps.map((s) => ({ step: s.step, line: s.line, op: s.op, target: s.target, result: s.errno ?? "ok", code: s.errno ? ERRNO_VALUES[s.errno] : 0, where: s.where, message: s.message })),
+            steps: result.scenario.steps.map(reportStep),
           },
         }
       : {}),
   };
   Object.defineProperty(report, EVENT_LOG, { value: result.events, enumerable: false });
   return report;
+}
+
+/** A step as the report shows it: "ok", its errno, or "failed" for an `expect` that does not hold. */
+export function reportStep(s: StepOutcome): ReportScenarioStep {
+  return { step: s.step, line: s.line, op: s.op, target: s.target, result: s.errno ?? (s.ok ? "ok" : "failed"), code: s.errno ? ERRNO_VALUES[s.errno] : 0, where: s.where, message: s.message };
 }

@@ -1,6 +1,9 @@
 // The report layer: the versioned JSON contract and its text rendering.
 export { buildReport } from "./build.ts";
-export { renderReportText, renderReportTextChunks } from "./text.ts";
+export { renderReportText, renderReportTextChunks, reportTextChunks } from "./text.ts";
+export { jsonChunks } from "./json-stream.ts";
+export { summarise, summaryLine, hasFindings, FINDINGS } from "./summary.ts";
+export type { Finding } from "./summary.ts";
 export { REPORT_VERSION } from "./types.ts";
 export type { Report, ReportDevice, ReportDomain, ReportEvent, ReportGroup, ReportIommu, ReportLimit, ReportMeta, ReportError } from "./types.ts";
 export { reportSchema } from "./schema.ts";
@@ -14,3 +17,5 @@ export { renderReportHtml } from "./html/page.ts";
 export type { HtmlOptions, LabelledReport } from "./html/page.ts";
 export { topologyOf } from "./topology.ts";
 export type { DeviceTopology, PciLink, PciRole } from "./topology.ts";
+export { renderTimeline, runScenarioFile } from "./scenario-run.ts";
+export type { IovaUse, ScenarioRunResult, TimelineStep } from "./scenario-run.ts";

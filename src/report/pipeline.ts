@@ -3,13 +3,15 @@
 // one DiagnosticSink; a stage that cannot continue returns undefined and leaves its errors there.
 import { readFileSync } from "node:fs";
 import { loadDeviceTree, type LoadOptions } from "../compile/index.ts";
-import { buildDeviceGraph, parsePciTopology, type DeviceGraph, type DeviceTree, type PciTopology } from "../graph/index.ts";
+import { buildDeviceGraph, parsePciTopology, reportGraphNotes, type DeviceGraph, type DeviceTree, type PciTopology } from "../graph/index.ts";
 import { parseHwOverrides, type HwOverrides } from "../iommu/index.ts";
 import {
   bootKernel,
   checkScenario,
   childPopulatingDriver,
+  childRegisteringDriver,
   DEFAULT_KERNEL,
+  KERNEL_RANGE,
   parseKernelVersion,
   parseScenario,
   probeResult,
@@ -98,13 +100,13 @@ export function resolveKernel(kernel: string | KernelEra | undefined, sink: Diag
   if (kernel !== undefined && typeof kernel !== "string") return kernel;
   const text = kernel ?? DEFAULT_KERNEL;
   const era = parseKernelVersion(text);
-  if (!era) sink.error("options", `invalid kernel version '${text}' (a version such as 3.19, 6.1 or 6.15)`);
+  if (!era) sink.error("options", `invalid kernel version '${text}' (${KERNEL_RANGE.oldest} to ${KERNEL_RANGE.newest}, such as 6.1 or 6.15)`);
   return era;
 }
 
 /** The devices the kernel creates for a tree: the device graph with the modelled drivers' children. */
 export function deviceGraph(tree: DeviceTree, pci: PciTopology | undefined): DeviceGraph {
-  return buildDeviceGraph(tree, { pci, populatingDriver: childPopulatingDriver });
+  return buildDeviceGraph(tree, { pci, populatingDriver: childPopulatingDriver, registeringDriver: childRegisteringDriver });
 }
 
 /**
@@ -116,8 +118,9 @@ export function runBoard(tree: DeviceTree, input: string | undefined, options: B
   const kernel = resolveKernel(options.kernel, sink);
   if (!kernel) return undefined;
   const graph = deviceGraph(tree, options.pci);
+  reportGraphNotes(graph, sink);
   if (options.scenario && !checkScenario(options.scenario, graph, sink)) return undefined;
-  const booted = bootKernel(graph, { kernel, policy: options.policy, bootargs: options.bootargs, hw: options.hw, drivers: options.drivers, driverTables: options.driverTables });
+  const booted = bootKernel(graph, { kernel, policy: options.policy, bootargs: options.bootargs, hw: options.hw, drivers: options.drivers, driverTables: options.driverTables, modules: options.scenario?.modules });
   const scenario = options.scenario ? runScenario(booted, options.scenario) : undefined;
   const result = probeResult(booted, scenario);
   const report = buildReport(result, { input, diagnostics: sink.items });

@@ -2,6 +2,7 @@
 // of the limit; then devices without an IOMMU, deferred and failed ones; then the kernel log in
 // dmesg style. Deterministic: everything is ordered by ids, names or event sequence.
 import type { EventLog } from "../probe/index.ts";
+import { summaryLine } from "./summary.ts";
 import { EVENT_LOG, type Report, type ReportDevice, type ReportIommu } from "./types.ts";
 
 const LIMIT_FOR_USED: Record<string, string> = { contextBanks: "contextBanks", smrs: "smrs", asids: "asids", contexts: "contexts" };
@@ -53,13 +54,18 @@ export function renderReportText(report: Report): string {
   return renderReportTextChunks(report).join("");
 }
 
-/**
- * Lines gathered into chunks of a few thousand, each ending in a newline. A 200,000-device
- * report is ~46 MB: joined whole it becomes one two-byte string (the "—" in an IOMMU heading
- * widens all of it) built by flattening a million small strings at once; chunks stay one-byte
- * where they can and are written out one by one (see writeOutput).
- */
+/** The text as a list of chunks of whole lines (see reportTextChunks). */
 export function renderReportTextChunks(report: Report): string[] {
+  return [...reportTextChunks(report)];
+}
+
+/**
+ * The text in chunks of a few thousand lines, each ending in a newline, handed out as they are
+ * made: a 200,000-device report is ~46 MB, and the CLI writes each chunk before the next exists.
+ * Joined whole it would also become one two-byte string (the "—" in an IOMMU heading widens all
+ * of it) built by flattening a million small strings at once; chunks stay one-byte where they can.
+ */
+export function* reportTextChunks(report: Report): Generator<string> {
   const out = new LineChunks();
   const c = report.config;
   out.push(`dtprobe report v${report.version}${c.input ? ` for ${c.input}` : ""}`);
@@ -68,11 +74,11 @@ export function renderReportTextChunks(report: Report): string[] {
   out.push(`bootargs (${c.bootargsSource}): ${JSON.stringify(c.bootargs)}`);
   out.push(driversLine(c.kernelData));
   if (c.kernelData.note) out.push(`  note: ${c.kernelData.note}`);
-  const s = report.summary;
-  out.push(`${s.devices} devices, ${s.withIommu} behind an IOMMU, ${s.groups} groups, ${s.domains} domains, ${s.deferred} deferred, ${s.failed} failed`);
+  out.push(summaryLine(report.summary));
   // Indexes so that the rendering stays linear with hundreds of thousands of groups, built in
   // one pass over the devices (each pass over 200,000 report objects costs tens of ms).
   const domainsOf = groupBy(report.domains, (d) => d.iommu);
+  const domainById = new Map(report.domains.map((d) => [d.id, d]));
   const groupsOf = groupBy(report.groups, (g) => g.iommu);
   const groupsOnDomain = groupBy(report.groups, (g) => g.domain);
   const byName = new Map<string, ReportDevice>();
@@ -126,11 +132,16 @@ export function renderReportTextChunks(report: Report): string[] {
         for (const n of g.devices) inGroups.add(n);
       }
       for (const n of d.devices) if (!inGroups.has(n)) out.push(`    device ${n}${spec(byName.get(n)!)}`);
+      if (out.ready) yield* out.take();
     }
     for (const g of groupsOf.get(i.path) ?? []) {
       if (g.domain !== null && mine.has(g.domain)) continue;
-      out.push(`  group ${g.id}${g.name ? ` "${g.name}"` : ""} (no domain): ${members(g)}`);
+      // A domain of another instance (a driver attached the group to a domain it allocated there).
+      const other = g.domain === null ? undefined : domainById.get(g.domain);
+      const on = other ? `on domain ${g.domain} of ${other.iommu}` : "no domain";
+      out.push(`  group ${g.id}${g.name ? ` "${g.name}"` : ""} (${on}): ${members(g)}`);
       failures(g, "    ");
+      if (out.ready) yield* out.take();
     }
     for (const d of alsoOn.get(i.path) ?? []) {
       out.push(`  also translates for: ${d.name}${spec(d)} (group ${d.group ?? "none"} on ${d.iommu}; the fwspec's first IOMMU holds it)`);
@@ -142,12 +153,14 @@ export function renderReportTextChunks(report: Report): string[] {
           : (d.reason ?? d.state);
       out.push(`  not attached: ${d.name}${spec(d)}: ${why}`);
     }
+    yield* out.take();
   }
   out.push("");
   out.push(`Devices without an IOMMU group (${noIommu.length}):`);
   for (const d of noIommu) {
     const why = d.errors.length > 0 ? ` — ${d.errors[0]!.errno} (${d.errors[0]!.where})` : "";
     out.push(`  ${d.name} [${d.bus}, ${d.driver ?? "no driver"}${d.driverAssumed ? "?" : ""}${d.driverModule ? " (module)" : ""}, ${d.dmaOps}${d.coherent ? ", coherent" : ""}]${why}`);
+    if (out.ready) yield* out.take();
   }
   for (const [title, state] of [
     ["No driver", "no-driver"],
@@ -162,6 +175,7 @@ export function renderReportTextChunks(report: Report): string[] {
     out.push("");
     out.push(`${title} (${list.length}):`);
     for (const d of list) out.push(`  ${d.name}: ${d.reason ?? ""}`);
+    yield* out.take();
   }
   if (withNotes.length > 0) {
     out.push("");
@@ -189,29 +203,39 @@ export function renderReportTextChunks(report: Report): string[] {
     const message = log ? log.message[i]! : report.events[i]!.message;
     const who = device ? `${prefix} ${device}: ` : prefix ? `${prefix}: ` : "";
     out.push(`  [${stage}] ${who}${message}`);
+    if (out.ready) yield* out.take();
   }
-  if (report.diagnostics.length > 0) {
-    out.push("");
-    out.push("Diagnostics:");
-    for (const d of report.diagnostics) out.push(`  ${d.file ?? "-"}:${d.line ?? 0}:${d.column ?? 0}: ${d.severity}: ${d.message} [${d.code}]`);
-  }
-  return out.finish();
+  // Diagnostics are not repeated here: the command prints them once, on standard error (with the
+  // source line and a caret), the summary line counts the warnings, and JSON keeps them all.
+  yield* out.finish();
 }
 
 const LINES_PER_CHUNK = 4096;
 
 class LineChunks {
   private lines: string[] = [];
-  private readonly chunks: string[] = [];
+  private chunks: string[] = [];
+
+  /** Whole chunks are waiting to be taken. */
+  get ready(): boolean {
+    return this.chunks.length > 0;
+  }
 
   push(line: string): void {
     this.lines.push(line);
     if (this.lines.length === LINES_PER_CHUNK) this.flush();
   }
 
+  /** The whole chunks made so far (the lines of an unfinished chunk stay). */
+  take(): string[] {
+    const done = this.chunks;
+    this.chunks = [];
+    return done;
+  }
+
   finish(): string[] {
     if (this.lines.length > 0) this.flush();
-    return this.chunks;
+    return this.take();
   }
 
   private flush(): void {

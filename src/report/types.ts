@@ -121,9 +121,25 @@ export interface Report {
     withIommu: number;
     groups: number;
     domains: number;
+    /** Devices by state at the end (scenario steps included); `bound` is the rest. */
     deferred: number;
     failed: number;
+    /** Error entries over all devices. */
     errors: number;
+    /** Devices with at least one error other than -ENODEV, attached or not. */
+    withErrors: number;
+    /** Devices whose only errors are -ENODEV: their IOMMU declined them (disabled, allow list). */
+    declined: number;
+    /** Devices that name an IOMMU and ended in no group (the text's "not attached" lines). */
+    notAttached: number;
+    noDriver: number;
+    notCreated: number;
+    unbound: number;
+    removed: number;
+    /** Warning diagnostics (the tree's checks, input entries that were not used). */
+    warnings: number;
+    /** The worst class of finding (src/report/summary.ts); what `--fail-on` tests. */
+    findings: "none" | "warning" | "error";
   };
   iommus: ReportIommu[];
   groups: ReportGroup[];
@@ -140,7 +156,7 @@ export interface ReportScenarioStep {
   line: number;
   op: string;
   target: string;
-  /** "ok" or the errno name (`-EPERM`). */
+  /** "ok", the errno name (`-EPERM`), or "failed" (an `expect` that does not hold). */
   result: string;
   code: number;
   where: string | null;

@@ -9,7 +9,21 @@
 // - A directory, a FIFO or a socket gets its own message; a FIFO is not opened unless the caller
 //   allows it (the main input may be a pipe: `dtprobe compile <(cpp ...)`), since opening one
 //   without a writer waits forever.
-import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+
+/**
+ * The part of `fs.Stats` the reader looks at. Spelled out so that the library's declarations do
+ * not name node's types: a user's project type-checks without @types/node.
+ */
+export interface FileStat {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  readonly size: number;
+}
 
 export type FileProblemKind = "missing" | "unreadable" | "directory" | "special" | "too-large";
 
@@ -61,7 +75,7 @@ export function tooLarge(size: number | undefined, limit: number): FileProblem {
   return { kind: "too-large", message: size === undefined ? `is larger than the ${mib} input limit` : `is ${size} bytes, larger than the ${mib} input limit`, size };
 }
 
-function specialProblem(st: Stats): FileProblem | undefined {
+function specialProblem(st: FileStat): FileProblem | undefined {
   if (st.isDirectory()) return { kind: "directory", message: "Is a directory" };
   if (st.isFIFO()) return { kind: "special", message: "is a FIFO (named pipe), not a regular file" };
   if (st.isSocket()) return { kind: "special", message: "is a socket, not a regular file" };
@@ -107,7 +121,7 @@ function readBlocks(fd: number, max: number, position: number | null, probe: boo
 }
 
 /** Reads an open descriptor with the options' limit and range. */
-export function readDescriptor(fd: number, st: Stats, options: ReadOptions): FileRead {
+export function readDescriptor(fd: number, st: FileStat, options: ReadOptions): FileRead {
   const { limit, range } = options;
   if (st.isFile()) {
     const size = st.size;
@@ -149,7 +163,7 @@ export function readDescriptor(fd: number, st: Stats, options: ReadOptions): Fil
 
 /** Reads `path` from the file system with the options' limit, range and pipe policy. */
 export function readFileWithLimit(path: string, options: ReadOptions): FileRead {
-  let st: Stats;
+  let st: FileStat;
   try {
     st = statSync(path);
   } catch (e) {

@@ -104,7 +104,9 @@ describe("one fixture per IOMMU driver family (kernel 6.1)", () => {
     expect(errnos(r, "1b0ac00.camss")).toEqual([["-EINVAL", "qcom_iommu_of_xlate"]]);
     expect(dev(r, "1b0ac00.camss").errors[0]!.message).toContain("only use one qcom_iommu instance");
     expect(errnos(r, "1b1c000.jpeg")).toEqual([["-EINVAL", "qcom_iommu_of_xlate"]]);
-    for (const n of ["1a01000.mdp", "1d00000.video-codec", "1c00000.gpu"]) expect(domainOf(r, n)!.type, n).toBe("DMA");
+    for (const n of ["1a01000.mdp", "1d00000.video-codec", "1c00000.gpu"]) expect(r.domains.find((d) => d.id === groupOf(r, n)!.defaultDomain)!.type, n).toBe("DMA");
+    // The msm DRM bind (msm_iommu_new) then moves the MDP5 and the GPU to msm's own domains.
+    expect(["1a01000.mdp", "1c00000.gpu"].map((n) => domainOf(r, n)!.owner)).toEqual(["msm/mdp_kms", "msm/gpu"]);
     await golden(r, "family-qcom-iommu");
   });
 

@@ -18,6 +18,15 @@ describe("the package", () => {
     expect(pkg.files).toContain("dist");
   });
 
+  it("ships its JSON Schemas (scenario files, reports, side files) and exports them by path", () => {
+    expect(pkg.files).toContain("schemas");
+    expect((pkg.exports as Record<string, unknown>)["./schemas/*"]).toBe("./schemas/*");
+    for (const name of ["scenario", "report", "pci-topology", "hw", "board-options"]) {
+      const schema = JSON.parse(readFileSync(`${root}schemas/${name}.schema.json`, "utf8")) as { $schema?: string };
+      expect(schema.$schema, name).toMatch(/json-schema\.org/);
+    }
+  });
+
   it.runIf(process.env["DTPROBE_PACK_TEST"] === "1")("installed from its tarball, `import { reportBoard, compile } from \"dtprobe\"` type-checks and runs", () => {
     const out = execFileSync(process.execPath, [`${root}scripts/pack-check.mjs`], { encoding: "utf8" });
     expect(out).toContain("the installed package type-checks and runs");

@@ -103,14 +103,14 @@ describe("failures", () => {
     cpSync(join(sample, "nic-soc.dts"), join(dir, "soc.dts"));
     writeFileSync(join(dir, "soc.a.options.json"), '{\n  "kernel": "6.1",\n  "policy": "per-nothing"\n}\n');
     writeFileSync(join(dir, "other.options.yaml"), "kernel: 6.1\n");
-    writeFileSync(join(dir, "dma.scenario.yaml"), "board: soc.dts\nsteps:\n  - { op: dma-map, device: f0000000.crypto, name: a, size: 4K }\n");
+    writeFileSync(join(dir, "dma.scenario.yaml"), "board: soc.dts\nsteps:\n  - { op: dma-map, device: f0000000.nothing, name: a, size: 4K }\n");
     writeFileSync(join(dir, "soc.b.options.json"), '{ "kernel": "9.99.1x" }');
     const run = runGoldenSuite(dir, false);
     const r = { stdout: run.stdout.join("") };
     expect(run.failed).toBe(4);
     expect(r.stdout).toContain(`${join(dir, "soc.a.options.json")}:3:13: error: /policy: must be equal to one of the allowed values`);
     expect(r.stdout).toContain("other.options.yaml: no `board`, and no other.dts / .dtb");
-    expect(r.stdout).toContain(`${join(dir, "dma.scenario.yaml")}:3:11: error: step 1: 'dma-map' is not supported by this version of the kernel model yet`);
+    expect(r.stdout).toContain(`${join(dir, "dma.scenario.yaml")}:3:28: error: step 1 (dma-map): no device named "f0000000.nothing"`);
     expect(r.stdout).toContain("soc.b.options.json:1:13: error: /kernel: must match pattern");
     expect(r.stdout.trimEnd().split("\n").at(-1)).toBe("0 passed, 4 failed");
   });

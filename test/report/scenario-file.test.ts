@@ -89,7 +89,7 @@ describe("reading", () => {
       expect(parseScenario(text, f, s1), f).toBeDefined();
       const sf = parseScenarioFile(text, f, s2);
       expect(sf, JSON.stringify(s2.items.map((d) => d.message))).toBeDefined();
-      expect(toProbeScenario(sf!, s2)!.steps).toEqual(parseScenario(text, f, s1)!.steps);
+      expect(toProbeScenario(sf!).steps).toEqual(parseScenario(text, f, s1)!.steps);
     }
     // A file with only `steps` is valid too.
     expect(parseScenarioFile('{ "steps": [] }', "only.json", new DiagnosticSink())).toBeDefined();
@@ -125,15 +125,15 @@ steps:
     expect(parseByteSize("1G")).toBe(2 ** 30);
   });
 
-  it("the probe layer gets no step it cannot run: each one is named at its line", () => {
+  it("the probe layer gets every step with its line, and the modules", () => {
     const sink = new DiagnosticSink();
     const sf = parseScenarioFile(all, "all.yaml", sink)!;
-    expect(toProbeScenario(sf, sink)).toBeUndefined();
-    expect(sink.items.length).toBe(13);
-    expect(sink.items[0]!.message).toBe("step 1: 'load-module' is not supported by this version of the kernel model yet");
-    expect(lineOf(sink).line).toBe(4);
-    expect(checkRunInputs(sf, sink)).toBe(false);
-    expect(sink.items.at(-1)!.message).toMatch(/^`modules` needs the kernel's driver tables/);
+    const sc = toProbeScenario(sf);
+    expect(sink.items).toEqual([]);
+    expect(sc.steps.map((s) => s.op)).toEqual(sf.steps.map((s) => s.op));
+    expect(sc.modules).toEqual(["tegra-smmu"]);
+    expect(sc.spans[0]!.step.file.positionAt(sc.spans[0]!.step.start).line).toBe(4);
+    expect(checkRunInputs(sf, sink)).toBe(true);
   });
 
   it("checks what the schema cannot: modules from `modules`, buffers released once by their own kind, a result check after a step", () => {
@@ -181,7 +181,7 @@ describe("with the device graph", () => {
   it("the probe layer's device check reports unknown devices of a converted scenario at their line", () => {
     const sink = new DiagnosticSink();
     const sf = parseScenarioFile('{\n  "steps": [\n    { "op": "unbind", "device": "999.nothing" }\n  ]\n}\n', "d.json", sink)!;
-    const sc = toProbeScenario(sf, sink)!;
+    const sc = toProbeScenario(sf);
     expect(checkScenario(sc, buildDeviceGraph(loadTree(`${projectDir}fixtures/kernel/ownership.dts`)), sink)).toBe(false);
     expect(lineOf(sink).line).toBe(3);
   });

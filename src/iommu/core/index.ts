@@ -1,6 +1,6 @@
 // The IOMMU core (drivers/iommu/iommu.c): instances, iommu_probe_device, groups and
 // pci_device_group, default domains, attach, DMA ownership and domain switches.
-export { createIommuCore, createInstances, declareIommusEarly, iommuDeviceRegister, iommuProbeDevice, iommuProbeInstance, iommuSubsysInit, liveGroups, newGroup } from "./iommu.ts";
+export { createIommuCore, createInstances, declareIommusEarly, iommuDeviceRegister, iommuProbeDevice, iommuProbeInstance, iommuSubsysInit, iommuWalksAfterTimeout, iommuWalksRevisit, liveGroups, newGroup, pciBusesChanged } from "./iommu.ts";
 export { allocDomain, freeDomain, freeIfUnused, opsOf } from "./domain.ts";
 export { attach, directMappings, groupDomainType, setupDefaultDomain, unuseDefaultDomain, useDefaultDomain } from "./default-domain.ts";
 export { attachDevice, attachGroup, claimDmaOwner, detachGroup, deviceSetDomain, groupSetDomain, kernelDmaUsers, leaveDomain, releaseDmaOwner } from "./ownership.ts";

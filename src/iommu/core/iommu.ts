@@ -12,6 +12,7 @@ import { iommuMatchForCompatible } from "../table.ts";
 import type { Limit, Result } from "../types.ts";
 import { attach, directMappings, setupDefaultDomain } from "./default-domain.ts";
 import { pciDeviceGroup } from "./pci-group.ts";
+import { BusWalkIndex } from "./walk-index.ts";
 import { dropFwspec } from "./release.ts";
 import { deviceReservedRegions } from "./resv-regions.ts";
 import type { IommuBus, IommuCore, IommuCoreOptions, IommuDev } from "./state.ts";
@@ -51,6 +52,7 @@ export function createIommuCore(o: IommuCoreOptions): IommuCore {
     addProbing: false,
     driverStates: new Map(),
     pciBuses: new Map(),
+    walkIndex: undefined,
     version: o.version,
     has: o.has,
     bootargs: o.bootargs,
@@ -133,6 +135,11 @@ function pciGroup(core: IommuCore, dev: Device, instance: IommuInstance): Result
   return { ok: true, value: found ?? newGroup(core, instance) };
 }
 
+/** A function was added to or removed from a host bridge's buses (hotplug): its bus lists are made again. */
+export function pciBusesChanged(core: IommuCore, hostBridge: PciFunction["hostBridge"]): void {
+  core.pciBuses.delete(hostBridge);
+}
+
 /** PCI functions per (host bridge, bus), built once: pci_device_group asks for them per device. */
 function functionsOnBus(core: IommuCore, fn: PciFunction): readonly PciFunction[] {
   let buses = core.pciBuses.get(fn.hostBridge);
@@ -174,9 +181,16 @@ function busIommuProbe(core: IommuCore, inst: IommuInstance, atAdd = false): voi
   const bus = core.bus;
   if (core.config.era === "add") bus.beforeWalk(inst);
   const newGroups: IommuGroup[] = [];
-  for (let i = 0, states = bus.devices; i < states.length; i++) {
+  // Only the devices this walk can change, in device order (walk-index.ts).
+  const index = (core.walkIndex ??= new BusWalkIndex<OfNode>(bus.devices.length));
+  index.release(inst.node);
+  for (let i = index.next(0), states = bus.devices; i >= 0; i = index.next(i + 1)) {
     const s = states[i]!;
-    if (!s.added || s.out.group) continue;
+    if (!s.added) continue;
+    if (s.out.group) {
+      index.skip(i);
+      continue;
+    }
     if (atAdd && bus.addProbeTarget(s) !== inst) continue;
     if (!s.fwspec) {
       // The walk's own configuration (__iommu_probe_device → dma_configure) is what the
@@ -184,7 +198,16 @@ function busIommuProbe(core: IommuCore, inst: IommuInstance, atAdd = false): voi
       core.walking = s;
       const r = bus.configure(s);
       core.walking = null;
-      if (r !== "ok" || !s.fwspec) continue;
+      if (r === "defer") {
+        // It waits for an IOMMU that has not registered: that IOMMU's own walk visits it again.
+        const waitsFor = s.dev.dma.iommus?.entries.find((e) => !core.instanceByNode.get(e.target.node)?.registered)?.target.node;
+        if (waitsFor) index.wait(i, waitsFor);
+        continue;
+      }
+      if (!s.fwspec) {
+        if (s.dev.bus !== "pci" && s.out.specifiers.length === 0) index.skip(i); // no `iommus`: no walk gives it one
+        continue;
+      }
     }
     if (s.fwspec.instance !== inst) continue;
     const g = iommuProbeDevice(core, s, "bus");
@@ -263,9 +286,10 @@ export function iommuProbeInstance(core: IommuCore, inst: IommuInstance): Result
 }
 
 /** 3.19 (of_iommu_init): IOMMU_OF_DECLARE init functions ran before of_platform_populate. */
-export function declareIommusEarly(core: IommuCore): void {
+export function declareIommusEarly(core: IommuCore, isModule: (inst: IommuInstance) => boolean = () => false): void {
   for (const inst of core.instances) {
-    if (inst.state !== "not-probed") continue;
+    // IOMMU_OF_DECLARE entries live in the kernel image's __iommu_of_table: a module has none.
+    if (inst.state !== "not-probed" || isModule(inst)) continue;
     const r = opsOf(inst).probeInstance(inst, core);
     if (!r.ok) {
       inst.state = "probe-failed";
@@ -287,4 +311,14 @@ export function iommuSubsysInit(core: IommuCore): void {
     core.klog.emit("log", null, "info", `Default domain type: Translated${how}`, "iommu");
     core.klog.emit("log", null, "info", `DMA domain TLB invalidation policy: ${c.defaultType === "DMA" ? "strict" : "lazy"} mode${c.strictFromCmdline ? " (set via kernel command line)" : ""}`, "iommu");
   }
+}
+
+/** The deferred probe timeout: devices waiting for an IOMMU are visited by the next walk again (they now fail instead of deferring). */
+export function iommuWalksAfterTimeout(core: IommuCore): void {
+  core.walkIndex?.releaseAll();
+}
+
+/** A device was added again, or left its group: walks visit it again. */
+export function iommuWalksRevisit(core: IommuCore, s: IommuDev): void {
+  core.walkIndex?.restore(s.dev.id);
 }

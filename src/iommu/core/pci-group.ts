@@ -3,6 +3,19 @@
 import type { AcsFlag, Device, PciFunction } from "../../graph/index.ts";
 import { quirkAcsEnabled } from "../../graph/pci-quirks.ts";
 
+/**
+ * The longest chain of upstream bridges: each leads to a higher bus number than its own, and a
+ * segment has 256 buses. buildHostBridge only links a function to a bridge on a lower bus, so no
+ * chain loops; the walks below still stop here, so that a hand-made topology cannot hang them.
+ */
+export const MAX_UPSTREAM = 256;
+
+/** The bridges above `f`, nearest first (at most MAX_UPSTREAM, each once). */
+function* upstreamOf(f: PciFunction): Generator<PciFunction> {
+  let n = 0;
+  for (let p = f.upstream; p && p !== f && n < MAX_UPSTREAM; p = p.upstream, n++) yield p;
+}
+
 /** REQ_ACS_FLAGS: source validation, request/completion redirect, upstream forwarding. */
 export const REQ_ACS_FLAGS: ReadonlySet<AcsFlag> = new Set<AcsFlag>(["SV", "RR", "CR", "UF"]);
 
@@ -41,9 +54,8 @@ export function pciAcsEnabled(f: PciFunction, req: ReadonlySet<AcsFlag> = REQ_AC
 
 /** pci_acs_path_enabled(start, NULL, flags): every bridge from `start` up to the root bus. */
 export function pciAcsPathEnabled(start: PciFunction, req: ReadonlySet<AcsFlag> = REQ_ACS_FLAGS): boolean {
-  for (let p: PciFunction | null = start; p; p = p.upstream) {
-    if (!pciAcsEnabled(p, req)) return false;
-  }
+  if (!pciAcsEnabled(start, req)) return false;
+  for (const p of upstreamOf(start)) if (!pciAcsEnabled(p, req)) return false;
   return true;
 }
 
@@ -61,7 +73,7 @@ export interface DmaAlias {
 export function forEachDmaAlias(f: PciFunction, visit: (a: DmaAlias) => boolean): boolean {
   if (visit({ fn: f, rid: f.rid })) return true;
   for (const devfn of f.dmaAliasDevfns) if (visit({ fn: f, rid: (f.bus << 8) | devfn })) return true;
-  for (let tmp = f.upstream; tmp; tmp = tmp.upstream) {
+  for (const tmp of upstreamOf(f)) {
     if (tmp.pcie !== null) {
       if (tmp.pcie === "root-port" || tmp.pcie === "switch-upstream" || tmp.pcie === "switch-downstream") continue;
       if (tmp.pcie === "pcie-to-pci-bridge") {
@@ -108,7 +120,7 @@ export function pciDeviceGroup<G>(f: PciFunction, lookup: PciGroupLookup<G>): G 
   if (found !== undefined) return found;
   let pdev: PciFunction = last;
   // 2. Up to the first bridge with ACS isolation on the whole path to the root.
-  for (let bridge = pdev.upstream; bridge; bridge = bridge.upstream) {
+  for (const bridge of upstreamOf(pdev)) {
     if (pciAcsPathEnabled(bridge)) break;
     pdev = bridge;
     const g = lookup.groupOf(pdev);

@@ -24,6 +24,7 @@ export function iommuReleaseDevice(core: IommuCore, s: IommuDev): void {
   g.devices.splice(g.devices.indexOf(s.dev), 1);
   core.groupOfDev.delete(s.dev);
   s.out.group = null;
+  core.walkIndex?.restore(s.dev.id);
   if (s.fwspec) opsOf(s.fwspec.instance).releaseDevice(s.fwspec, s.dev, core);
   dropFwspec(s);
   if (g.devices.length === 0) {

@@ -8,6 +8,7 @@ import type { DmaRegion, OfNode } from "../../of/index.ts";
 import type { IommuCoreApi, IommuDriver, Fwspec, IommuDomain, IommuGroup, IommuInstance } from "../driver.ts";
 import type { DomainType, Failure } from "../types.ts";
 import type { ResvRegion } from "./resv-regions.ts";
+import type { BusWalkIndex } from "./walk-index.ts";
 
 /** What a device's IOMMU and DMA configuration came to (the report's per-device fields). */
 export interface IommuOutcome {
@@ -143,6 +144,8 @@ export interface IommuCore extends IommuCoreApi {
   readonly driverStates: Map<IommuDriver<unknown, unknown>, unknown>;
   /** PCI functions per (host bridge, bus), built once: pci_device_group asks for them per device. */
   readonly pciBuses: Map<unknown, Map<number, PciFunction[]>>;
+  /** Which devices a bus_iommu_probe() walk visits (walk-index.ts; made at the first walk). */
+  walkIndex: BusWalkIndex<OfNode> | undefined;
 }
 
 export interface IommuCoreOptions {

@@ -75,6 +75,8 @@ export const appleDart: IommuDriver<DartState> = {
   supportsType: (inst, t) => t !== "identity" || limitBool(inst, "bypass"),
   attachDev: () => ok(undefined),
   aperture: (inst) => apertureBits(limitNumber(inst, "inputBits", 32)),
+  // apple_dart_finalize_domain: one page size, the DART's own (16K on t8103).
+  pgsizeBitmap: (inst) => BigInt(limitNumber(inst, "pageSize", 16384)),
 };
 
 const dart = (compatible: string, model: string, streams: number, bypass: boolean): IommuMatch => ({

@@ -25,6 +25,7 @@ export const armSmmuV3: IommuDriver<SmmuV3State, SmmuV3Globals> = {
     // arm_smmu_blocked_domain (abort STE), static since about 6.9.
     blockedDomain: "armSmmuV3BlockedDomain",
     multiInstance: false,
+    counters: { addressSpaces: "asids" },
   },
   newInstanceState: () => ({ streams: new Map() }),
   newDriverState: () => ({ asids: new IdAllocator() }),

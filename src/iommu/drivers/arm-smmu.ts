@@ -4,6 +4,7 @@ import type { Device } from "../../graph/index.ts";
 import { atLeast, type KernelVersion } from "../../kernel/index.ts";
 import { ofIrqCount, ofPropertyPresent, ofPropertyReadU32 } from "../../of/index.ts";
 import type { IommuDriver, IommuDriverEntry, IommuMatch, IommuGroup, IommuInstance } from "../driver.ts";
+import { kstrtobool } from "../kstrtobool.ts";
 import type { LimitValue, Result } from "../types.ts";
 import { apertureBits, bitsFor, bump, fail, IdAllocator, isPaging, limitAssumed, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, recordNeed, releaseDomainId, takeDomainId, treeLimit } from "./common.ts";
 
@@ -116,6 +117,7 @@ export const armSmmu: IommuDriver<SmmuState> = {
     // UNMANAGED domain, which takes a context bank when attached.
     blockedDomain: "armSmmuBlockedDomain",
     multiInstance: false,
+    counters: { contextBanks: "contextBanks" },
   },
 
   newInstanceState(inst) {
@@ -277,8 +279,9 @@ function freeSme(s: SmmuState, inst: Smmu, idx: number): void {
 
 /** Whether unmatched / unattached streams fault (arm-smmu.disable_bypass, Kconfig default y). */
 function smmuDisablesBypass(inst: IommuInstance, bootargs: ReadonlyMap<string, string>): boolean {
-  const arg = bootargs.get("arm-smmu.disable_bypass");
-  if (arg !== undefined) return !/^(0|n|N|off)$/.test(arg);
+  // A built-in module's bool parameter (param_set_bool: kstrtobool; arm_smmu or arm-smmu).
+  const arg = kstrtobool(bootargs.get("arm-smmu.disable_bypass") ?? bootargs.get("arm_smmu.disable_bypass"));
+  if (arg !== undefined) return arg;
   return limitBool(inst, "disableBypass", true);
 }
 

@@ -22,7 +22,7 @@ const IPMMU_ALLOWLIST = new Set(["ee100000.mmc", "ee120000.mmc", "ee140000.mmc",
 export const ipmmuVmsa: IommuDriver<IpmmuState> = {
   name: "ipmmu-vmsa",
   initcall: "device",
-  caps: PAGING_DRIVER_CAPS,
+  caps: { ...PAGING_DRIVER_CAPS, counters: { contextBanks: "contexts" } },
   newInstanceState: () => ({ group: undefined, root: undefined, contexts: new IdAllocator() }),
 
   probeInstance(inst, core) {

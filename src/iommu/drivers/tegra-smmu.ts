@@ -65,6 +65,7 @@ export const tegraSmmu: IommuDriver<TegraSmmuState> = {
     // device at BUS_NOTIFY_ADD_DEVICE and, when the MC registered, every device already added.
     probesAtAddUntil: "busOpsRetired",
     multiInstance: false,
+    counters: { addressSpaces: "asids" },
   },
   newInstanceState: () => ({ groups: [], asids: new IdAllocator() }),
 

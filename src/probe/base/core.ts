@@ -1,7 +1,7 @@
 // drivers/base/core.c: device_add (BUS_NOTIFY_ADD_DEVICE -> the IOMMU core's notifier, then
 // bus_probe_device) and device_del (the driver released, DEL_DEVICE, REMOVED_DEVICE ->
 // iommu_release_device), for a device and for the subtree of devices whose lifetime hangs on it.
-import { iommuProbeDevice, iommuReleaseDevice, type Result } from "../../iommu/index.ts";
+import { iommuProbeDevice, iommuReleaseDevice, iommuWalksRevisit, type Result } from "../../iommu/index.ts";
 import { stateFor, type DevState, type Kernel } from "../kernel.ts";
 import { ofDmaConfigure, iommuProbeAtAdd } from "../of/device.ts";
 import { addProbeTarget } from "../of/iommu.ts";
@@ -14,6 +14,7 @@ export function deviceAdd(k: Kernel, s: DevState): void {
   // 3.19: of_dma_configure at device creation (of_platform_device_create_pdata).
   if (era === "creation") ofDmaConfigure(k, s, false);
   s.added = true;
+  iommuWalksRevisit(k.iommu, s);
   s.out.state = "not-created";
   k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_ADD_DEVICE");
   // iommu_bus_notifier -> iommu_probe_device.
@@ -24,7 +25,7 @@ export function deviceAdd(k: Kernel, s: DevState): void {
     s.out.state = "no-driver";
     return;
   }
-  if (!k.dd.registeredLevels.has(s.match.initcall)) return;
+  if (!k.dd.registeredLevels.has(s.match.initcall) || k.dd.unloadedModules.has(s.match.name)) return;
   // bus_probe_device binds right away; devices added together keep their order.
   if (k.dd.addBatch) k.dd.addBatch.push(s);
   else k.dd.queue.unshiftOne(s);

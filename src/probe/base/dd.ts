@@ -20,14 +20,39 @@ export function registerLevel(k: Kernel, level: InitcallLevel): void {
   k.dd.registeredLevels.add(level);
   const states = k.dd.statesByLevel.get(level);
   if (!states) return;
-  // Array.prototype.sort is stable: one driver's devices stay in add order. Without a table every
-  // link is 0 and the order is add order.
-  const ordered = states.some((s) => s.match.link !== 0) ? [...states].sort((a, b) => a.match.link - b.match.link) : states;
+  // Without a table every link is 0 and the order is add order.
+  const ordered = states.some((s) => s.match.link !== 0) ? inLinkOrder(states) : states;
   for (let i = 0; i < ordered.length; i++) {
     const s = ordered[i]!;
-    if (s.added && s.out.state === "not-created" && s.match.name && s.match.initcall === level && !s.onDeferredList) k.dd.queue.push(s);
+    if (s.added && s.out.state === "not-created" && s.match.name && s.match.initcall === level && !s.onDeferredList && !k.dd.unloadedModules.has(s.match.name) && !(s.match.module !== undefined && k.dd.unloadedModules.has(s.match.module))) k.dd.queue.push(s);
   }
   drain(k);
+}
+
+/**
+ * The devices of one level by their driver's link order. The drivers of one module that it
+ * registers from an array (ClientDriver.registerOrder: platform_register_drivers) register in the
+ * array's order, at the place of the module's first driver: the table's link order inside one
+ * module is the order of its object files, not the order its init registers them in.
+ * Array.prototype.sort is stable: one driver's devices stay in add order.
+ */
+function inLinkOrder(states: readonly DevState[]): DevState[] {
+  const moduleLink = new Map<string, number>();
+  const group = (s: DevState) => (s.match.row?.registerOrder !== undefined ? (s.match.kernelDriver?.module ?? s.match.module ?? "") : undefined);
+  for (const s of states) {
+    const g = group(s);
+    if (g !== undefined) moduleLink.set(g, Math.min(moduleLink.get(g) ?? Infinity, s.match.link));
+  }
+  const key = (s: DevState): [number, number] => {
+    const g = group(s);
+    return g === undefined ? [s.match.link, -1] : [moduleLink.get(g)!, s.match.row!.registerOrder!];
+  };
+  const keys = new Map(states.map((s) => [s, key(s)]));
+  return [...states].sort((a, b) => {
+    const ka = keys.get(a)!;
+    const kb = keys.get(b)!;
+    return ka[0] - kb[0] || ka[1] - kb[1];
+  });
 }
 
 /** What matching a device reads from the kernel (drivers/match.ts). */
@@ -76,6 +101,12 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
       return false;
     }
     if (r !== "ok") {
+      // really_probe's failure path (6.1 dd.c:706 device_unbind_cleanup -> arch_teardown_dma_ops,
+      // after platform_dma_configure's own, platform.c:1459): the next bind attempt sets the DMA
+      // ops up again (after a -EBUSY from a group user space owned, say). arm32's mapping teardown here
+      // is left as it was: the model cannot yet tell a mapping the device created from the one
+      // its group is attached to (see releaseArmMapping).
+      if (!k.dma.armDmaMapping) teardownDmaOps(k, s);
       s.out.state = "failed";
       s.out.stateReason = `dma_configure failed: ${r.errno}`;
       k.log.failWith(s, r, null);
@@ -88,6 +119,16 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
   s.inProbe = true;
   k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_BIND_DRIVER");
   const r = s.instance ? iommuProbeInstance(k.iommu, s.instance) : driverProbe(k, s);
+  if (!r.ok && r.failure.errno === "-EPROBE_DEFER" && !s.instance) {
+    // The driver's probe asked for deferral (a device it configures itself waits for its IOMMU).
+    s.inProbe = false;
+    k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_DRIVER_NOT_BOUND");
+    platformDmaCleanup(s);
+    if (k.dma.armDmaMapping) teardownDmaOps(k, s);
+    s.deferReason = `probe deferred: ${r.failure.message} (${r.failure.where})`;
+    deferProbe(k, s);
+    return false;
+  }
   if (!r.ok) {
     s.inProbe = false;
     s.out.state = "failed";
@@ -110,11 +151,27 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
   const created = k.graph.createdBy.get(s.dev);
   if (created) {
     k.dd.addBatch = [];
-    for (const child of created) k.lifecycle.add(stateFor(k, child));
-    k.dd.queue.unshift(k.dd.addBatch);
+    // A device the probe registered itself (origin "registered") was added there, or not at all.
+    for (const child of created) if (child.origin !== "registered") k.lifecycle.add(stateFor(k, child));
+    k.dd.queue.unshift(inRegistrationOrder(k.dd.addBatch));
     k.dd.addBatch = null;
   }
   return true;
+}
+
+/**
+ * The devices one bind added, in the order they bind: where their drivers register only after
+ * that bind (ClientDriver.registerOrder: a module's driver array), each driver_register ->
+ * driver_attach takes its devices in add order. Devices without a known position keep add
+ * order, first.
+ */
+function inRegistrationOrder(batch: DevState[]): DevState[] {
+  const ordered = batch.filter((s) => s.match.row?.registerOrder !== undefined);
+  if (ordered.length === 0) return batch;
+  const rest = batch.filter((s) => s.match.row?.registerOrder === undefined);
+  // Array.prototype.sort is stable: devices of one driver stay in add order.
+  ordered.sort((a, b) => a.match.row!.registerOrder! - b.match.row!.registerOrder!);
+  return [...rest, ...ordered];
 }
 
 /** drv->probe of a client driver: its row's probe hook, then its own IOMMU domain (if it has one). */
@@ -190,6 +247,8 @@ export function bindDevice(k: Kernel, s: DevState, driver: string | undefined): 
     else return fail("-ENODEV", "bind_store", `no modelled ${s.dev.bus} driver ${driver} matches ${s.dev.name} (driver_override accepts ${allowed.join(", ")} or its own driver ${natural.name ?? "(none)"})`);
   }
   if (!match.name) return fail("-ENODEV", "bind_store", `no driver matches ${s.dev.name}`);
+  // bind_store looks the driver up on the bus: a module not loaded is not there.
+  if (k.dd.unloadedModules.has(match.name)) return fail("-ENODEV", "bind_store", `${match.name} is a module that is not loaded`);
   s.match = match;
   s.out.driver = match.name;
   s.out.driverAssumed = match.assumed;

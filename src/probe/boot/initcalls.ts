@@ -3,10 +3,11 @@
 // probe timeout): drivers register by initcall level, devices are added and bound in order, the
 // deferred list is retried at late_initcall, after the modules load, and at the timeout.
 import type { DeviceGraph } from "../../graph/index.ts";
-import { declareIommusEarly, iommuSubsysInit } from "../../iommu/index.ts";
+import { declareIommusEarly, iommuSubsysInit, iommuWalksAfterTimeout } from "../../iommu/index.ts";
 import { deviceAdd } from "../base/core.ts";
 import { drain, registerLevel, retryDeferred } from "../base/dd.ts";
 import { INITCALL_LEVELS } from "../../kernel-data/index.ts";
+import { cmdlineProblems, splitCmdline } from "../cmdline.ts";
 import type { InitcallLevel, Kernel } from "../kernel.ts";
 import type { ProbeOptions } from "../options.ts";
 import { createKernel } from "./kernel.ts";
@@ -15,11 +16,13 @@ import { createKernel } from "./kernel.ts";
 export function bootKernel(graph: DeviceGraph, options: ProbeOptions): Kernel {
   const k = createKernel(graph, options);
   const log = k.log;
+  // parse_early_param, then parse_args: a boolean value kstrtobool refuses is logged and ignored.
+  for (const p of cmdlineProblems(splitCmdline(k.bootargsText), options.kernel)) if (p.kernelLog) log.emit("log", null, p.level, p.kernelLog, "");
   // save_async_options (an early __setup handler; dd.c has no pr_fmt).
   if (k.dd.asyncProbe?.truncated) log.emit("log", null, "warn", "Too long list of driver names for 'driver_async_probe'!", "");
   log.stage = "subsys_initcall";
   iommuSubsysInit(k.iommu);
-  if (options.kernel.era === "creation") declareIommusEarly(k.iommu);
+  if (options.kernel.era === "creation") declareIommusEarly(k.iommu, (inst) => k.dd.unloadedModules.has(inst.driver?.name ?? ""));
   // Drivers registered up to arch_initcall (core, postcore, arch: the driver tables' levels) bind
   // as soon as their device is added.
   for (const level of BEFORE_POPULATE) k.dd.registeredLevels.add(level);
@@ -46,8 +49,13 @@ export function bootKernel(graph: DeviceGraph, options: ProbeOptions): Kernel {
   registerLevel(k, "late_sync");
   log.stage = "modules";
   registerLevel(k, "module");
+  // Drivers left as modules for a scenario to load: boot ends with the timeout still pending
+  // (deferred_probe_initcall scheduled it, driver_deferred_probe_timeout seconds away); a
+  // `deferred-timeout` step runs it.
+  if (k.dd.unloadedModules.size > 0) return k;
   log.stage = "deferred_probe_timeout";
   k.dd.timeoutExpired = true;
+  iommuWalksAfterTimeout(k.iommu);
   retryDeferred(k);
   return k;
 }

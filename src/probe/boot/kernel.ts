@@ -16,7 +16,8 @@ import { CLIENT_DRIVERS } from "../drivers/table.ts";
 import type { Aggregate, DevState, DriverMatch, Kernel } from "../kernel.ts";
 import { KernelLog } from "../log.ts";
 import { addProbeTarget, ofIommuConfigure } from "../of/iommu.ts";
-import { bootBool, parseBootargs, resolveConfig, type ProbeOptions } from "../options.ts";
+import { boolParam, splitCmdline } from "../cmdline.ts";
+import { parseBootargs, resolveConfig, type ProbeOptions } from "../options.ts";
 import { newDevState } from "../state.ts";
 
 export function createKernel(graph: DeviceGraph, options: ProbeOptions): Kernel {
@@ -24,8 +25,10 @@ export function createKernel(graph: DeviceGraph, options: ProbeOptions): Kernel 
   const config = resolveConfig(options, graph.arch);
   const bootargsText = options.bootargs ?? graph.chosenBootargs ?? "";
   const bootargs = parseBootargs(bootargsText);
-  const pt = bootBool(bootargs.get("iommu.passthrough"));
-  const strict = bootBool(bootargs.get("iommu.strict"));
+  // Early parameters as do_early_param and kstrtobool read them (../cmdline.ts).
+  const words = splitCmdline(bootargsText);
+  const pt = boolParam(words, "iommu.passthrough", options.kernel);
+  const strict = boolParam(words, "iommu.strict", options.kernel);
   const armShared = config.arch === "arm" && config.policy !== "per-device";
   const iommuConfig: IommuConfig = {
     // iommu_subsys_init: Kconfig default translated + strict (arm64 defconfig / distro kernels).
@@ -56,6 +59,7 @@ export function createKernel(graph: DeviceGraph, options: ProbeOptions): Kernel 
       registeredLevels: new Set(),
       initcallsDone: false,
       timeoutExpired: false,
+      unloadedModules: new Set(options.modules ?? options.scenario?.modules ?? []),
       deferred: [],
       queue: new Deque(),
       statesByLevel: new Map(),
@@ -84,6 +88,14 @@ export function createKernel(graph: DeviceGraph, options: ProbeOptions): Kernel 
   };
   createInstances(iommu, options.hw);
   createStates(k, states);
+  // With a driver table the scenario's `modules` are held back only where the table builds them as
+  // modules (=m): a driver it builds in registers at its initcall (load-module then fails).
+  if (k.drivers.catalog.table) {
+    for (const name of k.dd.unloadedModules) {
+      const mine = states.filter((s) => s.match.name !== null && (s.match.name === name || s.match.module === name));
+      if (mine.length > 0 && mine.every((s) => s.match.module === undefined)) k.dd.unloadedModules.delete(name);
+    }
+  }
   return k;
 }
 

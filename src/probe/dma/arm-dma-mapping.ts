@@ -7,6 +7,7 @@
 import { addError, allocDomain, deviceSetDomain, freeDomain, leaveDomain, opsOf, type Failure, type IommuDomain, type IommuGroup } from "../../iommu/index.ts";
 import type { DevState, Kernel } from "../kernel.ts";
 import { describeSharedRelease } from "./arm-shared-mapping.ts";
+import { recordArmMapping } from "./iova-spaces.ts";
 
 /** arm32 arm_setup_iommu_dma_ops: a mapping sized from the device's dma-ranges, attached to it. */
 export function armSetupIommuDmaOps(k: Kernel, s: DevState, g: IommuGroup): void {
@@ -37,6 +38,7 @@ export function armSetupIommuDmaOps(k: Kernel, s: DevState, g: IommuGroup): void
     fail({ errno: "-ENOMEM", where: "arm_iommu_create_mapping", message: `${inst.driver!.name} cannot allocate an UNMANAGED domain` }, `Failed to create ${size}-byte IOMMU mapping for device ${s.dev.name}`);
     return;
   }
+  recordArmMapping(k, s, domain);
   // iommu_attach_device refuses multi-device groups since default domains (about 4.4).
   if (g.devices.length !== 1 && k.has.attachDeviceNeedsSingletonGroup) {
     freeDomain(k.iommu, domain);
@@ -73,6 +75,7 @@ function armSharedMapping(k: Kernel, s: DevState, g: IommuGroup, size: bigint, f
     }
     return;
   }
+  if (r.created) recordArmMapping(k, s, r.domain);
   const what = shared.scope === "instance" ? `${g.instance.path}'s shared arm_iommu mapping` : `group ${g.id}'s shared arm_iommu mapping`;
   if (r.created) k.log.note(s, `arch_setup_dma_ops (hypothetical ${shared.owner}): created ${what}, domain ${r.domain.id}, and attached group ${g.id} to it`);
   else if (r.attached) k.log.note(s, `arch_setup_dma_ops (hypothetical ${shared.owner}): took a reference on ${what}, domain ${r.domain.id}, and attached group ${g.id} to it (iommu_attach_group)`);
@@ -95,18 +98,46 @@ export function armSharedUsers(k: Kernel, d: IommuDomain | null | undefined): nu
 export function releaseArmMapping(k: Kernel, s: DevState): { readonly domain: IommuDomain; readonly freed: boolean; readonly usersLeft: number } | undefined {
   const shared = k.dma.armShared?.release(s);
   if (shared) return shared;
+  const m = ownArmMapping(s);
+  if (!m) return undefined;
+  detachArmMapping(k, s, m);
+  freeDomain(k.iommu, m);
+  return { domain: m, freed: true, usersLeft: 0 };
+}
+
+/** The device's own (mainline per-device) arm_iommu mapping, if it has one. */
+function ownArmMapping(s: DevState): IommuDomain | undefined {
   const m = s.out.domain;
-  const g = s.out.group;
-  if (!m || !g || m.owner !== "arm-dma-mapping") return undefined;
+  return m && s.out.group && m.owner === "arm-dma-mapping" ? m : undefined;
+}
+
+/** arm_iommu_detach_device of an own mapping: back to the group's default domain (or none), dma-direct. */
+function detachArmMapping(k: Kernel, s: DevState, m: IommuDomain): void {
+  const g = s.out.group!;
   if (g.defaultDomain && deviceSetDomain(k.iommu, s, g, g.defaultDomain).ok) g.domain = g.defaultDomain;
   else {
     leaveDomain(k.iommu, s.dev, m);
     s.out.domain = null;
     g.domain = g.defaultDomain;
   }
-  freeDomain(k.iommu, m);
   s.out.dmaOps = "direct";
-  return { domain: m, freed: true, usersLeft: 0 };
+}
+
+/**
+ * arm_iommu_detach_device alone, as a driver calls it to move a device to a mapping of its own
+ * and keep the old one to restore later: the device leaves its mapping (its group returns to the
+ * default domain, or none), its DMA API falls back to dma-direct, and the mapping stays allocated.
+ * A shared mapping (hypothetical arm32 policies) loses the device's reference instead. Returns the
+ * detached mapping, or undefined when the device had none.
+ */
+export function armIommuDetachDevice(k: Kernel, s: DevState): IommuDomain | undefined {
+  const shared = k.dma.armShared?.release(s);
+  if (shared) return shared.freed ? undefined : shared.domain;
+  const m = ownArmMapping(s);
+  if (!m) return undefined;
+  detachArmMapping(k, s, m);
+  k.log.emit("log", null, "debug", `Detached IOMMU controller from ${s.dev.name} device.`, "");
+  return m;
 }
 
 /**

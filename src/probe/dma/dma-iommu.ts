@@ -1,7 +1,8 @@
 // drivers/iommu/dma-iommu.c: iommu_setup_dma_ops / iommu_dma_init_domain for a device in a group
-// with a translated (DMA, DMA-FQ) domain; dma-direct otherwise.
+// with a translated (DMA, DMA-FQ) domain (its IOVA space: iova-spaces.ts); dma-direct otherwise.
 import { addError, type IommuGroup } from "../../iommu/index.ts";
 import type { DevState, Kernel } from "../kernel.ts";
+import { iommuDmaInitDomain } from "./iova-spaces.ts";
 
 /** iommu_setup_dma_ops: iommu-dma on the group's DMA domain if its aperture reaches the device's DMA ranges. */
 export function iommuSetupDmaOps(k: Kernel, s: DevState, g: IommuGroup): void {
@@ -25,6 +26,15 @@ export function iommuSetupDmaOps(k: Kernel, s: DevState, g: IommuGroup): void {
     k.log.emit("log", null, "warn", "specified DMA range outside IOMMU capability", "");
     k.log.emit("log", null, "warn", `Failed to set up IOMMU for device ${s.dev.name}; retaining platform DMA ops`, "");
     addError(s.out, { errno: "-EFAULT", where: "iommu_dma_init_domain", message: "specified DMA range outside IOMMU capability" });
+    s.out.dmaOps = "direct";
+    return;
+  }
+  // The domain's IOVA space: its first device sets it up, later ones must agree with it.
+  const f = iommuDmaInitDomain(k, s, domain);
+  if (f) {
+    k.log.emit("log", null, "warn", f.message, "");
+    k.log.emit("log", null, "warn", `Failed to set up IOMMU for device ${s.dev.name}; retaining platform DMA ops`, "");
+    addError(s.out, f);
     s.out.dmaOps = "direct";
     return;
   }

@@ -4,7 +4,7 @@
 // arm_iommu_release_mapping: the mapping's address space is freed, DMA ops fall back to
 // dma-direct), then may allocate a paging domain of its own and attach its group to it; remove
 // detaches the group and frees the domain.
-import { allocDomain, attachGroup, detachGroup, ERRNO_VALUES, freeDomain, type Failure, type Result } from "../../iommu/index.ts";
+import { allocDomain, attachDevice, attachGroup, detachGroup, ERRNO_VALUES, freeDomain, type Failure, type Result } from "../../iommu/index.ts";
 import { releaseArmMappingAtProbe } from "../dma/arm-dma-mapping.ts";
 import type { ClientDriver, DevState, Kernel, OwnDomainSpec } from "../kernel.ts";
 
@@ -31,7 +31,7 @@ export function ownDomainProbe(k: Kernel, s: DevState, drv: ClientDriver, spec: 
     const f: Failure = { errno: "-ENOMEM", where: plan.where, message: `${drv.name} cannot allocate its own domain on ${g.instance.path}` };
     return ownDomainFail(k, s, spec, f);
   }
-  const r = attachGroup(k.iommu, domain, g);
+  const r = spec.attach === "device" ? attachDevice(k.iommu, domain, s) : attachGroup(k.iommu, domain, g);
   if (!r.ok) {
     freeDomain(k.iommu, domain);
     if (spec.toleratesAttachErrno === r.failure.errno) return { ok: true, value: undefined };
@@ -44,7 +44,9 @@ export function ownDomainProbe(k: Kernel, s: DevState, drv: ClientDriver, spec: 
 
 function ownDomainFail(k: Kernel, s: DevState, spec: OwnDomainSpec, f: Failure): Result<void> {
   for (const line of spec.failureLog(ERRNO_VALUES[f.errno])) k.log.emit("log", s.dev, "err", line);
-  return { ok: false, failure: f };
+  if (!spec.failureIsNotFatal) return { ok: false, failure: f };
+  k.log.note(s, `no domain of its own: ${f.errno} in ${f.where}: ${f.message}; the probe goes on without it`);
+  return { ok: true, value: undefined };
 }
 
 /** At remove (host1x_iommu_exit, tegra_vde_iommu_deinit): detach the group, free the domain. */

@@ -9,6 +9,12 @@ import { iommuMatchFor } from "../../iommu/index.ts";
 import type { ClientDriver } from "../kernel.ts";
 import { HOST1X } from "./tegra-host1x.ts";
 import { TEGRA_VDE } from "./tegra-vde.ts";
+import { ATH10K_SNOC } from "./ath10k-snoc.ts";
+import { MDP4, MSM_DPU, MSM_MDP } from "./msm-kms.ts";
+import { NOUVEAU_TEGRA } from "./nouveau-tegra.ts";
+import { QCOM_VENUS } from "./qcom-venus.ts";
+import { TEGRA_DRM_CLIENTS } from "./tegra-drm-clients.ts";
+import { EXYNOS_DRM_COMPONENTS } from "./exynos-drm.ts";
 import { PCI_STUB, VFIO_DRIVERS } from "./vfio.ts";
 import { PCIEPORT } from "./pcieport.ts";
 
@@ -34,10 +40,22 @@ export const CLIENT_DRIVERS: readonly ClientDriver[] = [
   populating("omap-dwc3", { compatible: ["ti,dwc3"] }),
   // drivers/gpu/drm/msm/msm_mdss.c: MDSS populates MDP/DPU, DSI, DP.
   populating("msm-mdss", { compatible: ["qcom,mdss"], pattern: /^qcom,[a-z0-9]+-mdss$/ }),
-  // drivers/media/platform/qcom/venus/core.c: venus populates its decoder/encoder nodes.
-  populating("qcom-venus", { pattern: /^qcom,[a-z0-9]+-venus$/ }),
+  QCOM_VENUS,
+  ATH10K_SNOC,
+  MSM_DPU,
+  MSM_MDP,
+  MDP4,
+  NOUVEAU_TEGRA,
   // drivers/bus/simple-pm-bus.c.
   populating("simple-pm-bus", { compatible: ["simple-pm-bus"] }),
+  // drivers/bus/sun50i-de2.c sun50i_de2_bus_probe: the display engine bus populates its mixers.
+  populating("sun50i-de2-bus", { compatible: ["allwinner,sun50i-a64-de2"] }),
+  // drivers/bus/tegra-aconnect.c tegra_aconnect_probe: the audio bus populates AHUB, ADMA, AGIC.
+  populating("tegra-aconnect", { compatible: ["nvidia,tegra210-aconnect"] }),
+  // sound/soc/tegra/tegra210_ahub.c tegra_ahub_probe: AHUB populates ADMAIF, I2S, DMIC, ...
+  populating("tegra210-ahub", { compatible: ["nvidia,tegra210-ahub", "nvidia,tegra186-ahub", "nvidia,tegra234-ahub"] }),
+  ...TEGRA_DRM_CLIENTS,
+  ...EXYNOS_DRM_COMPONENTS,
 ];
 
 /** A row's own compatibles / pattern (runs without a driver table). */

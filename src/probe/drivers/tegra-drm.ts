@@ -4,7 +4,9 @@
 // client's group into it, unless the client already translates through a non-identity DMA-API
 // domain (then it keeps that). On arm32 the client's implicit arm_iommu mapping is released first.
 // Unbinding host1x or a subdevice tears the composite down (host1x_drm_remove: groups detach,
-// the domain is freed). The aggregate of the host1x row (tegra-host1x.ts).
+// the domain is freed). The aggregate of the host1x row (tegra-host1x.ts). The composite's own
+// device, "drm" on the host1x bus (host1x_device_add), gets no dma_configure and sits on no bus the
+// IOMMU core probes: it has no group and no DMA of its own, so the model does not create it.
 import type { Device } from "../../graph/index.ts";
 import { addError, allocDomain, attachGroup, detachGroup, ERRNO_VALUES, freeDomain, type IommuDomain, type IommuGroup, type IommuInstance } from "../../iommu/index.ts";
 import { ofChildren, ofCompatible, ofDeviceIsAvailable, ofGetParent, type OfNode } from "../../of/index.ts";
@@ -61,6 +63,10 @@ class TegraDrm implements Aggregate {
     return c;
   }
 
+  /** When each device below a host1x bound (last bind wins after an unbind and a rebind). */
+  private readonly bindOrder = new Map<DevState, number>();
+  private binds = 0;
+
   /** Whether the board has a host1x at all (computed once; most boards do not). */
   private anyHost: boolean | undefined;
 
@@ -95,7 +101,10 @@ class TegraDrm implements Aggregate {
   deviceBound(s: DevState): void {
     if (this.k.options.kernel.era === "creation" || !s.dev.node) return;
     const host = this.hostOf(s);
-    if (!host || host.out.state !== "bound") return;
+    if (!host) return;
+    // host1x_client_register in the client's probe: device->clients is in bind order.
+    this.bindOrder.set(s, this.binds++);
+    if (host.out.state !== "bound") return;
     const c = this.compositeFor(host);
     if (c.probed || c.subdevs.length === 0) return;
     const clients: DevState[] = [];
@@ -105,6 +114,8 @@ class TegraDrm implements Aggregate {
       if (!cs || cs.out.state !== "bound") return;
       clients.push(cs);
     }
+    // host1x_device_init walks device->clients: the order the clients registered (bound).
+    clients.sort((a, b) => this.bindOrder.get(a)! - this.bindOrder.get(b)!);
     this.probe(c, clients);
   }
 

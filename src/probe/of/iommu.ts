@@ -105,7 +105,8 @@ function ofIommuXlate(k: Kernel, s: DevState, target: OfIommuNode, args: readonl
   }
   const spec: Fwspec = fwspec ?? { instance: inst, ids: [], specifiers: [], extraInstances: [] };
   const ops = opsOf(inst);
-  if (fwspec && fwspec.instance !== inst && !ops.multiInstance) {
+  if (fwspec && fwspec.instance !== inst && !ops.multiInstance && !s.firstIommuNoted?.has(inst)) {
+    (s.firstIommuNoted ??= new Set()).add(inst);
     k.log.note(s, `IDs for ${inst.path} are programmed into the first IOMMU ${fwspec.instance.path} (the fwspec holds one IOMMU)`);
   }
   const r = ops.ofXlate(inst, s.dev, args, spec, core);

@@ -176,7 +176,9 @@ export function buildScene(report: Report, options: SceneOptions = {}): Scene {
         continue;
       }
       const inGroups = new Set(u.groups.flatMap((g) => g.devices));
-      const looseAll = u.domain ? idx(u.domain.devices.filter((n) => !inGroups.has(n))) : [];
+      // A member whose group sits on another instance (a driver attached it to this domain) is
+      // drawn in its group there, once: a node can be in one cluster only.
+      const looseAll = u.domain ? idx(u.domain.devices.filter((n) => !inGroups.has(n))).filter((i) => devices[i]!.group === null) : [];
       const merged = u.domain !== null && u.groups.length === 1 && looseAll.length === 0;
       const groups: SceneGroup[] = [];
       const moreDevices: number[] = [];

@@ -149,10 +149,11 @@ class SceneWriter {
     if (parts.length === 0) parts.push(this.empty(d.id)); // a blocking domain nobody is attached to yet
     const inner = parts.length <= 3 ? row(parts) : stack(parts, 1.4, `${d.id}_`);
     const dom = d.domain;
-    const title = dom === null ? "no domain" : d.merged ? `${domainTitle(dom)} │ ${groupTitle(d.groups[0]!.group)}` : domainTitle(dom);
+    const foreign = dom === null && d.groups.length > 0 && d.groups.every((g) => g.group.domain !== null);
+    const title = dom === null ? (foreign ? "on another instance's domain" : "no domain") : d.merged ? `${domainTitle(dom)} │ ${groupTitle(d.groups[0]!.group)}` : domainTitle(dom);
     const look = dom ? DOMAIN_LOOK[dom.type] : { fill: "#f7f7f7", border: "#9aa3ad" };
     const cls = `domain${dom ? ` dt-${dom.type}` : ""}${d.merged ? " group" : ""}`;
-    const tip = dom ? `${title}\nowner ${dom.owner}${dom.aperture ? `\naperture ${dom.aperture.start}-${dom.aperture.end}` : ""}` : "groups without a domain";
+    const tip = dom ? `${title}\nowner ${dom.owner}${dom.aperture ? `\naperture ${dom.aperture.start}-${dom.aperture.end}` : ""}` : foreign ? "groups attached to a domain of another IOMMU instance" : "groups without a domain";
     const attrs = [attr("id", dotString(d.id)), attr("class", dotString(cls)), attr("label", dotString(title)), attr("tooltip", dotString(tip)), `style="rounded,filled${dom ? "" : ",dashed"}"`, `fillcolor="${look.fill}"`, `color="${look.border}"`, "fontsize=9", "labeljust=l", "margin=6"];
     return clusterBlock(cluster(d.id), attrs, inner, title.length);
   }

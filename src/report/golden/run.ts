@@ -55,9 +55,7 @@ export function runGoldenCase(c: GoldenCase, sink: DiagnosticSink): Report | und
     if (!checkRunInputs(c.scenario, sink)) return undefined;
     pciFile = c.scenario.inputs.pci?.path;
     hwFile = c.scenario.inputs.hw?.path;
-    scenario = toProbeScenario(c.scenario, sink);
-    if (!scenario) return undefined;
-    scenario = { ...scenario, file: c.definedBy! };
+    scenario = { ...toProbeScenario(c.scenario), file: c.definedBy! };
   } else if (o.scenario !== undefined) {
     const sf = loadScenarioFile(join(c.dir, o.scenario), sink);
     if (!sf) return undefined;
@@ -65,9 +63,7 @@ export function runGoldenCase(c: GoldenCase, sink: DiagnosticSink): Report | und
       sink.error("board-options", `${join(c.dir, o.scenario)} names its own inputs: make it a case of its own, or keep only its steps`, sf.spans[0]?.step);
       return undefined;
     }
-    scenario = toProbeScenario(sf, sink);
-    if (!scenario) return undefined;
-    scenario = { ...scenario, file: o.scenario };
+    scenario = { ...toProbeScenario(sf), file: o.scenario };
   }
   const side = readSideFiles({ pci: pciFile, hw: hwFile }, sink);
   if (!side) return undefined;

@@ -48,3 +48,12 @@ export function runModel(tree: DeviceTree, o: RunOptions = {}): { result: ProbeR
   if (!run) throw new Error(sink.items.map((d) => d.message).join("\n"));
   return { result: run.result, report: run.report };
 }
+
+/**
+ * A hand-written fixture of fixtures/kernel run through the pipeline: its report. Drivers are
+ * assumed (--assume-drivers), as for every hand-written fixture: their boards model drivers and
+ * configurations of their own, not Debian's.
+ */
+export function runFixture(name: string, o: RunOptions = {}): Report {
+  return runModel(loadTree(`${projectDir}fixtures/kernel/${name}.dts`), { input: `${name}.dts`, assumeDrivers: true, ...o }).report;
+}

@@ -1,0 +1,10 @@
+import { loadDeviceTree } from "../src/compile/index.ts";
+import { buildDeviceGraph } from "../src/graph/index.ts";
+import { parseKernelVersion, runProbe } from "../src/probe/index.ts";
+import { DiagnosticSink, memoryFileHost } from "../src/source/index.ts";
+import { instancesBoard } from "../test/cli/hostile/boards.ts";
+const n = Number(process.argv[2] ?? 3200); const k = process.argv[3] ?? "6.15";
+const sink = new DiagnosticSink();
+const tree = loadDeviceTree("t.dts", { cpp: false, host: memoryFileHost({ "t.dts": instancesBoard({ iommus: n, compatible: process.argv[4] }) }) }, sink)!;
+const g = buildDeviceGraph(tree);
+const t = process.cpuUsage(); runProbe(g, { kernel: parseKernelVersion(k)! }); const u = process.cpuUsage(t); console.log(n, k, ((u.user+u.system)/1000).toFixed(0), "ms");
