@@ -59,8 +59,16 @@ const noTopLevelAwait = {
   },
 };
 
+// CommonJS has no import.meta: the modules that find the package's files from their own place
+// (src/kernel-data/resolver.ts: data/kernel/) get the bundle's own URL instead.
+const cjsImportMeta = {
+  define: { "import.meta.url": "__dtprobeImportMetaUrl" },
+  banner: { js: 'const __dtprobeImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+
 await build({
   ...common,
+  ...cjsImportMeta,
   entryPoints: ["src/cli/main.ts"],
   outfile: "dist/dtprobe.cjs",
   format: "cjs",
@@ -90,6 +98,7 @@ const compileOnly = {
 };
 await build({
   ...common,
+  ...cjsImportMeta,
   entryPoints: ["src/cli/main.ts"],
   outfile: "dist/dtprobe-compile.cjs",
   format: "cjs",

@@ -1,14 +1,16 @@
 // `dtprobe report FILE [--pci F] [--hw F] [--scenario F] [--kernel V] [--policy P] [--bootargs S]
-// [--format text|json|table|sysfs|dot|svg|html] [--sort COLUMN] [-o OUT] [--fail-on CLASS] [-q] [-W CHECK] [-E CHECK]`: load
+// [--kernel-src DIR] [--kconfig FILE] [--assume-drivers] [--format text|json|table|sysfs|dot|svg|html]
+// [--sort COLUMN] [-o OUT] [--fail-on CLASS] [-q] [-W CHECK] [-E CHECK]`: load
 // the board, check every side input against it, build the device graph, run the emulated probe,
 // print the attachment report (or its picture). Diagnostics go to standard error once (the report
 // counts them; JSON keeps them). Exit status: 2 usage, 1 input errors (or findings with
 // --fail-on), 0 otherwise.
+import { readFileSync } from "node:fs";
 import { loadDeviceTree } from "../compile/index.ts";
 import { checkPciTopology } from "../graph/index.ts";
 import { checkHwOverrides } from "../iommu/index.ts";
 import { propertyString, toOfNode, type OfNode } from "../of/index.ts";
-import { cmdlineProblems, DEFAULT_KERNEL, KERNEL_RANGE, parseKernelVersion, splitCmdline, type Policy } from "../probe/index.ts";
+import { cmdlineProblems, DEFAULT_KERNEL, driverCatalogForSource, KERNEL_RANGE, parseKernelVersion, splitCmdline, type DriverCatalog, type Policy } from "../probe/index.ts";
 import { jsonChunks, readSideFiles, reportTextChunks, runBoard, type BoardRun } from "../report/index.ts";
 import { DiagnosticSink, type Span } from "../source/index.ts";
 import { findNodeByPath } from "../tree/find.ts";
@@ -29,6 +31,9 @@ const specs: OptionSpec[] = [
   { long: "pci", key: "pci", takesValue: true, valueName: "FILE", help: "PCI topology (JSON, the format of docs/report.md)" },
   { long: "hw", key: "hw", takesValue: true, valueName: "FILE", help: "per-instance IOMMU hardware limits (JSON)" },
   { long: "kernel", key: "kernel", takesValue: true, valueName: "VERSION", help: `kernel version to emulate, ${kernels} (default ${DEFAULT_KERNEL}; eras in docs/kernel-model.md)` },
+  { long: "kernel-src", key: "kernel-src", takesValue: true, valueName: "DIR", help: "the drivers of your own kernel tree (or tarball): extracted once, then cached (docs/kernel-data.md)" },
+  { long: "kconfig", key: "kconfig", takesValue: true, valueName: "FILE", help: "your kernel's .config: =y binds at its initcall, =m after boot as a module, unset: no driver (default: Debian's)" },
+  { long: "assume-drivers", key: "assume-drivers", takesValue: false, help: "no driver table: assume every device tree device has a driver (shown \"(assumed)\")" },
   { long: "policy", key: "policy", takesValue: true, valueName: "P", help: "default-domain policy: per-group, per-device, per-instance (default: the kernel's own for the board's architecture)" },
   { long: "scenario", key: "scenario", takesValue: true, valueName: "FILE", help: "runtime steps after boot: unbind, bind, VFIO claim, domain attach, ... (JSON, docs/scenarios.md)" },
   { long: "bootargs", key: "bootargs", takesValue: true, valueName: "S", help: "kernel command line (default: /chosen/bootargs)" },
@@ -90,6 +95,10 @@ function readOptions(argv: readonly string[]) {
   const kernel = parseKernelVersion(kernelText);
   if (!kernel) throw new UsageError(`invalid --kernel '${kernelText}': dtprobe emulates kernels ${kernels} (a version such as 6.1 or 6.15)`);
   const { quiet, checkOverrides } = parseDiagnosticOptions(parsed);
+  const assume = get("assume-drivers").length > 0;
+  const kernelSrc = get("kernel-src").at(-1);
+  const kconfig = get("kconfig").at(-1);
+  if (assume && (kernelSrc !== undefined || kconfig !== undefined)) throw new UsageError("--assume-drivers cannot be combined with --kernel-src or --kconfig");
   if (!help && parsed.operands.length !== 1) throw new UsageError(parsed.operands.length === 0 ? "missing input FILE" : `expected one input FILE, got ${parsed.operands.length}`);
   return {
     help,
@@ -109,7 +118,35 @@ function readOptions(argv: readonly string[]) {
     cpp: get("no-cpp").length === 0,
     includeDirs: get("include"),
     defines: [{ name: "__DTS__" }, ...get("define").map(parseDefineArg)],
+    assume,
+    kernelSrc,
+    kconfig,
   };
+}
+
+/**
+ * Which drivers the run uses: --kernel-src DIR [--kconfig FILE] (the user's tree, extracted once
+ * and cached), or --kconfig FILE over the shipped table, or --assume-drivers. null after an error
+ * (in the sink).
+ */
+async function driverOptions(o: ReturnType<typeof readOptions>, sink: DiagnosticSink) {
+  if (o.kernelSrc !== undefined) {
+    let drivers: DriverCatalog;
+    try {
+      drivers = await driverCatalogForSource(o.kernelSrc, o.kernel.label, o.kconfig);
+    } catch (e) {
+      sink.error("io", `--kernel-src ${o.kernelSrc}: ${(e as Error).message}`);
+      return null;
+    }
+    return { drivers, driverTables: { assume: false } };
+  }
+  if (o.kconfig === undefined) return { driverTables: { assume: o.assume } };
+  try {
+    return { driverTables: { assume: false, kconfig: { file: o.kconfig, text: readFileSync(o.kconfig, "latin1") } } };
+  } catch (e) {
+    sink.error("io", `Couldn't open "${o.kconfig}": ${(e as Error).message}`);
+    return null;
+  }
 }
 
 /** The report as the chunks to write: JSON (exactly JSON.stringify(report, null, 2)), text or a picture. */
@@ -129,8 +166,9 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
     return 0;
   }
   const sink = new DiagnosticSink();
-  const loaded = loadAndCheck(o.input, o, sink);
-  const run = loaded && runBoard(loaded.tree, o.input, { kernel: o.kernel, policy: o.policy, bootargs: o.bootargs, ...loaded.side }, sink);
+  const drivers = await driverOptions(o, sink);
+  const loaded = drivers && loadAndCheck(o.input, o, sink);
+  const run = loaded && runBoard(loaded.tree, o.input, { kernel: o.kernel, policy: o.policy, bootargs: o.bootargs, ...drivers, ...loaded.side }, sink);
   // Diagnostics once, before the report (dtc prints as it goes; a reader of the report on the
   // same terminal sees them first). The report counts them and JSON keeps them.
   // A diagnostic without a position (--bootargs) is the command's own: "dtprobe: warning: ...".

@@ -39,7 +39,10 @@ function makeFunction(
   devfn: number,
   f: Omit<PciFunction, "hostBridge" | "segment" | "bus" | "devfn" | "slot" | "fn" | "rid" | "upstream" | "dev" | "dmaAliasDevfns" | "pcieBridgeAlias"> & { extraAliases: number[] },
 ): PciFunction {
-  const quirk = { vendor: f.vendor, device: f.device, pcie: f.pcie, multifunction: f.multifunction, fn: devfn & 7 };
+  // pci_scan_slot (drivers/pci/probe.c, 6.1 and 6.12) sets dev->multifunction on every function
+  // after 0 it finds, whatever that function's header type says; function 0 keeps its header bit.
+  const multifunction = f.multifunction || (devfn & 7) > 0;
+  const quirk = { vendor: f.vendor, device: f.device, pcie: f.pcie, multifunction, fn: devfn & 7 };
   const aliases = [...new Set([...quirkDmaAliases(quirk, devfn), ...f.extraAliases])].filter((d) => d !== devfn).sort((a, b) => a - b);
   return {
     hostBridge: bridge,
@@ -55,7 +58,7 @@ function makeFunction(
     driver: f.driver,
     driverManagedDma: f.driverManagedDma,
     header: f.header,
-    multifunction: f.multifunction,
+    multifunction,
     pcie: f.pcie,
     secondary: f.secondary,
     subordinate: f.subordinate,
@@ -95,6 +98,12 @@ export function fromInput(bridge: PciHostBridge, input: PciFunctionInput): PciFu
       return (parseInt(d!, 16) << 3) | Number(fn);
     }),
   });
+}
+
+/** The slot a PCI child node's reg names (phys.hi bits 15-11), undefined without a reg. */
+function slotOfNode(node: DtNode): number | undefined {
+  const hi = propertyCells(node, "reg")?.[0];
+  return hi === undefined ? undefined : (hi >>> 11) & 0x1f;
 }
 
 /**
@@ -139,8 +148,13 @@ function fromTree(bridge: PciHostBridge, host: DtNode, notes: GraphNote[]): PciF
         highest = Math.max(highest, secondary);
       }
     }
-    const ids = propertyCells(node, "vendor-id")?.[0];
-    const dev = propertyCells(node, "device-id")?.[0];
+    // The PCI bus binding's compatible "pciVVVV,DDDD" names the IDs when vendor-id/device-id do not.
+    const named = /^pci([0-9a-f]{4}),([0-9a-f]{4})$/i.exec(propertyString(node, "compatible") ?? "");
+    const ids = propertyCells(node, "vendor-id")?.[0] ?? (named ? parseInt(named[1]!, 16) : undefined);
+    const dev = propertyCells(node, "device-id")?.[0] ?? (named ? parseInt(named[2]!, 16) : undefined);
+    // The tree has no header type: a slot the tree gives several functions must have function 0's
+    // multifunction bit set, or the kernel would not have scanned the others (next_fn).
+    const slotShared = node.parent!.children.some((c) => c !== node && slotOfNode(c) === devfn >> 3);
     out.push(
       makeFunction(bridge, bus, devfn, {
         vendor: ids ?? 0,
@@ -149,7 +163,7 @@ function fromTree(bridge: PciHostBridge, host: DtNode, notes: GraphNote[]): PciF
         driver: isBridge ? "pcieport" : undefined,
         driverManagedDma: false,
         header: isBridge ? 1 : 0,
-        multifunction: false,
+        multifunction: slotShared,
         pcie: isBridge ? (depth === 0 ? "root-port" : "switch-downstream") : "endpoint",
         secondary,
         subordinate: secondary === undefined ? undefined : Math.max(secondary, busRange?.[1] ?? secondary),

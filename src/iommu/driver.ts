@@ -184,6 +184,12 @@ export interface IommuInstance<S = unknown> {
   readonly priv: S;
   /** Resources in use, for the report (`contextBanks`, `asids`, `smrs`...). */
   used: Record<string, number>;
+  /**
+   * What the board needs beyond a limit the driver reads from the hardware at boot and dtprobe
+   * only assumed (a documented default, neither in the tree nor from --hw): the count or width
+   * needed. The model attaches as if the hardware had it; the report says "needs N".
+   */
+  needs: Record<string, number>;
 }
 
 export interface Fwspec<S = unknown> {

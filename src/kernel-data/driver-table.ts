@@ -50,6 +50,11 @@ export class KernelDriverTable {
     return this.config ? buildState(row.build, this.#value) : "y";
   }
 
+  /** A Kconfig symbol's value under the configuration (y without one). */
+  value(symbol: string): Tristate {
+    return this.#value(symbol);
+  }
+
   /** Whether the compatible's preprocessor guard (if any) holds for this driver's build. */
   compatibleEnabled(driver: OfDriver, compatible: string): boolean {
     const g = driver.guards?.[compatible];
@@ -77,6 +82,21 @@ export class KernelDriverTable {
     return [...best]
       .map(([driver, m]) => ({ driver, ...m, state: this.state(driver) }))
       .sort((a, b) => a.driver.link - b.driver.link);
+  }
+
+  /**
+   * The table entries `matching` leaves out because their preprocessor guard does not hold in the
+   * configuration (`#ifdef CONFIG_ARCH_TEGRA_3x_SOC` around a compatible), for the report's reason.
+   */
+  guardedOut(compatibles: readonly string[]): { driver: OfDriver; compatible: string; guard: string }[] {
+    const out: { driver: OfDriver; compatible: string; guard: string }[] = [];
+    for (const c of compatibles) {
+      for (const d of this.#byCompatible.get(c.toLowerCase()) ?? []) {
+        const own = d.compatible.find((x) => x.toLowerCase() === c.toLowerCase())!;
+        if (!this.compatibleEnabled(d, own) && !out.some((o) => o.driver === d)) out.push({ driver: d, compatible: own, guard: d.guards![own]! });
+      }
+    }
+    return out;
   }
 
   /** Drivers by struct device_driver name (for driver_override and name-matched devices). */

@@ -23,7 +23,7 @@ export type { ConfigInput, ExtractOptions } from "./extract.ts";
 export { openKernelTree, memoryKernelTree } from "./source-tree.ts";
 export type { Arch, KernelTree } from "./source-tree.ts";
 export { InputError } from "./decompress.ts";
-export { parseDotConfig } from "./dotconfig.ts";
+export { configValuesFromDotConfig, parseDotConfig } from "./dotconfig.ts";
 export type { DotConfig } from "./dotconfig.ts";
 export { kernelDataText, writeKernelData } from "./writer.ts";
 export { kernelDataFor, loadKernelData, shippedDataDir, shippedReleases } from "./resolver.ts";

@@ -137,12 +137,17 @@ export function decodeCString(literal: string): string {
   });
 }
 
-/** A string value (adjacent literals concatenated), or undefined when the expression is not one. */
+/**
+ * A string value (adjacent literals concatenated), or undefined when the expression is not one.
+ * Sources are read as latin1 (one char per byte); the bytes of the value are UTF-8, as the
+ * kernel's sources are (cafe_nand's driver name "CAF\u00c9 NAND").
+ */
 export function stringValue(v: InitValue | undefined): string | undefined {
   if (!v || v.kind !== "expr") return undefined;
   const t = unwrap(v.tokens);
   if (t.length === 0 || !t.every((x) => x.k === T.String)) return undefined;
-  return t.map((x) => decodeCString(x.v)).join("");
+  const bytes = t.map((x) => decodeCString(x.v)).join("");
+  return /[^\x00-\x7f]/.test(bytes) ? Buffer.from(bytes, "latin1").toString("utf8") : bytes;
 }
 
 /**

@@ -11,7 +11,10 @@ export { splitCmdline, cmdlineProblems, boolParam, paramEq, MODELLED_BOOL_PARAMS
 export type { CmdlineWord, CmdlineProblem } from "./cmdline.ts";
 export type { DeviceOutcome, DeviceState, EventKind, ProbeEvent, ProbeResult } from "./types.ts";
 export type { Aggregate, ClientDriver, DevState, DriverMatch, InitcallLevel, Kernel, OwnDomainSpec } from "./kernel.ts";
-export { CLIENT_DRIVERS, childPopulatingDriver, matchDriver } from "./drivers/table.ts";
+export { CLIENT_DRIVERS, childPopulatingDriver } from "./drivers/table.ts";
+export { matchDriver } from "./drivers/match.ts";
+export { DriverCatalog, driverCatalogFor, driverCatalogForSource } from "./drivers/catalog.ts";
+export type { DriverTableRequest, KernelDataInfo } from "./drivers/catalog.ts";
 export { childRegisteringDriver } from "./drivers/registered-children.ts";
 export { EventLog } from "./event-log.ts";
 export { ASSUMED_DRIVER_PREFIX } from "./log.ts";

@@ -6,14 +6,25 @@
 import type { Device, DeviceGraph } from "../graph/index.ts";
 import type { IommuCore, IommuDev, IommuDomain, IommuGroup, IommuInstance, Result } from "../iommu/index.ts";
 import type { FeatureFlag, KernelFeatures } from "../kernel/index.ts";
+import type { OfDriver, PciDriver } from "../kernel-data/index.ts";
 import type { AsyncProbeRequest } from "./base/async-probe.ts";
 import type { Deque } from "./deque.ts";
+import type { InitcallLevel, UnboundReason } from "./drivers/binding.ts";
+import type { DriverCatalog } from "./drivers/catalog.ts";
 import type { ArmSharedMappings } from "./dma/arm-shared-mapping.ts";
 import type { KernelLog } from "./log.ts";
 import type { ProbeOptions, ResolvedConfig } from "./options.ts";
 import type { DeviceOutcome } from "./types.ts";
 
-export type InitcallLevel = "arch" | "subsys" | "device" | "module";
+export type { InitcallLevel, UnboundReason } from "./drivers/binding.ts";
+
+/**
+ * Where a device's driver name comes from: the kernel's driver table (data/kernel, or the
+ * user's tree), the --pci file, dtprobe's own driver models (IOMMU drivers, client rows when no
+ * table applies), dtprobe's assumption (--assume-drivers, or no table), or a scenario's
+ * driver_override.
+ */
+export type DriverSource = "kernel-data" | "pci-file" | "model" | "assumed" | "override";
 
 /** Which driver binds a device, and when it registers. */
 export interface DriverMatch {
@@ -30,6 +41,19 @@ export interface DriverMatch {
   readonly reason?: string;
   /** The modelled behaviour of the driver (its row), if any. */
   readonly row?: ClientDriver;
+  /** Where the name comes from (null: no driver). */
+  readonly source: DriverSource | null;
+  /**
+   * Registration order among the drivers of its level (the kernel's link order for built-in
+   * drivers; the order udev loads modules in for a module); 0 when unknown (assumed drivers).
+   */
+  readonly link: number;
+  /** A module (=m): KBUILD_MODNAME of the module udev loads for it after boot. */
+  readonly module?: string;
+  /** Why no driver binds, as a code (the report's unboundReason). */
+  readonly unbound?: UnboundReason;
+  /** The driver table's row of the driver, when a table applies. */
+  readonly kernelDriver?: OfDriver | PciDriver;
 }
 
 /** A struct device: the IOMMU core's part (IommuDev) and the driver core's. */
@@ -88,17 +112,24 @@ export interface Aggregate {
   deviceUnbinding(s: DevState): void;
 }
 
-/** A client driver as a row: its match, when it registers, its DMA flags and its hooks. */
+/**
+ * A client driver as a row: its behaviour, keyed by the kernel's driver name. When a driver table
+ * applies (the shipped data/kernel tables, --kernel-src), the table decides which driver binds a
+ * device, at which initcall level and in which order; the row with that `name` and `bus` supplies
+ * what the driver does. `compatible` / `pattern` / `initcall` are used only when no table applies
+ * (--assume-drivers, or a kernel no table covers).
+ */
 export interface ClientDriver {
-  /** platform_driver.driver.name / pci_driver.name. */
+  /** platform_driver.driver.name / pci_driver.name, exactly as in the driver table (its `name`). */
   readonly name: string;
   readonly bus: "platform" | "amba" | "pci";
-  /** of_match_table (platform, AMBA): exact compatibles... */
+  /** Without a driver table: the compatibles the model takes it to match... */
   readonly compatible?: readonly string[];
   /** ...or a pattern for SoC-numbered families. */
   readonly pattern?: RegExp;
   /** A string every pattern match starts with (a cheap test before the pattern). */
   readonly prefix?: string;
+  /** Without a driver table: when it registers. */
   readonly initcall: InitcallLevel;
   /** driver_managed_dma: always, or from a kernel change. */
   readonly driverManagedDma?: true | FeatureFlag;
@@ -180,6 +211,10 @@ export interface DmaState {
 
 /** The client drivers' run-time state. */
 export interface DriversState {
+  /** Which drivers this kernel has (a driver table, or dtprobe's assumption). */
+  readonly catalog: DriverCatalog;
+  /** Each distinct compatible list's match, made once per run (DriverMatch is read-only). */
+  readonly matches: WeakMap<readonly string[], DriverMatch>;
   /** The composite drivers of the modelled rows, one each. */
   readonly aggregates: readonly Aggregate[];
   /** Domains drivers allocated for themselves (ownDomain), per device. */

@@ -2,6 +2,7 @@
 import type { ArchInfo, CpuArch } from "../graph/index.ts";
 import type { HwOverrides } from "../iommu/index.ts";
 import type { KernelEra } from "../kernel/index.ts";
+import type { DriverCatalog, DriverTableRequest } from "./drivers/catalog.ts";
 import type { Scenario } from "./scenario/types.ts";
 
 export type Policy = "per-group" | "per-device" | "per-instance";
@@ -20,6 +21,14 @@ export interface ProbeOptions {
   readonly hw?: HwOverrides;
   /** Runtime steps applied after boot (parseScenario). */
   readonly scenario?: Scenario;
+  /**
+   * Which drivers the kernel has (driverCatalogFor / driverCatalogForSource; DriverCatalog.assumed
+   * for --assume-drivers). Absent: the shipped table of the version, with Debian's configuration
+   * for the board's architecture.
+   */
+  readonly drivers?: DriverCatalog;
+  /** Without `drivers`: --assume-drivers, or --kconfig FILE over the shipped table (driverCatalogFor). */
+  readonly driverTables?: DriverTableRequest;
   /**
    * Drivers built as modules that only a scenario's `load-module` loads (default: the scenario's
    * `modules`). With any, boot ends before the deferred probe timeout, as udev's modprobe races it.

@@ -47,6 +47,7 @@ export function probeResult(k: Kernel, scenario: ScenarioOutcome | undefined): P
     options: k.options,
     config: k.config,
     bootargs: k.bootargsText,
+    drivers: k.drivers.catalog.info,
     defaultDomainType: k.iommu.config.defaultType,
     devices: k.states.map((s) => s.out),
     instances,

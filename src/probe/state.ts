@@ -13,6 +13,8 @@ export function newDevState(dev: Device, match: DriverMatch, instance: IommuInst
     driver: match.name,
     driverAssumed: match.assumed,
     driverManagedDma: match.driverManagedDma,
+    driverModule: match.module ?? null,
+    unboundReason: match.unbound ?? null,
     state: "not-created",
     stateReason: match.reason,
     iommu: null,

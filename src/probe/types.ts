@@ -1,6 +1,8 @@
 // What the probe emulation produces: per-device outcome, the IOMMU core's objects, the event log.
 import type { Device, DeviceGraph } from "../graph/index.ts";
 import type { DomainType, IommuDomain, IommuGroup, IommuInstance, IommuOutcome } from "../iommu/index.ts";
+import type { KernelDataInfo } from "./drivers/catalog.ts";
+import type { UnboundReason } from "./drivers/binding.ts";
 import type { ProbeOptions, ResolvedConfig } from "./options.ts";
 import type { ScenarioOutcome } from "./scenario/types.ts";
 import type { EventLog } from "./event-log.ts";
@@ -28,6 +30,10 @@ export interface DeviceOutcome extends IommuOutcome {
   readonly device: Device;
   driverAssumed: boolean;
   driverManagedDma: boolean;
+  /** Its driver is a module (=m): the module udev loads for it after boot (KBUILD_MODNAME). */
+  driverModule: string | null;
+  /** Why no driver binds it, as a code (null: a driver matches). */
+  unboundReason: UnboundReason | null;
   state: DeviceState;
   /** Why it is deferred/failed/driverless. */
   stateReason: string | undefined;
@@ -39,6 +45,8 @@ export interface ProbeResult {
   /** Policy and architecture in force, and why the run is hypothetical (if it is). */
   readonly config: ResolvedConfig;
   readonly bootargs: string;
+  /** The driver table the run used (or why drivers were assumed). */
+  readonly drivers: KernelDataInfo;
   /** The global default domain type (iommu_def_domain_type). */
   readonly defaultDomainType: DomainType;
   readonly devices: readonly DeviceOutcome[];

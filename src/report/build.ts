@@ -23,6 +23,8 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
     bus: d.device.bus,
     driver: d.driver,
     driverAssumed: d.driverAssumed,
+    driverModule: d.driverModule,
+    unboundReason: d.unboundReason,
     state: d.state,
     reason: d.stateReason ?? null,
     iommu: d.iommu ? d.iommu.path : null,
@@ -57,6 +59,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
       bootargs: result.bootargs,
       bootargsSource: chosenArgs ? "chosen" : "option",
       defaultDomainType: result.defaultDomainType,
+      kernelData: { ...result.drivers, configuration: result.drivers.configuration ? { ...result.drivers.configuration } : null },
     },
     summary: summarise(devices, result.groups.length, result.domains.length, diagnostics),
     iommus: result.instances.map((i) => ({
@@ -69,6 +72,7 @@ export function buildReport(result: ProbeResult, meta: ReportMeta = {}): Report 
       message: i.stateMessage ?? null,
       limits: Object.fromEntries(Object.keys(i.limits).sort().map((k) => [k, { value: i.limits[k]!.value, source: i.limits[k]!.source }])),
       used: Object.fromEntries(Object.keys(i.used).sort().map((k) => [k, i.used[k]!])),
+      needs: Object.fromEntries(Object.keys(i.needs).sort().map((k) => [k, i.needs[k]!])),
     })),
     groups: result.groups.map((g) => ({
       id: g.id,

@@ -16,6 +16,8 @@ import {
   parseScenario,
   probeResult,
   runScenario,
+  type DriverCatalog,
+  type DriverTableRequest,
   type KernelEra,
   type Policy,
   type ProbeResult,
@@ -36,6 +38,13 @@ export interface BoardRunOptions {
   readonly pci?: PciTopology;
   readonly hw?: HwOverrides;
   readonly scenario?: Scenario;
+  /**
+   * Which drivers the kernel has (driverCatalogFor, driverCatalogForSource, DriverCatalog.assumed).
+   * Absent: the shipped driver table of the version with Debian's configuration for the board.
+   */
+  readonly drivers?: DriverCatalog;
+  /** Without `drivers`: --assume-drivers, or --kconfig FILE over the shipped table. */
+  readonly driverTables?: DriverTableRequest;
 }
 
 export interface ReportBoardOptions extends BoardRunOptions, LoadOptions {}
@@ -111,7 +120,7 @@ export function runBoard(tree: DeviceTree, input: string | undefined, options: B
   const graph = deviceGraph(tree, options.pci);
   reportGraphNotes(graph, sink);
   if (options.scenario && !checkScenario(options.scenario, graph, sink)) return undefined;
-  const booted = bootKernel(graph, { kernel, policy: options.policy, bootargs: options.bootargs, hw: options.hw, modules: options.scenario?.modules });
+  const booted = bootKernel(graph, { kernel, policy: options.policy, bootargs: options.bootargs, hw: options.hw, drivers: options.drivers, driverTables: options.driverTables, modules: options.scenario?.modules });
   const scenario = options.scenario ? runScenario(booted, options.scenario) : undefined;
   const result = probeResult(booted, scenario);
   const report = buildReport(result, { input, diagnostics: sink.items });

@@ -39,6 +39,8 @@ export interface ScenarioInputs {
   readonly kernel?: string;
   readonly policy?: Policy;
   readonly bootargs?: string;
+  /** No driver table: every DT device has an assumed built-in driver (report --assume-drivers). */
+  readonly assumeDrivers: boolean;
   /** Driver names built as modules. */
   readonly modules: readonly string[];
 }

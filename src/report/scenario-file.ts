@@ -22,6 +22,7 @@ interface RawScenario {
   kernel?: string;
   policy?: Policy;
   bootargs?: string;
+  assumeDrivers?: boolean;
   modules?: string[];
   steps: RawStep[];
 }
@@ -45,10 +46,11 @@ export function parseScenarioFile(text: string, fileName: string, sink: Diagnost
     kernel: raw.kernel,
     policy: raw.policy,
     bootargs: raw.bootargs,
+    assumeDrivers: raw.assumeDrivers ?? false,
     modules: raw.modules ?? [],
   };
   const inputSpans = new Map<string, Span>();
-  for (const k of ["board", "pci", "hw", "kconfig", "kernel", "policy", "bootargs", "modules"]) {
+  for (const k of ["board", "pci", "hw", "kconfig", "kernel", "policy", "bootargs", "assumeDrivers", "modules"]) {
     const s = at(`/${k}`);
     if (s) inputSpans.set(k, s);
   }
@@ -121,19 +123,15 @@ export function toProbeScenario(sf: ScenarioFile): Scenario {
   };
 }
 
-/**
- * A scenario that names its board, checked for what a run needs from its inputs today: the
- * board, and no `kconfig` (it needs the kernel's driver tables, which this version of dtprobe does
- * not have yet).
- */
+/** A scenario that names its board, checked for what a run needs from its inputs: the board, and not both `kconfig` and `assumeDrivers`. */
 export function checkRunInputs(sf: ScenarioFile, sink: DiagnosticSink): sf is ScenarioFile & { inputs: { board: InputPath } } {
   let good = true;
   if (!sf.inputs.board) {
     sink.error("scenario", "a scenario run needs `board` (the .dts or .dtb it runs on, relative to the scenario)", sf.spans[0]?.step);
     good = false;
   }
-  if (sf.inputs.kconfig !== undefined) {
-    sink.error("scenario", "`kconfig` needs the kernel's driver tables, which this version of dtprobe does not have yet", sf.inputSpans.get("kconfig"));
+  if (sf.inputs.kconfig !== undefined && sf.inputs.assumeDrivers) {
+    sink.error("scenario", "`assumeDrivers: true` cannot be combined with `kconfig` (a configuration of the driver tables)", sf.inputSpans.get("assumeDrivers") ?? sf.inputSpans.get("kconfig"));
     good = false;
   }
   return good;

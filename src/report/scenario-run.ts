@@ -1,5 +1,5 @@
 // `dtprobe run SCENARIO`: a scenario file that names its board runs through the pipeline (the
-// board relative to the file, its pci / hw side files, kernel, policy, bootargs and modules), and
+// board relative to the file, its pci / hw side files, kernel, policy, bootargs, driver tables and modules), and
 // comes back as the report plus the timeline: every step with its result, what it changed and,
 // for `expect`, what it checked. The run fails when an expectation does not hold.
 import { dirname } from "node:path";
@@ -65,6 +65,17 @@ export function runScenarioFile(path: string, sink: DiagnosticSink, host: FileHo
   const side = readSideFiles({ pci: sf.inputs.pci?.path, hw: sf.inputs.hw?.path }, sink);
   if (!side) return undefined;
   const i = sf.inputs;
+  // The driver tables: the version's shipped table (Debian's configuration), over `kconfig` when
+  // given; `assumeDrivers: true` runs without a table (a hypothetical kernel or configuration).
+  let kconfig: { file: string; text: string } | undefined;
+  if (i.kconfig) {
+    const text = host.readText(i.kconfig.path);
+    if (text === undefined) {
+      sink.error("io", `Couldn't open "${i.kconfig.given}": No such file or directory (or not a regular file)`, sf.inputSpans.get("kconfig"));
+      return undefined;
+    }
+    kconfig = { file: i.kconfig.given, text };
+  }
   // The board as the scenario names it, read relative to the scenario (messages and the report
   // name it as written).
   const board = i.board.given;
@@ -76,6 +87,7 @@ export function runScenarioFile(path: string, sink: DiagnosticSink, host: FileHo
       ...(i.kernel !== undefined ? { kernel: i.kernel } : {}),
       ...(i.policy !== undefined ? { policy: i.policy } : {}),
       ...(i.bootargs !== undefined ? { bootargs: i.bootargs } : {}),
+      driverTables: { assume: i.assumeDrivers, kconfig },
       ...side,
       scenario: { ...toProbeScenario(sf), file: path },
     },

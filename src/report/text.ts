@@ -18,6 +18,14 @@ function usedText(i: ReportIommu): string {
   return parts.length > 0 ? parts.join(", ") : "nothing";
 }
 
+/** "9 stream-match registers", "16-bit stream IDs". */
+function needText(limit: string, n: number): string {
+  const what = NEED_WORDS[limit];
+  if (!what) return `${limit}=${n}`;
+  return what.startsWith("-") ? `${n}${what}` : `${n} ${what}`;
+}
+const NEED_WORDS: Record<string, string> = { smrs: "stream-match registers", contextBanks: "context banks", streamIdBits: "-bit stream IDs", smrMaskBits: "-bit SMR masks" };
+
 function spec(d: ReportDevice): string {
   // Zero-cell bindings (rockchip, exynos: #iommu-cells = <0>) carry no IDs to show. Plain loops:
   // this runs once per listed device (200,000 on generated boards).
@@ -31,6 +39,14 @@ function spec(d: ReportDevice): string {
     cells += s.length;
   }
   return cells === 0 ? "" : ` [${text}]`;
+}
+
+/** Which drivers the run used: the driver table and configuration, or the assumption. */
+function driversLine(k: Report["config"]["kernelData"]): string {
+  if (k.source === "assumed") return `drivers: assumed, shown "(assumed)?" — ${k.assumed ?? ""}`;
+  const c = k.configuration;
+  const config = c ? `${c.name === "kconfig" ? "--kconfig" : `${c.name} config`} ${c.file}${c.package ? ` (${c.package} ${c.packageVersion ?? ""})` : ""}` : "no configuration (every driver counts as built in)";
+  return `drivers: ${k.source === "kernel-src" ? "kernel tree" : "table"} ${k.version} from ${k.from ?? "?"}, ${config}`;
 }
 
 /** The report as text (see docs/report.md "Text form"). */
@@ -56,6 +72,8 @@ export function* reportTextChunks(report: Report): Generator<string> {
   out.push(`kernel ${c.kernel} (${c.era} era), ${c.arch} (${c.archSource}), policy ${c.policy}${c.policySource === "kernel" ? " (this kernel's own on " + c.arch + ")" : ""}, default domain type ${c.defaultDomainType}`);
   for (const h of c.hypothetical) out.push(`HYPOTHETICAL: ${h}`);
   out.push(`bootargs (${c.bootargsSource}): ${JSON.stringify(c.bootargs)}`);
+  out.push(driversLine(c.kernelData));
+  if (c.kernelData.note) out.push(`  note: ${c.kernelData.note}`);
   out.push(summaryLine(report.summary));
   // Indexes so that the rendering stays linear with hundreds of thousands of groups, built in
   // one pass over the devices (each pass over 200,000 report objects costs tens of ms).
@@ -100,6 +118,7 @@ export function* reportTextChunks(report: Report): Generator<string> {
     const lim = Object.entries(i.limits).map(([k, v]) => `${k}=${String(v.value)}${v.source === "default" ? "*" : v.source === "hw" ? "(hw)" : ""}`);
     if (lim.length > 0) out.push(`  limits: ${lim.join(" ")}   (* = documented default)`);
     out.push(`  used: ${usedText(i)}`);
+    for (const [k, n] of Object.entries(i.needs)) out.push(`  needs ${needText(k, n)}, more than the documented default ${k}=${String(i.limits[k]?.value)}* assumed (the driver reads it from the hardware; attached as if present: set it with --hw)`);
     const mine = new Set((domainsOf.get(i.path) ?? []).map((d) => d.id));
     for (const d of domainsOf.get(i.path) ?? []) {
       const res = d.asid !== null ? ` asid ${d.asid}` : d.context !== null ? ` context ${d.context}` : "";
@@ -140,10 +159,11 @@ export function* reportTextChunks(report: Report): Generator<string> {
   out.push(`Devices without an IOMMU group (${noIommu.length}):`);
   for (const d of noIommu) {
     const why = d.errors.length > 0 ? ` — ${d.errors[0]!.errno} (${d.errors[0]!.where})` : "";
-    out.push(`  ${d.name} [${d.bus}, ${d.driver ?? "no driver"}${d.driverAssumed ? "?" : ""}, ${d.dmaOps}${d.coherent ? ", coherent" : ""}]${why}`);
+    out.push(`  ${d.name} [${d.bus}, ${d.driver ?? "no driver"}${d.driverAssumed ? "?" : ""}${d.driverModule ? " (module)" : ""}, ${d.dmaOps}${d.coherent ? ", coherent" : ""}]${why}`);
     if (out.ready) yield* out.take();
   }
   for (const [title, state] of [
+    ["No driver", "no-driver"],
     ["Deferred", "deferred"],
     ["Failed", "failed"],
     ["Not created", "not-created"],

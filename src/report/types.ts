@@ -22,6 +22,8 @@ export interface ReportIommu {
   message: string | null;
   limits: Record<string, ReportLimit>;
   used: Record<string, number>;
+  /** Beyond an assumed (default) limit: what the board needs (`smrs: 9`); attached as if present. */
+  needs: Record<string, number>;
 }
 
 export interface ReportGroup {
@@ -61,6 +63,10 @@ export interface ReportDevice {
   bus: "platform" | "amba" | "pci";
   driver: string | null;
   driverAssumed: boolean;
+  /** The driver is a module (=m): the module loaded for it after boot. */
+  driverModule: string | null;
+  /** Why no driver binds (null: one matches): no-match, not-built, module-not-loaded, early-init, amba-id-unknown, pci-ids-unknown, pci-file, unknown-iommu. */
+  unboundReason: string | null;
   state: "bound" | "deferred" | "failed" | "no-driver" | "not-created" | "unbound" | "removed";
   reason: string | null;
   iommu: string | null;
@@ -107,6 +113,8 @@ export interface Report {
     bootargs: string;
     bootargsSource: "chosen" | "option";
     defaultDomainType: "DMA" | "DMA-FQ" | "identity" | "blocked" | "unmanaged";
+    /** The driver table used (docs/kernel-data.md), or why drivers are assumed. */
+    kernelData: ReportKernelData;
   };
   summary: {
     devices: number;
@@ -164,4 +172,16 @@ export interface ReportMeta {
   /** The input file name as given (no absolute paths, so goldens stay portable). */
   readonly input?: string;
   readonly diagnostics?: readonly import("../source/index.ts").Diagnostic[];
+}
+
+/** config.kernelData: which drivers the emulated kernel has (KernelDataInfo in src/probe/drivers/catalog.ts). */
+export interface ReportKernelData {
+  source: "shipped" | "kernel-src" | "assumed";
+  release: string | null;
+  version: string | null;
+  exact: boolean;
+  note: string | null;
+  from: string | null;
+  configuration: { name: string; arch: "arm64" | "arm"; file: string; package: string | null; packageVersion: string | null } | null;
+  assumed: string | null;
 }

@@ -67,7 +67,8 @@ describe.skipIf(why !== "")("HTML page in chromium", () => {
   });
 
   it("x1e80100: picture and table; a click lights the device's group and domain", async () => {
-    const run = runBoardAt(`${sharedDir}corpus/dev/x1e80100-crd.pre.dts`);
+    // Drivers assumed: Debian's 6.1 arm64 configuration binds too few x1e80100 devices for a group of two.
+    const run = runBoardAt(`${sharedDir}corpus/dev/x1e80100-crd.pre.dts`, { assumeDrivers: true });
     const { page, problems } = await open(context, "x1e80100", labelled("x1e80100", run));
     expect(await page.locator(".svgbox svg g.node.dev").count()).toBeGreaterThan(10);
     expect(await page.locator(".svgbox svg g.cluster.domain").count()).toBe(run.report.domains.length);

@@ -117,7 +117,7 @@ describe("dtprobe command", () => {
   });
 
   it("report prints text and valid JSON for a bundled board", () => {
-    const board = join(projectDir, "fixtures/kernel/tegra30-like.dts");
+    const board = join(projectDir, "fixtures/kernel/driver-binding.dts");
     const text = dtprobe(["report", board]);
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout.toString()).toContain("Adding to iommu group");

@@ -8,7 +8,7 @@ import type { Report } from "../../src/report/index.ts";
 import { loadTree, projectDir, runModel, type RunOptions } from "./support/run.ts";
 
 const dir = `${projectDir}fixtures/kernel/`;
-const run = (name: string, o: RunOptions = {}): Report => runModel(loadTree(`${dir}${name}.dts`), { input: `${name}.dts`, ...o }).report;
+const run = (name: string, o: RunOptions = {}): Report => runModel(loadTree(`${dir}${name}.dts`), { input: `${name}.dts`, assumeDrivers: true, ...o }).report;
 const dev = (r: Report, name: string) => r.devices.find((d) => d.name === name)!;
 const deferrals = (r: Report, name: string) => r.events.filter((e) => e.device === name && e.message === "Driver requests probe deferral");
 

@@ -8,7 +8,7 @@ import type { Report } from "../../src/report/index.ts";
 import { loadTree, projectDir, runModel, sharedDir, sharedPresent, type RunOptions } from "./support/run.ts";
 
 const fixture = `${projectDir}fixtures/kernel/tegra30-like.dts`;
-const run = (o: RunOptions = {}, path = fixture): Report => runModel(loadTree(path), { input: "tegra30-like.dts", ...o }).report;
+const run = (o: RunOptions = {}, path = fixture): Report => runModel(loadTree(path), { input: "tegra30-like.dts", assumeDrivers: true, ...o }).report;
 
 const dev = (r: Report, name: string) => {
   const d = r.devices.find((x) => x.name === name);

@@ -91,6 +91,29 @@ describe("the scenario fixtures", () => {
     expect(old.report.events.some((e) => e.message === "Driver requests probe deferral")).toBe(false);
   });
 
+  it("under the driver tables a scenario's modules are held back only where the table builds them as modules (=m)", () => {
+    // The same scenario without `assumeDrivers`: Debian's 6.12 arm64 configuration builds
+    // arm-smmu-v3 in (CONFIG_ARM_SMMU_V3=y), so it registers at boot and there is no module to load.
+    const text = readFileSync(join(dir, "iommu-module.scenario.yaml"), "latin1").replace(/^assumeDrivers: true$/m, "");
+    const board = `board: ${join(projectDir, "fixtures/kernel/family-arm-smmu-v3.dts")}`;
+    const file = join(work, "iommu-module.tables.scenario.yaml");
+    writeFileSync(file, text.replace("board: ../kernel/family-arm-smmu-v3.dts", board));
+    try {
+      const sink = new DiagnosticSink();
+      const r = runScenarioFile(file, sink)!;
+      expect(r.report.config.kernelData.source).toBe("shipped");
+      const load = r.steps.find((s) => s.op === "load-module")!;
+      expect([load.result, load.message]).toEqual(["-EEXIST", expect.stringMatching(/built in \(=y\) in 6\.12/)]);
+      // `assumeDrivers` with `kconfig` is refused.
+      writeFileSync(file, `kconfig: my.config\nassumeDrivers: true\n${text.replace("board: ../kernel/family-arm-smmu-v3.dts", board)}`);
+      const bad = new DiagnosticSink();
+      expect(runScenarioFile(file, bad)).toBeUndefined();
+      expect(bad.items.map((d) => d.message)).toContainEqual(expect.stringMatching(/assumeDrivers: true` cannot be combined with `kconfig`/));
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   it("hotplug behind a PCIe-to-PCI bridge: the bridge's alias is a duplicate StreamID for the second function", () => {
     const r = run("pci-bridge-hotplug.scenario.yaml");
     expect(results(r)).toEqual(["pci-add ok", "pci-add -EEXIST", "remove ok", "unbind ok", "bind ok", "pci-add ok", "pci-add -ENODEV"]);

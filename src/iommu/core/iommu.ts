@@ -106,6 +106,7 @@ export function createInstances(core: IommuCore, hw: HwOverrides | undefined): v
       registered: false,
       priv: undefined,
       used: {},
+      needs: {},
     };
     // The driver's private state, made with the limits in place.
     if (driver) inst.priv = driver.newInstanceState(inst);

@@ -6,7 +6,7 @@ import { ofIrqCount, ofPropertyPresent, ofPropertyReadU32 } from "../../of/index
 import type { IommuDriver, IommuDriverEntry, IommuMatch, IommuGroup, IommuInstance } from "../driver.ts";
 import { kstrtobool } from "../kstrtobool.ts";
 import type { LimitValue, Result } from "../types.ts";
-import { apertureBits, bump, fail, IdAllocator, isPaging, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, releaseDomainId, takeDomainId, treeLimit } from "./common.ts";
+import { apertureBits, bitsFor, bump, fail, IdAllocator, isPaging, limitAssumed, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, recordNeed, releaseDomainId, takeDomainId, treeLimit } from "./common.ts";
 
 const SMR_ID = 0xffff;
 
@@ -87,6 +87,10 @@ export function qcomIdentityClient(compatibles: readonly string[], version: Kern
 }
 
 /** arm_smmu_find_sme. */
+/** The architecture's ceilings (ID0.NUMSMRG, ID1.NUMCB: at most 128 each). */
+const MAX_SMRS = 128;
+const MAX_CONTEXT_BANKS = 128;
+
 function findSme(s: SmmuState, id: number, mask: number): number | "ENOSPC" | "EINVAL" {
   if (!s.smrs) return id;
   let free = -1;
@@ -161,8 +165,11 @@ export const armSmmu: IommuDriver<SmmuState> = {
     for (const fwid of fwspec.ids) {
       const sid = fwid & 0xffff;
       const mask = fwid >>> 16;
-      if (sid & ~sidMask) return limitFail(inst, "streamIdBits", "-EINVAL", "arm_smmu_probe_device", `stream ID 0x${sid.toString(16)} out of range for SMMU (0x${sidMask.toString(16)})`);
-      if (mask & ~smrMask) return limitFail(inst, "smrMaskBits", "-EINVAL", "arm_smmu_probe_device", `SMR mask 0x${mask.toString(16)} out of range for SMMU (0x${smrMask.toString(16)})`);
+      // An assumed width the IDs exceed: the board needs wider ones (ID0.NUMSIDB, SMR mask probe).
+      if (sid & ~sidMask && limitAssumed(inst, "streamIdBits")) recordNeed(inst, "streamIdBits", bitsFor(sid));
+      else if (sid & ~sidMask) return limitFail(inst, "streamIdBits", "-EINVAL", "arm_smmu_probe_device", `stream ID 0x${sid.toString(16)} out of range for SMMU (0x${sidMask.toString(16)})`);
+      if (mask & ~smrMask && limitAssumed(inst, "smrMaskBits")) recordNeed(inst, "smrMaskBits", bitsFor(mask));
+      else if (mask & ~smrMask) return limitFail(inst, "smrMaskBits", "-EINVAL", "arm_smmu_probe_device", `SMR mask 0x${mask.toString(16)} out of range for SMMU (0x${smrMask.toString(16)})`);
     }
     // arm_smmu_master_alloc_smes: all or nothing.
     const s = inst.priv;
@@ -170,7 +177,13 @@ export const armSmmu: IommuDriver<SmmuState> = {
     for (const fwid of fwspec.ids) {
       const sid = fwid & 0xffff;
       const mask = fwid >>> 16;
-      const idx = findSme(s, sid, mask);
+      let idx = findSme(s, sid, mask);
+      // All assumed SMRs in use: the board needs one more (NUMSMRG is read from ID0 at boot).
+      if (idx === "ENOSPC" && limitAssumed(inst, "smrs") && s.smrs!.length < MAX_SMRS) {
+        s.smrs!.push({ id: 0, mask: 0, valid: false });
+        recordNeed(inst, "smrs", s.smrs!.length);
+        idx = s.smrs!.length - 1;
+      }
       if (typeof idx === "string") {
         for (const i of taken) freeSme(s, inst, i);
         if (idx === "ENOSPC") return limitFail(inst, "smrs", "-ENOSPC", "arm_smmu_find_sme", `no free stream map entry for stream 0x${sid.toString(16)} (all ${s.smrs!.length} SMRs in use)`);
@@ -229,9 +242,15 @@ export const armSmmu: IommuDriver<SmmuState> = {
     // arm_smmu_init_domain_context: stage-1 banks are searched above the stage-2-only ones.
     const inst = domain.instance;
     const cbs = limitNumber(inst, "contextBanks");
-    return takeDomainId(domain, "context", inst.priv.contextBanks, limitNumber(inst, "s2ContextBanks"), cbs, inst, "contextBanks", () =>
-      limitFail(inst, "contextBanks", "-ENOSPC", "__arm_smmu_alloc_bitmap", `all ${cbs} context banks in use`),
-    );
+    return takeDomainId(domain, "context", inst.priv.contextBanks, limitNumber(inst, "s2ContextBanks"), cbs, inst, "contextBanks", () => {
+      // Only assumed banks are gone (NUMCB is read from ID1 at boot): the board needs more.
+      if (!limitAssumed(inst, "contextBanks")) return limitFail(inst, "contextBanks", "-ENOSPC", "__arm_smmu_alloc_bitmap", `all ${cbs} context banks in use`);
+      const r = takeDomainId(domain, "context", inst.priv.contextBanks, cbs, MAX_CONTEXT_BANKS, inst, "contextBanks", () =>
+        limitFail(inst, "contextBanks", "-ENOSPC", "__arm_smmu_alloc_bitmap", `all ${MAX_CONTEXT_BANKS} context banks in use`),
+      );
+      if (r.ok && domain.resource?.kind === "context") recordNeed(inst, "contextBanks", domain.resource.value + 1);
+      return r;
+    });
   },
 
   freeDomain(domain) {

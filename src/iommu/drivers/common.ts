@@ -156,6 +156,23 @@ export { fail, ok };
  * (neither in the tree nor given with --hw), the failure says so instead of passing for a kernel
  * error the real hardware would produce.
  */
+/**
+ * A limit the driver reads from the hardware that dtprobe only assumed (a documented default):
+ * the board needing more is no failure to predict (arm_smmu_device_cfg_probe reads NUMSMRG /
+ * NUMCB / NUMSIDB from ID0/ID1 at boot; juno's DMA-330 boots with 9 stream IDs on an MMU-401).
+ */
+export function limitAssumed(inst: IommuInstance, name: string): boolean {
+  return inst.limits[name]?.source === "default";
+}
+
+/** Records that the board needs `n` of an assumed limit (the report's `needs`). */
+export function recordNeed(inst: IommuInstance, name: string, n: number): void {
+  if ((inst.needs[name] ?? 0) < n) inst.needs[name] = n;
+}
+
+/** The bits a value needs (at least 1). */
+export const bitsFor = (v: number): number => Math.max(1, 32 - Math.clz32(v));
+
 export function limitFail<T>(inst: IommuInstance, name: string, errno: Errno, where: string, message: string): Result<T> {
   const l = inst.limits[name];
   if (l?.source !== "default") return fail(errno, where, message);

@@ -5,21 +5,58 @@
 import { ERRNO_VALUES, iommuDeviceRegister, iommuProbeInstance, type Result } from "../../iommu/index.ts";
 import { setupDmaOps, teardownDmaOps } from "../dma/arch.ts";
 import { ownDomainProbe, ownDomainRemove } from "../drivers/own-domain.ts";
-import { matchDriver, overrideDrivers, overrideMatch } from "../drivers/table.ts";
+import { matchDriver, overrideDrivers, overrideMatch, type MatchContext } from "../drivers/match.ts";
 import { stateFor, type DevState, type InitcallLevel, type Kernel } from "../kernel.ts";
 import { ASSUMED_DRIVER_PREFIX } from "../log.ts";
 import { platformDmaCleanup, platformDmaConfigure } from "./platform.ts";
 
-/** driver_register for every driver of `level`: driver_attach tries its devices, in add order. */
+/**
+ * driver_register for every driver of `level`, in the kernel's link order (do_initcalls runs one
+ * level's initcalls in the order the linker placed them: the order of the Makefiles, drivers/
+ * before sound/); each driver's driver_attach -> __driver_attach tries its devices in add order.
+ * Modules (level "module") go in the same order, though udev's parallel loading fixes none.
+ */
 export function registerLevel(k: Kernel, level: InitcallLevel): void {
   k.dd.registeredLevels.add(level);
-  const states = k.dd.statesByLevel.get(level) ?? [];
-  for (let i = 0; i < states.length; i++) {
-    const s = states[i]!;
-    if (s.added && s.out.state === "not-created" && s.match.name && s.match.initcall === level && !s.onDeferredList && !k.dd.unloadedModules.has(s.match.name)) k.dd.queue.push(s);
+  const states = k.dd.statesByLevel.get(level);
+  if (!states) return;
+  // Without a table every link is 0 and the order is add order.
+  const ordered = states.some((s) => s.match.link !== 0) ? inLinkOrder(states) : states;
+  for (let i = 0; i < ordered.length; i++) {
+    const s = ordered[i]!;
+    if (s.added && s.out.state === "not-created" && s.match.name && s.match.initcall === level && !s.onDeferredList && !k.dd.unloadedModules.has(s.match.name) && !(s.match.module !== undefined && k.dd.unloadedModules.has(s.match.module))) k.dd.queue.push(s);
   }
   drain(k);
 }
+
+/**
+ * The devices of one level by their driver's link order. The drivers of one module that it
+ * registers from an array (ClientDriver.registerOrder: platform_register_drivers) register in the
+ * array's order, at the place of the module's first driver: the table's link order inside one
+ * module is the order of its object files, not the order its init registers them in.
+ * Array.prototype.sort is stable: one driver's devices stay in add order.
+ */
+function inLinkOrder(states: readonly DevState[]): DevState[] {
+  const moduleLink = new Map<string, number>();
+  const group = (s: DevState) => (s.match.row?.registerOrder !== undefined ? (s.match.kernelDriver?.module ?? s.match.module ?? "") : undefined);
+  for (const s of states) {
+    const g = group(s);
+    if (g !== undefined) moduleLink.set(g, Math.min(moduleLink.get(g) ?? Infinity, s.match.link));
+  }
+  const key = (s: DevState): [number, number] => {
+    const g = group(s);
+    return g === undefined ? [s.match.link, -1] : [moduleLink.get(g)!, s.match.row!.registerOrder!];
+  };
+  const keys = new Map(states.map((s) => [s, key(s)]));
+  return [...states].sort((a, b) => {
+    const ka = keys.get(a)!;
+    const kb = keys.get(b)!;
+    return ka[0] - kb[0] || ka[1] - kb[1];
+  });
+}
+
+/** What matching a device reads from the kernel (drivers/match.ts). */
+export const matchContext = (k: Kernel): MatchContext => ({ has: k.has, catalog: k.drivers.catalog, matches: k.drivers.matches });
 
 /** driver_deferred_probe_trigger: every deferred device is tried again, first. */
 function triggerDeferred(k: Kernel): void {
@@ -201,11 +238,12 @@ export function bindDevice(k: Kernel, s: DevState, driver: string | undefined): 
   if (!s.added) return fail("-ENODEV", "bind_store", `${s.dev.name} does not exist`);
   if (s.out.state === "bound") return fail("-EBUSY", "device_driver_attach", `${s.dev.name} is already bound to ${s.out.driver}`);
   if (s.onDeferredList) return fail("-EBUSY", "bind_store", `${s.dev.name} is on the deferred-probe list`);
-  const natural = matchDriver(s.dev, !!s.instance, k.has);
+  const ctx = matchContext(k);
+  const natural = matchDriver(s.dev, !!s.instance, ctx);
   let match = natural;
   if (driver !== undefined && driver !== natural.name) {
     const allowed = overrideDrivers(s.dev.bus);
-    if (allowed.includes(driver)) match = overrideMatch(driver, s.dev.bus);
+    if (allowed.includes(driver)) match = overrideMatch(driver, s.dev.bus, ctx);
     else return fail("-ENODEV", "bind_store", `no modelled ${s.dev.bus} driver ${driver} matches ${s.dev.name} (driver_override accepts ${allowed.join(", ")} or its own driver ${natural.name ?? "(none)"})`);
   }
   if (!match.name) return fail("-ENODEV", "bind_store", `no driver matches ${s.dev.name}`);
@@ -215,6 +253,8 @@ export function bindDevice(k: Kernel, s: DevState, driver: string | undefined): 
   s.out.driver = match.name;
   s.out.driverAssumed = match.assumed;
   s.out.driverManagedDma = match.driverManagedDma;
+  s.out.driverModule = match.module ?? null;
+  s.out.unboundReason = null;
   s.out.state = "not-created";
   s.out.stateReason = undefined;
   const errorsBefore = s.out.errors.length;

@@ -6,8 +6,9 @@ import type { DeviceGraph } from "../../graph/index.ts";
 import { declareIommusEarly, iommuSubsysInit, iommuWalksAfterTimeout } from "../../iommu/index.ts";
 import { deviceAdd } from "../base/core.ts";
 import { drain, registerLevel, retryDeferred } from "../base/dd.ts";
+import { INITCALL_LEVELS } from "../../kernel-data/index.ts";
 import { cmdlineProblems, splitCmdline } from "../cmdline.ts";
-import type { Kernel } from "../kernel.ts";
+import type { InitcallLevel, Kernel } from "../kernel.ts";
 import type { ProbeOptions } from "../options.ts";
 import { createKernel } from "./kernel.ts";
 
@@ -22,8 +23,9 @@ export function bootKernel(graph: DeviceGraph, options: ProbeOptions): Kernel {
   log.stage = "subsys_initcall";
   iommuSubsysInit(k.iommu);
   if (options.kernel.era === "creation") declareIommusEarly(k.iommu, (inst) => k.dd.unloadedModules.has(inst.driver?.name ?? ""));
-  // Drivers registered at arch_initcall bind as soon as their device is added.
-  k.dd.registeredLevels.add("arch");
+  // Drivers registered up to arch_initcall (core, postcore, arch: the driver tables' levels) bind
+  // as soon as their device is added.
+  for (const level of BEFORE_POPULATE) k.dd.registeredLevels.add(level);
   log.stage = "arch_initcall_sync";
   // of_platform_default_populate_init: device_add -> bus_probe_device, so a device whose driver is
   // registered (an arch_initcall driver) binds before the next node is populated.
@@ -33,13 +35,18 @@ export function bootKernel(graph: DeviceGraph, options: ProbeOptions): Kernel {
     deviceAdd(k, s);
     drain(k);
   }
-  for (const level of ["subsys", "device"] as const) {
-    log.stage = `${level}_initcall`;
+  // The later levels, each in link order (registerLevel).
+  for (const level of AFTER_POPULATE) {
+    log.stage = stageName(level);
     registerLevel(k, level);
   }
   log.stage = "late_initcall";
+  // deferred_probe_initcall (late_initcall in drivers/base/dd.c): taken as the first of its level.
   k.dd.initcallsDone = true;
   retryDeferred(k);
+  registerLevel(k, "late");
+  log.stage = "late_initcall_sync";
+  registerLevel(k, "late_sync");
   log.stage = "modules";
   registerLevel(k, "module");
   // Drivers left as modules for a scenario to load: boot ends with the timeout still pending
@@ -51,4 +58,13 @@ export function bootKernel(graph: DeviceGraph, options: ProbeOptions): Kernel {
   iommuWalksAfterTimeout(k.iommu);
   retryDeferred(k);
   return k;
+}
+
+/** of_platform_default_populate_init is arch_initcall_sync: the levels before it have registered. */
+const BEFORE_POPULATE = INITCALL_LEVELS.slice(0, INITCALL_LEVELS.indexOf("arch") + 1);
+const AFTER_POPULATE = INITCALL_LEVELS.slice(INITCALL_LEVELS.indexOf("arch_sync"), INITCALL_LEVELS.indexOf("late"));
+
+/** The log's stage for a level: `subsys_initcall`, `device_initcall_sync`, `rootfs_initcall`. */
+function stageName(level: InitcallLevel): string {
+  return level.endsWith("_sync") ? `${level.slice(0, -5)}_initcall_sync` : `${level}_initcall`;
 }

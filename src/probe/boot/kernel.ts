@@ -3,15 +3,17 @@
 // the calls between subsystems that go through function pointers (the IOMMU core's bus
 // callbacks, device_add / device_del as the driver core reaches them).
 import type { DeviceGraph } from "../../graph/index.ts";
-import { createIommuCore, createInstances, type IommuConfig } from "../../iommu/index.ts";
+import { createIommuCore, createInstances, type IommuConfig, type IommuInstance } from "../../iommu/index.ts";
 import { kernelFeatures } from "../../kernel/index.ts";
 import { parseAsyncProbe } from "../base/async-probe.ts";
 import { deviceAdd, removeTree } from "../base/core.ts";
 import { asyncBindsBeforeWalk, asyncBindsInWindow } from "../base/dd-async.ts";
 import { Deque } from "../deque.ts";
 import { ArmSharedMappings } from "../dma/arm-shared-mapping.ts";
-import { CLIENT_DRIVERS, matchDriver } from "../drivers/table.ts";
-import type { Aggregate, DevState, InitcallLevel, Kernel } from "../kernel.ts";
+import { driverCatalogFor } from "../drivers/catalog.ts";
+import { matchDriver, modulesLoaded } from "../drivers/match.ts";
+import { CLIENT_DRIVERS } from "../drivers/table.ts";
+import type { Aggregate, DevState, DriverMatch, Kernel } from "../kernel.ts";
 import { KernelLog } from "../log.ts";
 import { addProbeTarget, ofIommuConfigure } from "../of/iommu.ts";
 import { boolParam, splitCmdline } from "../cmdline.ts";
@@ -68,7 +70,9 @@ export function createKernel(graph: DeviceGraph, options: ProbeOptions): Kernel 
       armDmaMapping: iommuConfig.armDmaMapping,
       armShared: armShared ? new ArmSharedMappings(iommu, iommuConfig.armMappingScope === "instance" ? "instance" : "group") : undefined,
     },
-    drivers: { aggregates, ownDomains: new Map() },
+    // The run's drivers: the options' catalog, else the shipped table of this version with Debian's
+    // configuration for the architecture.
+    drivers: { catalog: options.drivers ?? driverCatalogFor(options.kernel.label, config.arch, options.driverTables), matches: new WeakMap(), aggregates, ownDomains: new Map() },
     lifecycle: { add: (s) => deviceAdd(k, s), removeTree: (s) => removeTree(k, s) },
   };
   for (const d of CLIENT_DRIVERS) if (d.aggregate) aggregates.push(d.aggregate(k));
@@ -84,6 +88,14 @@ export function createKernel(graph: DeviceGraph, options: ProbeOptions): Kernel 
   };
   createInstances(iommu, options.hw);
   createStates(k, states);
+  // With a driver table the scenario's `modules` are held back only where the table builds them as
+  // modules (=m): a driver it builds in registers at its initcall (load-module then fails).
+  if (k.drivers.catalog.table) {
+    for (const name of k.dd.unloadedModules) {
+      const mine = states.filter((s) => s.match.name !== null && (s.match.name === name || s.match.module === name));
+      if (mine.length > 0 && mine.every((s) => s.match.module === undefined)) k.dd.unloadedModules.delete(name);
+    }
+  }
   return k;
 }
 
@@ -92,14 +104,22 @@ function createStates(k: Kernel, states: DevState[]): void {
   const devices = k.graph.devices;
   const byLevel = k.dd.statesByLevel;
   const instanceByNode = k.iommu.instanceByNode;
+  const ctx = { has: k.has, catalog: k.drivers.catalog, matches: k.drivers.matches };
   // Index loops over the per-device arrays: for-of left an iterator result per device in these
   // long loops (a few MB of garbage each on a large board).
+  const instances: (IommuInstance | undefined)[] = new Array(devices.length);
+  const matches: DriverMatch[] = new Array(devices.length);
   for (let i = 0; i < devices.length; i++) {
     const dev = devices[i]!;
-    const instance = dev.node ? instanceByNode.get(dev.node) : undefined;
-    const s = newDevState(dev, matchDriver(dev, instance !== undefined, k.has), instance);
+    instances[i] = dev.node ? instanceByNode.get(dev.node) : undefined;
+    matches[i] = matchDriver(dev, instances[i] !== undefined, ctx);
+  }
+  // Which modules udev loads depends on every device of the board.
+  if (ctx.catalog.table) modulesLoaded(matches, ctx.catalog);
+  for (let i = 0; i < devices.length; i++) {
+    const s = newDevState(devices[i]!, matches[i]!, instances[i]);
     states.push(s);
-    const level = byLevel.get(s.match.initcall as InitcallLevel);
+    const level = byLevel.get(s.match.initcall);
     if (level) level.push(s);
     else byLevel.set(s.match.initcall, [s]);
   }

@@ -145,6 +145,9 @@ class ExynosDrm implements Aggregate {
   /** exynos_drm_register_dma for one component: null, or the errno it returns. */
   private registerDma(s: DevState, dmaDev: DevState): Errno | null {
     const k = this.k;
+    // `if (!IS_ENABLED(CONFIG_EXYNOS_IOMMU)) return 0;` after choosing the DMA device: under a
+    // driver table whose configuration lacks it, nothing is attached (without a table it is taken as set).
+    if (k.drivers.catalog.table?.value("CONFIG_EXYNOS_IOMMU") === "n") return null;
     const arm = k.dma.armDmaMapping;
     if (!this.mapping) {
       const g = dmaDev.out.group;

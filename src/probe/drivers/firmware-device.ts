@@ -36,7 +36,7 @@ export interface FirmwareDeviceSpec {
 const OK: Result<void> = Object.freeze({ ok: true, value: undefined });
 
 const noDriver = (fn: string, node: string): DriverMatch =>
-  Object.freeze({ name: null, assumed: false, initcall: "device", driverManagedDma: false, ownsDma: false, reason: `registered by ${fn} (platform_device_register_full): no driver is named ${node}, none binds it` });
+  Object.freeze({ name: null, assumed: false, initcall: "device", driverManagedDma: false, ownsDma: false, source: null, link: 0, unbound: "no-match", reason: `registered by ${fn} (platform_device_register_full): no driver is named ${node}, none binds it` });
 
 /** The firmware device the graph created for `s` (the first child of that name), if any. */
 function firmwareDevice(k: Kernel, s: DevState, node: string): DevState | undefined {

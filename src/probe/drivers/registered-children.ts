@@ -2,10 +2,9 @@
 // (ClientDriver.registersChildren: platform_device_register_full, firmware-device.ts): the graph
 // asks while it is built, as it asks table.ts which drivers populate their children.
 import type { ClientDriver } from "../kernel.ts";
-import { CLIENT_DRIVERS } from "./table.ts";
+import { CLIENT_DRIVERS, rowMatches } from "./table.ts";
 
 const REGISTERING: readonly ClientDriver[] = CLIENT_DRIVERS.filter((d) => d.registersChildren);
-const matches = (d: ClientDriver, c: string) => d.compatible?.includes(c) || (d.pattern !== undefined && (d.prefix === undefined || c.startsWith(d.prefix)) && d.pattern.test(c));
 const byList = new WeakMap<readonly string[], readonly string[] | null>();
 
 /** The child node names the driver matching `compatible` registers, if it registers any. */
@@ -14,7 +13,7 @@ export function childRegisteringDriver(compatible: readonly string[]): readonly 
   if (names === undefined) {
     names = null;
     for (let i = 0; i < compatible.length && names === null; i++) {
-      for (const d of REGISTERING) if (matches(d, compatible[i]!)) names ??= d.registersChildren!;
+      for (const d of REGISTERING) if (rowMatches(d, compatible[i]!)) names ??= d.registersChildren!;
     }
     byList.set(compatible, names);
   }

@@ -5,9 +5,9 @@
 import { hotAddName, hotAddPciFunction, type PciHostBridge } from "../../graph/index.ts";
 import { fail, ok, pciBusesChanged, type Result } from "../../iommu/index.ts";
 import { deviceAdd, removeDevice } from "../base/core.ts";
-import { bindDevice, drain, unbindDevice } from "../base/dd.ts";
+import { bindDevice, drain, matchContext, unbindDevice } from "../base/dd.ts";
 import { releaseArmMappingAtProbe } from "../dma/arm-dma-mapping.ts";
-import { matchDriver } from "../drivers/table.ts";
+import { matchDriver } from "../drivers/match.ts";
 import { stateFor, type DevState } from "../kernel.ts";
 import { newDevState } from "../state.ts";
 import type { ScenarioContext } from "./context.ts";
@@ -63,7 +63,7 @@ export function pciAdd(ctx: ScenarioContext, step: PciAddStep): Result<string> {
   const r = hotAddPciFunction(k.graph, bridge, step.function, (d) => stateFor(k, d).added);
   if (!r.ok) return fail(r.errno, "pci_scan_slot", r.message);
   const dev = r.device;
-  const s = newDevState(dev, matchDriver(dev, false, k.has), undefined);
+  const s = newDevState(dev, matchDriver(dev, false, matchContext(k)), undefined);
   (k.states as DevState[]).push(s);
   const level = k.dd.statesByLevel.get(s.match.initcall);
   if (level) level.push(s);

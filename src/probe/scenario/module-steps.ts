@@ -19,14 +19,22 @@ import type { ModuleStep } from "./types.ts";
 /** driver_deferred_probe_timeout with CONFIG_MODULES (6.1 drivers/base/dd.c:260, 6.12 dd.c:261; 0 without modules). */
 const DEFERRED_PROBE_TIMEOUT_SECS = 10;
 
-/** The devices a driver drives (or would): those whose match names it. */
-const devicesOf = (ctx: ScenarioContext, module: string): DevState[] => ctx.k.states.filter((s) => s.match.name === module);
+/** The devices a driver drives (or would): those whose match names it (the driver, or with a driver table its module). */
+const devicesOf = (ctx: ScenarioContext, module: string): DevState[] => ctx.k.states.filter((s) => s.match.name === module || s.match.module === module);
+
+/** With a driver table: the table builds the driver in (=y), so it bound at boot and there is no module to load. */
+function builtIn(ctx: ScenarioContext, module: string): boolean {
+  if (!ctx.k.drivers.catalog.table) return false;
+  const mine = devicesOf(ctx, module).filter((s) => s.match.name !== null);
+  return mine.length > 0 && mine.every((s) => s.match.module === undefined);
+}
 
 /** modprobe MODULE: driver_register, then driver_attach of every present, unbound device it matches. */
 export function loadModule(ctx: ScenarioContext, step: ModuleStep): Result<string> {
   const k = ctx.k;
   const dd = k.dd;
   if (!ctx.modules.includes(step.module)) return fail("-ENOENT", "finit_module", `${step.module} is not among the scenario's modules (built in, or not built)`);
+  if (builtIn(ctx, step.module)) return fail("-EEXIST", "load_module", `${step.module} is built in (=y) in ${k.drivers.catalog.label}: it registered at boot (give the scenario a \`kconfig\` with it =m, or \`assumeDrivers: true\`)`);
   // init_module of a live module: "module is already loaded" (module_patient_check_exists).
   if (!dd.unloadedModules.has(step.module)) return fail("-EEXIST", "load_module", `${step.module} is already loaded`);
   dd.unloadedModules.delete(step.module);

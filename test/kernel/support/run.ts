@@ -29,6 +29,11 @@ export interface RunOptions {
   hwFile?: string;
   scenarioFile?: string;
   input?: string;
+  /**
+   * Hand-written fixtures with made-up compatibles run with dtprobe's assumption that every device
+   * has a driver (--assume-drivers); real boards use the shipped driver tables (the default).
+   */
+  assumeDrivers?: boolean;
 }
 
 export function runModel(tree: DeviceTree, o: RunOptions = {}): { result: ProbeResult; report: Report } {
@@ -39,12 +44,16 @@ export function runModel(tree: DeviceTree, o: RunOptions = {}): { result: ProbeR
   if (o.hwFile) hw = parseHwOverrides(readFileSync(o.hwFile, "latin1"), o.hwFile, sink);
   const scenario = o.scenarioFile ? parseScenario(readFileSync(o.scenarioFile, "latin1"), o.scenarioFile.split("/").pop()!, sink) : undefined;
   if (sink.errorCount > 0) throw new Error(sink.items.map((d) => d.message).join("\n"));
-  const run = runBoard(tree, o.input, { kernel: o.kernel ?? "6.1", policy: o.policy, bootargs: o.bootargs, pci, hw, scenario }, sink);
+  const run = runBoard(tree, o.input, { kernel: o.kernel ?? "6.1", policy: o.policy, bootargs: o.bootargs, pci, hw, scenario, driverTables: { assume: o.assumeDrivers } }, sink);
   if (!run) throw new Error(sink.items.map((d) => d.message).join("\n"));
   return { result: run.result, report: run.report };
 }
 
-/** A hand-written fixture of fixtures/kernel run through the pipeline: its report. */
+/**
+ * A hand-written fixture of fixtures/kernel run through the pipeline: its report. Drivers are
+ * assumed (--assume-drivers), as for every hand-written fixture: their boards model drivers and
+ * configurations of their own, not Debian's.
+ */
 export function runFixture(name: string, o: RunOptions = {}): Report {
-  return runModel(loadTree(`${projectDir}fixtures/kernel/${name}.dts`), { input: `${name}.dts`, ...o }).report;
+  return runModel(loadTree(`${projectDir}fixtures/kernel/${name}.dts`), { input: `${name}.dts`, assumeDrivers: true, ...o }).report;
 }
