@@ -54,16 +54,18 @@ export async function runBatchCommand(argv: readonly string[]): Promise<number> 
 
   const run = new CommandRun(parsed);
   // Side files once here, so that a bad one is one error, not one per board.
-  if (!readBoardSideFiles(board.sideFiles, run.sink)) return run.finish(1);
+  const side = readBoardSideFiles(board, run.sink);
+  if (!side) return run.finish(1);
   const { boards, unmatched } = discoverBoards(parsed.operands);
   for (const u of unmatched) run.sink.error("io", `no .dts or .dtb file at or matching '${u}'`);
   if (boards.length === 0) return run.finish(1);
 
-  const { kernel, policy, bootargs, ...load } = board.run;
+  const { kernel, policy, bootargs, driverTables: assumed, ...load } = board.run;
+  const driverTables = side.driverTables ?? assumed;
   const progress = quiet ? undefined : new Progress(process.stderr, boards.length);
   const rows = await runBoards(
     boards,
-    { load, run: { kernel, policy, bootargs }, sideFiles: board.sideFiles, dtbDir: optionValues(parsed, "dtb-dir").at(-1) },
+    { load, run: { kernel, policy, bootargs, driverTables }, sideFiles: board.sideFiles, dtbDir: optionValues(parsed, "dtb-dir").at(-1) },
     { jobs, boardTimeoutMs: timeout * 1000, onRow: progress && ((row, done) => progress.update(row, done)) },
   );
   progress?.finish();

@@ -2,6 +2,7 @@
 // bootargs, preprocessor), parsed once for compare, diff, verify and batch. Same names, values
 // and messages as `dtprobe report`.
 import { parseKernelVersion, type Policy } from "../probe/index.ts";
+import { readFileSync } from "node:fs";
 import { readSideFiles, type BoardSideFiles, type ParsedSideFiles, type ReportBoardOptions } from "../report/index.ts";
 import type { DiagnosticSink } from "../source/index.ts";
 import { UsageError, type OptionSpec, type ParsedArgs } from "./args.ts";
@@ -20,6 +21,8 @@ export const boardOptionSpecs: readonly OptionSpec[] = [
   { short: "D", long: "define", key: "define", takesValue: true, valueName: "NAME[=VAL]", help: "define a preprocessor macro" },
   { long: "cpp", key: "cpp", takesValue: false, help: "run the built-in preprocessor on DTS input (the default)" },
   { long: "no-cpp", key: "no-cpp", takesValue: false, help: "do not run the built-in preprocessor on DTS input" },
+  { long: "kconfig", key: "kconfig", takesValue: true, valueName: "FILE", help: "your kernel's .config over the shipped driver tables (docs/kernel-data.md)" },
+  { long: "assume-drivers", key: "assume-drivers", takesValue: false, help: "no driver table: assume every device tree device has a driver (shown \"(assumed)\")" },
 ];
 
 /** All values of one option, in command-line order. */
@@ -47,6 +50,8 @@ export interface BoardOptions {
   /** Load and run options, side files not yet read. */
   readonly run: Omit<ReportBoardOptions, "pci" | "hw" | "scenario">;
   readonly sideFiles: BoardSideFiles;
+  /** --kconfig FILE, not yet read (readBoardSideFiles reads it). */
+  readonly kconfig?: string;
 }
 
 /** The board options of a command line; usage errors throw UsageError (exit 2). */
@@ -54,6 +59,9 @@ export function readBoardOptions(parsed: ParsedArgs): BoardOptions {
   const last = (key: string) => optionValues(parsed, key).at(-1);
   const policy = last("policy");
   const kernel = last("kernel");
+  const assume = optionValues(parsed, "assume-drivers").length > 0;
+  const kconfig = last("kconfig");
+  if (assume && kconfig !== undefined) throw new UsageError("--assume-drivers cannot be combined with --kconfig");
   return {
     run: {
       cpp: cppWanted(parsed),
@@ -62,12 +70,26 @@ export function readBoardOptions(parsed: ParsedArgs): BoardOptions {
       kernel: kernel === undefined ? undefined : checkKernel(kernel),
       policy: policy === undefined ? undefined : checkPolicy(policy),
       bootargs: last("bootargs"),
+      driverTables: { assume },
     },
     sideFiles: { pci: last("pci"), hw: last("hw"), scenario: last("scenario") },
+    kconfig,
   };
 }
 
-/** The side files read and validated as `dtprobe report` reads them; undefined after an error, which is in the sink. */
-export function readBoardSideFiles(files: BoardSideFiles, sink: DiagnosticSink): ParsedSideFiles | undefined {
-  return readSideFiles(files, sink);
+/**
+ * The side files read and validated as `dtprobe report` reads them, with --kconfig's text as the
+ * driver tables' configuration; undefined after an error, which is in the sink (exit 1).
+ */
+export function readBoardSideFiles(board: BoardOptions, sink: DiagnosticSink): (ParsedSideFiles & Pick<ReportBoardOptions, "driverTables">) | undefined {
+  const side = readSideFiles(board.sideFiles, sink);
+  if (board.kconfig === undefined) return side;
+  let text: string;
+  try {
+    text = readFileSync(board.kconfig, "latin1");
+  } catch (e) {
+    sink.error("io", `Couldn't open "${board.kconfig}": ${(e as Error).message}`);
+    return undefined;
+  }
+  return side && { ...side, driverTables: { assume: false, kconfig: { file: board.kconfig, text } } };
 }

@@ -38,7 +38,7 @@ export async function runDiffCommand(argv: readonly string[]): Promise<number> {
   const format = formatOption(parsed, ["text", "json"]);
   const board = readBoardOptions(parsed);
   const run = new CommandRun(parsed);
-  const side = readBoardSideFiles(board.sideFiles, run.sink);
+  const side = readBoardSideFiles(board, run.sink);
   if (!side) return run.finish(EXIT_TROUBLE);
   const reports: Report[] = [];
   for (const input of parsed.operands) {

@@ -52,7 +52,7 @@ export async function runVerifyCommand(argv: readonly string[]): Promise<number>
   }
   const booted: BootedGroups | undefined = sysfs !== undefined ? parseGroupsFile(targetText, targetPath, sink) : parseDmesg(targetText, targetPath);
   if (!booted) return run.finish(1);
-  const side = readBoardSideFiles(board.sideFiles, sink);
+  const side = readBoardSideFiles(board, sink);
   if (!side) return run.finish(1);
   const report = reportBoard(parsed.operands[0]!, { ...board.run, ...side }, sink);
   if (!report) return run.finish(1);

@@ -46,7 +46,7 @@ describe("discovering boards", () => {
 });
 
 describe("one board, one row", () => {
-  const options = { load: { cpp: true, includeDirs: [join(tree, "include")], defines: [{ name: "__DTS__" }] }, run: {} };
+  const options = { load: { cpp: true, includeDirs: [join(tree, "include")], defines: [{ name: "__DTS__" }] }, run: { driverTables: { assume: true } } };
 
   it("counts the report's facts", () => {
     const row = runBoardJob(join(tree, "vendor-a", "tegra.dts"), options, boardJobCache(options.load));
@@ -75,7 +75,7 @@ describe("one board, one row", () => {
   it("runs inline, in board order", async () => {
     const boards = discoverBoards([tree]).boards;
     const seen: number[] = [];
-    const rows = await runBoards(boards, { load: options.load, run: {}, sideFiles: {} }, { jobs: 1, inline: true, onRow: (_r, done) => seen.push(done) });
+    const rows = await runBoards(boards, { load: options.load, run: { driverTables: { assume: true } }, sideFiles: {} }, { jobs: 1, inline: true, onRow: (_r, done) => seen.push(done) });
     expect(rows.map((r) => r.board)).toEqual(boards);
     expect(seen).toEqual([1, 2, 3]);
   });
@@ -145,11 +145,11 @@ describe("summary and progress", () => {
 
 describe("the command", () => {
   it("exit 1 when a board cannot be loaded; --fail-on error; jsonl", async () => {
-    const args = ["-q", "-i", join(tree, "include"), tree];
+    const args = ["-q", "--assume-drivers", "-i", join(tree, "include"), tree];
     const text = await runInProcess(runBatchCommand, args);
     expect(text.status).toBe(1);
     expect(text.out).toContain("3 boards: 2 loaded, 1 not loaded");
-    const good = ["-q", "-j", "1", "-i", join(tree, "include"), join(tree, "vendor-*/*/*.dts"), join(tree, "vendor-a")];
+    const good = ["-q", "--assume-drivers", "-j", "1", "-i", join(tree, "include"), join(tree, "vendor-*/*/*.dts"), join(tree, "vendor-a")];
     expect((await runInProcess(runBatchCommand, good)).status).toBe(0);
     expect((await runInProcess(runBatchCommand, [...good, "--fail-on", "error"])).status).toBe(1);
     const jsonl = await runInProcess(runBatchCommand, [...good, "--format", "jsonl"]);
@@ -171,7 +171,7 @@ describe("the command", () => {
   });
 
   it("on worker threads (two): the same rows as inline", () => {
-    const r = dtprobe(["batch", "-q", "-j", "2", "--format", "jsonl", "-i", join(tree, "include"), tree]);
+    const r = dtprobe(["batch", "--assume-drivers", "-q", "-j", "2", "--format", "jsonl", "-i", join(tree, "include"), tree]);
     expect(r.status).toBe(1);
     const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as BoardRow);
     expect(rows.map((x) => [x.board.slice(tree.length + 1), x.status])).toEqual([
@@ -179,7 +179,7 @@ describe("the command", () => {
       ["vendor-b/broken.dts", "load-error"],
       ["vendor-b/deep/smmu.dts", "ok"],
     ]);
-    const inline = runBoardJob(join(tree, "vendor-a", "tegra.dts"), { load: { cpp: true, includeDirs: [join(tree, "include")], defines: [{ name: "__DTS__" }] }, run: {} }, boardJobCache({ includeDirs: [join(tree, "include")] }));
+    const inline = runBoardJob(join(tree, "vendor-a", "tegra.dts"), { load: { cpp: true, includeDirs: [join(tree, "include")], defines: [{ name: "__DTS__" }] }, run: { driverTables: { assume: true } } }, boardJobCache({ includeDirs: [join(tree, "include")] }));
     expect(rows[0]).toEqual(inline);
   });
 });
