@@ -34,7 +34,7 @@ const PROGRAM: Record<"xz" | "bzip2", { args: string[]; pkg: string }> = {
 };
 
 /** The decompressed bytes of `path`, chunk by chunk. */
-export async function* decompressedChunks(path: string): AsyncGenerator<Buffer> {
+export async function* decompressedChunks(path: string): AsyncGenerator<Uint8Array> {
   const kind = detectCompression(path);
   if (kind === "none") {
     yield* createReadStream(path) as AsyncIterable<Buffer>;
@@ -73,7 +73,7 @@ export async function* decompressedChunks(path: string): AsyncGenerator<Buffer> 
 
 /** A whole (possibly compressed) text file, e.g. a Debian config.*.xz. */
 export async function readMaybeCompressedText(path: string): Promise<string> {
-  const parts: Buffer[] = [];
+  const parts: Uint8Array[] = [];
   for await (const c of decompressedChunks(path)) parts.push(c);
   return Buffer.concat(parts).toString("latin1");
 }

@@ -135,7 +135,7 @@ async function readTarball(path: string, arches: readonly Arch[]): Promise<Kerne
   );
   try {
     for await (const chunk of decompressedChunks(path)) {
-      parser.push(chunk);
+      parser.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       if (parser.ended) break;
     }
     parser.finish();
