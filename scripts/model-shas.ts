@@ -132,7 +132,6 @@ function generated(): void {
   // A fresh clone has no node_modules/.cache yet.
   mkdirSync(join(root, "node_modules/.cache"), { recursive: true });
   const tmp = join(root, "node_modules/.cache/model-shas");
-  mkdirSync(join(root, "node_modules/.cache"), { recursive: true });
   for (const [nodes, iommus, seed] of [
     [3000, 8, 1],
     [2000, 24, 7],
