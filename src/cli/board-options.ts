@@ -84,12 +84,16 @@ export function readBoardOptions(parsed: ParsedArgs): BoardOptions {
 export function readBoardSideFiles(board: BoardOptions, sink: DiagnosticSink): (ParsedSideFiles & Pick<ReportBoardOptions, "driverTables">) | undefined {
   const side = readSideFiles(board.sideFiles, sink);
   if (board.kconfig === undefined) return side;
-  let text: string;
+  const kconfig = readKconfigFile(board.kconfig, sink);
+  return kconfig && side && { ...side, driverTables: { assume: false, kconfig } };
+}
+
+/** --kconfig FILE read for the driver tables (report and the board commands); undefined after an error, in the sink. */
+export function readKconfigFile(file: string, sink: DiagnosticSink): { file: string; text: string } | undefined {
   try {
-    text = readFileSync(board.kconfig, "latin1");
+    return { file, text: readFileSync(file, "latin1") };
   } catch (e) {
-    sink.error("io", `Couldn't open "${board.kconfig}": ${(e as Error).message}`);
+    sink.error("io", `Couldn't open "${file}": ${(e as Error).message}`);
     return undefined;
   }
-  return side && { ...side, driverTables: { assume: false, kconfig: { file: board.kconfig, text } } };
 }

@@ -5,7 +5,6 @@
 // print the attachment report (or its picture). Diagnostics go to standard error once (the report
 // counts them; JSON keeps them). Exit status: 2 usage, 1 input errors (or findings with
 // --fail-on), 0 otherwise.
-import { readFileSync } from "node:fs";
 import { loadDeviceTree } from "../compile/index.ts";
 import { checkPciTopology } from "../graph/index.ts";
 import { checkHwOverrides } from "../iommu/index.ts";
@@ -16,6 +15,7 @@ import { DiagnosticSink, type Span } from "../source/index.ts";
 import { findNodeByPath } from "../tree/find.ts";
 import type { DeviceTree } from "../tree/model.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
+import { readKconfigFile } from "./board-options.ts";
 import { errorOption, failOnOption, findingsExitStatus, parseDiagnosticOptions, parseFailOn, quietOption, warningOption } from "./common-options.ts";
 import { parseDefineArg } from "./compile-command.ts";
 import { isPictureFormat, renderPicture } from "./formats.ts";
@@ -141,12 +141,8 @@ async function driverOptions(o: ReturnType<typeof readOptions>, sink: Diagnostic
     return { drivers, driverTables: { assume: false } };
   }
   if (o.kconfig === undefined) return { driverTables: { assume: o.assume } };
-  try {
-    return { driverTables: { assume: false, kconfig: { file: o.kconfig, text: readFileSync(o.kconfig, "latin1") } } };
-  } catch (e) {
-    sink.error("io", `Couldn't open "${o.kconfig}": ${(e as Error).message}`);
-    return null;
-  }
+  const kconfig = readKconfigFile(o.kconfig, sink);
+  return kconfig ? { driverTables: { assume: false, kconfig } } : null;
 }
 
 /** The report as the chunks to write: JSON (exactly JSON.stringify(report, null, 2)), text or a picture. */
