@@ -4,7 +4,7 @@
 import { parseKernelVersion, type Policy } from "../probe/index.ts";
 import { readFileSync } from "node:fs";
 import { readSideFiles, type BoardSideFiles, type ParsedSideFiles, type ReportBoardOptions } from "../report/index.ts";
-import type { DiagnosticSink } from "../source/index.ts";
+import { strerror, type DiagnosticSink } from "../source/index.ts";
 import { UsageError, type OptionSpec, type ParsedArgs } from "./args.ts";
 import { parseDefineArg } from "./compile-command.ts";
 
@@ -93,7 +93,7 @@ export function readKconfigFile(file: string, sink: DiagnosticSink): { file: str
   try {
     return { file, text: readFileSync(file, "latin1") };
   } catch (e) {
-    sink.error("io", `Couldn't open "${file}": ${(e as Error).message}`);
+    sink.error("io", `Couldn't open "${file}": ${strerror(e)}`);
     return undefined;
   }
 }
