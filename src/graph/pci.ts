@@ -1,7 +1,8 @@
 // PCI functions behind a DT host bridge: from the --pci file when it describes the bridge, else
 // from the PCI child nodes in the tree (reg phys.hi carries bus and devfn).
-import { propertyCells, propertyString, propertyU32, toOfNode } from "../of/index.ts";
+import { propertyCells, propertyString, toOfNode } from "../of/index.ts";
 import type { DtNode } from "../tree/model.ts";
+import { ofGetPciDomainNr, type DomainNr } from "./pci-domain.ts";
 import { quirkDmaAliases, quirkPcieBridgeAlias } from "./pci-quirks.ts";
 import type { AcsFlag, PciFunctionInput, PciHostBridgeInput } from "./pci-topology.ts";
 import type { GraphNote, PciFunction, PciHostBridge } from "./types.ts";
@@ -27,10 +28,6 @@ function hexValue(s: string | undefined): number {
 
 function rootBusOf(node: DtNode): number {
   return propertyCells(node, "bus-range")?.[0] ?? 0;
-}
-
-function segmentOf(node: DtNode): number {
-  return propertyU32(node, "linux,pci-domain") ?? 0;
 }
 
 function makeFunction(
@@ -181,10 +178,28 @@ function fromTree(bridge: PciHostBridge, host: DtNode, notes: GraphNote[]): PciF
   return out;
 }
 
-/** Builds one host bridge: functions, multifunction bits, upstream links, enumeration order. */
-export function buildHostBridge(node: DtNode, input: PciHostBridgeInput | undefined, notes: GraphNote[]): PciHostBridge {
+/** The parts of a host bridge pci_register_host_bridge needs: its domain comes from them. */
+export function hostBridgeIdentity(node: DtNode): { readonly dtDomain: number | undefined; readonly rootBus: number } {
+  return { dtDomain: ofGetPciDomainNr(node), rootBus: rootBusOf(node) };
+}
+
+/**
+ * Builds one host bridge: functions, multifunction bits, upstream links, enumeration order.
+ * `domain` is what pci_register_host_bridge gave it (pci-domain.ts); when registration fails,
+ * the bridge has no functions (pci_host_probe fails before it scans the bus). A `--pci` file's
+ * `segment` names the functions as the user saw them (lspci).
+ */
+export function buildHostBridge(node: DtNode, input: PciHostBridgeInput | undefined, notes: GraphNote[], domain: DomainNr): PciHostBridge {
   const functions: PciFunction[] = [];
-  const bridge: PciHostBridge = { node: toOfNode(node), segment: input?.segment ?? segmentOf(node), functions, rootBus: rootBusOf(node) };
+  const { dtDomain, rootBus } = hostBridgeIdentity(node);
+  // An int printed with %04x: domain -1 (the pre-6.2 "inconsistent" case) names buses ffffffff:NN.
+  const segment = input?.segment ?? (domain.ok ? domain.domain >>> 0 : (dtDomain ?? 0));
+  const bridge: PciHostBridge = { node: toOfNode(node), segment, dtDomain, registered: domain, functions, rootBus };
+  if (!domain.ok) {
+    notes.push({ node: bridge.node, code: "pci-domain", message: `${domain.message}; no PCI function behind it is enumerated` });
+    return bridge;
+  }
+  if (domain.kernelError) notes.push({ node: bridge.node, code: "pci-domain", message: `${node.path}: pci_bus_find_domain_nr: "${domain.kernelError}" (dev_err): some host bridges have linux,pci-domain and some not; this one gets domain -1, its buses ffffffff:NN` });
   const raw = input ? input.functions.map((f) => fromInput(bridge, f)) : fromTree(bridge, node, notes);
   const seen = new Map<number, PciFunction>();
   for (const f of raw) {

@@ -5,6 +5,7 @@ import type { DeviceTree } from "../tree/model.ts";
 import type { DmaRegion, IommuMap, OfNode, PhandleIndex } from "../of/index.ts";
 import type { AcsFlag, PcieType } from "./pci-topology.ts";
 import type { ArchInfo } from "./arch.ts";
+import type { DomainNr } from "./pci-domain.ts";
 
 export type BusType = "platform" | "amba" | "pci";
 
@@ -141,7 +142,12 @@ export interface PciFunction {
 
 export interface PciHostBridge {
   readonly node: OfNode;
+  /** The PCI domain (segment) its buses are named with: `%04x` of pci_domain_nr(), as unsigned. */
   readonly segment: number;
+  /** of_get_pci_domain_nr of its node (`linux,pci-domain`, 16 bits); undefined without one. */
+  readonly dtDomain: number | undefined;
+  /** What pci_register_host_bridge gave it in device order (pci-domain.ts); not ok: it has no functions. */
+  readonly registered: DomainNr;
   /** Functions in enumeration order (pci_bus_add_devices: a bus's functions, then its child buses). */
   readonly functions: PciFunction[];
   /** The bus number the host bridge's root bus has. */
