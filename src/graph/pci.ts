@@ -110,8 +110,9 @@ function slotOfNode(node: DtNode): number | undefined {
  * (pci_scan_bridge_extend, depth first: a bridge's secondary bus is one above the highest bus
  * numbered so far). So a function's bus is the secondary bus of the bridge node above it. A
  * bridge's `bus-range` is kept when it can be what enumeration gave (above the bridge's own bus,
- * not taken); otherwise the bus is numbered as the kernel would, and a note says so (a bridge
- * whose bus range started at its own bus used to become its own upstream: a hang).
+ * not taken: firmware may have set the bridge up so); otherwise the bus is numbered as the kernel
+ * would, silently, as the kernel ignores it (a bridge whose bus range started at its own bus used
+ * to become its own upstream: a hang).
  */
 function fromTree(bridge: PciHostBridge, host: DtNode, notes: GraphNote[]): PciFunction[] {
   const out: PciFunction[] = [];
@@ -132,14 +133,12 @@ function fromTree(bridge: PciHostBridge, host: DtNode, notes: GraphNote[]): PciF
         const childReg = node.children.map((c) => propertyCells(c, "reg")?.[0]).find((v) => v !== undefined);
         if (childReg !== undefined) wanted = (childReg >>> 16) & 0xff;
       }
+      // The kernel never reads a PCI-PCI bridge's bus-range (of_pci_parse_bus_range runs only on
+      // the host bridge's node, devm_of_pci_get_host_bridge_resources), so a range that cannot be
+      // right (tegra's root ports: <0x00 0xff>) is nothing it would complain about: no note.
       if (wanted !== undefined && wanted > bus && wanted <= 0xff && !taken.has(wanted)) secondary = wanted;
-      else if (highest < 0xff) {
-        secondary = highest + 1;
-        if (busRange) {
-          const why = busRange[0]! <= bus ? `starts at bus ${busRange[0]}, not above the bridge's own bus ${bus}` : `starts at bus ${busRange[0]}, which another bridge already leads to`;
-          notes.push({ node: toOfNode(node), code: "pci-bus-range", message: `${node.path}: bus-range ${why}; the kernel numbers the buses itself: bus ${secondary} here` });
-        }
-      } else notes.push({ node: toOfNode(node), code: "pci-bus-range", message: `${node.path}: no bus number left for the bus behind this bridge (256 buses); the functions below it are not enumerated` });
+      else if (highest < 0xff) secondary = highest + 1;
+      else notes.push({ node: toOfNode(node), code: "pci-bus-range", message: `${node.path}: no bus number left for the bus behind this bridge (256 buses); the functions below it are not enumerated` });
       if (secondary !== undefined) {
         taken.add(secondary);
         highest = Math.max(highest, secondary);
