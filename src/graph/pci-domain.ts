@@ -6,6 +6,7 @@
 // probe layer replays this allocator in bind order (src/probe/pci/host-bridge.ts).
 import { propertyString, propertyU32 } from "../of/index.ts";
 import type { DtNode } from "../tree/model.ts";
+import type { DeviceGraph, DomainNr } from "./types.ts";
 
 /**
  * "ida": 6.2+ (c14f7ccc9f5d, PCI: Assign PCI domain IDs by ida_alloc()): two IDAs, numbers are
@@ -13,11 +14,6 @@ import type { DtNode } from "../tree/model.ts";
  * deciding whether DT numbers or counted ones are used.
  */
 export type PciDomainRule = "ida" | "counter";
-
-/** The domain number the host bridge's buses get, or why pci_register_host_bridge fails. */
-export type DomainNr =
-  | { readonly ok: true; readonly domain: number; readonly kernelError?: string }
-  | { readonly ok: false; readonly errno: "-ENOSPC" | "-EEXIST"; readonly message: string };
 
 /** of_get_pci_domain_nr: `linux,pci-domain` cut to 16 bits; undefined without it (or shorter than a cell). */
 export function ofGetPciDomainNr(node: DtNode): number | undefined {
@@ -124,6 +120,14 @@ export class PciDomainNumbers {
     if (dtDomain === domain) this.staticIda.delete(domain);
     else this.dynamicIda.delete(domain);
   }
+}
+
+/**
+ * A fresh allocator for a boot of `graph`'s board (`ida`: the kernel has c14f7ccc9f5d), for the
+ * probe layer's replay in bind order.
+ */
+export function pciDomainNumbersFor(graph: DeviceGraph, ida: boolean): PciDomainNumbers {
+  return new PciDomainNumbers(ida ? "ida" : "counter", () => dtClaimedPciDomains(graph.tree.root));
 }
 
 /** %04x of the int domain number (-1 prints as ffffffff). */

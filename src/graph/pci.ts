@@ -2,10 +2,10 @@
 // from the PCI child nodes in the tree (reg phys.hi carries bus and devfn).
 import { propertyCells, propertyString, toOfNode } from "../of/index.ts";
 import type { DtNode } from "../tree/model.ts";
-import { ofGetPciDomainNr, type DomainNr } from "./pci-domain.ts";
+import { ofGetPciDomainNr } from "./pci-domain.ts";
 import { quirkDmaAliases, quirkPcieBridgeAlias } from "./pci-quirks.ts";
 import type { AcsFlag, PciFunctionInput, PciHostBridgeInput } from "./pci-topology.ts";
-import type { GraphNote, PciFunction, PciHostBridge } from "./types.ts";
+import type { DomainNr, GraphNote, PciFunction, PciHostBridge } from "./types.ts";
 
 /** drivers that set driver_managed_dma (vfio-pci and its variants, pci-stub since 5.19). */
 const DRIVER_MANAGED_DMA_PCI = new Set(["vfio-pci", "pci-stub", "mlx5_vfio_pci", "hisi_acc_vfio_pci", "nvgrace_gpu_vfio_pci"]);

@@ -5,7 +5,6 @@ import type { DeviceTree } from "../tree/model.ts";
 import type { DmaRegion, IommuMap, OfNode, PhandleIndex } from "../of/index.ts";
 import type { AcsFlag, PcieType } from "./pci-topology.ts";
 import type { ArchInfo } from "./arch.ts";
-import type { DomainNr } from "./pci-domain.ts";
 
 export type BusType = "platform" | "amba" | "pci";
 
@@ -139,6 +138,11 @@ export interface PciFunction {
   /** Where this function came from (a DT child node, or the --pci file). */
   readonly source: "pci-file" | "tree";
 }
+
+/** The domain number a host bridge's buses get (pci-domain.ts), or why pci_register_host_bridge fails. */
+export type DomainNr =
+  | { readonly ok: true; readonly domain: number; readonly kernelError?: string }
+  | { readonly ok: false; readonly errno: "-ENOSPC" | "-EEXIST"; readonly message: string };
 
 export interface PciHostBridge {
   readonly node: OfNode;
