@@ -8,6 +8,7 @@ export type {
   DeviceOrigin,
   DmaFacts,
   DmaRanges,
+  DomainNr,
   GraphNote,
   IommuProvider,
   IommusEntry,
@@ -23,6 +24,8 @@ export { parsePciTopology, pciTopologySchema } from "./pci-topology.ts";
 export { checkPciTopology } from "./pci-topology-check.ts";
 export type { AcsFlag, PcieType, PciTopology, PciFunctionInput, PciHostBridgeInput } from "./pci-topology.ts";
 export { isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
+export { domainLabel, pciDomainNumbersFor, PciDomainNumbers } from "./pci-domain.ts";
+export type { PciDomainRule } from "./pci-domain.ts";
 export { hotAddName, hotAddPciFunction } from "./hotplug.ts";
 export type { HotAddResult } from "./hotplug.ts";
 export { platformDeviceName, pciDeviceName } from "./naming.ts";

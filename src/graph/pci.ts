@@ -1,10 +1,11 @@
 // PCI functions behind a DT host bridge: from the --pci file when it describes the bridge, else
 // from the PCI child nodes in the tree (reg phys.hi carries bus and devfn).
-import { propertyCells, propertyString, propertyU32, toOfNode } from "../of/index.ts";
+import { propertyCells, propertyString, toOfNode } from "../of/index.ts";
 import type { DtNode } from "../tree/model.ts";
+import { ofGetPciDomainNr } from "./pci-domain.ts";
 import { quirkDmaAliases, quirkPcieBridgeAlias } from "./pci-quirks.ts";
 import type { AcsFlag, PciFunctionInput, PciHostBridgeInput } from "./pci-topology.ts";
-import type { GraphNote, PciFunction, PciHostBridge } from "./types.ts";
+import type { DomainNr, GraphNote, PciFunction, PciHostBridge } from "./types.ts";
 
 /** drivers that set driver_managed_dma (vfio-pci and its variants, pci-stub since 5.19). */
 const DRIVER_MANAGED_DMA_PCI = new Set(["vfio-pci", "pci-stub", "mlx5_vfio_pci", "hisi_acc_vfio_pci", "nvgrace_gpu_vfio_pci"]);
@@ -27,10 +28,6 @@ function hexValue(s: string | undefined): number {
 
 function rootBusOf(node: DtNode): number {
   return propertyCells(node, "bus-range")?.[0] ?? 0;
-}
-
-function segmentOf(node: DtNode): number {
-  return propertyU32(node, "linux,pci-domain") ?? 0;
 }
 
 function makeFunction(
@@ -113,8 +110,9 @@ function slotOfNode(node: DtNode): number | undefined {
  * (pci_scan_bridge_extend, depth first: a bridge's secondary bus is one above the highest bus
  * numbered so far). So a function's bus is the secondary bus of the bridge node above it. A
  * bridge's `bus-range` is kept when it can be what enumeration gave (above the bridge's own bus,
- * not taken); otherwise the bus is numbered as the kernel would, and a note says so (a bridge
- * whose bus range started at its own bus used to become its own upstream: a hang).
+ * not taken: firmware may have set the bridge up so); otherwise the bus is numbered as the kernel
+ * would, silently, as the kernel ignores it (a bridge whose bus range started at its own bus used
+ * to become its own upstream: a hang).
  */
 function fromTree(bridge: PciHostBridge, host: DtNode, notes: GraphNote[]): PciFunction[] {
   const out: PciFunction[] = [];
@@ -135,14 +133,12 @@ function fromTree(bridge: PciHostBridge, host: DtNode, notes: GraphNote[]): PciF
         const childReg = node.children.map((c) => propertyCells(c, "reg")?.[0]).find((v) => v !== undefined);
         if (childReg !== undefined) wanted = (childReg >>> 16) & 0xff;
       }
+      // The kernel never reads a PCI-PCI bridge's bus-range (of_pci_parse_bus_range runs only on
+      // the host bridge's node, devm_of_pci_get_host_bridge_resources), so a range that cannot be
+      // right (tegra's root ports: <0x00 0xff>) is nothing it would complain about: no note.
       if (wanted !== undefined && wanted > bus && wanted <= 0xff && !taken.has(wanted)) secondary = wanted;
-      else if (highest < 0xff) {
-        secondary = highest + 1;
-        if (busRange) {
-          const why = busRange[0]! <= bus ? `starts at bus ${busRange[0]}, not above the bridge's own bus ${bus}` : `starts at bus ${busRange[0]}, which another bridge already leads to`;
-          notes.push({ node: toOfNode(node), code: "pci-bus-range", message: `${node.path}: bus-range ${why}; the kernel numbers the buses itself: bus ${secondary} here` });
-        }
-      } else notes.push({ node: toOfNode(node), code: "pci-bus-range", message: `${node.path}: no bus number left for the bus behind this bridge (256 buses); the functions below it are not enumerated` });
+      else if (highest < 0xff) secondary = highest + 1;
+      else notes.push({ node: toOfNode(node), code: "pci-bus-range", message: `${node.path}: no bus number left for the bus behind this bridge (256 buses); the functions below it are not enumerated` });
       if (secondary !== undefined) {
         taken.add(secondary);
         highest = Math.max(highest, secondary);
@@ -181,10 +177,28 @@ function fromTree(bridge: PciHostBridge, host: DtNode, notes: GraphNote[]): PciF
   return out;
 }
 
-/** Builds one host bridge: functions, multifunction bits, upstream links, enumeration order. */
-export function buildHostBridge(node: DtNode, input: PciHostBridgeInput | undefined, notes: GraphNote[]): PciHostBridge {
+/** The parts of a host bridge pci_register_host_bridge needs: its domain comes from them. */
+export function hostBridgeIdentity(node: DtNode): { readonly dtDomain: number | undefined; readonly rootBus: number } {
+  return { dtDomain: ofGetPciDomainNr(node), rootBus: rootBusOf(node) };
+}
+
+/**
+ * Builds one host bridge: functions, multifunction bits, upstream links, enumeration order.
+ * `domain` is what pci_register_host_bridge gave it (pci-domain.ts); when registration fails,
+ * the bridge has no functions (pci_host_probe fails before it scans the bus). A `--pci` file's
+ * `segment` names the functions as the user saw them (lspci).
+ */
+export function buildHostBridge(node: DtNode, input: PciHostBridgeInput | undefined, notes: GraphNote[], domain: DomainNr): PciHostBridge {
   const functions: PciFunction[] = [];
-  const bridge: PciHostBridge = { node: toOfNode(node), segment: input?.segment ?? segmentOf(node), functions, rootBus: rootBusOf(node) };
+  const { dtDomain, rootBus } = hostBridgeIdentity(node);
+  // An int printed with %04x: domain -1 (the pre-6.2 "inconsistent" case) names buses ffffffff:NN.
+  const segment = input?.segment ?? (domain.ok ? domain.domain >>> 0 : (dtDomain ?? 0));
+  const bridge: PciHostBridge = { node: toOfNode(node), segment, dtDomain, registered: domain, functions, rootBus };
+  if (!domain.ok) {
+    notes.push({ node: bridge.node, code: "pci-domain", message: `${domain.message}; no PCI function behind it is enumerated` });
+    return bridge;
+  }
+  if (domain.kernelError) notes.push({ node: bridge.node, code: "pci-domain", message: `${node.path}: pci_bus_find_domain_nr: "${domain.kernelError}" (dev_err): some host bridges have linux,pci-domain and some not; this one gets domain -1, its buses ffffffff:NN` });
   const raw = input ? input.functions.map((f) => fromInput(bridge, f)) : fromTree(bridge, node, notes);
   const seen = new Map<number, PciFunction>();
   for (const f of raw) {

@@ -2,13 +2,15 @@
 // devices that bound drivers create later (children populated by a driver, PCI functions), so
 // the probe emulation can add them when their creator binds.
 import { compatibleList, compatibleOf, isAvailable, PhandleIndex, propertyCells, propertyString, readReg, toOfNode, type OfNode } from "../of/index.ts";
+import { kernelFeatures, type KernelVersion } from "../kernel/index.ts";
 import type { DeviceTree, DtNode } from "../tree/model.ts";
 import { DmaFactsReader } from "./dma-facts.ts";
 import { NOT_IN_TREE, scanTree, type TreeScan } from "./of-scan.ts";
 import { detectArch } from "./arch.ts";
 import { pciDeviceName, platformDeviceName } from "./naming.ts";
 import { registerHostBridge } from "./hotplug.ts";
-import { buildHostBridge, isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
+import { buildHostBridge, hostBridgeIdentity, isPciBusNode, isPciHostBridgeNode } from "./pci.ts";
+import { dtClaimedPciDomains, PciDomainNumbers } from "./pci-domain.ts";
 import type { PciTopology } from "./pci-topology.ts";
 import type { BusType, Device, DeviceGraph, DeviceOrigin, DmaFacts, GraphNote, IommuProvider, PciFunction, PciHostBridge } from "./types.ts";
 
@@ -26,6 +28,8 @@ export interface GraphOptions {
    * the tables live above the graph (probe/drivers/registered-children.ts). Absent: none.
    */
   readonly registeringDriver?: (compatible: readonly string[]) => readonly string[] | undefined;
+  /** The kernel emulated: which PCI domain allocator numbers the host bridges (absent: 6.2+'s). */
+  readonly kernel?: KernelVersion;
 }
 
 /** of_default_bus_match_table (CONFIG_ARM_AMBA on arm/arm64 adds arm,amba-bus). */
@@ -239,13 +243,20 @@ class GraphBuilder {
   addPciFunctions(): void {
     const inputs = new Map((this.options.pci?.hostBridges ?? []).map((h) => [h.node, h]));
     const used = new Set<string>();
+    const kernel = this.options.kernel;
+    const root = this.hostBridgeDevices[0] && rootOf(this.hostBridgeDevices[0].node as unknown as DtNode);
+    // Host bridges register in the order they bind: here, device order (one host bridge driver's
+    // driver_attach walks the platform bus in add order). The probe layer replays this in the
+    // order they really bind (src/probe/pci/host-bridge.ts) and says when it differs.
+    const domains = new PciDomainNumbers(!kernel || kernelFeatures(kernel).pciDomainIda ? "ida" : "counter", () => (root ? dtClaimedPciDomains(root) : []));
     for (const dev of this.hostBridgeDevices) {
       const node = dev.node as unknown as DtNode;
+      const { dtDomain, rootBus } = hostBridgeIdentity(node);
       // Every function behind the bridge reads the bridge's node (its own `iommu-map`, no `iommus`).
       const dma = this.dmaFacts.pciBridge(node);
       const input = inputs.get(node.path);
       if (input) used.add(node.path);
-      const bridge = buildHostBridge(node, input, this.notes);
+      const bridge = buildHostBridge(node, input, this.notes, domains.register(node.path, dtDomain, rootBus));
       this.hostBridges.push(bridge);
       registerHostBridge(bridge, dev, dma);
       const byRid = new Map<number, Device>();
@@ -262,6 +273,12 @@ class GraphBuilder {
       if (!used.has(h.node)) this.notes.push({ node: null, code: "pci-unknown-host-bridge", message: `--pci names ${h.node}, which is not a populated PCI host bridge in the tree; its functions are ignored` });
     }
   }
+}
+
+function rootOf(node: DtNode): DtNode {
+  let n = node;
+  while (n.parent) n = n.parent;
+  return n;
 }
 
 /** The devices the kernel creates for `tree` (see types.ts for what each field means). */

@@ -139,9 +139,19 @@ export interface PciFunction {
   readonly source: "pci-file" | "tree";
 }
 
+/** The domain number a host bridge's buses get (pci-domain.ts), or why pci_register_host_bridge fails. */
+export type DomainNr =
+  | { readonly ok: true; readonly domain: number; readonly kernelError?: string }
+  | { readonly ok: false; readonly errno: "-ENOSPC" | "-EEXIST"; readonly message: string };
+
 export interface PciHostBridge {
   readonly node: OfNode;
+  /** The PCI domain (segment) its buses are named with: `%04x` of pci_domain_nr(), as unsigned. */
   readonly segment: number;
+  /** of_get_pci_domain_nr of its node (`linux,pci-domain`, 16 bits); undefined without one. */
+  readonly dtDomain: number | undefined;
+  /** What pci_register_host_bridge gave it in device order (pci-domain.ts); not ok: it has no functions. */
+  readonly registered: DomainNr;
   /** Functions in enumeration order (pci_bus_add_devices: a bus's functions, then its child buses). */
   readonly functions: PciFunction[];
   /** The bus number the host bridge's root bus has. */

@@ -139,6 +139,13 @@ export const KERNEL_CHANGES = [
     what: "the function a VFIO bus driver without an IOMMU group fails in",
   },
   {
+    flag: "pciDomainIda",
+    since: [6, 2],
+    commit: "c14f7ccc9f5d",
+    title: "PCI: Assign PCI domain IDs by ida_alloc()",
+    what: "of_pci_bus_find_domain_nr: a host bridge's linux,pci-domain is taken from a static IDA (a number taken twice fails, -ENOSPC) and the others get the lowest number free in a dynamic IDA that holds every number a device_type \"pci\" node claims; a removed bridge gives its number back. Before, a counter (0, 1, ...) for bridges without the property, and the first bridge decides: mixing the two is \"inconsistent\" and gives domain -1. Mainline only: the change reached 5.10.y, 5.15.y and 6.1.y stable (Debian's 6.1 has it)",
+  },
+  {
     flag: "ofIommuResvRegions",
     since: [6, 3],
     commit: "",

@@ -13,6 +13,7 @@ import type { InitcallLevel, UnboundReason } from "./drivers/binding.ts";
 import type { DriverCatalog } from "./drivers/catalog.ts";
 import type { ArmSharedMappings } from "./dma/arm-shared-mapping.ts";
 import type { KernelLog } from "./log.ts";
+import type { PciHostState } from "./pci/host-state.ts";
 import type { ProbeOptions, ResolvedConfig } from "./options.ts";
 import type { DeviceOutcome } from "./types.ts";
 
@@ -247,6 +248,8 @@ export interface Kernel {
   readonly dd: DriverCoreState;
   readonly dma: DmaState;
   readonly drivers: DriversState;
+  /** The PCI core's host bridges: domain numbers and registered root buses. */
+  readonly pci: PciHostState;
   readonly lifecycle: DeviceLifecycle;
 }
 

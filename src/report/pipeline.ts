@@ -105,8 +105,8 @@ export function resolveKernel(kernel: string | KernelEra | undefined, sink: Diag
 }
 
 /** The devices the kernel creates for a tree: the device graph with the modelled drivers' children. */
-export function deviceGraph(tree: DeviceTree, pci: PciTopology | undefined): DeviceGraph {
-  return buildDeviceGraph(tree, { pci, populatingDriver: childPopulatingDriver, registeringDriver: childRegisteringDriver });
+export function deviceGraph(tree: DeviceTree, pci: PciTopology | undefined, kernel?: KernelEra): DeviceGraph {
+  return buildDeviceGraph(tree, { pci, populatingDriver: childPopulatingDriver, registeringDriver: childRegisteringDriver, kernel: kernel?.version });
 }
 
 /**
@@ -117,7 +117,7 @@ export function deviceGraph(tree: DeviceTree, pci: PciTopology | undefined): Dev
 export function runBoard(tree: DeviceTree, input: string | undefined, options: BoardRunOptions, sink: DiagnosticSink): BoardRun | undefined {
   const kernel = resolveKernel(options.kernel, sink);
   if (!kernel) return undefined;
-  const graph = deviceGraph(tree, options.pci);
+  const graph = deviceGraph(tree, options.pci, kernel);
   reportGraphNotes(graph, sink);
   if (options.scenario && !checkScenario(options.scenario, graph, sink)) return undefined;
   const booted = bootKernel(graph, { kernel, policy: options.policy, bootargs: options.bootargs, hw: options.hw, drivers: options.drivers, driverTables: options.driverTables, modules: options.scenario?.modules });

@@ -8,6 +8,7 @@ import { ownDomainProbe, ownDomainRemove } from "../drivers/own-domain.ts";
 import { matchDriver, overrideDrivers, overrideMatch, type MatchContext } from "../drivers/match.ts";
 import { stateFor, type DevState, type InitcallLevel, type Kernel } from "../kernel.ts";
 import { ASSUMED_DRIVER_PREFIX } from "../log.ts";
+import { pciRegisterHostBridge, pciRemoveRootBus } from "../pci/host-bridge.ts";
 import { platformDmaCleanup, platformDmaConfigure } from "./platform.ts";
 
 /**
@@ -176,6 +177,9 @@ function inRegistrationOrder(batch: DevState[]): DevState[] {
 
 /** drv->probe of a client driver: its row's probe hook, then its own IOMMU domain (if it has one). */
 function driverProbe(k: Kernel, s: DevState): Result<void> {
+  // A host bridge's driver ends its probe with pci_host_probe: its root bus and domain number.
+  const host = pciRegisterHostBridge(k, s);
+  if (!host.ok) return host;
   const row = s.match.row;
   if (!row) return { ok: true, value: undefined };
   if (row.probe) {
@@ -214,6 +218,7 @@ export function releaseDriver(k: Kernel, s: DevState): void {
     const c = stateFor(k, created[i]!);
     if (c.added) k.lifecycle.removeTree(c);
   }
+  pciRemoveRootBus(k, s);
   s.inProbe = true;
   k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_UNBIND_DRIVER");
   platformDmaCleanup(s);

@@ -16,6 +16,7 @@ import { CLIENT_DRIVERS } from "../drivers/table.ts";
 import type { Aggregate, DevState, DriverMatch, Kernel } from "../kernel.ts";
 import { KernelLog } from "../log.ts";
 import { addProbeTarget, ofIommuConfigure } from "../of/iommu.ts";
+import { PciHostState } from "../pci/host-state.ts";
 import { boolParam, splitCmdline } from "../cmdline.ts";
 import { parseBootargs, resolveConfig, type ProbeOptions } from "../options.ts";
 import { newDevState } from "../state.ts";
@@ -73,6 +74,7 @@ export function createKernel(graph: DeviceGraph, options: ProbeOptions): Kernel 
     // The run's drivers: the options' catalog, else the shipped table of this version with Debian's
     // configuration for the architecture.
     drivers: { catalog: options.drivers ?? driverCatalogFor(options.kernel.label, config.arch, options.driverTables), matches: new WeakMap(), aggregates, ownDomains: new Map() },
+    pci: new PciHostState(graph, has.pciDomainIda),
     lifecycle: { add: (s) => deviceAdd(k, s), removeTree: (s) => removeTree(k, s) },
   };
   for (const d of CLIENT_DRIVERS) if (d.aggregate) aggregates.push(d.aggregate(k));
