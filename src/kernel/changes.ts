@@ -19,6 +19,12 @@ export interface KernelChange {
   readonly what: string;
   /** The release is bounded by stored versions of the sources but not pinned to a commit. */
   readonly approximate?: true;
+  /**
+   * Older stable series that carry a backport of the commit, each established from a stable
+   * tree's sources (Debian's 6.1.y and 6.12.y): the flag is set for these series too, since a
+   * major.minor stands for its series as maintained (version.ts).
+   */
+  readonly stable?: readonly KernelVersion[];
 }
 
 export const KERNEL_CHANGES = [
@@ -80,6 +86,13 @@ export const KERNEL_CHANGES = [
     commit: "",
     title: "iommu: Add support to change default domain of an iommu group",
     what: "/sys/kernel/iommu_groups/N/type is writable (scenario sysfs-type; -EACCES before)",
+  },
+  {
+    flag: "armSmmuV3StreamTree",
+    since: [5, 13],
+    commit: "cdf315f907d4",
+    title: "iommu/arm-smmu-v3: Maintain a SID->device structure",
+    what: "arm_smmu_insert_master keeps every StreamID in a tree: a StreamID already held (by another master, or twice by the same one until armSmmuV3DuplicateSids) fails the device, -EINVAL \"stream N already in tree\"; before, StreamIDs were not checked against each other",
   },
   {
     flag: "groupTypeDmaFq",
@@ -243,6 +256,20 @@ export const KERNEL_CHANGES = [
     approximate: true,
   },
   {
+    flag: "deferredPendingReason",
+    since: [6, 8],
+    commit: "7c41da586e9f",
+    title: "driver core: Emit reason for pending deferred probe",
+    what: "deferred_probe_timeout_work_func prints \"deferred probe pending: <reason>\" (the reason dev_err_probe last recorded, else \"(reason unknown)\"); before, \"deferred probe pending\"",
+  },
+  {
+    flag: "deferredPendingWarn",
+    since: [6, 9],
+    commit: "6aeb8850e0f3",
+    title: "device: core: Log warning for devices pending deferred probe on timeout",
+    what: "that line is a dev_warn; before, a dev_info",
+  },
+  {
     flag: "armSmmuV3BlockedDomain",
     since: [6, 9],
     commit: "",
@@ -315,15 +342,16 @@ export const KERNEL_CHANGES = [
     since: [6, 15],
     commit: "b46064a18810",
     title: "iommu: Handle race with default domain setup",
-    what: "iommu_device_use_default_domain returns -EPROBE_DEFER while the group has no default domain",
+    what: "iommu_device_use_default_domain returns -EPROBE_DEFER while the group has no default domain (backported to 6.12.y: Debian's 6.12.118 has it, its 6.1.192 does not)",
+    stable: [[6, 12]],
   },
   {
     flag: "armSmmuV3DuplicateSids",
     since: [6, 15],
-    commit: "",
-    title: "iommu/arm-smmu-v3: a master's own duplicate StreamIDs are tolerated",
-    what: "a bridged PCI master listing one StreamID twice no longer fails arm_smmu_insert_master",
-    approximate: true,
+    commit: "b00d24997a11",
+    title: "iommu/arm-smmu-v3: Fix iommu_device_probe bug due to duplicated stream ids",
+    what: "arm_smmu_insert_master skips a StreamID the master itself already holds (a bridged PCI master's DMA alias) and names the other master in \"stream N already in tree from dev X\" (backported to 6.1.y and 6.12.y: Debian's 6.1.192 and 6.12.118 have it)",
+    stable: [[6, 1], [6, 12]],
   },
   {
     flag: "coreSetsUpDmaOps",

@@ -73,6 +73,20 @@ export function retryDeferred(k: Kernel): void {
   drain(k);
 }
 
+/**
+ * deferred_probe_timeout_work_func's last step, after the retry: each device still on the pending
+ * list is named, a dev_info "deferred probe pending" until 6.8 added the reason
+ * (deferredPendingReason) and 6.9 made it a dev_warn (deferredPendingWarn). The reason is what
+ * dev_err_probe(-EPROBE_DEFER) last recorded; the deferrals modelled (of_iommu_configure,
+ * iommu_device_use_default_domain, a driver's own -EPROBE_DEFER) record none, and fw_devlink's
+ * "wait for supplier" is not modelled.
+ */
+export function namePendingDeferred(k: Kernel): void {
+  const line = k.has.deferredPendingReason ? "deferred probe pending: (reason unknown)" : "deferred probe pending";
+  const level = k.has.deferredPendingWarn ? "warn" : "info";
+  for (const s of k.dd.deferred) k.log.emit("log", s.dev, level, line);
+}
+
 /** Runs queued bind attempts; a successful bind re-queues the deferred list first. */
 export function drain(k: Kernel): void {
   const dd = k.dd;
