@@ -16,6 +16,7 @@ describe("stable backports in the change table", () => {
   it("a row's stable series have the change; the series between them and mainline's release do not", () => {
     expect(["6.1", "6.6", "6.11", "6.12", "6.14", "6.15"].map((v) => has(v).useDefaultDomainDefers)).toEqual([false, false, false, true, false, true]);
     expect(["5.15", "6.1", "6.6", "6.12", "6.14", "6.15"].map((v) => has(v).armSmmuV3DuplicateSids)).toEqual([false, true, false, true, false, true]);
+    expect(["6.1", "6.11", "6.12", "6.13", "6.14"].map((v) => has(v).host1xIdentityIsNoDomain)).toEqual([false, false, true, false, true]);
     // a patch level is read and dropped: 6.12.3 stands for the 6.12 series
     expect(has("6.12.3")).toBe(has("6.12"));
   });
@@ -25,6 +26,17 @@ describe("stable backports in the change table", () => {
       if (!("stable" in c)) continue;
       for (const s of c.stable) expect(s[0] < c.since[0] || (s[0] === c.since[0] && s[1] < c.since[1]), c.flag).toBe(true);
     }
+  });
+});
+
+describe("releases pinned by commit", () => {
+  it("vfio_group_find_or_alloc from 5.16; ath10k's paging domain from 6.11, venus's and tegra-drm's from 6.12", () => {
+    expect(["5.15", "5.16"].map((v) => has(v).vfioGroupFindOrAlloc)).toEqual([false, true]);
+    expect(["6.10", "6.11", "6.12"].map((v) => [has(v).ath10kPagingDomainAlloc, has(v).venusPagingDomainAlloc, has(v).tegraDrmPagingDomainOnHost])).toEqual([
+      [false, false, false],
+      [true, false, false],
+      [true, true, true],
+    ]);
   });
 });
 
