@@ -30,6 +30,14 @@ describe("stable backports in the change table", () => {
 });
 
 describe("releases pinned by commit", () => {
+  it("static blocked domains: apple-dart 6.7, arm-smmu 6.8, SMMUv3 6.9; the 0-size iommu-addresses check 6.8 with 6.6.y/6.7.y; the core's iommu_setup_dma_ops 6.10", () => {
+    expect(["6.6", "6.7"].map((v) => has(v).appleDartBlockedDomain)).toEqual([false, true]);
+    expect(["6.7", "6.8"].map((v) => has(v).armSmmuBlockedDomain)).toEqual([false, true]);
+    expect(["6.8", "6.9"].map((v) => [has(v).armSmmuV3BlockedDomain, has(v).armSmmuV3AsidAtAlloc])).toEqual([[false, false], [true, true]]);
+    expect(["6.5", "6.6", "6.7", "6.8"].map((v) => has(v).zeroSizeResvRejected)).toEqual([false, true, true, true]);
+    expect(["6.9", "6.10"].map((v) => has(v).coreSetsUpDmaOps)).toEqual([false, true]);
+  });
+
   it("vfio_group_find_or_alloc from 5.16; ath10k's paging domain from 6.11, venus's and tegra-drm's from 6.12", () => {
     expect(["5.15", "5.16"].map((v) => has(v).vfioGroupFindOrAlloc)).toEqual([false, true]);
     expect(["6.10", "6.11", "6.12"].map((v) => [has(v).ath10kPagingDomainAlloc, has(v).venusPagingDomainAlloc, has(v).tegraDrmPagingDomainOnHost])).toEqual([

@@ -22,7 +22,7 @@ export const armSmmuV3: IommuDriver<SmmuV3State, SmmuV3Globals> = {
     deferredFlush: true,
     dtReservedRegions: true,
     domains: { identity: "always", dma: "always", dmaFq: "always", unmanaged: "always" },
-    // arm_smmu_blocked_domain (abort STE), static since about 6.9.
+    // arm_smmu_blocked_domain (abort STE), static since 6.9 (352bd64cd828).
     blockedDomain: "armSmmuV3BlockedDomain",
     multiInstance: false,
     counters: { addressSpaces: "asids" },
@@ -83,8 +83,8 @@ export const armSmmuV3: IommuDriver<SmmuV3State, SmmuV3Globals> = {
   deviceGroup: pciOrGenericGroup,
 
   allocDomain(domain, core) {
-    // arm_smmu_domain_finalise_s1: ASID from the global xarray (0 reserved). From about 6.9
-    // (domain_alloc_paging) at allocation; before, at the domain's first attach.
+    // arm_smmu_domain_finalise_s1: ASID from the global xarray (0 reserved). From 6.9
+    // (arm_smmu_domain_alloc_paging, 327e10b47ae9) at allocation; before, at the domain's first attach.
     if (!core.has.armSmmuV3AsidAtAlloc) return ok(undefined);
     return takeAsid(domain, core);
   },
