@@ -21,8 +21,8 @@ export interface KernelChange {
   readonly approximate?: true;
   /**
    * Older stable series that carry a backport of the commit, each established from a stable
-   * tree's sources (Debian's 6.1.y and 6.12.y): the flag is set for these series too, since a
-   * major.minor stands for its series as maintained (version.ts).
+   * tree's sources (Debian's 6.1.y and 6.12.y) or from the series' stable review: the flag is set
+   * for these series too, since a major.minor stands for its series as maintained (version.ts).
    */
   readonly stable?: readonly KernelVersion[];
 }
