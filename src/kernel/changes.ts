@@ -258,6 +258,13 @@ export const KERNEL_CHANGES = [
     what: "deferred_probe_timeout_work_func prints \"deferred probe pending: <reason>\" (the reason dev_err_probe last recorded, else \"(reason unknown)\"); before, \"deferred probe pending\"",
   },
   {
+    flag: "probeFailureDevErr",
+    since: [6, 9],
+    commit: "32de4b4f9dfa",
+    title: "driver: core: Log probe failure as error and with device metadata",
+    what: "call_driver_probe logs a failed probe as dev_err \"probe with driver <drv> failed with error N\"; before, pr_warn \"<drv>: probe of <dev> failed with error N\"",
+  },
+  {
     flag: "deferredPendingWarn",
     since: [6, 9],
     commit: "6aeb8850e0f3",

@@ -1,11 +1,11 @@
 // Version boundaries of single rows of the change table, checked on both sides (and on the stable
 // series that carry a backport): the SMMUv3 StreamID tree (cdf315f907d4, 5.13) and its fix for a
 // master's own duplicate StreamIDs (b00d24997a11, 6.15 + 6.1.y/6.12.y), iommu_device_use_default_domain's
-// deferral (b46064a18810, 6.15 + 6.12.y), and deferred_probe_timeout_work_func's line (6.8, 6.9).
+// deferral (b46064a18810, 6.15 + 6.12.y), deferred_probe_timeout_work_func's line (6.8, 6.9) and call_driver_probe's (6.9).
 import { describe, expect, it } from "vitest";
 import { KERNEL_CHANGES, kernelFeatures, parseKernelVersion } from "../../src/kernel/index.ts";
-import { namePendingDeferred } from "../../src/probe/base/dd.ts";
-import type { Kernel } from "../../src/probe/kernel.ts";
+import { logProbeFailure, namePendingDeferred } from "../../src/probe/base/dd.ts";
+import type { DevState, Kernel } from "../../src/probe/kernel.ts";
 import { KernelLog } from "../../src/probe/log.ts";
 import type { Report } from "../../src/report/index.ts";
 import { runFixture } from "./support/run.ts";
@@ -88,5 +88,21 @@ describe("deferred_probe_timeout_work_func names the devices still pending", () 
     expect(lines("6.1")).toEqual([["info", "deferred probe pending"]]);
     expect(lines("6.8")).toEqual([["info", "deferred probe pending: (reason unknown)"]]);
     expect(lines("6.12")).toEqual([["warn", "deferred probe pending: (reason unknown)"]]);
+  });
+});
+
+describe("call_driver_probe's line for a failed probe", () => {
+  const line = (v: string) => {
+    const log = new KernelLog(() => undefined);
+    const dev = { name: "100000.dsp", bus: "platform" };
+    const s = { dev, out: { driver: "dsp-drv", driverAssumed: false } } as unknown as DevState;
+    logProbeFailure({ has: has(v), log } as unknown as Kernel, s, -22);
+    return [...log.events].map((e) => [e.device, e.prefix, e.level, e.message]);
+  };
+
+  it("6.8: pr_warn without the device; 6.9 on (Debian's 6.12): dev_err with it", () => {
+    expect(line("6.1")).toEqual([[null, "dsp-drv", "warn", "probe of 100000.dsp failed with error -22"]]);
+    expect(line("6.8")).toEqual(line("6.1"));
+    expect(line("6.12")).toEqual([["100000.dsp", "dsp-drv", "err", "probe with driver dsp-drv failed with error -22"]]);
   });
 });
