@@ -17,7 +17,7 @@ export interface KernelChange {
   readonly title: string;
   /** What changes in the model. */
   readonly what: string;
-  /** The release is bounded by stored versions of the sources but not pinned to a commit. */
+  /** The release is bounded by the stored sources but not established (even where the commit is). */
   readonly approximate?: true;
   /**
    * Older stable series that carry a backport of the commit, each established from a stable
