@@ -147,8 +147,7 @@ export const KERNEL_CHANGES = [
     since: [5, 19],
     commit: "d72e0ff5424e",
     title: "iommu/mediatek: Change the domid to iova_region_id",
-    what: "the region lookup that fails is named mtk_iommu_get_iova_region_id (before: mtk_iommu_get_domain_id)",
-    approximate: true,
+    what: "the region lookup that fails is named mtk_iommu_get_iova_region_id (before: mtk_iommu_get_domain_id) (IOMMU updates for v5.19)",
   },
   {
     flag: "ofIommuResvRegions",
