@@ -11,7 +11,8 @@ const cell = (s: string) => s.replace(/\|/g, "\\|");
 
 export function renderKernelChanges(): string {
   const rows = KERNEL_CHANGES.map((c) => {
-    const release = `${versionLabel(c.since)}${"approximate" in c && c.approximate ? " ≈" : ""}`;
+    const backports = "stable" in c ? ` (and ${c.stable.map((v) => `${versionLabel(v)}.y`).join(", ")})` : "";
+    const release = `${versionLabel(c.since)}${"approximate" in c && c.approximate ? " ≈" : ""}${backports}`;
     const commit = c.commit ? `\`${c.commit}\`` : "—";
     return `| \`${c.flag}\` | ${release} | ${commit} | ${cell(c.title)} | ${cell(c.what)} |`;
   });

@@ -1,5 +1,5 @@
 // The kernel a run emulates: its version, era and the change table resolved into flags, once.
-import { KERNEL_CHANGES, type FeatureFlag } from "./changes.ts";
+import { KERNEL_CHANGES, type FeatureFlag, type KernelChange } from "./changes.ts";
 import { atLeast, compareVersions, NEWEST_KERNEL, OLDEST_KERNEL, parseVersion, versionLabel, type KernelVersion } from "./version.ts";
 
 /** `has.<flag>`: the change is in this kernel. */
@@ -13,11 +13,16 @@ export function kernelFeatures(v: KernelVersion): KernelFeatures {
   let has = resolved.get(key);
   if (!has) {
     const flags = {} as Record<FeatureFlag, boolean>;
-    for (const c of KERNEL_CHANGES) flags[c.flag] = atLeast(v, c.since);
+    for (const c of KERNEL_CHANGES) flags[c.flag] = atLeast(v, c.since) || inStableSeries(v, c);
     has = Object.freeze(flags);
     resolved.set(key, has);
   }
   return has;
+}
+
+/** `v`'s series carries a stable backport of the change (the row's `stable` list). */
+function inStableSeries(v: KernelVersion, c: KernelChange): boolean {
+  return c.stable?.some((s) => s[0] === v[0] && s[1] === v[1]) ?? false;
 }
 
 /**

@@ -1,7 +1,10 @@
-// Kernel versions as the model uses them: mainline major.minor (stable backports are not
-// modelled). Every version comparison in the kernel model goes through atLeast; behaviour that
-// changed at a release is a row of the change table (changes.ts), resolved once per run into
-// named flags (features.ts).
+// Kernel versions as the model uses them: a release series, major.minor. A series behaves as
+// mainline's release plus the stable backports the change table lists for it (its `stable`
+// field: Debian's 6.1.y and 6.12.y, the reference kernels, carry some later fixes); a patch
+// level ("6.12.3") is read and dropped, so an early release of a series is not told apart.
+// Every version comparison in the kernel model goes through atLeast; behaviour that changed at
+// a release is a row of the change table (changes.ts), resolved once per run into named flags
+// (features.ts).
 
 /** A mainline release, [major, minor]: [6, 1] is 6.1. */
 export type KernelVersion = readonly [major: number, minor: number];

@@ -18,7 +18,7 @@ export const appleDart: IommuDriver<DartState> = {
     dtReservedRegions: true,
     // The identity domain needs bypass support (supportsType below).
     domains: { identity: "always", dma: "always", dmaFq: "always", unmanaged: "always" },
-    // apple_dart_blocked_domain, static since about 6.6.
+    // apple_dart_blocked_domain, static since 6.7 (17ef8d6876e0).
     blockedDomain: "appleDartBlockedDomain",
     multiInstance: true,
   },

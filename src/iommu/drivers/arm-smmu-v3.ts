@@ -22,7 +22,7 @@ export const armSmmuV3: IommuDriver<SmmuV3State, SmmuV3Globals> = {
     deferredFlush: true,
     dtReservedRegions: true,
     domains: { identity: "always", dma: "always", dmaFq: "always", unmanaged: "always" },
-    // arm_smmu_blocked_domain (abort STE), static since about 6.9.
+    // arm_smmu_blocked_domain (abort STE), static since 6.9 (352bd64cd828).
     blockedDomain: "armSmmuV3BlockedDomain",
     multiInstance: false,
     counters: { addressSpaces: "asids" },
@@ -38,14 +38,28 @@ export const armSmmuV3: IommuDriver<SmmuV3State, SmmuV3Globals> = {
     const limit = 2 ** limitNumber(inst, "streamIdBits");
     const owners = inst.priv.streams;
     const mine = new Set<number>();
+    // arm_smmu_insert_master (5.13+, the SID tree of cdf315f907d4); before, arm_smmu_probe_device
+    // checked only the range and never compared StreamIDs with each other.
+    const tree = core.has.armSmmuV3StreamTree;
+    const where = tree ? "arm_smmu_insert_master" : "arm_smmu_probe_device";
     for (const sid of fwspec.ids) {
-      if (sid >= limit) return limitFail(inst, "streamIdBits", "-ERANGE", "arm_smmu_insert_master", `StreamID 0x${sid.toString(16)} is out of range (${limitNumber(inst, "streamIdBits")}-bit StreamIDs)`);
-      // Bridged PCI masters may carry the same SID twice; tolerated since 6.15's rework.
-      if (mine.has(sid) && core.has.armSmmuV3DuplicateSids) continue;
+      if (sid >= limit) return limitFail(inst, "streamIdBits", "-ERANGE", where, `StreamID 0x${sid.toString(16)} is out of range (${limitNumber(inst, "streamIdBits")}-bit StreamIDs)`);
       const other = owners.get(sid);
+      if (!tree) {
+        // Counted once (the "streams" in use); a StreamID another master holds stays its.
+        if (!other) {
+          mine.add(sid);
+          owners.set(sid, dev);
+        }
+        continue;
+      }
+      // A bridged PCI master may carry its DMA alias's StreamID twice: skipped since b00d24997a11
+      // (6.15, and the 6.1.y / 6.12.y backports), which also names the other master.
+      const dup = core.has.armSmmuV3DuplicateSids;
+      if (mine.has(sid) && dup) continue;
       if (other || mine.has(sid)) {
         for (const s of mine) owners.delete(s);
-        return fail("-EINVAL", "arm_smmu_insert_master", `stream ${sid} already in tree${other && other !== dev ? ` from dev ${other.name}` : ""}`);
+        return fail("-EINVAL", where, `stream ${sid} already in tree${dup && other ? ` from dev ${other.name}` : ""}`);
       }
       mine.add(sid);
       owners.set(sid, dev);
@@ -69,8 +83,8 @@ export const armSmmuV3: IommuDriver<SmmuV3State, SmmuV3Globals> = {
   deviceGroup: pciOrGenericGroup,
 
   allocDomain(domain, core) {
-    // arm_smmu_domain_finalise_s1: ASID from the global xarray (0 reserved). From about 6.9
-    // (domain_alloc_paging) at allocation; before, at the domain's first attach.
+    // arm_smmu_domain_finalise_s1: ASID from the global xarray (0 reserved). From 6.9
+    // (arm_smmu_domain_alloc_paging, 327e10b47ae9) at allocation; before, at the domain's first attach.
     if (!core.has.armSmmuV3AsidAtAlloc) return ok(undefined);
     return takeAsid(domain, core);
   },

@@ -113,7 +113,7 @@ export const armSmmu: IommuDriver<SmmuState> = {
     deferredFlush: true,
     dtReservedRegions: true,
     domains: { identity: "always", dma: "always", dmaFq: "always", unmanaged: "always" },
-    // arm_smmu_blocked_domain (S2CR FAULT), static since about 6.8; earlier the core used an empty
+    // arm_smmu_blocked_domain (S2CR FAULT), static since 6.8 (bbbf11eea38c); earlier the core used an empty
     // UNMANAGED domain, which takes a context bank when attached.
     blockedDomain: "armSmmuBlockedDomain",
     multiInstance: false,

@@ -6,7 +6,7 @@
 // - before 6.4, from the master's dev->dma_range_map (its first entry): a region that matches it
 //   exactly, else the last region that contains it, else dev_err + -EINVAL; no dma_range_map
 //   gives region 0 ("iommu/mediatek: Add get_domain_id from dev->dma_range_map", 5.13; the
-//   function was mtk_iommu_get_domain_id until "Change the domid to iova_region_id", ≈5.19).
+//   function was mtk_iommu_get_domain_id until "Change the domid to iova_region_id", d72e0ff5424e, 5.19).
 // - from 6.4, from a per-SoC larb/port table (iova_region_larb_msk) indexed by the larb and ports
 //   of the master's IDs, not from dma-ranges ("iommu/mediatek: Get regionid from larb/port id",
 //   b2a6876d215b, pushed to Linus' tree on 2023-04-30, the 6.4 merge window). The same series made

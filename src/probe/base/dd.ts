@@ -74,6 +74,20 @@ export function retryDeferred(k: Kernel): void {
   drain(k);
 }
 
+/**
+ * deferred_probe_timeout_work_func's last step, after the retry: each device still on the pending
+ * list is named, a dev_info "deferred probe pending" until 6.8 added the reason
+ * (deferredPendingReason) and 6.9 made it a dev_warn (deferredPendingWarn). The reason is what
+ * dev_err_probe(-EPROBE_DEFER) last recorded; the deferrals modelled (of_iommu_configure,
+ * iommu_device_use_default_domain, a driver's own -EPROBE_DEFER) record none, and fw_devlink's
+ * "wait for supplier" is not modelled.
+ */
+export function namePendingDeferred(k: Kernel): void {
+  const line = k.has.deferredPendingReason ? "deferred probe pending: (reason unknown)" : "deferred probe pending";
+  const level = k.has.deferredPendingWarn ? "warn" : "info";
+  for (const s of k.dd.deferred) k.log.emit("log", s.dev, level, line);
+}
+
 /** Runs queued bind attempts; a successful bind re-queues the deferred list first. */
 export function drain(k: Kernel): void {
   const dd = k.dd;
@@ -135,7 +149,7 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
     s.out.state = "failed";
     s.out.stateReason = `probe failed: ${r.failure.errno}`;
     k.log.failWith(s, r.failure, s.instance ? "err" : null);
-    if (r.failure.errno !== "-ENODEV") k.log.emit("log", s.dev, "warn", `probe of ${s.dev.name} failed with error ${ERRNO_VALUES[r.failure.errno]}`, s.out.driver ?? s.dev.bus);
+    if (r.failure.errno !== "-ENODEV") logProbeFailure(k, s, ERRNO_VALUES[r.failure.errno]);
     k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_DRIVER_NOT_BOUND");
     platformDmaCleanup(s);
     // device_unbind_cleanup -> arch_teardown_dma_ops: an arm mapping (or its reference) goes.
@@ -187,6 +201,17 @@ function driverProbe(k: Kernel, s: DevState): Result<void> {
     if (!r.ok) return r;
   }
   return row.ownDomain ? ownDomainProbe(k, s, row, row.ownDomain) : { ok: true, value: undefined };
+}
+
+/**
+ * call_driver_probe's line for a probe that failed (-ENODEV only "rejects the match", at debug
+ * level): pr_warn "<drv>: probe of <dev> failed with error N", without the device's metadata,
+ * until 6.9 made it dev_err "probe with driver <drv> failed with error N" (probeFailureDevErr).
+ */
+export function logProbeFailure(k: Kernel, s: DevState, errno: number): void {
+  const drv = s.out.driverAssumed ? ASSUMED_DRIVER_PREFIX : (s.out.driver ?? s.dev.bus);
+  if (k.has.probeFailureDevErr) k.log.emit("log", s.dev, "err", `probe with driver ${drv} failed with error ${errno}`, drv);
+  else k.log.emit("log", null, "warn", `probe of ${s.dev.name} failed with error ${errno}`, drv);
 }
 
 /** driver_deferred_probe_add: on the list until a trigger retries it. */

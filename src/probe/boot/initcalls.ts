@@ -5,7 +5,7 @@
 import type { DeviceGraph } from "../../graph/index.ts";
 import { declareIommusEarly, iommuSubsysInit, iommuWalksAfterTimeout } from "../../iommu/index.ts";
 import { deviceAdd } from "../base/core.ts";
-import { drain, registerLevel, retryDeferred } from "../base/dd.ts";
+import { drain, namePendingDeferred, registerLevel, retryDeferred } from "../base/dd.ts";
 import { INITCALL_LEVELS } from "../../kernel-data/index.ts";
 import { cmdlineProblems, splitCmdline } from "../cmdline.ts";
 import type { InitcallLevel, Kernel } from "../kernel.ts";
@@ -57,6 +57,7 @@ export function bootKernel(graph: DeviceGraph, options: ProbeOptions): Kernel {
   k.dd.timeoutExpired = true;
   iommuWalksAfterTimeout(k.iommu);
   retryDeferred(k);
+  namePendingDeferred(k);
   return k;
 }
 

@@ -8,7 +8,9 @@ import { iommuDmaInitDomain } from "./iova-spaces.ts";
 export function iommuSetupDmaOps(k: Kernel, s: DevState, g: IommuGroup): void {
   const domain = g.domain;
   if (!domain && !k.has.coreSetsUpDmaOps) {
-    // iommu_setup_dma_ops: no domain (the driver could not allocate a default one).
+    // iommu_setup_dma_ops called from arch_setup_dma_ops: no domain (the driver could not allocate
+    // a default one). From 6.10 (b67483b3c44e) the core calls it per attached group device and
+    // a device without a domain stays on dma-direct silently (coreSetsUpDmaOps).
     k.log.emit("log", null, "warn", `Failed to set up IOMMU for device ${s.dev.name}; retaining platform DMA ops`, "");
     k.log.note(s, `group ${g.id} has no domain: iommu_setup_dma_ops keeps dma-direct`);
     s.out.dmaOps = "direct";

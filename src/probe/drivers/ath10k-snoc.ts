@@ -9,7 +9,7 @@ const WIFI_FIRMWARE: FirmwareDeviceSpec = {
   node: "wifi-firmware",
   fn: "ath10k_fw_init",
   owner: "ath10k_snoc",
-  pagingAlloc: "firmwarePagingDomainAlloc",
+  pagingAlloc: "ath10kPagingDomainAlloc",
   // ath10k_err(ar, ...): dev_err on the wifi device.
   log: { configure: (e) => `dma configure fail: ${e}`, alloc: "failed to allocate iommu domain", attach: (e) => `could not attach device: ${e}` },
   logOn: { alloc: "driver", attach: "driver" },

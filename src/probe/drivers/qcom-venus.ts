@@ -9,7 +9,7 @@ const VENUS_FIRMWARE: FirmwareDeviceSpec = {
   node: "video-firmware",
   fn: "venus_firmware_init",
   owner: "qcom-venus",
-  pagingAlloc: "firmwarePagingDomainAlloc",
+  pagingAlloc: "venusPagingDomainAlloc",
   log: { configure: () => "dma configure fail", alloc: "Failed to allocate iommu domain", attach: () => "could not attach device" },
   // dev_err(core->dev, ...) for the DMA configuration, dev_err(core->fw.dev, ...) after it.
   logOn: { alloc: "fw", attach: "fw" },

@@ -4,7 +4,7 @@
 import type { Result } from "../../iommu/index.ts";
 import type { ClientDriver, DevState, Kernel } from "../kernel.ts";
 
-/** vfio_group_find_or_alloc (≤6.0 vfio_iommu_group_get): no group, no VFIO device. */
+/** vfio_group_find_or_alloc (before 5.16, vfio_iommu_group_get): no group, no VFIO device. */
 function vfioProbe(k: Kernel, s: DevState): Result<void> {
   if (s.out.group) return { ok: true, value: undefined };
   const where = k.has.vfioGroupFindOrAlloc ? "vfio_group_find_or_alloc" : "vfio_iommu_group_get";

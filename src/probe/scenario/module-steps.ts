@@ -11,7 +11,7 @@
 // (3.19-4.11): of_dma_configure ran at device creation and found no ops, so masters stay on
 // dma-direct for good.
 import { fail, ok, type Result } from "../../iommu/index.ts";
-import { drain, leaveDeferredList, releaseDriver, retryDeferred } from "../base/dd.ts";
+import { drain, leaveDeferredList, namePendingDeferred, releaseDriver, retryDeferred } from "../base/dd.ts";
 import type { DevState } from "../kernel.ts";
 import type { ScenarioContext } from "./context.ts";
 import type { ModuleStep } from "./types.ts";
@@ -99,8 +99,6 @@ export function deferredTimeout(ctx: ScenarioContext): Result<string> {
   const before = k.dd.deferred.length;
   k.dd.timeoutExpired = true;
   retryDeferred(k);
-  // 6.1's dev_info (dd.c:318); 6.12 prints dev_warn "deferred probe pending: <reason>" (dd.c:317),
-  // from a release between the two that is not pinned here.
-  for (const s of k.dd.deferred) k.log.emit("log", s.dev, "info", "deferred probe pending");
+  namePendingDeferred(k);
   return ok(`deferred probe timeout: ${before - k.dd.deferred.length} of ${before} deferred device${before === 1 ? "" : "s"} probed${k.dd.deferred.length > 0 ? `, ${k.dd.deferred.length} still pending` : ""}`);
 }
