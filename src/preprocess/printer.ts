@@ -58,14 +58,12 @@ export class Printer {
   private indentLast = "";
   /** Last token written and where its text ended, for copying inter-token whitespace. */
   private lastWritten: Token | null = null;
-  /** An include memo's recorder: told about every piece written (null: no memo). */
-  private readonly recorder: MemoRecorder | null;
 
+  /** `recorder`: an include memo's recorder, told about every origin mark (null: no memo). */
   constructor(
     private readonly onOverflow: () => void,
     recorder: MemoRecorder | null = null,
   ) {
-    this.recorder = recorder;
     if (recorder) this.origin.tap = (outOffset, file, off, exact) => recorder.marked(outOffset, file, off, exact);
   }
 
