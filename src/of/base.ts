@@ -103,29 +103,11 @@ export function compatibleList(node: DtNode): readonly string[] {
 export function compatibleOf(prop: DtProperty): readonly string[] {
   let list = compatibleCache.get(prop.value);
   if (!list) {
-    const strings = stringsOf(prop.value.bytes);
-    // No string holds a NUL: the joined text stands for the list.
-    const text = strings.join("\0");
-    list = listsByText.get(text);
-    if (!list) {
-      list = Object.freeze(strings);
-      if (listsByText.size < MAX_SHARED_LISTS) listsByText.set(text, list);
-    }
+    list = Object.freeze(stringsOf(prop.value.bytes));
     compatibleCache.set(prop.value, list);
   }
   return list;
 }
-
-/**
- * One list per distinct `compatible` text for the whole process, so that equal lists are the same
- * object on every board: the driver and IOMMU answers the model keeps per list (childPopulatingDriver,
- * iommuMatchForCompatible, the catalog's selections) then carry over from board to board in
- * `dtprobe batch`, whose boards of one family repeat the same compatibles. Those answers depend on
- * the list alone (or are kept per catalog), as they must already for the lists shared within a board.
- */
-const listsByText = new Map<string, readonly string[]>();
-/** A kernel tree has some tens of thousands of distinct compatible values: a few MB. */
-const MAX_SHARED_LISTS = 1 << 17;
 
 /** of_device_is_compatible with a plain string (the kernel compares case-insensitively). */
 export function isCompatible(node: DtNode, compatible: string): boolean {
