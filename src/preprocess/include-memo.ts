@@ -76,6 +76,8 @@ export interface MemoHost {
   readonly argumentTokens: number;
   readonly printerLength: number;
   printerState(): PrinterState;
+  /** The output from this offset on (a recording's text). */
+  textSince(start: number): string;
   macro(name: string): Macro | undefined;
   guardQuery(path: string): GuardQuery;
   apply(effects: MemoEffects): void;

@@ -1,8 +1,9 @@
 // Recording includes for the include memo (./include-memo.ts) during one preprocessor run. While
-// any recording is open, every macro name touched or changed, every piece of output and every
-// origin mark goes into one log, in order; a recording is the stretch of the log between its
-// file's entry and exit (nested includes nest their stretches), so each event costs one push
-// whatever the nesting. A finished recording is packed into a memo entry.
+// any recording is open, every macro name touched or changed and every origin mark goes into one
+// log, in order; a recording is the stretch of the log between its file's entry and exit (nested
+// includes nest their stretches), so each event costs one push whatever the nesting. A finished
+// recording is packed into a memo entry, with its text taken from the printer's output since the
+// file's entry (one copy, rather than a log of every piece written).
 import type { DiagnosticSink } from "../source/index.ts";
 import type { FileState } from "./file-state.ts";
 import type { IncludeGuards } from "./include-guards.ts";
@@ -22,7 +23,6 @@ interface Recording {
   readonly printerBefore: PrinterState;
   readonly touchAt: number;
   readonly changeAt: number;
-  readonly pieceAt: number;
   readonly markAt: number;
   readonly guardsBefore: Map<string, GuardQuery>;
   readonly guardsAfter: Map<string, string>;
@@ -42,7 +42,12 @@ export class MemoRecorder {
   private readonly lastTouch = new Map<string, number>();
   private readonly changeName: string[] = [];
   private readonly changeValue: (Macro | undefined)[] = [];
-  private readonly pieces: string[] = [];
+  /**
+   * pack's "seen in this stretch" marks, by name: a number per pack instead of a new Set (a
+   * stretch may touch thousands of names, and the Set grew and rehashed in every pack).
+   */
+  private readonly seenIn = new Map<string, number>();
+  private packs = 0;
   private readonly markOut: number[] = [];
   private readonly markOff: number[] = [];
   private readonly markFile: FileState[] = [];
@@ -91,7 +96,6 @@ export class MemoRecorder {
       printerBefore: host.printerState(),
       touchAt: this.touchName.length,
       changeAt: this.changeName.length,
-      pieceAt: this.pieces.length,
       markAt: this.markOut.length,
       guardsBefore: new Map(),
       guardsAfter: new Map(),
@@ -110,9 +114,7 @@ export class MemoRecorder {
     this.open.pop();
     this.memo.misses++;
     if (clean && !r.tainted && host.sinkCount === r.sinkCount) {
-      let chars = 0;
-      for (let i = r.pieceAt; i < this.pieces.length; i++) chars += this.pieces[i]!.length;
-      if (this.memo.accepts(r.key, chars)) {
+      if (this.memo.accepts(r.key, host.printerLength - r.startLength)) {
         const entry = this.pack(r, host);
         if (entry) this.memo.store(r.key, entry);
       }
@@ -124,11 +126,12 @@ export class MemoRecorder {
     // Before: the first touch of each name in the stretch (a change is always touched first).
     const beforeNames: string[] = [];
     const beforeValues: (Macro | undefined)[] = [];
-    const seen = new Set<string>();
+    const seen = this.seenIn;
+    const pack = ++this.packs;
     for (let i = r.touchAt; i < this.touchName.length; i++) {
       const name = this.touchName[i]!;
-      if (seen.has(name)) continue;
-      seen.add(name);
+      if (seen.get(name) === pack) continue;
+      seen.set(name, pack);
       beforeNames.push(name);
       beforeValues.push(this.touchValue[i]);
     }
@@ -150,7 +153,7 @@ export class MemoRecorder {
       printedBefore: r.printerBefore.printed,
       avoidPasteBefore: r.printerBefore.avoidPasteNext,
       depthBelow: r.depthBelow,
-      text: this.pieces.slice(r.pieceAt).join(""),
+      text: host.textSince(r.startLength),
       marks,
       macroNames: [...last.keys()],
       macroValues: [...last.values()],
@@ -195,7 +198,6 @@ export class MemoRecorder {
     this.lastTouch.clear();
     this.changeName.length = 0;
     this.changeValue.length = 0;
-    this.pieces.length = 0;
     this.markOut.length = 0;
     this.markOff.length = 0;
     this.markFile.length = 0;
@@ -238,14 +240,21 @@ export class MemoRecorder {
     for (const r of this.open) r.guardsAfter.set(path, macro);
   }
 
-  /** The printer wrote `s`. */
-  wrote(s: string): void {
-    if (this.active) this.pieces.push(s);
-  }
-
-  /** The printer marked an origin segment at output offset `outOffset`. */
+  /**
+   * The printer marked an origin segment at output offset `outOffset`. A mark that continues the
+   * previous one of the innermost open stretch (same file and kind, and the same source offset
+   * for the same output offset) is not logged: it maps every later byte as the previous mark
+   * does, so the recording and its replays give the same origin for every byte with fewer marks
+   * to pack and replay (most tokens of a plain line continue the line's mark). The first mark of
+   * a stretch is always logged: before it, a replay maps through whatever precedes it.
+   */
   marked(outOffset: number, file: FileState, off: number, exact: boolean): void {
     if (!this.active) return;
+    const n = this.markOut.length;
+    if (n > this.open[this.open.length - 1]!.markAt) {
+      const i = n - 1;
+      if (this.markFile[i] === file && this.markExact[i] === (exact ? 1 : 0) && (exact ? this.markOff[i]! + (outOffset - this.markOut[i]!) === off : this.markOff[i] === off)) return;
+    }
     this.markOut.push(outOffset);
     this.markOff.push(off);
     this.markFile.push(file);
@@ -285,6 +294,7 @@ function memoHostOf(e: MemoEngine): MemoHost {
       return e.printer.outputLength;
     },
     printerState: () => e.printer.state(),
+    textSince: (start) => e.printer.textSince(start),
     macro: (name) => e.macros.get(name),
     guardQuery: (path) => e.includeGuards.query(path),
     apply(x) {

@@ -41,6 +41,10 @@ export class Printer {
    */
   private pieces: string[] = [];
   private readonly chunks: string[] = [];
+  /** Output offset at which each of `chunks` starts. */
+  private readonly chunkStarts: number[] = [];
+  /** Output offset at which `pieces` starts. */
+  private piecesStart = 0;
   private length = 0;
   readonly origin = new OriginMapBuilder();
   // gcc's print state.
@@ -54,14 +58,12 @@ export class Printer {
   private indentLast = "";
   /** Last token written and where its text ended, for copying inter-token whitespace. */
   private lastWritten: Token | null = null;
-  /** An include memo's recorder: told about every piece written (null: no memo). */
-  private readonly recorder: MemoRecorder | null;
 
+  /** `recorder`: an include memo's recorder, told about every origin mark (null: no memo). */
   constructor(
     private readonly onOverflow: () => void,
     recorder: MemoRecorder | null = null,
   ) {
-    this.recorder = recorder;
     if (recorder) this.origin.tap = (outOffset, file, off, exact) => recorder.marked(outOffset, file, off, exact);
   }
 
@@ -92,15 +94,42 @@ export class Printer {
   }
 
   private write(s: string): void {
-    if (this.recorder !== null) this.recorder.wrote(s);
     const pieces = this.pieces;
     pieces.push(s);
-    if (pieces.length >= CHUNK_PIECES) {
-      this.chunks.push(pieces.join(""));
-      pieces.length = 0;
-    }
     this.length += s.length;
+    if (pieces.length >= CHUNK_PIECES) this.flush();
     if (this.length > MAX_OUTPUT_BYTES) this.onOverflow();
+  }
+
+  /** Joins the pending pieces into a chunk. */
+  private flush(): void {
+    if (this.pieces.length === 0) return;
+    this.chunks.push(this.pieces.join(""));
+    this.chunkStarts.push(this.piecesStart);
+    this.pieces.length = 0;
+    this.piecesStart = this.length;
+  }
+
+  /**
+   * The output from offset `start` on, as a new flat string (an include memo's recording keeps it
+   * for the worker's life: a slice would keep the whole chunk it came from alive too).
+   */
+  textSince(start: number): string {
+    if (start >= this.length) return "";
+    this.flush();
+    const starts = this.chunkStarts;
+    let k = starts.length - 1;
+    while (k > 0 && starts[k]! > start) k--;
+    const parts: string[] = [];
+    for (let i = k; i < starts.length; i++) parts.push(i === k ? this.chunks[i]!.slice(start - starts[i]!) : this.chunks[i]!);
+    // join copies its parts into one string, except a lone part, which it returns as it is.
+    if (parts.length === 1) {
+      const only = parts[0]!;
+      if (only.length < 2) return only.length === 0 ? "" : String.fromCharCode(only.charCodeAt(0));
+      const mid = only.length >> 1;
+      return [only.slice(0, mid), only.slice(mid)].join("");
+    }
+    return parts.join("");
   }
 
   /** One token from the top-level stream (paddings included). */
@@ -193,11 +222,12 @@ export class Printer {
 
   finish(): string {
     if (this.printed) this.write("\n");
-    this.chunks.push(this.pieces.join(""));
-    this.pieces.length = 0;
-    const text = this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join("");
+    this.flush();
+    const text = this.chunks.length === 0 ? "" : this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join("");
     this.chunks.length = 0;
+    this.chunkStarts.length = 0;
     this.chunks.push(text);
+    this.chunkStarts.push(0);
     return text;
   }
 }
