@@ -18,6 +18,7 @@ import { MAX_ARGUMENT_TOKENS, MAX_EXPANDED_TOKENS, MAX_EXPANSION_DEPTH, MAX_FILE
 import { expandBuiltin } from "./builtins.ts";
 import { BUILTIN_NAMES, builtinMacro, stringifyArgument } from "./macro.ts";
 import type { Macro } from "./macro.ts";
+import { copyPlainLines } from "./plain-lines.ts";
 import { Printer } from "./printer.ts";
 import {
   AVOID_PASTE, copyToken, F_BOL, F_FILE_END, F_NO_EXPAND, F_PASTE_LEFT, F_PREV_WHITE, F_STRINGIFY, isPunct, makeToken, paddingToken,
@@ -561,7 +562,13 @@ export class Engine {
 
   run(): string {
     this.pushFile(this.mainFile);
+    // Plain lines are copied in one piece where nothing is pending (./plain-lines.ts); not while
+    // an include memo records (it records what the token path looks up and prints).
+    const copyPlain = this.recorder === null;
     for (;;) {
+      if (copyPlain && this.contexts.length === 0 && this.lookahead.length === 0 && !this.skipping && this.poisoned.size === 0) {
+        copyPlainLines(this.currentLexer, this.printer, this.macros, this.includeGuards);
+      }
       const t = this.getToken();
       if (t.kind === T_EOF) break;
       this.printer.token(t);

@@ -155,9 +155,32 @@ export class Printer {
 
   /** The first token of a source line is about to be read (gcc's line-change callback). */
   lineChange(t: Token): void {
-    const file = t.file;
-    if (!file || t.kind === T_EOF) return;
-    const line = file.physicalLine(t.off);
+    if (!t.file || t.kind === T_EOF) return;
+    this.startLine(t.file, t.off);
+  }
+
+  /**
+   * A plain source line (./plain-lines.ts): what lineChange and token() print for its tokens, in
+   * one piece. Its tokens were lexed from the line itself with blanks between, so each token and
+   * each gap is copied from the source: the line from `first` (its first token) to `end` (after
+   * its last), and one exact origin segment, the one their marks would have merged into.
+   */
+  plainLine(file: FileState, first: number, end: number): void {
+    this.startLine(file, first);
+    if (this.indentLast) this.write(this.indentLast);
+    this.origin.mark(this.length, file, first, true);
+    this.write(file.text.slice(first, end));
+    this.indentLast = "";
+    this.avoidPasteNext = false;
+    this.source = null;
+    this.printed = true;
+    // What follows a plain line is a new line's first token (lineChange resets both).
+    this.prev = null;
+    this.lastWritten = null;
+  }
+
+  private startLine(file: FileState, off: number): void {
+    const line = file.physicalLine(off);
     if (this.printed) {
       this.write("\n");
       this.srcLine++;
@@ -177,15 +200,15 @@ export class Printer {
     this.lastWritten = null;
     this.indentLast = "";
     // gcc prints column-2 spaces and lets the token's own leading space make up the last column.
-    let start = t.off;
+    let start = off;
     while (start > 0 && (file.text.charCodeAt(start - 1) === 32 || file.text.charCodeAt(start - 1) === 9)) start--;
-    if (start < t.off && (start === 0 || file.text.charCodeAt(start - 1) === 10)) {
+    if (start < off && (start === 0 || file.text.charCodeAt(start - 1) === 10)) {
       this.origin.mark(this.length, file, start, true);
-      this.write(file.text.slice(start, t.off - 1));
-      this.indentLast = file.text.charAt(t.off - 1);
-    } else if (start < t.off) {
+      this.write(file.text.slice(start, off - 1));
+      this.indentLast = file.text.charAt(off - 1);
+    } else if (start < off) {
       // Indentation behind a comment: plain spaces, one per column as gcc prints.
-      const column = file.position(t.off).column;
+      const column = file.position(off).column;
       if (column > 2) this.write(" ".repeat(column - 2));
       this.indentLast = " ";
     }
