@@ -567,7 +567,7 @@ export class Engine {
     const copyPlain = this.recorder === null;
     for (;;) {
       if (copyPlain && this.contexts.length === 0 && this.lookahead.length === 0 && !this.skipping && this.poisoned.size === 0) {
-        copyPlainLines(this.currentLexer, this.printer, this.macros, this.includeGuards);
+        copyPlainLines(this);
       }
       const t = this.getToken();
       if (t.kind === T_EOF) break;

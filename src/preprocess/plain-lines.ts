@@ -12,7 +12,10 @@
 // Engine.run), so that what it prints depends on the line alone.
 import type { IncludeGuards } from "./include-guards.ts";
 import type { Lexer } from "./lexer.ts";
+import { MAX_EXPANDED_TOKENS } from "./limits.ts";
+import type { Macro } from "./macro.ts";
 import type { Printer } from "./printer.ts";
+import { T_NUMBER } from "./token.ts";
 
 /**
  * Lines that are blank or plain: optional blanks, then either the line break or a first character
@@ -29,13 +32,58 @@ const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
 /** The printer copies a gap between two tokens only when it is shorter than this (Printer.writeSpace). */
 const MAX_COPIED_GAP = 256;
 const LONG_GAP = /[ \t]{256}/;
+const QUOTE = /["']/;
+
+/** What copyPlainLines reads and updates of the engine. */
+export interface PlainLineEngine {
+  readonly currentLexer: Lexer;
+  readonly printer: Printer;
+  /** Defined macros (a line naming one that is not a simple number takes the token path). */
+  readonly macros: ReadonlyMap<string, Macro>;
+  readonly includeGuards: IncludeGuards;
+  expandedTokens: number;
+}
+
+/** Per line: start, end and index in `bodies` of each macro name (reused between calls). */
+const names: number[] = [];
+const bodies: string[] = [];
 
 /**
- * Prints the plain lines that start where `lexer` is (at a line start, or on blanks before a line
- * break) and leaves it at the first line that is not plain. `macros` are the defined macros (a
- * line naming one takes the token path). Returns whether it printed anything.
+ * The number an object-like macro expands to when it is one pp-number, else undefined. Such a
+ * name is replaced by that number and the expansion ends there (a number names no macro).
  */
-export function copyPlainLines(lexer: Lexer, printer: Printer, macros: ReadonlyMap<string, unknown>, includeGuards: IncludeGuards): boolean {
+function numberBody(m: Macro): string | undefined {
+  if (m.funLike || m.builtin !== 0 || m.body.length !== 1) return undefined;
+  const t = m.body[0]!;
+  return t.kind === T_NUMBER ? t.text : undefined;
+}
+
+/**
+ * Whether an identifier-like run at `at` is a name token, not the tail of a pp-number (`0x1FOO`,
+ * `1.FOO`, `1e+FOO`); the line holds no literal (checked by the caller).
+ */
+function startsName(text: string, at: number, first: number): boolean {
+  if (at === first) return true;
+  const c = text.charCodeAt(at - 1);
+  if (c === 46 || IDENTIFIER_CHAR[c] === 1) return false;
+  if (c === 43 || c === 45) {
+    const d = text.charCodeAt(at - 2);
+    return !(d === 101 || d === 69 || d === 112 || d === 80);
+  }
+  return true;
+}
+
+const IDENTIFIER_CHAR = new Uint8Array(256);
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$") IDENTIFIER_CHAR[c.charCodeAt(0)] = 1;
+
+/**
+ * Prints the plain lines that start where the current lexer is (at a line start, or on blanks
+ * before a line break) and leaves it at the first line that is not plain. A line whose macro
+ * names are all object-like macros of one number is printed with them replaced
+ * (Printer.macroLine). Returns whether it printed anything.
+ */
+export function copyPlainLines(engine: PlainLineEngine): boolean {
+  const lexer = engine.currentLexer;
   const file = lexer.file;
   const text = file.text;
   let start = lexer.pos;
@@ -47,18 +95,11 @@ export function copyPlainLines(lexer: Lexer, printer: Printer, macros: ReadonlyM
   }
   PLAIN_BLOCK.lastIndex = start;
   if (!PLAIN_BLOCK.test(text)) return false;
-  let end = PLAIN_BLOCK.lastIndex;
-  // Cut the block before the first line that names a defined macro.
-  IDENTIFIER.lastIndex = start;
-  for (let m = IDENTIFIER.exec(text); m !== null && m.index < end; m = IDENTIFIER.exec(text)) {
-    if (macros.has(m[0])) {
-      end = text.lastIndexOf("\n", m.index) + 1;
-      break;
-    }
-  }
+  const end = PLAIN_BLOCK.lastIndex;
+  const { macros, printer } = engine;
   let printed = false;
   let pos = start;
-  while (pos < end) {
+  lines: while (pos < end) {
     const lineEnd = text.indexOf("\n", pos);
     let first = pos;
     while (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9) first++;
@@ -67,13 +108,31 @@ export function copyPlainLines(lexer: Lexer, printer: Printer, macros: ReadonlyM
       while (text.charCodeAt(last - 1) === 32 || text.charCodeAt(last - 1) === 9) last--;
       // A long gap between two tokens is printed as one space: the token path's business.
       if (last - first > MAX_COPIED_GAP && LONG_GAP.test(text.slice(first, last))) break;
-      printer.plainLine(file, first, last);
+      names.length = 0;
+      bodies.length = 0;
+      IDENTIFIER.lastIndex = first;
+      for (let m = IDENTIFIER.exec(text); m !== null && m.index < last; m = IDENTIFIER.exec(text)) {
+        const macro = macros.get(m[0]);
+        if (macro === undefined) continue;
+        const body = numberBody(macro);
+        if (body === undefined || !startsName(text, m.index, first)) break lines;
+        names.push(m.index, m.index + m[0].length, bodies.length);
+        bodies.push(body);
+      }
+      if (names.length === 0) printer.plainLine(file, first, last);
+      else {
+        // In a literal a name is not expanded: leave such lines to the token path.
+        if (QUOTE.test(text.slice(first, last))) break;
+        if (engine.expandedTokens + bodies.length > MAX_EXPANDED_TOKENS) break;
+        engine.expandedTokens += bodies.length;
+        printer.macroLine(file, first, last, names, bodies);
+      }
       printed = true;
     }
     pos = lineEnd + 1;
   }
   if (pos > lexer.pos) lexer.resumeAtLineStart(pos);
   // A token outside the file's include guard makes it unguarded (IncludeGuards.token).
-  if (printed) includeGuards.token();
+  if (printed) engine.includeGuards.token();
   return printed;
 }

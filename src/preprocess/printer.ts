@@ -18,6 +18,13 @@ const MAX_BLANK_LINES = 8;
 
 const BLANKS = /^[ \t]+$/;
 
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** First characters of tokens that gcc separates from a number before them: `.`, `+`, `-`. */
+const PASTES_AFTER_NUMBER = new Set([46, 43, 45]);
+
 /** Pieces per joined chunk: small enough that pieces die young, large enough to keep few chunks. */
 const CHUNK_PIECES = 4096;
 
@@ -175,6 +182,55 @@ export class Printer {
     this.source = null;
     this.printed = true;
     // What follows a plain line is a new line's first token (lineChange resets both).
+    this.prev = null;
+    this.lastWritten = null;
+  }
+
+  /**
+   * A line of plain text and names of object-like macros that expand to one number, all on the
+   * line (./plain-lines.ts): `names` holds, for each name in order, its start, its end and the
+   * index of its expansion in `bodies`. What token() prints for the token path's stream: plain
+   * runs copied with one exact segment each; before an expansion a space where its name had
+   * whitespace before it or follows another expansion (gcc's avoid_paste for two numbers), then
+   * the number with a segment pointing at the name; after it a space where the next token had
+   * whitespace or starts with `.`, `+` or `-` (avoid_paste after a number; names, numbers and
+   * literals cannot follow a name directly).
+   */
+  macroLine(file: FileState, first: number, end: number, names: readonly number[], bodies: readonly string[]): void {
+    const text = file.text;
+    this.startLine(file, first);
+    let pos = first;
+    let afterExpansion = false;
+    for (let k = 0; k <= names.length; k += 3) {
+      const nameStart = k < names.length ? names[k]! : end;
+      let runStart = pos;
+      while (runStart < nameStart && isBlank(text.charCodeAt(runStart))) runStart++;
+      let runEnd = nameStart;
+      while (runEnd > runStart && isBlank(text.charCodeAt(runEnd - 1))) runEnd--;
+      if (runStart < runEnd) {
+        if (pos === first) {
+          if (this.indentLast) this.write(this.indentLast);
+        } else if (runStart > pos || PASTES_AFTER_NUMBER.has(text.charCodeAt(runStart))) this.write(" ");
+        this.indentLast = "";
+        this.origin.mark(this.length, file, runStart, true);
+        this.write(text.slice(runStart, runEnd));
+        afterExpansion = false;
+      }
+      if (k === names.length) break;
+      if (nameStart === first) {
+        if (this.indentLast) this.write(this.indentLast);
+      } else if (isBlank(text.charCodeAt(nameStart - 1)) || afterExpansion) this.write(" ");
+      this.indentLast = "";
+      this.origin.mark(this.length, file, nameStart, false);
+      this.write(bodies[names[k + 2]!]!);
+      afterExpansion = true;
+      pos = names[k + 1]!;
+    }
+    this.indentLast = "";
+    // After an expansion gcc's avoid-paste state stays set into the next line (token()).
+    this.avoidPasteNext = afterExpansion;
+    this.source = null;
+    this.printed = true;
     this.prev = null;
     this.lastWritten = null;
   }
