@@ -45,6 +45,11 @@ const DIRECTIVES = new Map<string, Directive>([
   ["unassert", { cond: false, include: false, run: () => {} }],
 ]);
 
+/** Whether a line starting with `#` and this name is a directive (else it is text; ./plain-lines.ts). */
+export function isDirectiveName(name: string): boolean {
+  return DIRECTIVES.has(name);
+}
+
 /**
  * Handles the directive whose `#` was just read. Returns false when the line is not a directive
  * (assembler text): the `#` is then returned to the caller as a token and the line continues.

@@ -1,21 +1,24 @@
-// Plain lines in one piece. Most lines of a device tree source are text cpp passes through
-// untouched: no directive, no comment, no name of a defined macro. For such a line the token path
-// (lexer, macro lookup, printer, one object per token) prints exactly the line itself without
-// its trailing blanks: the printer copies the indentation and the blanks between tokens from the
-// source (./printer.ts). Found with native RegExp scans instead, a run of such lines costs a few
-// calls per line instead of several per token, which is most of a cold process's preprocessing
-// (docs/startup.md): V8 runs the token path's functions unoptimised in a one-board process, while
-// RegExp and string built-ins run at full speed from their first call.
+// Lines in one piece. Most lines of a device tree source and its headers need none of the token
+// path's machinery (lexer, macro lookup, printer, one object per token): text lines with no
+// directive, comment or macro name print as themselves without trailing blanks (the printer
+// copies indentation and the blanks between tokens from the source, ./printer.ts); text lines
+// whose macros are object-like macros of one number (GIC_SPI, clock IDs) print with the number
+// in place and gcc's avoid_paste spaces around it; `#define NAME NUMBER` only defines NAME.
+// Found with native RegExp scans, a run of such lines costs a few calls per line instead of
+// several per token: V8 runs the token path's functions unoptimised in a one-board process,
+// while RegExp and string built-ins run at full speed from their first call (docs/startup.md).
 //
 // Only called where the token path would read the first token of a line with nothing pending (no
-// macro context, backed-up token, argument collection, directive or skipped group; see
-// Engine.run), so that what it prints depends on the line alone.
-import type { IncludeGuards } from "./include-guards.ts";
+// macro context, backed-up token, argument collection, directive, skipped group or poisoned name;
+// see Engine.run), so that what it does depends on the line alone. Anything else on a line sends
+// the whole line to the token path. test/preprocess/plain-lines.test.ts compares both paths.
+import { isDirectiveName } from "./directives.ts";
+import type { GuardDirective, IncludeGuards } from "./include-guards.ts";
 import type { Lexer } from "./lexer.ts";
 import { MAX_EXPANDED_TOKENS } from "./limits.ts";
 import type { Macro } from "./macro.ts";
 import type { Printer } from "./printer.ts";
-import { T_NUMBER } from "./token.ts";
+import { makeToken, T_NUMBER } from "./token.ts";
 
 /**
  * Lines that are blank or plain: optional blanks, then either the line break or a first character
@@ -24,7 +27,7 @@ import { T_NUMBER } from "./token.ts";
  * vertical tab or NUL (whitespace printed as a space). Each line is matched by one deterministic
  * path, so a line that fails costs time linear in its length.
  */
-const PLAIN_BLOCK = /(?:[ \t]*(?:(?![#\s])[^\n\f\v\0\\/]*(?:\/(?![/*])[^\n\f\v\0\\/]*)*)?\n)+/y;
+const PLAIN_BLOCK = /(?:[ \t]*(?:(?:#[ \t]*(?=[A-Za-z_$])|(?![#\s]))[^\n\f\v\0\\/]*(?:\/(?![/*])[^\n\f\v\0\\/]*)*)?\n)+/y;
 
 /** Identifier-like runs: every identifier token is one (runs inside strings and numbers only cost a lookup). */
 const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
@@ -34,14 +37,18 @@ const MAX_COPIED_GAP = 256;
 const LONG_GAP = /[ \t]{256}/;
 const QUOTE = /["']/;
 
+/** `#define NAME NUMBER` alone on its line: the text up to NAME, NAME, the blanks, the pp-number. */
+const SIMPLE_DEFINE = /([ \t]*#[ \t]*define[ \t]+)([A-Za-z_$][\w$]*)([ \t]+)(\.?[0-9](?:[eEpP][+-]|[\w$.])*)[ \t]*\n/y;
+
 /** What copyPlainLines reads and updates of the engine. */
 export interface PlainLineEngine {
   readonly currentLexer: Lexer;
   readonly printer: Printer;
   /** Defined macros (a line naming one that is not a simple number takes the token path). */
-  readonly macros: ReadonlyMap<string, Macro>;
+  readonly macros: Map<string, Macro>;
   readonly includeGuards: IncludeGuards;
   expandedTokens: number;
+  noteGuardDirective(kind: GuardDirective): void;
 }
 
 /** Per line: start, end and index in `bodies` of each macro name (reused between calls). */
@@ -78,61 +85,98 @@ for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_
 
 /**
  * Prints the plain lines that start where the current lexer is (at a line start, or on blanks
- * before a line break) and leaves it at the first line that is not plain. A line whose macro
- * names are all object-like macros of one number is printed with them replaced
- * (Printer.macroLine). Returns whether it printed anything.
+ * before a line break), and defines the macros of simple `#define` lines among them; leaves the
+ * lexer at the first line that is neither. A line whose macro names are all object-like macros
+ * of one number is printed with them replaced (Printer.macroLine).
  */
-export function copyPlainLines(engine: PlainLineEngine): boolean {
+export function copyPlainLines(engine: PlainLineEngine): void {
   const lexer = engine.currentLexer;
-  const file = lexer.file;
-  const text = file.text;
-  let start = lexer.pos;
+  const text = lexer.file.text;
+  let pos = lexer.pos;
   if (!lexer.atLineStart) {
     // The rest of the current line must be blanks; its break ends it.
-    while (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9) start++;
-    if (text.charCodeAt(start) !== 10) return false;
-    start++;
+    while (text.charCodeAt(pos) === 32 || text.charCodeAt(pos) === 9) pos++;
+    if (text.charCodeAt(pos) !== 10) return;
+    pos++;
   }
-  PLAIN_BLOCK.lastIndex = start;
-  if (!PLAIN_BLOCK.test(text)) return false;
-  const end = PLAIN_BLOCK.lastIndex;
-  const { macros, printer } = engine;
+  const start = pos;
   let printed = false;
-  let pos = start;
-  lines: while (pos < end) {
-    const lineEnd = text.indexOf("\n", pos);
-    let first = pos;
-    while (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9) first++;
-    if (first < lineEnd) {
-      let last = lineEnd;
-      while (text.charCodeAt(last - 1) === 32 || text.charCodeAt(last - 1) === 9) last--;
-      // A long gap between two tokens is printed as one space: the token path's business.
-      if (last - first > MAX_COPIED_GAP && LONG_GAP.test(text.slice(first, last))) break;
-      names.length = 0;
-      bodies.length = 0;
-      IDENTIFIER.lastIndex = first;
-      for (let m = IDENTIFIER.exec(text); m !== null && m.index < last; m = IDENTIFIER.exec(text)) {
-        const macro = macros.get(m[0]);
-        if (macro === undefined) continue;
-        const body = numberBody(macro);
-        if (body === undefined || !startsName(text, m.index, first)) break lines;
-        names.push(m.index, m.index + m[0].length, bodies.length);
-        bodies.push(body);
-      }
-      if (names.length === 0) printer.plainLine(file, first, last);
-      else {
-        // In a literal a name is not expanded: leave such lines to the token path.
-        if (QUOTE.test(text.slice(first, last))) break;
-        if (engine.expandedTokens + bodies.length > MAX_EXPANDED_TOKENS) break;
-        engine.expandedTokens += bodies.length;
-        printer.macroLine(file, first, last, names, bodies);
-      }
-      printed = true;
+  for (;;) {
+    PLAIN_BLOCK.lastIndex = pos;
+    const end = PLAIN_BLOCK.test(text) ? PLAIN_BLOCK.lastIndex : pos;
+    while (pos < end) {
+      const copied = copyLine(engine, text, pos);
+      if (copied < 0) break;
+      if (copied > 0) printed = true;
+      pos = text.indexOf("\n", pos) + 1;
     }
-    pos = lineEnd + 1;
+    // A line that is not plain: a simple #define is done here too.
+    const next = defineLine(engine, text, pos);
+    if (next < 0) break;
+    pos = next;
   }
-  if (pos > lexer.pos) lexer.resumeAtLineStart(pos);
+  if (pos > start || !lexer.atLineStart) lexer.resumeAtLineStart(pos);
   // A token outside the file's include guard makes it unguarded (IncludeGuards.token).
   if (printed) engine.includeGuards.token();
-  return printed;
+}
+
+/**
+ * Prints the plain or blank line at `pos` (matched by PLAIN_BLOCK): 1 when it printed it, 0 for a
+ * blank line, -1 when the line is for the token path after all.
+ */
+function copyLine(engine: PlainLineEngine, text: string, pos: number): number {
+  const lineEnd = text.indexOf("\n", pos);
+  let first = pos;
+  while (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9) first++;
+  if (first === lineEnd) return 0;
+  let last = lineEnd;
+  while (text.charCodeAt(last - 1) === 32 || text.charCodeAt(last - 1) === 9) last--;
+  // A long gap between two tokens is printed as one space: the token path's business.
+  if (last - first > MAX_COPIED_GAP && LONG_GAP.test(text.slice(first, last))) return -1;
+  names.length = 0;
+  bodies.length = 0;
+  IDENTIFIER.lastIndex = first;
+  let m = IDENTIFIER.exec(text);
+  // `#name` first: a directive, or text (`#address-cells`) when the name is no directive's.
+  if (text.charCodeAt(first) === 35 && (m === null || isDirectiveName(m[0]))) return -1;
+  const { macros, printer } = engine;
+  for (; m !== null && m.index < last; m = IDENTIFIER.exec(text)) {
+    const macro = macros.get(m[0]);
+    if (macro === undefined) continue;
+    const body = numberBody(macro);
+    if (body === undefined || !startsName(text, m.index, first)) return -1;
+    names.push(m.index, m.index + m[0].length, bodies.length);
+    bodies.push(body);
+  }
+  const file = engine.currentLexer.file;
+  if (names.length === 0) {
+    printer.plainLine(file, first, last);
+    return 1;
+  }
+  // In a literal a name is not expanded: leave such lines to the token path.
+  if (QUOTE.test(text.slice(first, last))) return -1;
+  if (engine.expandedTokens + bodies.length > MAX_EXPANDED_TOKENS) return -1;
+  engine.expandedTokens += bodies.length;
+  printer.macroLine(file, first, last, names, bodies);
+  return 1;
+}
+
+/**
+ * `#define NAME NUMBER` on a line of its own, NAME not defined yet: what the directive does
+ * (directives.ts doDefine; the number, without its leading space, is the whole body). Returns
+ * the start of the next line, or -1 when the line is something else.
+ */
+function defineLine(engine: PlainLineEngine, text: string, pos: number): number {
+  SIMPLE_DEFINE.lastIndex = pos;
+  const m = SIMPLE_DEFINE.exec(text);
+  if (m === null) return -1;
+  const name = m[2]!;
+  if (engine.macros.has(name) || name === "defined" || name === "__has_include" || name === "__has_include_next") return -1;
+  const file = engine.currentLexer.file;
+  const nameOff = pos + m[1]!.length;
+  const numberOff = nameOff + name.length + m[3]!.length;
+  const body = [makeToken(T_NUMBER, m[4]!, 0, file, numberOff)];
+  engine.noteGuardDirective("other");
+  engine.macros.set(name, { name, funLike: false, params: [], variadic: false, body, builtin: 0, file, off: nameOff, disabled: false });
+  return SIMPLE_DEFINE.lastIndex;
 }

@@ -174,7 +174,7 @@ export class Printer {
    */
   plainLine(file: FileState, first: number, end: number): void {
     this.startLine(file, first);
-    if (this.indentLast) this.write(this.indentLast);
+    this.firstSpace(file, first);
     this.origin.mark(this.length, file, first, true);
     this.write(file.text.slice(first, end));
     this.indentLast = "";
@@ -208,9 +208,8 @@ export class Printer {
       let runEnd = nameStart;
       while (runEnd > runStart && isBlank(text.charCodeAt(runEnd - 1))) runEnd--;
       if (runStart < runEnd) {
-        if (pos === first) {
-          if (this.indentLast) this.write(this.indentLast);
-        } else if (runStart > pos || PASTES_AFTER_NUMBER.has(text.charCodeAt(runStart))) this.write(" ");
+        if (pos === first) this.firstSpace(file, first);
+        else if (runStart > pos || PASTES_AFTER_NUMBER.has(text.charCodeAt(runStart))) this.write(" ");
         this.indentLast = "";
         this.origin.mark(this.length, file, runStart, true);
         this.write(text.slice(runStart, runEnd));
@@ -219,7 +218,7 @@ export class Printer {
       if (k === names.length) break;
       if (nameStart === first) {
         if (this.indentLast) this.write(this.indentLast);
-      } else if (isBlank(text.charCodeAt(nameStart - 1)) || afterExpansion) this.write(" ");
+      } else if (isBlank(text.charCodeAt(nameStart - 1))) this.write(" ");
       this.indentLast = "";
       this.origin.mark(this.length, file, nameStart, false);
       this.write(bodies[names[k + 2]!]!);
@@ -233,6 +232,16 @@ export class Printer {
     this.printed = true;
     this.prev = null;
     this.lastWritten = null;
+  }
+
+  /**
+   * token()'s space before the first token of a line when it is copied from the source: the last
+   * column of the indentation, or, without indentation, the space gcc puts before a `#` after an
+   * expansion that ended the line before (avoid_paste with no previous token).
+   */
+  private firstSpace(file: FileState, first: number): void {
+    if (this.indentLast) this.write(this.indentLast);
+    else if (this.avoidPasteNext && file.text.charCodeAt(first) === 35) this.write(" ");
   }
 
   private startLine(file: FileState, off: number): void {
