@@ -45,10 +45,8 @@ const DIRECTIVES = new Map<string, Directive>([
   ["unassert", { cond: false, include: false, run: () => {} }],
 ]);
 
-/** Whether a line starting with `#` and this name is a directive (else it is text; ./plain-lines.ts). */
-export function isDirectiveName(name: string): boolean {
-  return DIRECTIVES.has(name);
-}
+/** The names that make a line starting with `#` a directive (else it is text; ./plain-lines.ts). */
+export const DIRECTIVE_NAMES: readonly string[] = [...DIRECTIVES.keys()];
 
 /**
  * Handles the directive whose `#` was just read. Returns false when the line is not a directive

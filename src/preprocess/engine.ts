@@ -224,6 +224,8 @@ export class Engine {
         if (isPunct(result, "#") && this.parsingArgs !== 1 && result.file !== null) {
           if (handleDirective(this, result)) {
             if (this.pendingInclude) this.enterPendingInclude();
+            // Directives and comments are read here, not in run(): headers of #defines go on here.
+            this.copyPlainLines();
             continue;
           }
         }
@@ -551,6 +553,17 @@ export class Engine {
 
   // ---- main loop ----
 
+  /**
+   * Lines done in one piece (./plain-lines.ts) where the next token would start a line of the
+   * top-level stream with nothing pending; not while an include memo records (it records what the
+   * token path looks up and prints).
+   */
+  private copyPlainLines(): void {
+    if (this.recorder === null && this.contexts.length === 0 && this.lookahead.length === 0 && this.parsingArgs === 0 && !this.skipping && !this.inDirective && this.poisoned.size === 0) {
+      copyPlainLines(this);
+    }
+  }
+
   /** Processes a buffer of directives (the command line's -D/-U) without printing anything. */
   runDirectivesOnly(file: FileState): void {
     this.pushFile(file);
@@ -562,13 +575,8 @@ export class Engine {
 
   run(): string {
     this.pushFile(this.mainFile);
-    // Plain lines are copied in one piece where nothing is pending (./plain-lines.ts); not while
-    // an include memo records (it records what the token path looks up and prints).
-    const copyPlain = this.recorder === null;
     for (;;) {
-      if (copyPlain && this.contexts.length === 0 && this.lookahead.length === 0 && !this.skipping && this.poisoned.size === 0) {
-        copyPlainLines(this);
-      }
+      this.copyPlainLines();
       const t = this.getToken();
       if (t.kind === T_EOF) break;
       this.printer.token(t);

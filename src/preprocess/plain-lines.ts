@@ -12,7 +12,7 @@
 // macro context, backed-up token, argument collection, directive, skipped group or poisoned name;
 // see Engine.run), so that what it does depends on the line alone. Anything else on a line sends
 // the whole line to the token path. test/preprocess/plain-lines.test.ts compares both paths.
-import { isDirectiveName } from "./directives.ts";
+import { DIRECTIVE_NAMES } from "./directives.ts";
 import type { GuardDirective, IncludeGuards } from "./include-guards.ts";
 import type { Lexer } from "./lexer.ts";
 import { MAX_EXPANDED_TOKENS } from "./limits.ts";
@@ -22,12 +22,17 @@ import { makeToken, T_NUMBER } from "./token.ts";
 
 /**
  * Lines that are blank or plain: optional blanks, then either the line break or a first character
- * that does not start a directive (`#`), and no character the token path would not copy as it is:
- * no comment (`/*`, `//`), no backslash (an escape in a string, a stray `\`), no form feed,
- * vertical tab or NUL (whitespace printed as a space). Each line is matched by one deterministic
- * path, so a line that fails costs time linear in its length.
+ * that does not start a directive (`#` followed by a name that is no directive's is text), and no
+ * character the token path would not copy as it is: no comment (`/*`, `//`), no backslash (an
+ * escape in a string, a stray `\`), no form feed, vertical tab or NUL (whitespace printed as a
+ * space). Each line is matched by one deterministic path, so a line that fails costs time linear
+ * in its length; a directive line ends the block at once (a run of #define lines would otherwise
+ * be matched again after each).
  */
-const PLAIN_BLOCK = /(?:[ \t]*(?:(?:#[ \t]*(?=[A-Za-z_$])|(?![#\s]))[^\n\f\v\0\\/]*(?:\/(?![/*])[^\n\f\v\0\\/]*)*)?\n)+/y;
+const PLAIN_BLOCK = new RegExp(
+  `(?:[ \\t]*(?:(?:#[ \\t]*(?!(?:${DIRECTIVE_NAMES.join("|")})(?![\\w$]))(?=[A-Za-z_$])|(?![#\\s]))[^\\n\\f\\v\\0\\\\/]*(?:\\/(?![/*])[^\\n\\f\\v\\0\\\\/]*)*)?\\n)+`,
+  "y",
+);
 
 /** Identifier-like runs: every identifier token is one (runs inside strings and numbers only cost a lookup). */
 const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
@@ -138,7 +143,7 @@ function copyLine(engine: PlainLineEngine, text: string, pos: number): number {
   IDENTIFIER.lastIndex = first;
   let m = IDENTIFIER.exec(text);
   // `#name` first: a directive, or text (`#address-cells`) when the name is no directive's.
-  if (text.charCodeAt(first) === 35 && (m === null || isDirectiveName(m[0]))) return -1;
+  if (text.charCodeAt(first) === 35 && (m === null || DIRECTIVE_NAMES.includes(m[0]))) return -1;
   const { macros, printer } = engine;
   for (; m !== null && m.index < last; m = IDENTIFIER.exec(text)) {
     const macro = macros.get(m[0]);
