@@ -27,7 +27,7 @@ import { BAD_HEX_ESCAPE_MESSAGE, decodeEscapes } from "./escapes.ts";
 import { integerLiteralProblemsAt } from "./literals.ts";
 import * as T from "./tokens.ts";
 import { TokenBuffer, tokenCode } from "./tokens.ts";
-import { CLASS, DIGIT, HEX, LABEL_CHAR, LABEL_START, matchLineMarker, NAME, PATH, scanCharLiteral, scanString, SINGLE, STRAY, stringHasEscape, WS } from "./scan-rules.ts";
+import { CLASS, DIGIT, HEX, LABEL_START, matchLineMarker, NAME, PATH, scanCharLiteral, scanString, SINGLE, STRAY, stringHasEscape, WS } from "./scan-rules.ts";
 
 /**
  * How far each buffer's line markers have been recorded: SourceFile keeps markers in offset
@@ -69,6 +69,24 @@ interface SuspendedBuffer {
   readonly pos: number;
   readonly noCommentEndFrom: number;
   readonly noNewlineFrom: number;
+}
+
+// Runs of characters, found by sticky RegExps: one native call per token instead of a JS loop
+// step per character, which a one-board process runs unoptimised (docs/startup.md).
+/** [[:space:]] */
+const WS_RUN = /[ \t\n\v\f\r]*/y;
+/** LABEL_CHAR */
+const LABEL_RUN = /[a-zA-Z0-9_]*/y;
+/** NAME (PROPNODECHAR) */
+const NAME_RUN = /[a-zA-Z0-9,._+*#?@-]*/y;
+/** dtc's integer literal (the caller has seen a digit): hex only with a digit after `0x`. */
+const INTEGER_LITERAL = /(?:0[xX][0-9a-fA-F]+|[0-9]+)(?:U(?:LL?)?|LL?)?/y;
+
+/** The end of the match of `run` (a sticky RegExp that cannot fail: it matches empty) at `pos`. */
+function runEnd(run: RegExp, text: string, pos: number): number {
+  run.lastIndex = pos;
+  run.test(text);
+  return run.lastIndex;
 }
 
 function lexicalDiagnostic(message: string, file: SourceFile, start: number, end: number): Diagnostic {
@@ -173,7 +191,7 @@ class Scanner {
 
       if (cls & WS) {
         pos++;
-        while (pos < len && CLASS[text.charCodeAt(pos)]! & WS) pos++;
+        if (CLASS[text.charCodeAt(pos)]! & WS) pos = runEnd(WS_RUN, text, pos);
         this.trivia(file, start, pos);
         continue;
       }
@@ -261,8 +279,7 @@ class Scanner {
         case 38: { // '&': &label, &{path}, &&
           const n = text.charCodeAt(pos + 1);
           if (CLASS[n]! & LABEL_START) {
-            pos += 2;
-            while (pos < len && CLASS[text.charCodeAt(pos)]! & LABEL_CHAR) pos++;
+            pos = runEnd(LABEL_RUN, text, pos + 2);
             this.emit(C.LabelRef, start, pos, file);
             continue;
           }
@@ -314,11 +331,12 @@ class Scanner {
       }
 
       // `label:` in every state (always longer than a name, byte or identifier it overlaps).
+      // labelEnd: the end of the run of label characters at `pos` (when it starts one).
+      let labelEnd = -1;
       if (cls & LABEL_START) {
-        let j = pos + 1;
-        while (j < len && CLASS[text.charCodeAt(j)]! & LABEL_CHAR) j++;
-        if (text.charCodeAt(j) === 58) {
-          pos = j + 1;
+        labelEnd = runEnd(LABEL_RUN, text, pos + 1);
+        if (text.charCodeAt(labelEnd) === 58) {
+          pos = labelEnd + 1;
           this.emit(C.Label, start, pos, file);
           continue;
         }
@@ -327,8 +345,8 @@ class Scanner {
       const state = this.state;
       if (state === State.PropNodeName) {
         if (cls & NAME || (c === 92 && CLASS[text.charCodeAt(pos + 1)]! & NAME)) {
-          pos++;
-          while (pos < len && CLASS[text.charCodeAt(pos)]! & NAME) pos++;
+          // Label characters are name characters: a name goes on from where they stop, if at all.
+          pos = labelEnd >= 0 && !(CLASS[text.charCodeAt(labelEnd)]! & NAME) ? labelEnd : runEnd(NAME_RUN, text, pos + 1);
           this.emit(C.PropNodeName, start, pos, file);
           this.state = State.V1;
           continue;
@@ -346,8 +364,7 @@ class Scanner {
         }
         if (cls & LABEL_START) {
           // dtc >= 1.7: an identifier here is most likely an unexpanded macro.
-          pos++;
-          while (pos < len && CLASS[text.charCodeAt(pos)]! & LABEL_CHAR) pos++;
+          pos = labelEnd;
           const image = text.slice(start, pos);
           this.lexicalError(`Unexpected '${image}'`, file, start, pos);
           this.emit(C.Literal, start, pos, file);
@@ -420,28 +437,9 @@ class Scanner {
     }
   }
 
-  /** End of `([0-9]+|0[xX][0-9a-fA-F]+)(U|L|UL|LL|ULL)?` at `pos`. */
+  /** End of `([0-9]+|0[xX][0-9a-fA-F]+)(U|L|UL|LL|ULL)?` at `pos` (a digit). */
   private integerLiteral(text: string, pos: number): number {
-    let j = pos;
-    if (text.charCodeAt(pos) === 48 && (text.charCodeAt(pos + 1) | 0x20) === 120 && CLASS[text.charCodeAt(pos + 2)]! & HEX) {
-      j = pos + 3;
-      while (CLASS[text.charCodeAt(j)]! & HEX) j++;
-    } else {
-      j = pos + 1;
-      while (CLASS[text.charCodeAt(j)]! & DIGIT) j++;
-    }
-    const s = text.charCodeAt(j);
-    if (s === 85) { // U, UL, ULL
-      j++;
-      if (text.charCodeAt(j) === 76) {
-        j++;
-        if (text.charCodeAt(j) === 76) j++;
-      }
-    } else if (s === 76) { // L, LL
-      j++;
-      if (text.charCodeAt(j) === 76) j++;
-    }
-    return j;
+    return runEnd(INTEGER_LITERAL, text, pos);
   }
 
   /** Applies the cpp line marker at `pos` (a line start). Returns its end, -1 when there is none, -2 on a fatal error. */
