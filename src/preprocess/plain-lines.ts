@@ -114,6 +114,7 @@ export function copyPlainLines(engine: PlainLineEngine): void {
       if (copied < 0) break;
       if (copied > 0) printed = true;
       pos = text.indexOf("\n", pos) + 1;
+      if (copied === PLAIN && pos < end) pos = copyRun(engine, text, pos, end);
     }
     // A line that is not plain: a simple #define is done here too.
     const next = defineLine(engine, text, pos);
@@ -125,9 +126,48 @@ export function copyPlainLines(engine: PlainLineEngine): void {
   if (printed) engine.includeGuards.token();
 }
 
+/** copyLine's results. */
+const PLAIN = 2;
+const WITH_NUMBERS = 1;
+
 /**
- * Prints the plain or blank line at `pos` (matched by PLAIN_BLOCK): 1 when it printed it, 0 for a
- * blank line, -1 when the line is for the token path after all.
+ * After a plain line printed as it is (no trailing blanks), the plain lines up to `end` (a
+ * PLAIN_BLOCK's end) that name no macro print as the source text from that line's break to the
+ * end of the last of them, when nothing in it is printed otherwise: no trailing blanks, no run of
+ * 8 blank lines (gcc's printer re-synchronises with fewer line breaks), no long gap, no splice
+ * (line numbers of the raw text). The origin segment of the line before goes on over all of it,
+ * as the token path's marks at each line would. Returns where the lines copied end (`pos` when
+ * none were).
+ */
+function copyRun(engine: PlainLineEngine, text: string, pos: number, end: number): number {
+  const file = engine.currentLexer.file;
+  const before = text.charCodeAt(pos - 2);
+  if (file.hasSplices || before === 32 || before === 9) return pos;
+  let runEnd = end;
+  IDENTIFIER.lastIndex = pos;
+  for (let m = IDENTIFIER.exec(text); m !== null && m.index < end; m = IDENTIFIER.exec(text)) {
+    if (engine.macros.has(m[0])) {
+      runEnd = text.lastIndexOf("\n", m.index) + 1;
+      break;
+    }
+  }
+  // Blank lines at the end are printed (as line breaks) only before what follows them.
+  let last = runEnd - 1;
+  while (last >= pos && text.charCodeAt(last) === 10) last--;
+  if (last < pos || text.charCodeAt(last) === 32 || text.charCodeAt(last) === 9) return pos;
+  const copied = text.slice(pos - 1, last + 1);
+  if (NOT_AS_IT_IS.test(copied)) return pos;
+  engine.printer.copiedLines(file, copied, last);
+  return text.indexOf("\n", last) + 1;
+}
+
+/** What the printer would not print as it is in a run of plain lines (see copyRun). */
+const NOT_AS_IT_IS = /[ \t]\n|\n{9}|[ \t]{256}/;
+
+/**
+ * Prints the plain or blank line at `pos` (matched by PLAIN_BLOCK): PLAIN when it printed it as
+ * it is, WITH_NUMBERS when with numbers for macro names, 0 for a blank line, -1 when the line is
+ * for the token path after all.
  */
 function copyLine(engine: PlainLineEngine, text: string, pos: number): number {
   const lineEnd = text.indexOf("\n", pos);
@@ -156,14 +196,14 @@ function copyLine(engine: PlainLineEngine, text: string, pos: number): number {
   const file = engine.currentLexer.file;
   if (names.length === 0) {
     printer.plainLine(file, first, last);
-    return 1;
+    return PLAIN;
   }
   // In a literal a name is not expanded: leave such lines to the token path.
   if (QUOTE.test(text.slice(first, last))) return -1;
   if (engine.expandedTokens + bodies.length > MAX_EXPANDED_TOKENS) return -1;
   engine.expandedTokens += bodies.length;
   printer.macroLine(file, first, last, names, bodies);
-  return 1;
+  return WITH_NUMBERS;
 }
 
 /**

@@ -235,6 +235,17 @@ export class Printer {
   }
 
   /**
+   * Lines that follow a plain line, copied as they are: `text` starts with the break after that
+   * line and ends on the last line, at spliced offset `lastOff` (./plain-lines.ts copyRun). What
+   * startLine and token() would print for each: the breaks, the indentation, the tokens and the
+   * gaps; their origin marks continue the plain line's exact segment.
+   */
+  copiedLines(file: FileState, text: string, lastOff: number): void {
+    this.write(text);
+    this.srcLine = file.physicalLine(lastOff);
+  }
+
+  /**
    * token()'s space before the first token of a line when it is copied from the source: the last
    * column of the indentation, or, without indentation, the space gcc puts before a `#` after an
    * expansion that ended the line before (avoid_paste with no previous token).

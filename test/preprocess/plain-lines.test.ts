@@ -24,8 +24,22 @@ const HEADER = [
   "",
 ].join("\n");
 
+// Runs of plain lines copied as one piece: blank lines (7 are printed, 8 or more are not), a
+// trailing blank at a run's end, a spliced line and CR LF line ends (raw line numbers differ).
+const RUNS: Record<string, string> = {
+  "blank7.dtsi": "\tp1;\n\tp2;\n\n\n\n\n\n\n\n\tp3;\n",
+  "blank8.dtsi": "\tp4;\n\tp5;\n\n\n\n\n\n\n\n\n\tp6;\n",
+  "trailing.dtsi": "\tp7;\n\tp8; \n\tp9;\n",
+  "trailing-last.dtsi": "\tp10;\n\tp11;\t\n",
+};
+const SPLICED = "\ts1;\n\ts2;\n\ts3 = \\\n<1>;\n\ts4;\n";
+const CRLF = "\tq1;\r\n\tq2;\r\n\r\n\tq3;\r\n";
+
 const BOARD = [
   '#include "h.h"',
+  ...Object.keys(RUNS).map((name) => `#include "${name}"`),
+  '#include "spliced.dtsi"',
+  '#include "crlf.dtsi"',
   "/dts-v1/;",
   "/ {",
   "\t#address-cells = <1>;",
@@ -63,7 +77,7 @@ const BOARD = [
 ].join("\n");
 
 function run(memo: IncludeMemo | undefined) {
-  const files = { "h.h": HEADER, "main.S": BOARD + "\n" };
+  const files = { "h.h": HEADER, ...RUNS, "spliced.dtsi": SPLICED, "crlf.dtsi": CRLF, "main.S": BOARD + "\n" };
   const sink = new DiagnosticSink();
   const out = preprocess(new SourceFile("main.S", files["main.S"]), { host: memoryFileHost(files), includeDirs: [], defines: [], undefines: [], includeMemo: memo }, sink);
   const positions: string[] = [];
@@ -83,7 +97,7 @@ describe("lines done in one piece", () => {
   });
 
   it.skipIf(!cppAvailable)("keeps cpp's tokens and spacing", () => {
-    const cpp = runCpp({ files: { "h.h": HEADER, "main.S": BOARD + "\n" } });
+    const cpp = runCpp({ files: { "h.h": HEADER, ...RUNS, "spliced.dtsi": SPLICED, "crlf.dtsi": CRLF, "main.S": BOARD + "\n" } });
     expect(cpp.ok).toBe(true);
     expect(normalize(fast.text!)).toBe(normalize(cpp.text));
   });
