@@ -34,7 +34,13 @@ const PLAIN_BLOCK = new RegExp(
   "y",
 );
 
-/** Identifier-like runs: every identifier token is one (runs inside strings and numbers only cost a lookup). */
+/**
+ * Identifier-like runs: every identifier token is one (runs inside strings and numbers only cost a
+ * lookup). The alternative line break stops a scan of one line at its end: a search for the next
+ * identifier must not run on through the rest of the file for each line (quadratic).
+ */
+const IDENTIFIER_IN_LINE = /[A-Za-z_$][\w$]*|\n/g;
+/** Identifier-like runs, for a scan of a slice (bounded by it). */
 const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
 
 /** The printer copies a gap between two tokens only when it is shorter than this (Printer.writeSpace). */
@@ -109,12 +115,19 @@ export function copyPlainLines(engine: PlainLineEngine): void {
   for (;;) {
     PLAIN_BLOCK.lastIndex = pos;
     const end = PLAIN_BLOCK.test(text) ? PLAIN_BLOCK.lastIndex : pos;
+    // Once a run could not be copied, the rest of the block goes line by line: trying again
+    // after each line would scan the same lines again (quadratic).
+    let runs = true;
     while (pos < end) {
       const copied = copyLine(engine, text, pos);
       if (copied < 0) break;
       if (copied > 0) printed = true;
       pos = text.indexOf("\n", pos) + 1;
-      if (copied === PLAIN && pos < end) pos = copyRun(engine, text, pos, end);
+      if (copied === PLAIN && runs && pos < end) {
+        const after = copyRun(engine, text, pos, end);
+        runs = after > pos;
+        pos = after;
+      }
     }
     // A line that is not plain: a simple #define is done here too.
     const next = defineLine(engine, text, pos);
@@ -144,10 +157,11 @@ function copyRun(engine: PlainLineEngine, text: string, pos: number, end: number
   const before = text.charCodeAt(pos - 2);
   if (file.hasSplices || before === 32 || before === 9) return pos;
   let runEnd = end;
-  IDENTIFIER.lastIndex = pos;
-  for (let m = IDENTIFIER.exec(text); m !== null && m.index < end; m = IDENTIFIER.exec(text)) {
+  const lines = text.slice(pos, end);
+  IDENTIFIER.lastIndex = 0;
+  for (let m = IDENTIFIER.exec(lines); m !== null; m = IDENTIFIER.exec(lines)) {
     if (engine.macros.has(m[0])) {
-      runEnd = text.lastIndexOf("\n", m.index) + 1;
+      runEnd = text.lastIndexOf("\n", pos + m.index) + 1;
       break;
     }
   }
@@ -180,12 +194,12 @@ function copyLine(engine: PlainLineEngine, text: string, pos: number): number {
   if (last - first > MAX_COPIED_GAP && LONG_GAP.test(text.slice(first, last))) return -1;
   names.length = 0;
   bodies.length = 0;
-  IDENTIFIER.lastIndex = first;
-  let m = IDENTIFIER.exec(text);
+  IDENTIFIER_IN_LINE.lastIndex = first;
+  let m = IDENTIFIER_IN_LINE.exec(text);
   // `#name` first: a directive, or text (`#address-cells`) when the name is no directive's.
   if (text.charCodeAt(first) === 35 && (m === null || DIRECTIVE_NAMES.includes(m[0]))) return -1;
   const { macros, printer } = engine;
-  for (; m !== null && m.index < last; m = IDENTIFIER.exec(text)) {
+  for (; m !== null && m.index < last; m = IDENTIFIER_IN_LINE.exec(text)) {
     const macro = macros.get(m[0]);
     if (macro === undefined) continue;
     const body = numberBody(macro);

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { IncludeMemo, preprocess } from "../../src/preprocess/index.ts";
 import { DiagnosticSink, memoryFileHost, SourceFile } from "../../src/source/index.ts";
+import { fastest, linearBound } from "../cli/hostile/support.ts";
 import { cppAvailable, normalize, runCpp } from "./harness.ts";
 
 const HEADER = [
@@ -100,5 +101,22 @@ describe("lines done in one piece", () => {
     const cpp = runCpp({ files: { "h.h": HEADER, ...RUNS, "spliced.dtsi": SPLICED, "crlf.dtsi": CRLF, "main.S": BOARD + "\n" } });
     expect(cpp.ok).toBe(true);
     expect(normalize(fast.text!)).toBe(normalize(cpp.text));
+  });
+});
+
+describe("lines done in one piece: linear work", () => {
+  // Lines with no identifier (the search for the next one must stop at the line's end), and a
+  // long block of plain lines whose one-piece copy fails at its end (not retried after each line).
+  const source = (n: number): string => "\t<1 2 3>;\n".repeat(n) + "\ty = <4>;\n".repeat(n) + "\tz; \n";
+  const work = (n: number) => () => {
+    const text = source(n);
+    preprocess(new SourceFile("main.S", text), { host: memoryFileHost({}), includeDirs: [], defines: [], undefines: [] }, new DiagnosticSink());
+  };
+
+  it("grows linearly with the number of lines", () => {
+    const small = 4000;
+    const factor = 8;
+    const ratio = fastest(work(small * factor)) / fastest(work(small));
+    expect(ratio).toBeLessThan(linearBound(factor));
   });
 });
