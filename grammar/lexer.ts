@@ -27,7 +27,7 @@ import { BAD_HEX_ESCAPE_MESSAGE, decodeEscapes } from "./escapes.ts";
 import { integerLiteralProblemsAt } from "./literals.ts";
 import * as T from "./tokens.ts";
 import { TokenBuffer, tokenCode } from "./tokens.ts";
-import { CLASS, DIGIT, HEX, LABEL_START, matchLineMarker, NAME, PATH, scanCharLiteral, scanString, SINGLE, STRAY, stringHasEscape, WS } from "./scan-rules.ts";
+import { CLASS, DIGIT, HEX, LABEL_CHAR, LABEL_START, matchLineMarker, NAME, PATH, scanCharLiteral, scanString, SINGLE, STRAY, stringHasEscape, WS } from "./scan-rules.ts";
 
 /**
  * How far each buffer's line markers have been recorded: SourceFile keeps markers in offset
@@ -72,7 +72,11 @@ interface SuspendedBuffer {
 }
 
 // Runs of characters, found by sticky RegExps: one native call per token instead of a JS loop
-// step per character, which a one-board process runs unoptimised (docs/startup.md).
+// step per character, which a one-board process runs unoptimised (docs/startup.md). On a large
+// input V8 optimises the loop soon, and there the loop is faster than a call per token (~10 %
+// of the scan on an 8 MB board): inputs from RUNS_BELOW bytes on scan with loops.
+/** Main-file sizes below which the scanner finds runs of characters with RegExps. */
+export const RUNS_BELOW = 1 << 20;
 /** [[:space:]] */
 const WS_RUN = /[ \t\n\v\f\r]*/y;
 /** LABEL_CHAR */
@@ -87,6 +91,12 @@ function runEnd(run: RegExp, text: string, pos: number): number {
   run.lastIndex = pos;
   run.test(text);
   return run.lastIndex;
+}
+
+/** The end of the run of characters of class `mask` at `pos` (the loop runEnd stands for). */
+function classEnd(text: string, pos: number, mask: number): number {
+  while (CLASS[text.charCodeAt(pos)]! & mask) pos++;
+  return pos;
 }
 
 function lexicalDiagnostic(message: string, file: SourceFile, start: number, end: number): Diagnostic {
@@ -172,6 +182,7 @@ class Scanner {
     // fail too: remembering that keeps inputs like `/*/*/*...` linear.
     let noCommentEndFrom = Infinity;
     let noNewlineFrom = Infinity;
+    const runs = mainFile.text.length < RUNS_BELOW;
     for (;;) {
       if (pos >= len) {
         const parent = this.suspended.pop();
@@ -191,7 +202,7 @@ class Scanner {
 
       if (cls & WS) {
         pos++;
-        if (CLASS[text.charCodeAt(pos)]! & WS) pos = runEnd(WS_RUN, text, pos);
+        if (CLASS[text.charCodeAt(pos)]! & WS) pos = runs ? runEnd(WS_RUN, text, pos) : classEnd(text, pos, WS);
         this.trivia(file, start, pos);
         continue;
       }
@@ -279,7 +290,7 @@ class Scanner {
         case 38: { // '&': &label, &{path}, &&
           const n = text.charCodeAt(pos + 1);
           if (CLASS[n]! & LABEL_START) {
-            pos = runEnd(LABEL_RUN, text, pos + 2);
+            pos = runs ? runEnd(LABEL_RUN, text, pos + 2) : classEnd(text, pos + 2, LABEL_CHAR);
             this.emit(C.LabelRef, start, pos, file);
             continue;
           }
@@ -334,7 +345,7 @@ class Scanner {
       // labelEnd: the end of the run of label characters at `pos` (when it starts one).
       let labelEnd = -1;
       if (cls & LABEL_START) {
-        labelEnd = runEnd(LABEL_RUN, text, pos + 1);
+        labelEnd = runs ? runEnd(LABEL_RUN, text, pos + 1) : classEnd(text, pos + 1, LABEL_CHAR);
         if (text.charCodeAt(labelEnd) === 58) {
           pos = labelEnd + 1;
           this.emit(C.Label, start, pos, file);
@@ -346,14 +357,14 @@ class Scanner {
       if (state === State.PropNodeName) {
         if (cls & NAME || (c === 92 && CLASS[text.charCodeAt(pos + 1)]! & NAME)) {
           // Label characters are name characters: a name goes on from where they stop, if at all.
-          pos = labelEnd >= 0 && !(CLASS[text.charCodeAt(labelEnd)]! & NAME) ? labelEnd : runEnd(NAME_RUN, text, pos + 1);
+          pos = labelEnd >= 0 && !(CLASS[text.charCodeAt(labelEnd)]! & NAME) ? labelEnd : runs ? runEnd(NAME_RUN, text, pos + 1) : classEnd(text, pos + 1, NAME);
           this.emit(C.PropNodeName, start, pos, file);
           this.state = State.V1;
           continue;
         }
       } else if (state === State.V1) {
         if (cls & DIGIT) {
-          pos = this.integerLiteral(text, pos);
+          pos = runs ? runEnd(INTEGER_LITERAL, text, pos) : this.integerLiteral(text, pos);
           // Only a leading 0 (octal, hex) or 20+ characters can make a literal invalid.
           if ((c === 48 && pos - start > 1) || pos - start >= 20) {
             const problems = integerLiteralProblemsAt(text, start, pos);
@@ -437,9 +448,23 @@ class Scanner {
     }
   }
 
-  /** End of `([0-9]+|0[xX][0-9a-fA-F]+)(U|L|UL|LL|ULL)?` at `pos` (a digit). */
+  /** End of `([0-9]+|0[xX][0-9a-fA-F]+)(U|L|UL|LL|ULL)?` at `pos` (a digit): INTEGER_LITERAL's loop. */
   private integerLiteral(text: string, pos: number): number {
-    return runEnd(INTEGER_LITERAL, text, pos);
+    let j = pos;
+    if (text.charCodeAt(pos) === 48 && (text.charCodeAt(pos + 1) | 0x20) === 120 && CLASS[text.charCodeAt(pos + 2)]! & HEX) j = classEnd(text, pos + 3, HEX);
+    else j = classEnd(text, pos + 1, DIGIT);
+    const s = text.charCodeAt(j);
+    if (s === 85) { // U, UL, ULL
+      j++;
+      if (text.charCodeAt(j) === 76) {
+        j++;
+        if (text.charCodeAt(j) === 76) j++;
+      }
+    } else if (s === 76) { // L, LL
+      j++;
+      if (text.charCodeAt(j) === 76) j++;
+    }
+    return j;
   }
 
   /** Applies the cpp line marker at `pos` (a line start). Returns its end, -1 when there is none, -2 on a fatal error. */
