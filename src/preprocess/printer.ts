@@ -177,13 +177,7 @@ export class Printer {
     this.firstSpace(file, first);
     this.origin.mark(this.length, file, first, true);
     this.write(file.text.slice(first, end));
-    this.indentLast = "";
-    this.avoidPasteNext = false;
-    this.source = null;
-    this.printed = true;
-    // What follows a plain line is a new line's first token (lineChange resets both).
-    this.prev = null;
-    this.lastWritten = null;
+    this.endLine(false);
   }
 
   /**
@@ -191,8 +185,9 @@ export class Printer {
    * line (./plain-lines.ts): `names` holds, for each name in order, its start, its end and the
    * index of its expansion in `bodies`. What token() prints for the token path's stream: plain
    * runs copied with one exact segment each; before an expansion a space where its name had
-   * whitespace before it or follows another expansion (gcc's avoid_paste for two numbers), then
-   * the number with a segment pointing at the name; after it a space where the next token had
+   * whitespace before it (two names or a name and a number are never adjacent, and gcc's
+   * avoid_paste adds none after punctuation other than `.`, which copyLine leaves out), then the
+   * number with a segment pointing at the name; after it a space where the next token had
    * whitespace or starts with `.`, `+` or `-` (avoid_paste after a number; names, numbers and
    * literals cannot follow a name directly).
    */
@@ -225,9 +220,14 @@ export class Printer {
       afterExpansion = true;
       pos = names[k + 1]!;
     }
-    this.indentLast = "";
     // After an expansion gcc's avoid-paste state stays set into the next line (token()).
-    this.avoidPasteNext = afterExpansion;
+    this.endLine(afterExpansion);
+  }
+
+  /** The state token() leaves after a line's last token; what follows is a new line's first token (startLine resets the rest). */
+  private endLine(avoidPasteNext: boolean): void {
+    this.indentLast = "";
+    this.avoidPasteNext = avoidPasteNext;
     this.source = null;
     this.printed = true;
     this.prev = null;
