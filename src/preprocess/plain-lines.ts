@@ -125,8 +125,8 @@ export function copyPlainLines(engine: PlainLineEngine): void {
       pos = text.indexOf("\n", pos) + 1;
       if (copied === PLAIN && runs && pos < end) {
         const after = copyRun(engine, text, pos, end);
-        runs = after > pos;
-        pos = after;
+        if (after < 0) runs = false;
+        else pos = after;
       }
     }
     // A line that is not plain: a simple #define is done here too.
@@ -150,12 +150,13 @@ const WITH_NUMBERS = 1;
  * 8 blank lines (gcc's printer re-synchronises with fewer line breaks), no long gap, no splice
  * (line numbers of the raw text). The origin segment of the line before goes on over all of it,
  * as the token path's marks at each line would. Returns where the lines copied end (`pos` when
- * none were).
+ * there were none to copy), or -1 when the lines up to `end` cannot be copied this way.
  */
 function copyRun(engine: PlainLineEngine, text: string, pos: number, end: number): number {
   const file = engine.currentLexer.file;
+  if (file.hasSplices) return -1;
   const before = text.charCodeAt(pos - 2);
-  if (file.hasSplices || before === 32 || before === 9) return pos;
+  if (before === 32 || before === 9) return pos;
   let runEnd = end;
   const lines = text.slice(pos, end);
   IDENTIFIER.lastIndex = 0;
@@ -168,9 +169,10 @@ function copyRun(engine: PlainLineEngine, text: string, pos: number, end: number
   // Blank lines at the end are printed (as line breaks) only before what follows them.
   let last = runEnd - 1;
   while (last >= pos && text.charCodeAt(last) === 10) last--;
-  if (last < pos || text.charCodeAt(last) === 32 || text.charCodeAt(last) === 9) return pos;
+  if (last < pos) return pos;
+  if (text.charCodeAt(last) === 32 || text.charCodeAt(last) === 9) return -1;
   const copied = text.slice(pos - 1, last + 1);
-  if (NOT_AS_IT_IS.test(copied)) return pos;
+  if (NOT_AS_IT_IS.test(copied)) return -1;
   engine.printer.copiedLines(file, copied, last);
   return text.indexOf("\n", last) + 1;
 }

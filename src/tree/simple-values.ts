@@ -15,6 +15,9 @@ import { HAS_LABEL, HAS_PATH_REF, HAS_PHANDLE_REF, PropertyValue, type Marker } 
 
 const MAX_U32 = 0xffffffff;
 
+/** A string's body up to its closing quote or a backslash (an escape), whichever comes first. */
+const STRING_BODY = /[^"\\]*/y;
+
 /**
  * Cell values of the value being encoded, and its markers (reused: values are encoded one at a
  * time). Filled by index up to a count, never emptied with `length = 0`: that frees the backing
@@ -61,9 +64,6 @@ function bitsAt(tokens: TokenReader, i: number): number {
  * 2^32 (./simple-expressions.ts). Everything else takes the general path: other expressions, char
  * literals, escapes, literals out of range or with suffixes (diagnostics), `<&{...}>`, /incbin/.
  */
-/** A string's body up to its closing quote or a backslash (an escape), whichever comes first. */
-const STRING_BODY = /[^"\\]*/y;
-
 function measure(tokens: TokenReader, start: number, end: number): number {
   let cells = 0;
   let refs = 0;
