@@ -18,7 +18,7 @@ import { MAX_ARGUMENT_TOKENS, MAX_EXPANDED_TOKENS, MAX_EXPANSION_DEPTH, MAX_FILE
 import { expandBuiltin } from "./builtins.ts";
 import { BUILTIN_NAMES, builtinMacro, stringifyArgument } from "./macro.ts";
 import type { Macro } from "./macro.ts";
-import { copyPlainLines } from "./plain-lines.ts";
+import { copyPlainLines, type PlainBlock } from "./plain-lines.ts";
 import { Printer } from "./printer.ts";
 import {
   AVOID_PASTE, copyToken, F_BOL, F_FILE_END, F_NO_EXPAND, F_PASTE_LEFT, F_PREV_WHITE, F_STRINGIFY, isPunct, makeToken, paddingToken,
@@ -88,6 +88,8 @@ export class Engine {
   /** Tokens collected as macro arguments so far (see MAX_ARGUMENT_TOKENS). */
   argumentTokens = 0;
   includedFiles = 0;
+  /** The last block of plain lines found (./plain-lines.ts plainBlockEnd). */
+  readonly plainBlock: PlainBlock = { file: null, from: 0, end: 0 };
   /** __COUNTER__'s next value. */
   counter = 0;
   /** __DATE__ and __TIME__: when this run started. */

@@ -13,6 +13,7 @@
 // see Engine.run), so that what it does depends on the line alone. Anything else on a line sends
 // the whole line to the token path. test/preprocess/plain-lines.test.ts compares both paths.
 import { DIRECTIVE_NAMES } from "./directives.ts";
+import type { FileState } from "./file-state.ts";
 import type { GuardDirective, IncludeGuards } from "./include-guards.ts";
 import type { Lexer } from "./lexer.ts";
 import { MAX_EXPANDED_TOKENS } from "./limits.ts";
@@ -60,6 +61,7 @@ export interface PlainLineEngine {
   readonly includeGuards: IncludeGuards;
   expandedTokens: number;
   noteGuardDirective(kind: GuardDirective): void;
+  readonly plainBlock: PlainBlock;
 }
 
 /** Per line: start, end and index in `bodies` of each macro name (reused between calls). */
@@ -113,8 +115,7 @@ export function copyPlainLines(engine: PlainLineEngine): void {
   const start = pos;
   let printed = false;
   for (;;) {
-    PLAIN_BLOCK.lastIndex = pos;
-    const end = PLAIN_BLOCK.test(text) ? PLAIN_BLOCK.lastIndex : pos;
+    const end = plainBlockEnd(engine.plainBlock, lexer.file, pos);
     // Once a run could not be copied, the rest of the block goes line by line: trying again
     // after each line would scan the same lines again (quadratic).
     let runs = true;
@@ -137,6 +138,30 @@ export function copyPlainLines(engine: PlainLineEngine): void {
   if (pos > start || !lexer.atLineStart) lexer.resumeAtLineStart(pos);
   // A token outside the file's include guard makes it unguarded (IncludeGuards.token).
   if (printed) engine.includeGuards.token();
+}
+
+/**
+ * Where the block of lines PLAIN_BLOCK matches from `pos` (a line start) ends. The match is
+ * remembered: a start inside the last block has the same end (the regex goes line by line), and
+ * matching again from each line of a long block whose first lines take the token path (a
+ * function-like macro on each line) would be quadratic.
+ */
+function plainBlockEnd(memo: PlainBlock, file: FileState, pos: number): number {
+  if (memo.file === file && pos >= memo.from && pos <= memo.end) return memo.end;
+  const text = file.text;
+  PLAIN_BLOCK.lastIndex = pos;
+  const end = PLAIN_BLOCK.test(text) ? PLAIN_BLOCK.lastIndex : pos;
+  memo.file = file;
+  memo.from = pos;
+  memo.end = end;
+  return end;
+}
+
+/** The last block PLAIN_BLOCK matched, in one engine's run (see plainBlockEnd). */
+export interface PlainBlock {
+  file: FileState | null;
+  from: number;
+  end: number;
 }
 
 /** copyLine's results. */
