@@ -71,6 +71,34 @@ interface SuspendedBuffer {
   readonly noNewlineFrom: number;
 }
 
+// Runs of characters, found by sticky RegExps: one native call per token instead of a JS loop
+// step per character, which a one-board process runs unoptimised (docs/startup.md). On a large
+// input V8 optimises the loop soon, and there the loop is faster than a call per token (~10 %
+// of the scan on an 8 MB board): inputs from RUNS_BELOW bytes on scan with loops.
+/** Main-file sizes below which the scanner finds runs of characters with RegExps. */
+export const RUNS_BELOW = 1 << 20;
+/** [[:space:]] */
+const WS_RUN = /[ \t\n\v\f\r]*/y;
+/** LABEL_CHAR */
+const LABEL_RUN = /[a-zA-Z0-9_]*/y;
+/** NAME (PROPNODECHAR) */
+const NAME_RUN = /[a-zA-Z0-9,._+*#?@-]*/y;
+/** dtc's integer literal (the caller has seen a digit): hex only with a digit after `0x`. */
+const INTEGER_LITERAL = /(?:0[xX][0-9a-fA-F]+|[0-9]+)(?:U(?:LL?)?|LL?)?/y;
+
+/** The end of the match of `run` (a sticky RegExp that cannot fail: it matches empty) at `pos`. */
+function runEnd(run: RegExp, text: string, pos: number): number {
+  run.lastIndex = pos;
+  run.test(text);
+  return run.lastIndex;
+}
+
+/** The end of the run of characters of class `mask` at `pos` (the loop runEnd stands for). */
+function classEnd(text: string, pos: number, mask: number): number {
+  while (CLASS[text.charCodeAt(pos)]! & mask) pos++;
+  return pos;
+}
+
 function lexicalDiagnostic(message: string, file: SourceFile, start: number, end: number): Diagnostic {
   return { severity: "error", code: "lexical", message, span: span(file, start, end) };
 }
@@ -154,6 +182,7 @@ class Scanner {
     // fail too: remembering that keeps inputs like `/*/*/*...` linear.
     let noCommentEndFrom = Infinity;
     let noNewlineFrom = Infinity;
+    const runs = mainFile.text.length < RUNS_BELOW;
     for (;;) {
       if (pos >= len) {
         const parent = this.suspended.pop();
@@ -173,7 +202,7 @@ class Scanner {
 
       if (cls & WS) {
         pos++;
-        while (pos < len && CLASS[text.charCodeAt(pos)]! & WS) pos++;
+        if (CLASS[text.charCodeAt(pos)]! & WS) pos = runs ? runEnd(WS_RUN, text, pos) : classEnd(text, pos, WS);
         this.trivia(file, start, pos);
         continue;
       }
@@ -261,8 +290,7 @@ class Scanner {
         case 38: { // '&': &label, &{path}, &&
           const n = text.charCodeAt(pos + 1);
           if (CLASS[n]! & LABEL_START) {
-            pos += 2;
-            while (pos < len && CLASS[text.charCodeAt(pos)]! & LABEL_CHAR) pos++;
+            pos = runs ? runEnd(LABEL_RUN, text, pos + 2) : classEnd(text, pos + 2, LABEL_CHAR);
             this.emit(C.LabelRef, start, pos, file);
             continue;
           }
@@ -314,11 +342,12 @@ class Scanner {
       }
 
       // `label:` in every state (always longer than a name, byte or identifier it overlaps).
+      // labelEnd: the end of the run of label characters at `pos` (when it starts one).
+      let labelEnd = -1;
       if (cls & LABEL_START) {
-        let j = pos + 1;
-        while (j < len && CLASS[text.charCodeAt(j)]! & LABEL_CHAR) j++;
-        if (text.charCodeAt(j) === 58) {
-          pos = j + 1;
+        labelEnd = runs ? runEnd(LABEL_RUN, text, pos + 1) : classEnd(text, pos + 1, LABEL_CHAR);
+        if (text.charCodeAt(labelEnd) === 58) {
+          pos = labelEnd + 1;
           this.emit(C.Label, start, pos, file);
           continue;
         }
@@ -327,15 +356,15 @@ class Scanner {
       const state = this.state;
       if (state === State.PropNodeName) {
         if (cls & NAME || (c === 92 && CLASS[text.charCodeAt(pos + 1)]! & NAME)) {
-          pos++;
-          while (pos < len && CLASS[text.charCodeAt(pos)]! & NAME) pos++;
+          // Label characters are name characters: a name goes on from where they stop, if at all.
+          pos = labelEnd >= 0 && !(CLASS[text.charCodeAt(labelEnd)]! & NAME) ? labelEnd : runs ? runEnd(NAME_RUN, text, pos + 1) : classEnd(text, pos + 1, NAME);
           this.emit(C.PropNodeName, start, pos, file);
           this.state = State.V1;
           continue;
         }
       } else if (state === State.V1) {
         if (cls & DIGIT) {
-          pos = this.integerLiteral(text, pos);
+          pos = runs ? runEnd(INTEGER_LITERAL, text, pos) : this.integerLiteral(text, pos);
           // Only a leading 0 (octal, hex) or 20+ characters can make a literal invalid.
           if ((c === 48 && pos - start > 1) || pos - start >= 20) {
             const problems = integerLiteralProblemsAt(text, start, pos);
@@ -346,8 +375,7 @@ class Scanner {
         }
         if (cls & LABEL_START) {
           // dtc >= 1.7: an identifier here is most likely an unexpanded macro.
-          pos++;
-          while (pos < len && CLASS[text.charCodeAt(pos)]! & LABEL_CHAR) pos++;
+          pos = labelEnd;
           const image = text.slice(start, pos);
           this.lexicalError(`Unexpected '${image}'`, file, start, pos);
           this.emit(C.Literal, start, pos, file);
@@ -420,16 +448,11 @@ class Scanner {
     }
   }
 
-  /** End of `([0-9]+|0[xX][0-9a-fA-F]+)(U|L|UL|LL|ULL)?` at `pos`. */
+  /** End of `([0-9]+|0[xX][0-9a-fA-F]+)(U|L|UL|LL|ULL)?` at `pos` (a digit): INTEGER_LITERAL's loop. */
   private integerLiteral(text: string, pos: number): number {
     let j = pos;
-    if (text.charCodeAt(pos) === 48 && (text.charCodeAt(pos + 1) | 0x20) === 120 && CLASS[text.charCodeAt(pos + 2)]! & HEX) {
-      j = pos + 3;
-      while (CLASS[text.charCodeAt(j)]! & HEX) j++;
-    } else {
-      j = pos + 1;
-      while (CLASS[text.charCodeAt(j)]! & DIGIT) j++;
-    }
+    if (text.charCodeAt(pos) === 48 && (text.charCodeAt(pos + 1) | 0x20) === 120 && CLASS[text.charCodeAt(pos + 2)]! & HEX) j = classEnd(text, pos + 3, HEX);
+    else j = classEnd(text, pos + 1, DIGIT);
     const s = text.charCodeAt(j);
     if (s === 85) { // U, UL, ULL
       j++;

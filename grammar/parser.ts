@@ -11,7 +11,7 @@ import { internRange, type Span } from "../src/source/index.ts";
 import type * as A from "./ast.ts";
 import { BodyNode, labelAt, NodeNode, PropertyCursor, PropertyNode, referenceAt, spanTo, type ValueSource } from "./nodes.ts";
 import { ExpressionRecogniser, GrammarStop, MAX_EXPRESSION_DEPTH } from "./expressions.ts";
-import { TokenBufferParser } from "./token-parser.ts";
+import { COMMA, LABEL, PLAIN_CELLS, STRING, TokenBufferParser } from "./token-parser.ts";
 import { decodePrimary, decodeValue } from "./values.ts";
 import * as T from "./tokens.ts";
 import { DtsToken, tokenCode, type TokenBuffer } from "./tokens.ts";
@@ -42,8 +42,6 @@ const NO_ITEMS: never[] = Object.freeze([]) as unknown as never[];
 function nameOf(image: string): string {
   return image.charCodeAt(0) === 92 ? image.slice(1) : image;
 }
-
-
 
 export class DtsParser extends TokenBufferParser {
   private busy = false;
@@ -342,6 +340,7 @@ export class DtsParser extends TokenBufferParser {
     const cellArray = () => {
       $.OPTION(bitsPrefix);
       $.CONSUME(T.LAngle);
+      if (!$.RECORDING_PHASE) $.skipCodes(PLAIN_CELLS);
       $.MANY3(cell);
       $.CONSUME(T.RAngle);
     };
@@ -364,6 +363,8 @@ export class DtsParser extends TokenBufferParser {
     const valueItem = () => $.OR3($.valueAlts);
     const propertyValue = () => {
       $.needComponent = true;
+      // `"a", "b"`: the string-list alternatives below, without the OR per token.
+      if (!$.RECORDING_PHASE) $.needComponent = $.skipList(STRING, COMMA, LABEL, true);
       $.MANY2(valueItem);
       // Nothing after `=` or after a comma: the token here is the error.
       if (!$.RECORDING_PHASE && $.needComponent) $.syntaxError($.currIdx + 1);

@@ -3,7 +3,21 @@
 // LA/LA_FAST (its documented hook for lazy lexers), so a document costs no token objects. Also
 // chevrotain's MANY loop without its error-recovery bookkeeping (recovery is off).
 import { createTokenInstance, EmbeddedActionsParser, EOF, type IParserConfig, type IToken, type TokenType } from "chevrotain";
-import { DtsToken, type TokenBuffer } from "./tokens.ts";
+import * as T from "./tokens.ts";
+import { DtsToken, tokenCode, type TokenBuffer } from "./tokens.ts";
+
+/** A set of token types as a table by scanner code (see TokenBufferParser.skipCodes). */
+function codeSet(types: readonly TokenType[]): Uint8Array {
+  const set = new Uint8Array(256);
+  for (const t of types) set[tokenCode(t)] = 1;
+  return set;
+}
+
+/** Cells recognised without chevrotain's OR (./parser.ts): their alternatives only CONSUME (`(` has an action). */
+export const PLAIN_CELLS = codeSet([T.Literal, T.CharLiteral, T.LabelRef, T.PathRef, T.Label]);
+export const STRING = tokenCode(T.StringLiteral);
+export const COMMA = tokenCode(T.Comma);
+export const LABEL = tokenCode(T.Label);
 
 /** What LA returns past the end (never reached in practice: the grammar consumes `End` last). */
 const PAST_END = createTokenInstance(EOF, "", NaN, NaN, NaN, NaN, NaN, NaN);
@@ -65,6 +79,36 @@ export class TokenBufferParser extends EmbeddedActionsParser {
     const i = this.currIdx + howMuch;
     if (i < 0 || i >= this.limit) return PAST_END;
     return this.buffer!.token(i);
+  }
+
+  /**
+   * Consumes the tokens from the next one on whose codes are in `codes`: what a MANY over an OR
+   * of alternatives that only CONSUME those types does, without the calls per token that cost
+   * most in a one-board process (docs/startup.md). Only outside the recording phase.
+   */
+  protected skipCodes(codes: Uint8Array): void {
+    const buffer = this.buffer!;
+    let i = this.currIdx + 1;
+    while (i < this.limit && codes[buffer.codeAt(i)] === 1) i++;
+    this.currIdx = i - 1;
+  }
+
+  /**
+   * Consumes a list `item (sep item)*` with `neutral` tokens anywhere, from the next token on,
+   * while it stays well formed: `needItem` says whether an item comes next (else a separator).
+   * Returns that state where it stopped, for the grammar to go on (and report errors) from there.
+   */
+  protected skipList(item: number, separator: number, neutral: number, needItem: boolean): boolean {
+    const buffer = this.buffer!;
+    let i = this.currIdx + 1;
+    for (; i < this.limit; i++) {
+      const code = buffer.codeAt(i);
+      if (code === neutral) continue;
+      if (needItem ? code !== item : code !== separator) break;
+      needItem = !needItem;
+    }
+    this.currIdx = i - 1;
+    return needItem;
   }
 
   /** Points the parser at `tokens`, to parse from `start` up to (not including) `limit`. */

@@ -122,6 +122,14 @@ try {
       "\tcpus { #address-cells = <1>; #size-cells = <0>; cpu@0 { device_type = \"cpu\"; reg = <0>; }; };",
       "\tintc: interrupt-controller@1000 { compatible = \"arm,gic-400\"; #interrupt-cells = <3>; interrupt-controller; reg = <REG(0x1000, 0x1000)>; };",
       "\tsoc { compatible = \"simple-bus\"; #address-cells = <2>; #size-cells = <2>; ranges;",
+      // Lines the preprocessor prints in one piece (src/preprocess/plain-lines.ts): numbers for
+      // macro names, and a run of plain lines.
+      "\t\ttimer {",
+      "\t\t\tinterrupt-parent = <&intc>;",
+      "\t\t\tinterrupts = <GIC_SPI 5 IRQ_TYPE_LEVEL_HIGH>,",
+      "\t\t\t<GIC_SPI 6 IRQ_TYPE_LEVEL_HIGH>;",
+      "\t\t\tclock-frequency = <19200000>;",
+      "\t\t};",
       "\t\tserial@2000 { compatible = \"ns16550a\"; reg = <REG(0x2000, 0x100)>; interrupt-parent = <&intc>; interrupts = <GIC_SPI (3 + 4) IRQ_TYPE_LEVEL_HIGH>; status = \"okay\"; };",
       "\t};",
       "};",

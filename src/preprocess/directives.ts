@@ -45,6 +45,9 @@ const DIRECTIVES = new Map<string, Directive>([
   ["unassert", { cond: false, include: false, run: () => {} }],
 ]);
 
+/** The names that make a line starting with `#` a directive (else it is text; ./plain-lines.ts). */
+export const DIRECTIVE_NAMES: readonly string[] = [...DIRECTIVES.keys()];
+
 /**
  * Handles the directive whose `#` was just read. Returns false when the line is not a directive
  * (assembler text): the `#` is then returned to the caller as a token and the line continues.

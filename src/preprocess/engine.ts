@@ -18,6 +18,7 @@ import { MAX_ARGUMENT_TOKENS, MAX_EXPANDED_TOKENS, MAX_EXPANSION_DEPTH, MAX_FILE
 import { expandBuiltin } from "./builtins.ts";
 import { BUILTIN_NAMES, builtinMacro, stringifyArgument } from "./macro.ts";
 import type { Macro } from "./macro.ts";
+import { copyPlainLines, type PlainBlock } from "./plain-lines.ts";
 import { Printer } from "./printer.ts";
 import {
   AVOID_PASTE, copyToken, F_BOL, F_FILE_END, F_NO_EXPAND, F_PASTE_LEFT, F_PREV_WHITE, F_STRINGIFY, isPunct, makeToken, paddingToken,
@@ -87,6 +88,8 @@ export class Engine {
   /** Tokens collected as macro arguments so far (see MAX_ARGUMENT_TOKENS). */
   argumentTokens = 0;
   includedFiles = 0;
+  /** The last block of plain lines found (./plain-lines.ts plainBlockEnd). */
+  readonly plainBlock: PlainBlock = { file: null, from: 0, end: 0 };
   /** __COUNTER__'s next value. */
   counter = 0;
   /** __DATE__ and __TIME__: when this run started. */
@@ -223,6 +226,8 @@ export class Engine {
         if (isPunct(result, "#") && this.parsingArgs !== 1 && result.file !== null) {
           if (handleDirective(this, result)) {
             if (this.pendingInclude) this.enterPendingInclude();
+            // Directives and comments are read here, not in run(): headers of #defines go on here.
+            this.copyPlainLines();
             continue;
           }
         }
@@ -550,6 +555,17 @@ export class Engine {
 
   // ---- main loop ----
 
+  /**
+   * Lines done in one piece (./plain-lines.ts) where the next token would start a line of the
+   * top-level stream with nothing pending; not while an include memo records (it records what the
+   * token path looks up and prints).
+   */
+  private copyPlainLines(): void {
+    if (this.recorder === null && this.contexts.length === 0 && this.lookahead.length === 0 && this.parsingArgs === 0 && !this.skipping && !this.inDirective && this.poisoned.size === 0) {
+      copyPlainLines(this);
+    }
+  }
+
   /** Processes a buffer of directives (the command line's -D/-U) without printing anything. */
   runDirectivesOnly(file: FileState): void {
     this.pushFile(file);
@@ -562,6 +578,7 @@ export class Engine {
   run(): string {
     this.pushFile(this.mainFile);
     for (;;) {
+      this.copyPlainLines();
       const t = this.getToken();
       if (t.kind === T_EOF) break;
       this.printer.token(t);

@@ -95,6 +95,11 @@ export class FileState {
     return -1;
   }
 
+  /** Whether the spliced text differs from the raw text (backslash-newline, CR). */
+  get hasSplices(): boolean {
+    return this.anchorOff.length > 0;
+  }
+
   /** Raw offset of a spliced offset. */
   rawOffset(off: number): number {
     const a = this.anchorOff;

@@ -171,6 +171,17 @@ export class Lexer {
     return makeToken(T_OTHER, text.slice(start, pos), flags, this.file, start);
   }
 
+  /** Whether the next token is the first of a line (the lexer is past a line break). */
+  get atLineStart(): boolean {
+    return this.bol;
+  }
+
+  /** Continues at `lineStart`, the start of a line whose predecessors were read elsewhere (./plain-lines.ts). */
+  resumeAtLineStart(lineStart: number): void {
+    this.pos = lineStart;
+    this.bol = true;
+  }
+
   /** After a directive: drop what is left of the line (lexing it, so comments span lines correctly). */
   skipToNextLine(): void {
     for (;;) {

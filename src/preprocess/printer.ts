@@ -18,6 +18,13 @@ const MAX_BLANK_LINES = 8;
 
 const BLANKS = /^[ \t]+$/;
 
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** First characters of tokens that gcc separates from a number before them: `.`, `+`, `-`. */
+const PASTES_AFTER_NUMBER = new Set([46, 43, 45]);
+
 /** Pieces per joined chunk: small enough that pieces die young, large enough to keep few chunks. */
 const CHUNK_PIECES = 4096;
 
@@ -184,9 +191,101 @@ export class Printer {
 
   /** The first token of a source line is about to be read (gcc's line-change callback). */
   lineChange(t: Token): void {
-    const file = t.file;
-    if (!file || t.kind === T_EOF) return;
-    const line = file.physicalLine(t.off);
+    if (!t.file || t.kind === T_EOF) return;
+    this.startLine(t.file, t.off);
+  }
+
+  /**
+   * A plain source line (./plain-lines.ts): what lineChange and token() print for its tokens, in
+   * one piece. Its tokens were lexed from the line itself with blanks between, so each token and
+   * each gap is copied from the source: the line from `first` (its first token) to `end` (after
+   * its last), and one exact origin segment, the one their marks would have merged into.
+   */
+  plainLine(file: FileState, first: number, end: number): void {
+    this.startLine(file, first);
+    this.firstSpace(file, first);
+    this.origin.mark(this.length, file, first, true);
+    this.write(file.text.slice(first, end));
+    this.endLine(false);
+  }
+
+  /**
+   * A line of plain text and names of object-like macros that expand to one number, all on the
+   * line (./plain-lines.ts): `names` holds, for each name in order, its start, its end and the
+   * index of its expansion in `bodies`. What token() prints for the token path's stream: plain
+   * runs copied with one exact segment each; before an expansion a space where its name had
+   * whitespace before it (two names or a name and a number are never adjacent, and gcc's
+   * avoid_paste adds none after punctuation other than `.`, which copyLine leaves out), then the
+   * number with a segment pointing at the name; after it a space where the next token had
+   * whitespace or starts with `.`, `+` or `-` (avoid_paste after a number; names, numbers and
+   * literals cannot follow a name directly).
+   */
+  macroLine(file: FileState, first: number, end: number, names: readonly number[], bodies: readonly string[]): void {
+    const text = file.text;
+    this.startLine(file, first);
+    let pos = first;
+    let afterExpansion = false;
+    for (let k = 0; k <= names.length; k += 3) {
+      const nameStart = k < names.length ? names[k]! : end;
+      let runStart = pos;
+      while (runStart < nameStart && isBlank(text.charCodeAt(runStart))) runStart++;
+      let runEnd = nameStart;
+      while (runEnd > runStart && isBlank(text.charCodeAt(runEnd - 1))) runEnd--;
+      if (runStart < runEnd) {
+        if (pos === first) this.firstSpace(file, first);
+        else if (runStart > pos || PASTES_AFTER_NUMBER.has(text.charCodeAt(runStart))) this.write(" ");
+        this.indentLast = "";
+        this.origin.mark(this.length, file, runStart, true);
+        this.write(text.slice(runStart, runEnd));
+        afterExpansion = false;
+      }
+      if (k === names.length) break;
+      if (nameStart === first) {
+        if (this.indentLast) this.write(this.indentLast);
+      } else if (isBlank(text.charCodeAt(nameStart - 1))) this.write(" ");
+      this.indentLast = "";
+      this.origin.mark(this.length, file, nameStart, false);
+      this.write(bodies[names[k + 2]!]!);
+      afterExpansion = true;
+      pos = names[k + 1]!;
+    }
+    // After an expansion gcc's avoid-paste state stays set into the next line (token()).
+    this.endLine(afterExpansion);
+  }
+
+  /** The state token() leaves after a line's last token; what follows is a new line's first token (startLine resets the rest). */
+  private endLine(avoidPasteNext: boolean): void {
+    this.indentLast = "";
+    this.avoidPasteNext = avoidPasteNext;
+    this.source = null;
+    this.printed = true;
+    this.prev = null;
+    this.lastWritten = null;
+  }
+
+  /**
+   * Lines that follow a plain line, copied as they are: `text` starts with the break after that
+   * line and ends on the last line, at spliced offset `lastOff` (./plain-lines.ts copyRun). What
+   * startLine and token() would print for each: the breaks, the indentation, the tokens and the
+   * gaps; their origin marks continue the plain line's exact segment.
+   */
+  copiedLines(file: FileState, text: string, lastOff: number): void {
+    this.write(text);
+    this.srcLine = file.physicalLine(lastOff);
+  }
+
+  /**
+   * token()'s space before the first token of a line when it is copied from the source: the last
+   * column of the indentation, or, without indentation, the space gcc puts before a `#` after an
+   * expansion that ended the line before (avoid_paste with no previous token).
+   */
+  private firstSpace(file: FileState, first: number): void {
+    if (this.indentLast) this.write(this.indentLast);
+    else if (this.avoidPasteNext && file.text.charCodeAt(first) === 35) this.write(" ");
+  }
+
+  private startLine(file: FileState, off: number): void {
+    const line = file.physicalLine(off);
     if (this.printed) {
       this.write("\n");
       this.srcLine++;
@@ -206,15 +305,15 @@ export class Printer {
     this.lastWritten = null;
     this.indentLast = "";
     // gcc prints column-2 spaces and lets the token's own leading space make up the last column.
-    let start = t.off;
+    let start = off;
     while (start > 0 && (file.text.charCodeAt(start - 1) === 32 || file.text.charCodeAt(start - 1) === 9)) start--;
-    if (start < t.off && (start === 0 || file.text.charCodeAt(start - 1) === 10)) {
+    if (start < off && (start === 0 || file.text.charCodeAt(start - 1) === 10)) {
       this.origin.mark(this.length, file, start, true);
-      this.write(file.text.slice(start, t.off - 1));
-      this.indentLast = file.text.charAt(t.off - 1);
-    } else if (start < t.off) {
+      this.write(file.text.slice(start, off - 1));
+      this.indentLast = file.text.charAt(off - 1);
+    } else if (start < off) {
       // Indentation behind a comment: plain spaces, one per column as gcc prints.
-      const column = file.position(t.off).column;
+      const column = file.position(off).column;
       if (column > 2) this.write(" ".repeat(column - 2));
       this.indentLast = " ";
     }

@@ -33,11 +33,7 @@ export function internRange(text: string, start: number, end: number): string {
   if (n <= 0) return internName(text.slice(start, end));
   const key = (n * 31 + text.charCodeAt(start) * 7 + text.charCodeAt(end - 1) * 131 + text.charCodeAt(start + (n >> 1))) & 1023;
   const known = recent[key];
-  if (known !== undefined && known.length === n) {
-    let k = 0;
-    while (k < n && known.charCodeAt(k) === text.charCodeAt(start + k)) k++;
-    if (k === n) return known;
-  }
+  if (known !== undefined && known.length === n && text.startsWith(known, start)) return known;
   const name = internName(text.slice(start, end));
   recent[key] = name;
   return name;
