@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// A whole devicetree tree, two ways, on the same number of workers (docs/performance.md "Batch"):
+// A whole devicetree tree, two ways, on the same number of workers (docs/batch.md):
 //   make-style: per board what the kernel's scripts/Makefile.dtbs cmd_dtc runs, `cpp` then `dtc`
 //     through sh, J boards at a time (compile only);
 //   dtprobe:    `dtprobe batch --cpp -i include -i src -j J` over the same boards (compile, dtc's
