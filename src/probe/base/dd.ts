@@ -191,16 +191,16 @@ function inRegistrationOrder(batch: DevState[]): DevState[] {
 
 /** drv->probe of a client driver: its row's probe hook, then its own IOMMU domain (if it has one). */
 function driverProbe(k: Kernel, s: DevState): Result<void> {
-  // A host bridge's driver ends its probe with pci_host_probe: its root bus and domain number.
-  const host = pciRegisterHostBridge(k, s);
-  if (!host.ok) return host;
   const row = s.match.row;
-  if (!row) return { ok: true, value: undefined };
-  if (row.probe) {
+  if (row?.probe) {
     const r = row.probe(k, s);
     if (!r.ok) return r;
   }
-  return row.ownDomain ? ownDomainProbe(k, s, row, row.ownDomain) : { ok: true, value: undefined };
+  // A host bridge's driver ends its probe with pci_host_probe (its root bus and domain number), so
+  // a probe that failed before it registered nothing and holds no number.
+  const host = pciRegisterHostBridge(k, s);
+  if (!host.ok) return host;
+  return row?.ownDomain ? ownDomainProbe(k, s, row, row.ownDomain) : { ok: true, value: undefined };
 }
 
 /**
