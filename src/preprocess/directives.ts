@@ -113,10 +113,15 @@ function checkEol(e: Engine, directive: string, expand = false): void {
   if (t.kind !== T_EOF) e.warning(`extra tokens at end of #${directive} directive`, t);
 }
 
+/** Names #define and #undef refuse: the operators of #if expressions. */
+export function isReservedMacroName(name: string): boolean {
+  return name === "defined" || name === "__has_include" || name === "__has_include_next";
+}
+
 function lexMacroName(e: Engine, directive: string): Token | undefined {
   const t = e.lexToken();
   if (t.kind === T_NAME) {
-    if (t.text === "defined" || t.text === "__has_include" || t.text === "__has_include_next") {
+    if (isReservedMacroName(t.text)) {
       e.error(`"${t.text}" cannot be used as a macro name`, t);
       return undefined;
     }

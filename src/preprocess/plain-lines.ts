@@ -12,14 +12,14 @@
 // macro context, backed-up token, argument collection, directive, skipped group or poisoned name;
 // see Engine.run), so that what it does depends on the line alone. Anything else on a line sends
 // the whole line to the token path. test/preprocess/plain-lines.test.ts compares both paths.
-import { DIRECTIVE_NAMES } from "./directives.ts";
+import { DIRECTIVE_NAMES, isReservedMacroName } from "./directives.ts";
 import type { FileState } from "./file-state.ts";
 import type { GuardDirective, IncludeGuards } from "./include-guards.ts";
 import type { Lexer } from "./lexer.ts";
 import { MAX_EXPANDED_TOKENS } from "./limits.ts";
 import type { Macro } from "./macro.ts";
 import type { Printer } from "./printer.ts";
-import { makeToken, T_NUMBER } from "./token.ts";
+import { isBlank, isIdChar, makeToken, T_NUMBER } from "./token.ts";
 
 /**
  * Lines that are blank or plain: optional blanks, then either the line break or a first character
@@ -85,16 +85,13 @@ function numberBody(m: Macro): string | undefined {
 function startsName(text: string, at: number, first: number): boolean {
   if (at === first) return true;
   const c = text.charCodeAt(at - 1);
-  if (c === 46 || IDENTIFIER_CHAR[c] === 1) return false;
+  if (c === 46 || isIdChar(c)) return false;
   if (c === 43 || c === 45) {
     const d = text.charCodeAt(at - 2);
     return !(d === 101 || d === 69 || d === 112 || d === 80);
   }
   return true;
 }
-
-const IDENTIFIER_CHAR = new Uint8Array(256);
-for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$") IDENTIFIER_CHAR[c.charCodeAt(0)] = 1;
 
 /**
  * Prints the plain lines that start where the current lexer is (at a line start, or on blanks
@@ -108,7 +105,7 @@ export function copyPlainLines(engine: PlainLineEngine): void {
   let pos = lexer.pos;
   if (!lexer.atLineStart) {
     // The rest of the current line must be blanks; its break ends it.
-    while (text.charCodeAt(pos) === 32 || text.charCodeAt(pos) === 9) pos++;
+    while (isBlank(text.charCodeAt(pos))) pos++;
     if (text.charCodeAt(pos) !== 10) return;
     pos++;
   }
@@ -181,7 +178,7 @@ function copyRun(engine: PlainLineEngine, text: string, pos: number, end: number
   const file = engine.currentLexer.file;
   if (file.hasSplices) return -1;
   const before = text.charCodeAt(pos - 2);
-  if (before === 32 || before === 9) return pos;
+  if (isBlank(before)) return pos;
   let runEnd = end;
   const lines = text.slice(pos, end);
   IDENTIFIER.lastIndex = 0;
@@ -195,7 +192,7 @@ function copyRun(engine: PlainLineEngine, text: string, pos: number, end: number
   let last = runEnd - 1;
   while (last >= pos && text.charCodeAt(last) === 10) last--;
   if (last < pos) return pos;
-  if (text.charCodeAt(last) === 32 || text.charCodeAt(last) === 9) return -1;
+  if (isBlank(text.charCodeAt(last))) return -1;
   const copied = text.slice(pos - 1, last + 1);
   if (NOT_AS_IT_IS.test(copied)) return -1;
   engine.printer.copiedLines(file, copied, last);
@@ -213,10 +210,10 @@ const NOT_AS_IT_IS = /[ \t]\n|\n{9}|[ \t]{256}/;
 function copyLine(engine: PlainLineEngine, text: string, pos: number): number {
   const lineEnd = text.indexOf("\n", pos);
   let first = pos;
-  while (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9) first++;
+  while (isBlank(text.charCodeAt(first))) first++;
   if (first === lineEnd) return 0;
   let last = lineEnd;
-  while (text.charCodeAt(last - 1) === 32 || text.charCodeAt(last - 1) === 9) last--;
+  while (isBlank(text.charCodeAt(last - 1))) last--;
   // A long gap between two tokens is printed as one space: the token path's business.
   if (last - first > MAX_COPIED_GAP && LONG_GAP.test(text.slice(first, last))) return -1;
   names.length = 0;
@@ -257,7 +254,7 @@ function defineLine(engine: PlainLineEngine, text: string, pos: number): number 
   const m = SIMPLE_DEFINE.exec(text);
   if (m === null) return -1;
   const name = m[2]!;
-  if (engine.macros.has(name) || name === "defined" || name === "__has_include" || name === "__has_include_next") return -1;
+  if (engine.macros.has(name) || isReservedMacroName(name)) return -1;
   const file = engine.currentLexer.file;
   const nameOff = pos + m[1]!.length;
   const numberOff = nameOff + name.length + m[3]!.length;

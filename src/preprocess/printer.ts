@@ -10,17 +10,13 @@ import type { PackedMarks } from "./include-memo.ts";
 import type { MemoRecorder } from "./memo-recorder.ts";
 import { MAX_OUTPUT_BYTES } from "./limits.ts";
 import { OriginMapBuilder } from "./origin-map.ts";
-import { avoidPaste, F_PREV_WHITE, isPunct, T_EOF, T_PADDING } from "./token.ts";
+import { avoidPaste, F_PREV_WHITE, isBlank, isPunct, T_EOF, T_PADDING } from "./token.ts";
 import type { Token } from "./token.ts";
 
 /** gcc re-synchronises with blank lines when the next line is at most this far ahead. */
 const MAX_BLANK_LINES = 8;
 
 const BLANKS = /^[ \t]+$/;
-
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9;
-}
 
 /** First characters of tokens that gcc separates from a number before them: `.`, `+`, `-`. */
 const PASTES_AFTER_NUMBER = new Set([46, 43, 45]);
@@ -306,7 +302,7 @@ export class Printer {
     this.indentLast = "";
     // gcc prints column-2 spaces and lets the token's own leading space make up the last column.
     let start = off;
-    while (start > 0 && (file.text.charCodeAt(start - 1) === 32 || file.text.charCodeAt(start - 1) === 9)) start--;
+    while (start > 0 && isBlank(file.text.charCodeAt(start - 1))) start--;
     if (start < off && (start === 0 || file.text.charCodeAt(start - 1) === 10)) {
       this.origin.mark(this.length, file, start, true);
       this.write(file.text.slice(start, off - 1));

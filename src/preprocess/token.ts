@@ -79,8 +79,14 @@ export const PUNCTUATORS: readonly string[] = [
 /** Operators that paste with a following `=` into one token (gcc: everything up to CPP_LAST_EQ). */
 const PASTES_WITH_EQ = new Set(["=", "!", ">", "<", "+", "-", "*", "/", "%", "&", "|", "^", ">>", "<<"]);
 
-function isIdChar(c: number): boolean {
+/** A character of an identifier (gcc: letters, digits, `_` and `$`). */
+export function isIdChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
+
+/** A blank between tokens on a line: space or tab. */
+export function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
 }
 
 /**
