@@ -3,12 +3,11 @@
 // Exit status: 0 every board loaded (and none trips --fail-on), 1 otherwise, 2 usage.
 import { availableParallelism } from "node:os";
 import { batchTotals, DEFAULT_BOARD_TIMEOUT_MS, discoverBoards, Progress, renderBatchJsonl, renderBatchText, runBoards } from "../batch/index.ts";
-import { formatOptionHelp, parseArgs, parseIntegerArg, UsageError, type OptionSpec } from "./args.ts";
+import { formatOptionHelp, parseIntegerArg, UsageError, type OptionSpec } from "./args.ts";
 import { boardOptionSpecs, optionValues, readBoardOptions, readBoardSideFiles } from "./board-options.ts";
-import { CommandRun, formatOption } from "./command-run.ts";
+import { CommandRun, formatOption, parseCommandArgs } from "./command-run.ts";
 import { FINDINGS } from "../report/index.ts";
 import { failOnOption, parseFailOn } from "./common-options.ts";
-import { writeStdout } from "./stdio.ts";
 
 const specs: OptionSpec[] = [
   ...boardOptionSpecs,
@@ -35,11 +34,8 @@ ${formatOptionHelp(specs)}
 `;
 
 export async function runBatchCommand(argv: readonly string[]): Promise<number> {
-  const parsed = parseArgs(argv, specs);
-  if (optionValues(parsed, "help").length > 0) {
-    writeStdout(batchUsage);
-    return 0;
-  }
+  const parsed = parseCommandArgs(argv, specs, batchUsage);
+  if (!parsed) return 0;
   if (parsed.operands.length === 0) throw new UsageError("missing DIR, GLOB or FILE");
   const format = formatOption(parsed, ["text", "jsonl"]);
   const failOn = parseFailOn(parsed, "never");

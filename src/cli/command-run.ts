@@ -1,11 +1,21 @@
 // What the answer commands (compare, diff, verify, batch) share around their work: the --format
 // and -o options, one diagnostics sink printed at the end, and writing the output (atomically to
-// a file, or to standard output) with a write failure reported as an error.
+// a file, or to standard output) with a write failure reported as an error. parseCommandArgs is
+// every subcommand's start but compile's and report's (which read --help among their options).
 import { DiagnosticSink } from "../source/index.ts";
-import { UsageError, type ParsedArgs } from "./args.ts";
+import { parseArgs, UsageError, type OptionSpec, type ParsedArgs } from "./args.ts";
 import { optionValues } from "./board-options.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
+import { writeStdout } from "./stdio.ts";
 import { OutputError, writeOutput, type OutputData } from "./write-output.ts";
+
+/** A command's arguments, or undefined once --help has printed `usage` (the command exits 0). */
+export function parseCommandArgs(argv: readonly string[], specs: readonly OptionSpec[], usage: string): ParsedArgs | undefined {
+  const parsed = parseArgs(argv, specs);
+  if (optionValues(parsed, "help").length === 0) return parsed;
+  writeStdout(usage);
+  return undefined;
+}
 
 /** The last --format given, one of `allowed` (the first is the default). */
 export function formatOption<F extends string>(parsed: ParsedArgs, allowed: readonly F[]): F {

@@ -4,12 +4,11 @@
 import { compareReports, renderComparisonText, type CompareAxis, type CompareColumnInput } from "../report/compare/index.ts";
 import { runBoard } from "../report/index.ts";
 import { loadDeviceTree } from "../compile/index.ts";
-import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
+import { formatOptionHelp, UsageError, type OptionSpec } from "./args.ts";
 import { boardOptionSpecs, checkKernel, checkPolicy, optionValues, readBoardOptions, readBoardSideFiles } from "./board-options.ts";
-import { CommandRun, formatOption } from "./command-run.ts";
+import { CommandRun, formatOption, parseCommandArgs } from "./command-run.ts";
 import { hasFindings } from "../report/index.ts";
 import { failOnOption, parseFailOn } from "./common-options.ts";
-import { writeStdout } from "./stdio.ts";
 
 const specs: OptionSpec[] = [
   ...boardOptionSpecs.map((s) =>
@@ -54,11 +53,8 @@ function pickAxis(policies: string[], kernels: string[], bootargs: string[]): Ax
 }
 
 export async function runCompareCommand(argv: readonly string[]): Promise<number> {
-  const parsed = parseArgs(argv, specs);
-  if (optionValues(parsed, "help").length > 0) {
-    writeStdout(compareUsage);
-    return 0;
-  }
+  const parsed = parseCommandArgs(argv, specs, compareUsage);
+  if (!parsed) return 0;
   if (parsed.operands.length !== 1) throw new UsageError(parsed.operands.length === 0 ? "missing input FILE" : "expected one input FILE");
   const format = formatOption(parsed, ["text", "json"]);
   const failOn = parseFailOn(parsed, "never");

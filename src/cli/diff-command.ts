@@ -4,10 +4,9 @@
 import { diffReports, renderDiffText } from "../report/diff/index.ts";
 import { reportBoard, type Report } from "../report/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
-import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
+import { formatOptionHelp, UsageError, type OptionSpec } from "./args.ts";
 import { boardOptionSpecs, optionValues, readBoardOptions, readBoardSideFiles } from "./board-options.ts";
-import { writeStdout } from "./stdio.ts";
-import { CommandRun, formatOption } from "./command-run.ts";
+import { CommandRun, formatOption, parseCommandArgs } from "./command-run.ts";
 
 /** diff(1): "An exit status of 2 means trouble." */
 const EXIT_TROUBLE = 2;
@@ -29,11 +28,8 @@ ${formatOptionHelp(specs)}
 `;
 
 export async function runDiffCommand(argv: readonly string[]): Promise<number> {
-  const parsed = parseArgs(argv, specs);
-  if (optionValues(parsed, "help").length > 0) {
-    writeStdout(diffUsage);
-    return 0;
-  }
+  const parsed = parseCommandArgs(argv, specs, diffUsage);
+  if (!parsed) return 0;
   if (parsed.operands.length !== 2) throw new UsageError(`expected two boards, OLD and NEW (got ${parsed.operands.length})`);
   const format = formatOption(parsed, ["text", "json"]);
   const board = readBoardOptions(parsed);

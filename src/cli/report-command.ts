@@ -15,7 +15,7 @@ import { DiagnosticSink, type Span } from "../source/index.ts";
 import { findNodeByPath } from "../tree/find.ts";
 import type { DeviceTree } from "../tree/model.ts";
 import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
-import { readKconfigFile } from "./board-options.ts";
+import { optionValues, readKconfigFile } from "./board-options.ts";
 import { errorOption, failOnOption, findingsExitStatus, parseDiagnosticOptions, parseFailOn, quietOption, warningOption } from "./common-options.ts";
 import { parseDefineArg } from "./compile-command.ts";
 import { isPictureFormat, renderPicture } from "./formats.ts";
@@ -81,7 +81,7 @@ function loadAndCheck(input: string, o: ReturnType<typeof readOptions>, sink: Di
 
 function readOptions(argv: readonly string[]) {
   const parsed = parseArgs(argv, specs);
-  const get = (key: string) => parsed.options.filter((o) => o.key === key).map((o) => o.value ?? "");
+  const get = (key: string) => optionValues(parsed, key);
   const help = get("help").length > 0;
   const format = get("format").at(-1) ?? "text";
   if (format !== "text" && format !== "json" && !VIEW_FORMATS.includes(format) && !isPictureFormat(format)) throw new UsageError(`invalid --format '${format}' (text, json, ${VIEW_FORMATS.join(", ")}, dot, svg or html)`);

@@ -3,9 +3,10 @@
 // Exit: 0 every expectation held, 1 an input error or an expectation that does not hold, 2 usage.
 import { jsonChunks, renderTimeline, runScenarioFile } from "../report/index.ts";
 import { DiagnosticSink } from "../source/index.ts";
-import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
+import { formatOptionHelp, UsageError, type OptionSpec } from "./args.ts";
+import { optionValues } from "./board-options.ts";
+import { parseCommandArgs } from "./command-run.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
-import { writeStdout } from "./stdio.ts";
 import { OutputError, writeOutput } from "./write-output.ts";
 
 const specs: OptionSpec[] = [
@@ -23,12 +24,9 @@ ${formatOptionHelp(specs)}
 `;
 
 export async function runRunCommand(argv: readonly string[]): Promise<number> {
-  const parsed = parseArgs(argv, specs);
-  const get = (key: string) => parsed.options.filter((o) => o.key === key).map((o) => o.value ?? "");
-  if (get("help").length > 0) {
-    writeStdout(runUsage);
-    return 0;
-  }
+  const parsed = parseCommandArgs(argv, specs, runUsage);
+  if (!parsed) return 0;
+  const get = (key: string) => optionValues(parsed, key);
   if (parsed.operands.length !== 1) throw new UsageError(parsed.operands.length === 0 ? "missing SCENARIO" : "expected one SCENARIO");
   const format = get("format").at(-1) ?? "text";
   if (format !== "text" && format !== "json") throw new UsageError(`invalid --format '${format}' (text or json)`);

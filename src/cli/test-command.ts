@@ -5,8 +5,9 @@
 // Exit: 0 all passed (or all written), 1 a failure or a case that cannot run, 2 usage.
 import { statSync } from "node:fs";
 import { runGoldenSuite } from "../report/golden/index.ts";
-import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
-import { writeStderr, writeStdout } from "./stdio.ts";
+import { formatOptionHelp, UsageError, type OptionSpec } from "./args.ts";
+import { parseCommandArgs } from "./command-run.ts";
+import { writeStderr } from "./stdio.ts";
 import { writeOutput } from "./write-output.ts";
 
 const specs: OptionSpec[] = [
@@ -24,11 +25,8 @@ ${formatOptionHelp(specs)}
 `;
 
 export async function runTestCommand(argv: readonly string[]): Promise<number> {
-  const parsed = parseArgs(argv, specs);
-  if (parsed.options.some((o) => o.key === "help")) {
-    writeStdout(testUsage);
-    return 0;
-  }
+  const parsed = parseCommandArgs(argv, specs, testUsage);
+  if (!parsed) return 0;
   if (parsed.operands.length !== 1) throw new UsageError(parsed.operands.length === 0 ? "missing DIR" : "expected one DIR");
   const dir = parsed.operands[0]!;
   let isDir = false;

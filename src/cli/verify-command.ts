@@ -4,10 +4,9 @@
 import { readFileSync } from "node:fs";
 import { reportBoard } from "../report/index.ts";
 import { parseDmesg, parseGroupsFile, renderVerificationText, verifyReport, type BootedGroups } from "../report/verify/index.ts";
-import { formatOptionHelp, parseArgs, UsageError, type OptionSpec } from "./args.ts";
+import { formatOptionHelp, UsageError, type OptionSpec } from "./args.ts";
 import { boardOptionSpecs, optionValues, readBoardOptions, readBoardSideFiles } from "./board-options.ts";
-import { writeStdout } from "./stdio.ts";
-import { CommandRun, formatOption } from "./command-run.ts";
+import { CommandRun, formatOption, parseCommandArgs } from "./command-run.ts";
 
 const specs: OptionSpec[] = [
   { long: "sysfs", key: "sysfs", takesValue: true, valueName: "GROUPS", help: "the target's groups, lines 'DEVICE GROUP TYPE' (docs/answers.md: the shell line that prints them)" },
@@ -28,11 +27,8 @@ ${formatOptionHelp(specs)}
 `;
 
 export async function runVerifyCommand(argv: readonly string[]): Promise<number> {
-  const parsed = parseArgs(argv, specs);
-  if (optionValues(parsed, "help").length > 0) {
-    writeStdout(verifyUsage);
-    return 0;
-  }
+  const parsed = parseCommandArgs(argv, specs, verifyUsage);
+  if (!parsed) return 0;
   if (parsed.operands.length !== 1) throw new UsageError(parsed.operands.length === 0 ? "missing input FILE" : "expected one input FILE");
   const sysfs = optionValues(parsed, "sysfs").at(-1);
   const dmesg = optionValues(parsed, "dmesg").at(-1);
