@@ -2,7 +2,7 @@
 // the driver's probe, driver_bound), driver registration attaching the devices of its initcall
 // level (driver_register -> driver_attach), the deferred-probe list and its triggers, and
 // __device_release_driver; the bind and unbind sysfs files the scenarios write.
-import { ERRNO_VALUES, iommuDeviceRegister, iommuProbeInstance, type Result } from "../../iommu/index.ts";
+import { ERRNO_VALUES, iommuDeviceRegister, iommuProbeInstance, iommuWalksAfterTimeout, type Result } from "../../iommu/index.ts";
 import { setupDmaOps, teardownDmaOps } from "../dma/arch.ts";
 import { ownDomainProbe, ownDomainRemove } from "../drivers/own-domain.ts";
 import { matchDriver, overrideDrivers, overrideMatch, type MatchContext } from "../drivers/match.ts";
@@ -72,6 +72,20 @@ function triggerDeferred(k: Kernel): void {
 export function retryDeferred(k: Kernel): void {
   triggerDeferred(k);
   drain(k);
+}
+
+/**
+ * deferred_probe_timeout_work_func, at boot's end or as a scenario's `deferred-timeout` step:
+ * driver_deferred_probe_timeout becomes 0, so of_iommu_xlate's driver_deferred_probe_check_state
+ * answers -ETIMEDOUT instead of -EPROBE_DEFER for an IOMMU that never registered (the device binds
+ * on dma-direct), the deferred list is retried and each device still on it is named. The IOMMU
+ * walks visit the devices that waited for an IOMMU again, since they now fail instead of waiting.
+ */
+export function deferredProbeTimeout(k: Kernel): void {
+  k.dd.timeoutExpired = true;
+  iommuWalksAfterTimeout(k.iommu);
+  retryDeferred(k);
+  namePendingDeferred(k);
 }
 
 /**

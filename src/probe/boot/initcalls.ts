@@ -3,9 +3,9 @@
 // probe timeout): drivers register by initcall level, devices are added and bound in order, the
 // deferred list is retried at late_initcall, after the modules load, and at the timeout.
 import type { DeviceGraph } from "../../graph/index.ts";
-import { declareIommusEarly, iommuSubsysInit, iommuWalksAfterTimeout } from "../../iommu/index.ts";
+import { declareIommusEarly, iommuSubsysInit } from "../../iommu/index.ts";
 import { deviceAdd } from "../base/core.ts";
-import { drain, namePendingDeferred, registerLevel, retryDeferred } from "../base/dd.ts";
+import { deferredProbeTimeout, drain, registerLevel, retryDeferred } from "../base/dd.ts";
 import { INITCALL_LEVELS } from "../../kernel-data/index.ts";
 import { cmdlineProblems, splitCmdline } from "../cmdline.ts";
 import type { InitcallLevel, Kernel } from "../kernel.ts";
@@ -54,10 +54,7 @@ export function bootKernel(graph: DeviceGraph, options: ProbeOptions): Kernel {
   // `deferred-timeout` step runs it.
   if (k.dd.unloadedModules.size > 0) return k;
   log.stage = "deferred_probe_timeout";
-  k.dd.timeoutExpired = true;
-  iommuWalksAfterTimeout(k.iommu);
-  retryDeferred(k);
-  namePendingDeferred(k);
+  deferredProbeTimeout(k);
   return k;
 }
 

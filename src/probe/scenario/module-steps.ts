@@ -11,7 +11,7 @@
 // (3.19-4.11): of_dma_configure ran at device creation and found no ops, so masters stay on
 // dma-direct for good.
 import { fail, ok, type Result } from "../../iommu/index.ts";
-import { drain, leaveDeferredList, namePendingDeferred, releaseDriver, retryDeferred } from "../base/dd.ts";
+import { deferredProbeTimeout, drain, leaveDeferredList, releaseDriver } from "../base/dd.ts";
 import type { DevState } from "../kernel.ts";
 import type { ScenarioContext } from "./context.ts";
 import type { ModuleStep } from "./types.ts";
@@ -87,18 +87,12 @@ export function unloadModule(ctx: ScenarioContext, step: ModuleStep): Result<str
   return ok(`${step.module} unloaded; ${released} device${released === 1 ? "" : "s"} released`);
 }
 
-/**
- * deferred_probe_timeout_work_func: driver_deferred_probe_timeout = 0, the deferred list retried
- * (a device still waiting for an IOMMU gets -ETIMEDOUT and binds without it), then each device
- * still pending is named ("deferred probe pending").
- */
+/** deferred_probe_timeout_work_func (dd.ts deferredProbeTimeout), the same as at boot's end. */
 export function deferredTimeout(ctx: ScenarioContext): Result<string> {
   const k = ctx.k;
   if (k.dd.timeoutExpired) return ok("the deferred probe timeout has already expired: nothing to do");
   if (!k.dd.initcallsDone) return fail("-EINVAL", "deferred_probe_timeout_work_func", "the deferred probe timeout is scheduled at late_initcall");
   const before = k.dd.deferred.length;
-  k.dd.timeoutExpired = true;
-  retryDeferred(k);
-  namePendingDeferred(k);
+  deferredProbeTimeout(k);
   return ok(`deferred probe timeout: ${before - k.dd.deferred.length} of ${before} deferred device${before === 1 ? "" : "s"} probed${k.dd.deferred.length > 0 ? `, ${k.dd.deferred.length} still pending` : ""}`);
 }
