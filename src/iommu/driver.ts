@@ -142,7 +142,7 @@ export interface IommuDriver<S = unknown, G = unknown> {
    * Why a master whose stream IDs were not configured faults instead of bypassing (arm-smmu with
    * disable_bypass), or undefined when it bypasses. Default: it bypasses.
    */
-  unconfiguredStreamsFault?(inst: IommuInstance<S>, bootargs: ReadonlyMap<string, string>): string | undefined;
+  unconfiguredStreamsFault?(inst: IommuInstance<S>, boolParams: ReadonlyMap<string, boolean>): string | undefined;
 }
 
 /** A driver and its of_match_table: one row of the driver table (table.ts). */

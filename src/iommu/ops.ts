@@ -33,7 +33,7 @@ export interface IommuOps {
   readonly multiInstance: boolean;
   /** The `used` counters of address spaces / context banks (IommuCaps.counters). */
   readonly counters: { readonly addressSpaces?: string; readonly contextBanks?: string };
-  unconfiguredStreamsFault(inst: IommuInstance, bootargs: ReadonlyMap<string, string>): string | undefined;
+  unconfiguredStreamsFault(inst: IommuInstance, boolParams: ReadonlyMap<string, boolean>): string | undefined;
 }
 
 /** SZ_4K | SZ_2M | SZ_1G: io-pgtable-arm's sizes with 4 KiB CPU pages (Debian's arm64 and armmp kernels). */

@@ -241,6 +241,8 @@ export interface Kernel {
   /** The command line in force (--bootargs, else /chosen/bootargs), and its words. */
   readonly bootargsText: string;
   readonly bootargs: ReadonlyMap<string, string>;
+  /** The modelled boolean parameters the command line sets, as this kernel's kstrtobool reads them (cmdline.ts). */
+  readonly boolParams: ReadonlyMap<string, boolean>;
   readonly log: KernelLog;
   /** Every device's state, by Device.id. */
   readonly states: readonly DevState[];

@@ -4,7 +4,6 @@ import type { Device } from "../../graph/index.ts";
 import { atLeast, type KernelVersion } from "../../kernel/index.ts";
 import { ofIrqCount, ofPropertyPresent, ofPropertyReadU32 } from "../../of/index.ts";
 import type { IommuDriver, IommuDriverEntry, IommuMatch, IommuGroup, IommuInstance } from "../driver.ts";
-import { kstrtobool } from "../kstrtobool.ts";
 import type { LimitValue, Result } from "../types.ts";
 import { apertureBits, bitsFor, bump, fail, IdAllocator, isPaging, limitAssumed, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, recordNeed, releaseDomainId, takeDomainId, treeLimit } from "./common.ts";
 
@@ -261,8 +260,8 @@ export const armSmmu: IommuDriver<SmmuState> = {
     return apertureBits(limitNumber(inst, "inputBits", 48));
   },
 
-  unconfiguredStreamsFault(inst, bootargs) {
-    return smmuDisablesBypass(inst, bootargs) ? "with arm-smmu.disable_bypass its DMA faults" : undefined;
+  unconfiguredStreamsFault(inst, boolParams) {
+    return smmuDisablesBypass(inst, boolParams) ? "with arm-smmu.disable_bypass its DMA faults" : undefined;
   },
 };
 
@@ -278,9 +277,10 @@ function freeSme(s: SmmuState, inst: Smmu, idx: number): void {
 }
 
 /** Whether unmatched / unattached streams fault (arm-smmu.disable_bypass, Kconfig default y). */
-function smmuDisablesBypass(inst: IommuInstance, bootargs: ReadonlyMap<string, string>): boolean {
-  // A built-in module's bool parameter (param_set_bool: kstrtobool; arm_smmu or arm-smmu).
-  const arg = kstrtobool(bootargs.get("arm-smmu.disable_bypass") ?? bootargs.get("arm_smmu.disable_bypass"));
+function smmuDisablesBypass(inst: IommuInstance, boolParams: ReadonlyMap<string, boolean>): boolean {
+  // A built-in module's bool parameter, as param_set_bool's kstrtobool reads it on this kernel
+  // (the last valid value on the command line; arm_smmu or arm-smmu: probe/cmdline.ts).
+  const arg = boolParams.get("arm-smmu.disable_bypass");
   if (arg !== undefined) return arg;
   return limitBool(inst, "disableBypass", true);
 }

@@ -17,7 +17,7 @@ import type { Aggregate, DevState, DriverMatch, Kernel } from "../kernel.ts";
 import { KernelLog } from "../log.ts";
 import { addProbeTarget, ofIommuConfigure } from "../of/iommu.ts";
 import { PciHostState } from "../pci/host-state.ts";
-import { boolParam, splitCmdline } from "../cmdline.ts";
+import { boolParam, MODELLED_BOOL_PARAMS, splitCmdline } from "../cmdline.ts";
 import { parseBootargs, resolveConfig, type ProbeOptions } from "../options.ts";
 import { newDevState } from "../state.ts";
 
@@ -28,8 +28,13 @@ export function createKernel(graph: DeviceGraph, options: ProbeOptions): Kernel 
   const bootargs = parseBootargs(bootargsText);
   // Early parameters as do_early_param and kstrtobool read them (../cmdline.ts).
   const words = splitCmdline(bootargsText);
-  const pt = boolParam(words, "iommu.passthrough", options.kernel);
-  const strict = boolParam(words, "iommu.strict", options.kernel);
+  const boolParams = new Map<string, boolean>();
+  for (const p of MODELLED_BOOL_PARAMS) {
+    const v = boolParam(words, p.name, options.kernel);
+    if (v !== undefined) boolParams.set(p.name, v);
+  }
+  const pt = boolParams.get("iommu.passthrough");
+  const strict = boolParams.get("iommu.strict");
   const armShared = config.arch === "arm" && config.policy !== "per-device";
   const iommuConfig: IommuConfig = {
     // iommu_subsys_init: Kconfig default translated + strict (arm64 defconfig / distro kernels).
@@ -53,6 +58,7 @@ export function createKernel(graph: DeviceGraph, options: ProbeOptions): Kernel 
     has,
     bootargsText,
     bootargs,
+    boolParams,
     log,
     states,
     iommu,

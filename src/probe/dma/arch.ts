@@ -16,7 +16,7 @@ export function setupDmaOps(k: Kernel, s: DevState): void {
     s.out.dmaOps = "direct";
     // Streams that were never configured: the IOMMU faults them or lets them bypass.
     const wanted = s.out.iommuWanted;
-    const faults = wanted?.driver && s.out.errors.length > 0 && wanted.available ? opsOf(wanted).unconfiguredStreamsFault(wanted, k.bootargs) : undefined;
+    const faults = wanted?.driver && s.out.errors.length > 0 && wanted.available ? opsOf(wanted).unconfiguredStreamsFault(wanted, k.boolParams) : undefined;
     if (faults) k.log.note(s, `its stream IDs are not configured on ${wanted!.path}; ${faults}`);
     return;
   }

@@ -59,6 +59,24 @@ describe("iommu.passthrough and iommu.strict", () => {
   });
 });
 
+describe("arm-smmu.disable_bypass", () => {
+  // The devices of family-arm-smmu.dts whose stream IDs were never configured (a failed probe).
+  const faulting = (bootargs: string, kernel = "6.1") =>
+    run(bootargs, kernel).events.filter((e) => e.kind === "note" && e.message.includes("with arm-smmu.disable_bypass its DMA faults")).length;
+
+  it("is read as param_set_bool reads it on this kernel: the last valid value, either spelling, t/f only from 5.19", () => {
+    const all = faulting("");
+    expect(all).toBeGreaterThan(0);
+    expect(faulting("arm-smmu.disable_bypass=0")).toBe(0);
+    expect(faulting("arm_smmu.disable-bypass=n")).toBe(0);
+    expect(faulting("arm-smmu.disable_bypass=0 arm-smmu.disable_bypass=perhaps")).toBe(0);
+    expect(faulting("arm-smmu.disable_bypass=0 arm-smmu.disable_bypass")).toBe(all);
+    expect(faulting("arm-smmu.disable_bypass=f")).toBe(0);
+    // Before 5.19 kstrtobool refuses "f": the parameter keeps its default (y).
+    expect(faulting("arm-smmu.disable_bypass=f", "5.15")).toBe(all);
+  });
+});
+
 describe("the command says so", () => {
   const work = scratchDir("bootargs");
   it("--bootargs: a warning naming the word; /chosen/bootargs: a warning at the property; the kernel's line in the report's log", () => {
