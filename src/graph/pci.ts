@@ -193,7 +193,7 @@ export function buildHostBridge(node: DtNode, input: PciHostBridgeInput | undefi
   const { dtDomain, rootBus } = hostBridgeIdentity(node);
   // An int printed with %04x: domain -1 (the pre-6.2 "inconsistent" case) names buses ffffffff:NN.
   const segment = input?.segment ?? (domain.ok ? domain.domain >>> 0 : (dtDomain ?? 0));
-  const bridge: PciHostBridge = { node: toOfNode(node), segment, dtDomain, registered: domain, functions, rootBus };
+  const bridge: PciHostBridge = { node: toOfNode(node), segment, segmentFromInput: input?.segment !== undefined, dtDomain, registered: domain, functions, rootBus };
   if (!domain.ok) {
     notes.push({ node: bridge.node, code: "pci-domain", message: `${domain.message}; no PCI function behind it is enumerated` });
     return bridge;

@@ -148,6 +148,8 @@ export interface PciHostBridge {
   readonly node: OfNode;
   /** The PCI domain (segment) its buses are named with: `%04x` of pci_domain_nr(), as unsigned. */
   readonly segment: number;
+  /** `segment` is the one a `--pci` file gave (what the user saw), not device order's domain. */
+  readonly segmentFromInput: boolean;
   /** of_get_pci_domain_nr of its node (`linux,pci-domain`, 16 bits); undefined without one. */
   readonly dtDomain: number | undefined;
   /** What pci_register_host_bridge gave it in device order (pci-domain.ts); not ok: it has no functions. */

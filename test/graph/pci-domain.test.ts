@@ -3,6 +3,7 @@
 // with IDAs that keep the numbers DT claims, before with a counter and the "inconsistent" rule.
 // Generated boards with two or three host bridges, each with a root port and an endpoint.
 import { describe, expect, it } from "vitest";
+import type { PciTopology } from "../../src/graph/index.ts";
 import { parseScenario } from "../../src/probe/index.ts";
 import { runBoard, type Report } from "../../src/report/index.ts";
 import { DiagnosticSink } from "../../src/source/index.ts";
@@ -46,13 +47,13 @@ function board(bridges: readonly BridgeSpec[]): string {
   return `/dts-v1/;\n/ {\n\t#address-cells = <2>;\n\t#size-cells = <2>;\n\tcompatible = "example,pci-domains";\n${nodes.join("\n")}${smmu}\n};\n`;
 }
 
-function report(bridges: readonly BridgeSpec[], kernel: string, scenario?: string): Report {
+function report(bridges: readonly BridgeSpec[], kernel: string, scenario?: string, pci?: PciTopology): Report {
   const { tree, sink } = parseAndBuild("domains.dts", board(bridges));
   if (!tree) throw new Error(sink.items.map((d) => d.message).join("\n"));
   finish(tree, {}, sink); // phandle references resolved, as dtc does
   const steps = scenario === undefined ? undefined : parseScenario(scenario, "s.json", sink);
   if (sink.errorCount > 0) throw new Error(sink.items.map((d) => d.message).join("\n"));
-  const run = runBoard(tree, "domains.dts", { kernel, driverTables: { assume: true }, scenario: steps }, new DiagnosticSink());
+  const run = runBoard(tree, "domains.dts", { kernel, driverTables: { assume: true }, scenario: steps, pci }, new DiagnosticSink());
   if (!run) throw new Error("no run");
   return run.report;
 }
@@ -128,6 +129,18 @@ describe("PCI domains in bind order (pci_register_host_bridge as the host bridge
     expect(pciNames(r)).toEqual(["0000:00:00.0", "0000:01:00.0", "0001:00:00.0", "0001:01:00.0"]);
     expect(notesOf(r, "50000000.pcie")).toEqual([expect.stringMatching(/^pci_register_host_bridge gives \/pcie@50000000 domain 0000 in the order host bridges bind here; its functions are named with domain 0001/)]);
     expect(notesOf(r, "40000000.pcie")).toEqual([expect.stringMatching(/^pci_register_host_bridge gives \/pcie@40000000 domain 0001 .* named with domain 0000/)]);
+  });
+
+  it("a --pci file's segment names the functions; a note says when the kernel numbers the bridge otherwise", () => {
+    const fn = { bdf: "00:00.0" };
+    const given = (segment: number): PciTopology => ({ hostBridges: [{ node: "/pcie@40000000", segment, functions: [fn] }, { node: "/pcie@50000000", segment: 1, functions: [fn] }] });
+    const same = report([{}, {}], "6.12", undefined, given(0));
+    expect(pciNames(same)).toEqual(["0000:00:00.0", "0001:00:00.0"]);
+    expect([notesOf(same, "40000000.pcie"), notesOf(same, "50000000.pcie")]).toEqual([[], []]);
+    const other = report([{}, {}], "6.12", undefined, given(5));
+    expect(pciNames(other)).toEqual(["0005:00:00.0", "0001:00:00.0"]);
+    expect(notesOf(other, "40000000.pcie")).toEqual([expect.stringMatching(/^pci_register_host_bridge gives \/pcie@40000000 domain 0000 in the order host bridges bind here; the --pci topology names its functions with segment 0005$/)]);
+    expect(notesOf(other, "50000000.pcie")).toEqual([]);
   });
 
   it("the pre-6.2 \"inconsistent\" line is the kernel's dev_err when the bridge binds", () => {

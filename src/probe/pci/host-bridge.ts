@@ -18,7 +18,10 @@ export function pciRegisterHostBridge(k: Kernel, s: DevState): Result<void> {
   const got = k.pci.domains.register(path, bridge.dtDomain, bridge.rootBus);
   if (got.ok && got.kernelError) k.log.emit("log", s.dev, "err", got.kernelError);
   const planned = bridge.registered;
-  if (outcome(got) !== outcome(planned)) {
+  if (bridge.segmentFromInput) {
+    // The names are the --pci file's (a booted board's lspci): say when this kernel numbers it otherwise.
+    if (!got.ok || got.domain >>> 0 !== bridge.segment) k.log.note(s, `pci_register_host_bridge gives ${path} ${outcome(got)} in the order host bridges bind here; the --pci topology names its functions with segment ${domainLabel(bridge.segment)}`);
+  } else if (outcome(got) !== outcome(planned)) {
     const names = planned.ok ? `its functions are named with domain ${domainLabel(planned.domain)}, which device order gives` : `device order gave it none (${planned.errno})`;
     k.log.note(s, `pci_register_host_bridge gives ${path} ${outcome(got)} in the order host bridges bind here; ${names}`);
   }
