@@ -122,7 +122,8 @@ function runMakeStyle(o, boards, dtbDir) {
 function runDtprobe(o, dirs, extra) {
   const out = join(o.out, "batch.jsonl");
   const start = performance.now();
-  const r = spawnSync(process.execPath, [o.cli, "batch", "--cpp", "-i", "include", "-i", "src", "-j", String(o.jobs), "--timeout", String(o.timeout), "-q", "--format", "jsonl", "-o", out, ...extra, ...dirs], { cwd: o.tree, maxBuffer: 1 << 26, encoding: "utf8" });
+  // The same checks as the make-style side's dtc (the kernel build's DTC_FLAGS).
+  const r = spawnSync(process.execPath, [o.cli, "batch", "--cpp", "-i", "include", "-i", "src", ...DTC_FLAGS, "-j", String(o.jobs), "--timeout", String(o.timeout), "-q", "--format", "jsonl", "-o", out, ...extra, ...dirs], { cwd: o.tree, maxBuffer: 1 << 26, encoding: "utf8" });
   const ms = performance.now() - start;
   const rows = existsSync(out) ? readFileSync(out, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
   return { ms, status: r.status, rows, stderr: r.stderr };

@@ -1,11 +1,12 @@
 // The options every command that runs a board takes (`report`'s: side files, kernel, policy,
-// bootargs, preprocessor), parsed once for compare, diff, verify and batch. Same names, values
+// bootargs, preprocessor, dtc's -W/-E), parsed once for compare, diff, verify and batch. Same names, values
 // and messages as `dtprobe report`.
 import { parseKernelVersion, type Policy } from "../probe/index.ts";
 import { readFileSync } from "node:fs";
 import { readSideFiles, type BoardSideFiles, type ParsedSideFiles, type ReportBoardOptions } from "../report/index.ts";
 import { strerror, type DiagnosticSink } from "../source/index.ts";
 import { UsageError, type OptionSpec, type ParsedArgs } from "./args.ts";
+import { errorOption, parseDiagnosticOptions, warningOption } from "./common-options.ts";
 import { parseDefineArg } from "./compile-command.ts";
 
 export const POLICIES: readonly Policy[] = ["per-group", "per-device", "per-instance"];
@@ -23,6 +24,8 @@ export const boardOptionSpecs: readonly OptionSpec[] = [
   { long: "no-cpp", key: "no-cpp", takesValue: false, help: "do not run the built-in preprocessor on DTS input" },
   { long: "kconfig", key: "kconfig", takesValue: true, valueName: "FILE", help: "your kernel's .config over the shipped driver tables (docs/kernel-data.md)" },
   { long: "assume-drivers", key: "assume-drivers", takesValue: false, help: "no driver table: assume every device tree device has a driver (shown \"(assumed)\")" },
+  warningOption,
+  errorOption,
 ];
 
 /** All values of one option, in command-line order. */
@@ -71,6 +74,8 @@ export function readBoardOptions(parsed: ParsedArgs): BoardOptions {
       policy: policy === undefined ? undefined : checkPolicy(policy),
       bootargs: last("bootargs"),
       driverTables: { assume },
+      // -W/-E as report and dtc take them (the kernel build's DTC_FLAGS turn checks off this way).
+      checkOverrides: parseDiagnosticOptions(parsed).checkOverrides,
     },
     sideFiles: { pci: last("pci"), hw: last("hw"), scenario: last("scenario") },
     kconfig,

@@ -159,6 +159,22 @@ describe("the command", () => {
     expect((await runInProcess(runBatchCommand, ["-q", "-j", "0", tree])).status).toBe(2);
   });
 
+  it("-W/-E as report and dtc take them: a check turned off, or made an error", async () => {
+    const dir = join(work, "checks");
+    mkdirSync(dir, { recursive: true });
+    // A unit address without `reg`: dtc's unit_address_vs_reg warns (the kernel build turns it off).
+    writeFileSync(join(dir, "unit.dts"), "/dts-v1/;\n/ {\n\t#address-cells = <1>;\n\t#size-cells = <1>;\n\tcompatible = \"example,board\";\n\tled@1000 { compatible = \"example,led\"; };\n};\n");
+    const row = async (...flags: string[]) => {
+      const r = await runInProcess(runBatchCommand, ["-q", "--assume-drivers", "-j", "1", "--format", "jsonl", ...flags, dir]);
+      const x = JSON.parse(r.out.trim()) as BoardRow;
+      return [r.status, x.status, x.finding];
+    };
+    expect(await row()).toEqual([0, "ok", "warning"]);
+    expect(await row("-Wno-unit_address_vs_reg")).toEqual([0, "ok", null]);
+    expect(await row("-E", "unit_address_vs_reg")).toEqual([1, "load-error", "error"]);
+    expect((await runInProcess(runBatchCommand, ["-q", "-W", "no-such_check", dir])).status).toBe(2);
+  });
+
   it("a board that takes longer than --timeout is stopped and reported; the others go on", async () => {
     const r = await runInProcess(runBatchCommand, ["-q", "--timeout", "0.001", "-j", "1", "--format", "jsonl", "-i", join(tree, "include"), join(tree, "vendor-a"), join(tree, "vendor-b", "deep")]);
     expect(r.status).toBe(1);
