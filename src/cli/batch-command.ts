@@ -50,7 +50,7 @@ export async function runBatchCommand(argv: readonly string[]): Promise<number> 
 
   const run = new CommandRun(parsed);
   // Side files once here, so that a bad one is one error, not one per board.
-  const side = readBoardSideFiles(board, run.sink);
+  const side = await readBoardSideFiles(board, run.sink);
   if (!side) return run.finish(1);
   const { boards, unmatched } = discoverBoards(parsed.operands);
   for (const u of unmatched) run.sink.error("io", `no .dts or .dtb file at or matching '${u}'`);

@@ -1,7 +1,7 @@
 // The options every command that runs a board takes (`report`'s: side files, kernel, policy,
 // bootargs, preprocessor, dtc's -W/-E), parsed once for compare, diff, verify and batch. Same names, values
 // and messages as `dtprobe report`.
-import { parseKernelVersion, type Policy } from "../probe/index.ts";
+import { driverTablesForSource, parseKernelVersion, type Policy } from "../probe/index.ts";
 import { readFileSync } from "node:fs";
 import { readSideFiles, type BoardSideFiles, type ParsedSideFiles, type ReportBoardOptions } from "../report/index.ts";
 import { strerror, type DiagnosticSink } from "../source/index.ts";
@@ -22,7 +22,8 @@ export const boardOptionSpecs: readonly OptionSpec[] = [
   { short: "D", long: "define", key: "define", takesValue: true, valueName: "NAME[=VAL]", help: "define a preprocessor macro" },
   { long: "cpp", key: "cpp", takesValue: false, help: "run the built-in preprocessor on DTS input (the default)" },
   { long: "no-cpp", key: "no-cpp", takesValue: false, help: "do not run the built-in preprocessor on DTS input" },
-  { long: "kconfig", key: "kconfig", takesValue: true, valueName: "FILE", help: "your kernel's .config over the shipped driver tables (docs/kernel-data.md)" },
+  { long: "kernel-src", key: "kernel-src", takesValue: true, valueName: "DIR", help: "the drivers of your own kernel tree (or tarball): extracted once, then cached (docs/kernel-data.md)" },
+  { long: "kconfig", key: "kconfig", takesValue: true, valueName: "FILE", help: "your kernel's .config (over the shipped driver tables, or --kernel-src's tree) (docs/kernel-data.md)" },
   { long: "assume-drivers", key: "assume-drivers", takesValue: false, help: "no driver table: assume every device tree device has a driver (shown \"(assumed)\")" },
   warningOption,
   errorOption,
@@ -55,6 +56,8 @@ export interface BoardOptions {
   readonly sideFiles: BoardSideFiles;
   /** --kconfig FILE, not yet read (readBoardSideFiles reads it). */
   readonly kconfig?: string;
+  /** --kernel-src DIR, not yet extracted (readBoardSideFiles does it, or finds it cached). */
+  readonly kernelSrc?: string;
 }
 
 /** The board options of a command line; usage errors throw UsageError (exit 2). */
@@ -64,7 +67,8 @@ export function readBoardOptions(parsed: ParsedArgs): BoardOptions {
   const kernel = last("kernel");
   const assume = optionValues(parsed, "assume-drivers").length > 0;
   const kconfig = last("kconfig");
-  if (assume && kconfig !== undefined) throw new UsageError("--assume-drivers cannot be combined with --kconfig");
+  const kernelSrc = last("kernel-src");
+  if (assume && (kconfig !== undefined || kernelSrc !== undefined)) throw new UsageError("--assume-drivers cannot be combined with --kernel-src or --kconfig");
   return {
     run: {
       cpp: cppWanted(parsed),
@@ -79,15 +83,26 @@ export function readBoardOptions(parsed: ParsedArgs): BoardOptions {
     },
     sideFiles: { pci: last("pci"), hw: last("hw"), scenario: last("scenario") },
     kconfig,
+    kernelSrc,
   };
 }
 
 /**
- * The side files read and validated as `dtprobe report` reads them, with --kconfig's text as the
- * driver tables' configuration; undefined after an error, which is in the sink (exit 1).
+ * The side files read and validated as `dtprobe report` reads them, and the driver tables: the
+ * tree of --kernel-src (extracted into the cache now, so that batch workers only read it), or
+ * --kconfig's text over the shipped tables; undefined after an error, which is in the sink (exit 1).
  */
-export function readBoardSideFiles(board: BoardOptions, sink: DiagnosticSink): (ParsedSideFiles & Pick<ReportBoardOptions, "driverTables">) | undefined {
+export async function readBoardSideFiles(board: BoardOptions, sink: DiagnosticSink): Promise<(ParsedSideFiles & Pick<ReportBoardOptions, "driverTables">) | undefined> {
   const side = readSideFiles(board.sideFiles, sink);
+  if (board.kernelSrc !== undefined) {
+    try {
+      const driverTables = await driverTablesForSource(board.kernelSrc, board.kconfig);
+      return side && { ...side, driverTables };
+    } catch (e) {
+      sink.error("io", `--kernel-src ${board.kernelSrc}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
   if (board.kconfig === undefined) return side;
   const kconfig = readKconfigFile(board.kconfig, sink);
   return kconfig && side && { ...side, driverTables: { assume: false, kconfig } };

@@ -70,7 +70,7 @@ export async function runCompareCommand(argv: readonly string[]): Promise<number
 
   const run = new CommandRun(parsed);
   const sink = run.sink;
-  const side = readBoardSideFiles(board, sink);
+  const side = await readBoardSideFiles(board, sink);
   if (!side) return run.finish(1);
   const tree = loadDeviceTree(input, board.run, sink);
   if (!tree || sink.errorCount > 0) return run.finish(1);

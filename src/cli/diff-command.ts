@@ -34,7 +34,7 @@ export async function runDiffCommand(argv: readonly string[]): Promise<number> {
   const format = formatOption(parsed, ["text", "json"]);
   const board = readBoardOptions(parsed);
   const run = new CommandRun(parsed);
-  const side = readBoardSideFiles(board, run.sink);
+  const side = await readBoardSideFiles(board, run.sink);
   if (!side) return run.finish(EXIT_TROUBLE);
   const reports: Report[] = [];
   for (const input of parsed.operands) {

@@ -48,7 +48,7 @@ export async function runVerifyCommand(argv: readonly string[]): Promise<number>
   }
   const booted: BootedGroups | undefined = sysfs !== undefined ? parseGroupsFile(targetText, targetPath, sink) : parseDmesg(targetText, targetPath);
   if (!booted) return run.finish(1);
-  const side = readBoardSideFiles(board, sink);
+  const side = await readBoardSideFiles(board, sink);
   if (!side) return run.finish(1);
   const report = reportBoard(parsed.operands[0]!, { ...board.run, ...side }, sink);
   if (!report) return run.finish(1);

@@ -27,7 +27,7 @@ export { configValuesFromDotConfig, parseDotConfig } from "./dotconfig.ts";
 export type { DotConfig } from "./dotconfig.ts";
 export { kernelDataText, writeKernelData } from "./writer.ts";
 export { kernelDataFor, loadKernelData, shippedDataDir, shippedReleases } from "./resolver.ts";
-export { kernelDataForSource, defaultCacheDir } from "./source-cache.ts";
+export { kernelDataFileForSource, kernelDataForSource, defaultCacheDir } from "./source-cache.ts";
 export type { SourceCacheOptions } from "./source-cache.ts";
 export type { KernelDataChoice } from "./resolver.ts";
 export { buildState, configLookup, guardHolds } from "./build-eval.ts";

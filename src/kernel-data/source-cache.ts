@@ -45,10 +45,18 @@ function cacheKey(dir: string, kconfigText: string | undefined): string {
 
 /** The table of a user's kernel source directory (or tarball), extracted on first use. */
 export async function kernelDataForSource(source: string, options: SourceCacheOptions = {}): Promise<KernelData> {
+  return loadKernelData(await kernelDataFileForSource(source, options));
+}
+
+/**
+ * The cached table's file for a user's kernel source directory (or tarball), extracted first when
+ * there is none: what worker threads read (loadKernelData) after the calling thread made it.
+ */
+export async function kernelDataFileForSource(source: string, options: SourceCacheOptions = {}): Promise<string> {
   const kconfigText = options.kconfig === undefined ? undefined : readFileSync(options.kconfig, "latin1");
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const path = join(cacheDir, `${cacheKey(source, kconfigText)}.json`);
-  if (!options.refresh && existsSync(path)) return loadKernelData(path);
+  if (!options.refresh && existsSync(path)) return path;
   const configArch = kconfigText === undefined ? undefined : parseDotConfig(kconfigText).arch;
   const arches: Arch[] = configArch ? [configArch] : ["arm64", "arm"];
   const tree = await openKernelTree(source, arches);
@@ -62,5 +70,5 @@ export async function kernelDataForSource(source: string, options: SourceCacheOp
   mkdirSync(cacheDir, { recursive: true });
   writeKernelData(path, data);
   forgetKernelData(path);
-  return data;
+  return path;
 }

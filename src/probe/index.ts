@@ -13,7 +13,7 @@ export type { DeviceOutcome, DeviceState, EventKind, ProbeEvent, ProbeResult } f
 export type { Aggregate, ClientDriver, DevState, DriverMatch, InitcallLevel, Kernel, OwnDomainSpec } from "./kernel.ts";
 export { CLIENT_DRIVERS, childPopulatingDriver } from "./drivers/table.ts";
 export { matchDriver } from "./drivers/match.ts";
-export { DriverCatalog, driverCatalogFor, driverCatalogForSource } from "./drivers/catalog.ts";
+export { DriverCatalog, driverCatalogFor, driverCatalogForSource, driverTablesForSource } from "./drivers/catalog.ts";
 export type { DriverTableRequest, KernelDataInfo } from "./drivers/catalog.ts";
 export { childRegisteringDriver } from "./drivers/registered-children.ts";
 export { EventLog } from "./event-log.ts";

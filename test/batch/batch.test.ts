@@ -1,7 +1,7 @@
 // `dtprobe batch`: discovery (directories, globs), one row per board (a board that cannot be
 // loaded is a row, not a crash), the summary and JSON Lines, the progress output, worker threads
 // and the exit status.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -173,6 +173,32 @@ describe("the command", () => {
     expect(await row("-Wno-unit_address_vs_reg")).toEqual([0, "ok", null]);
     expect(await row("-E", "unit_address_vs_reg")).toEqual([1, "load-error", "error"]);
     expect((await runInProcess(runBatchCommand, ["-q", "-W", "no-such_check", dir])).status).toBe(2);
+  });
+
+  it("--kernel-src: the tree's drivers, extracted once by the command, read by every worker", async () => {
+    const dir = join(work, "ksrc");
+    mkdirSync(dir, { recursive: true });
+    const acme = `/dts-v1/;\n/ { #address-cells = <1>; #size-cells = <1>; compatible = "acme,board";\n  hub@1000 { compatible = "acme,hub"; reg = <0x1000 0x100>; };\n  gpu@3000 { compatible = "acme,gpu"; reg = <0x3000 0x100>; };\n};\n`;
+    for (const name of ["acme-a.dts", "acme-b.dts"]) writeFileSync(join(dir, name), acme);
+    const src = `${projectDir}fixtures/kernel-src`;
+    const saved = process.env["XDG_CACHE_HOME"];
+    process.env["XDG_CACHE_HOME"] = join(work, "cache");
+    try {
+      const rows = async (...flags: string[]) => {
+        const r = await runInProcess(runBatchCommand, ["-q", "-j", "2", "--format", "jsonl", ...flags, dir]);
+        return [r.status, ...r.out.split("\n").filter(Boolean).map((l) => { const x = JSON.parse(l) as BoardRow; return [x.devices, x.unbound]; })];
+      };
+      // acme-hub binds (built in); nothing in the tree matches acme,gpu.
+      expect(await rows("--kernel-src", src, "--kconfig", `${src}/.config`)).toEqual([0, [2, 1], [2, 1]]);
+      // The shipped tables know no acme driver.
+      expect(await rows()).toEqual([0, [2, 2], [2, 2]]);
+      expect(readdirSync(join(work, "cache", "dtprobe", "kernel-data"))).toHaveLength(1);
+      expect((await rows("--kernel-src", join(work, "no-such-tree")))[0]).toBe(1);
+      expect((await runInProcess(runBatchCommand, ["-q", "--assume-drivers", "--kernel-src", src, dir])).status).toBe(2);
+    } finally {
+      if (saved === undefined) delete process.env["XDG_CACHE_HOME"];
+      else process.env["XDG_CACHE_HOME"] = saved;
+    }
   });
 
   it("a board that takes longer than --timeout is stopped and reported; the others go on", async () => {

@@ -11,8 +11,9 @@ import {
   configValuesFromDotConfig,
   INITCALL_LEVELS,
   kernelDataFor,
-  kernelDataForSource,
+  kernelDataFileForSource,
   KernelDriverTable,
+  loadKernelData,
   type ConfigValues,
   type EarlyDeclaration,
   type KernelData,
@@ -276,7 +277,10 @@ export function pciIdMatches(entry: string, vendor: number, device: number, clas
 /** What the user asked for: --assume-drivers, --kconfig FILE (read), --kernel-src DIR. */
 export interface DriverTableRequest {
   readonly assume?: boolean;
+  /** Over the shipped table (with --kernel-src, the .config is already in `kernelSrc`'s table). */
   readonly kconfig?: { readonly file: string; readonly text: string };
+  /** --kernel-src DIR, its table already extracted into `dataFile` (driverTablesForSource). */
+  readonly kernelSrc?: { readonly dir: string; readonly dataFile: string };
 }
 
 const ASSUME_OPTION = "--assume-drivers: every device tree device is taken to have a driver that binds it (no driver table)";
@@ -287,6 +291,14 @@ const ASSUME_OPTION = "--assume-drivers: every device tree device is taken to ha
  */
 export function driverCatalogFor(version: string, arch: CpuArch, req: DriverTableRequest = {}): DriverCatalog {
   if (req.assume) return DriverCatalog.assumed(ASSUME_OPTION);
+  if (req.kernelSrc) {
+    // As the shipped tables: one catalog per table and version in a process (a batch's boards).
+    const { dir, dataFile } = req.kernelSrc;
+    const key = `${dataFile}|${version}`;
+    let catalog = sourceCatalogs.get(key);
+    if (!catalog) sourceCatalogs.set(key, (catalog = sourceCatalog(dir, dataFile, version)));
+    return catalog;
+  }
   // The shipped table with Debian's configuration is the same for every run of a version and
   // architecture (its answers are cached per compatible list): made once per process.
   const key = `${version}|${arch}`;
@@ -298,6 +310,7 @@ export function driverCatalogFor(version: string, arch: CpuArch, req: DriverTabl
 }
 
 const shippedCatalogs = new Map<string, DriverCatalog>();
+const sourceCatalogs = new Map<string, DriverCatalog>();
 
 function shippedCatalog(version: string, arch: CpuArch, req: DriverTableRequest): DriverCatalog {
   const choice = kernelDataFor(version);
@@ -318,8 +331,23 @@ function shippedCatalog(version: string, arch: CpuArch, req: DriverTableRequest)
  * The catalog of the user's own tree (--kernel-src DIR, with --kconfig FILE as its configuration):
  * extracted once and cached (kernelDataForSource). Without --kconfig every driver counts as built in.
  */
-export async function driverCatalogForSource(dir: string, version: string, kconfig: string | undefined, cache: { readonly cacheDir?: string; readonly refresh?: boolean } = {}): Promise<DriverCatalog> {
-  const data = await kernelDataForSource(dir, { kconfig, ...cache });
+export async function driverCatalogForSource(dir: string, version: string, kconfig: string | undefined, cache: SourceCache = {}): Promise<DriverCatalog> {
+  const req = await driverTablesForSource(dir, kconfig, cache);
+  return sourceCatalog(dir, req.kernelSrc!.dataFile, version);
+}
+
+type SourceCache = { readonly cacheDir?: string; readonly refresh?: boolean };
+
+/**
+ * --kernel-src DIR [--kconfig FILE] as a request any thread can serve (batch workers): the table
+ * extracted and cached first, here.
+ */
+export async function driverTablesForSource(dir: string, kconfig: string | undefined, cache: SourceCache = {}): Promise<DriverTableRequest> {
+  return { kernelSrc: { dir, dataFile: await kernelDataFileForSource(dir, { kconfig, ...cache }) } };
+}
+
+function sourceCatalog(dir: string, dataFile: string, version: string): DriverCatalog {
+  const data = loadKernelData(dataFile);
   const table = new KernelDriverTable(data, data.configs[0]);
   const asked = version.split(".").slice(0, 2).join(".");
   const exact = data.kernel.release === asked;
