@@ -1,6 +1,6 @@
 // The options every command that runs a board takes (`report`'s: side files, kernel, policy,
-// bootargs, preprocessor, dtc's -W/-E), parsed once for compare, diff, verify and batch. Same names, values
-// and messages as `dtprobe report`.
+// bootargs, preprocessor, driver tables, dtc's -W/-E), parsed once for compare, diff, verify and
+// batch. Same names, values and messages as `dtprobe report`.
 import { driverTablesForSource, parseKernelVersion, type Policy } from "../probe/index.ts";
 import { readFileSync } from "node:fs";
 import { readSideFiles, type BoardSideFiles, type ParsedSideFiles, type ReportBoardOptions } from "../report/index.ts";
