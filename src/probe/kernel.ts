@@ -77,6 +77,12 @@ export interface DevState extends IommuDev {
    * instances).
    */
   firstIommuNoted: Set<IommuInstance> | null;
+  /**
+   * A newer struct device has its name: this one was removed (device_del, then freed by its last
+   * put_device) and a PCI rescan added a new one (pci_device_add -> device_add). The report shows
+   * the device by that name as it is at the end, so it leaves this one out; the timeline keeps it.
+   */
+  replaced: boolean;
 }
 
 /**

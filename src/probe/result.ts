@@ -3,7 +3,7 @@
 import type { IommuDomain } from "../iommu/index.ts";
 import type { DevState, Kernel } from "./kernel.ts";
 import type { ScenarioOutcome } from "./scenario/types.ts";
-import type { DeviceState, ProbeResult } from "./types.ts";
+import type { DeviceOutcome, DeviceState, ProbeResult } from "./types.ts";
 
 // How the report shows a device at this point: probeResult at the end, a scenario's timeline and
 // `expect` between steps. Three functions rather than a view object: probeResult runs them for
@@ -29,6 +29,17 @@ export function reportedDomain(s: DevState): IommuDomain | null {
   return o.group ? (o.domain ?? o.group.domain) : null;
 }
 
+/**
+ * The devices the report lists: one per name, as it is at the end. A struct device a PCI rescan
+ * replaced (removed, then a new one of the same name added) is left out; a device removed and not
+ * added again stays, as `removed`.
+ */
+function reportedDevices(states: readonly DevState[]): DeviceOutcome[] {
+  const out: DeviceOutcome[] = [];
+  for (let i = 0; i < states.length; i++) if (!states[i]!.replaced) out.push(states[i]!.out);
+  return out;
+}
+
 export function probeResult(k: Kernel, scenario: ScenarioOutcome | undefined): ProbeResult {
   for (let i = 0, states = k.states; i < states.length; i++) {
     const s = states[i]!;
@@ -49,7 +60,7 @@ export function probeResult(k: Kernel, scenario: ScenarioOutcome | undefined): P
     bootargs: k.bootargsText,
     drivers: k.drivers.catalog.info,
     defaultDomainType: k.iommu.config.defaultType,
-    devices: k.states.map((s) => s.out),
+    devices: reportedDevices(k.states),
     instances,
     groups: [...k.iommu.groups].sort((a, b) => a.id - b.id),
     domains: [...k.iommu.domains].sort((a, b) => a.id - b.id),

@@ -54,5 +54,6 @@ export function newDevState(dev: Device, match: DriverMatch, instance: IommuInst
     deferReason: undefined,
     noDefaultNoted: false,
     firstIommuNoted: null,
+    replaced: false,
   };
 }

@@ -27,7 +27,7 @@ function run(name: string): ScenarioRunResult {
 
 /** The step results in order (ok, -EPERM, failed), without the expect steps. */
 const results = (r: ScenarioRunResult) => r.steps.filter((s) => s.op !== "expect").map((s) => `${s.op} ${s.result}`);
-const device = (r: ScenarioRunResult, name: string) => r.report.devices.filter((d) => d.name === name).at(-1)!;
+const device = (r: ScenarioRunResult, name: string) => r.report.devices.find((d) => d.name === name)!;
 
 function dtprobe(args: string[]) {
   const tsx = pathToFileURL(join(projectDir, "node_modules/tsx/dist/loader.mjs")).href;

@@ -65,6 +65,10 @@ export function pciAdd(ctx: ScenarioContext, step: PciAddStep): Result<string> {
   const dev = r.device;
   const s = newDevState(dev, matchDriver(dev, false, matchContext(k)), undefined);
   (k.states as DevState[]).push(s);
+  // A function removed before (pci_stop_and_remove_bus_device -> pci_destroy_dev: device_del,
+  // list_del from the bus, put_device frees it) is not found by pci_get_slot: the rescan's
+  // pci_scan_device allocates a new pci_dev, which takes the name. The old one is history.
+  if (old) stateFor(k, old).replaced = true;
   const level = k.dd.statesByLevel.get(s.match.initcall);
   if (level) level.push(s);
   else k.dd.statesByLevel.set(s.match.initcall, [s]);
