@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BoardShares, boardJobCache, discoverBoards, dtbPathFor, Progress, renderBatchJsonl, renderBatchText, runBoardJob, runBoards, type BoardRow } from "../../src/batch/index.ts";
+import { BoardShares, boardJobCache, discoverBoards, dtbPathFor, Progress, renderBatchJsonl, renderBatchText, runBoardJob, runBoards, type BoardCounts, type BoardRow } from "../../src/batch/index.ts";
 import { runBatchCommand } from "../../src/cli/batch-command.ts";
 import { compile, defaultCompileOptions } from "../../src/compile/index.ts";
 import { DiagnosticSink } from "../../src/source/index.ts";
@@ -186,7 +186,7 @@ describe("the command", () => {
     try {
       const rows = async (...flags: string[]) => {
         const r = await runInProcess(runBatchCommand, ["-q", "-j", "2", "--format", "jsonl", ...flags, dir]);
-        return [r.status, ...r.out.split("\n").filter(Boolean).map((l) => { const x = JSON.parse(l) as BoardRow; return [x.devices, x.unbound]; })];
+        return [r.status, ...r.out.split("\n").filter(Boolean).map((l) => { const x = JSON.parse(l) as BoardCounts; return [x.devices, x.unbound]; })];
       };
       // acme-hub binds (built in); nothing in the tree matches acme,gpu.
       expect(await rows("--kernel-src", src, "--kconfig", `${src}/.config`)).toEqual([0, [2, 1], [2, 1]]);
