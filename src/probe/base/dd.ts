@@ -9,7 +9,10 @@ import { matchDriver, overrideDrivers, overrideMatch, type MatchContext } from "
 import { stateFor, type DevState, type InitcallLevel, type Kernel } from "../kernel.ts";
 import { ASSUMED_DRIVER_PREFIX } from "../log.ts";
 import { pciRegisterHostBridge, pciRemoveRootBus } from "../pci/host-bridge.ts";
+import { logProbeFailure } from "./dd-call-driver-probe.ts";
 import { platformDmaCleanup, platformDmaConfigure } from "./platform.ts";
+
+export { logProbeFailure };
 
 /**
  * driver_register for every driver of `level`, in the kernel's link order (do_initcalls runs one
@@ -149,7 +152,7 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
     s.out.state = "failed";
     s.out.stateReason = `probe failed: ${r.failure.errno}`;
     k.log.failWith(s, r.failure, s.instance ? "err" : null);
-    if (r.failure.errno !== "-ENODEV") logProbeFailure(k, s, ERRNO_VALUES[r.failure.errno]);
+    logProbeFailure(k, s, ERRNO_VALUES[r.failure.errno]);
     k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_DRIVER_NOT_BOUND");
     platformDmaCleanup(s);
     // device_unbind_cleanup -> arch_teardown_dma_ops: an arm mapping (or its reference) goes.
@@ -201,17 +204,6 @@ function driverProbe(k: Kernel, s: DevState): Result<void> {
   const host = pciRegisterHostBridge(k, s);
   if (!host.ok) return host;
   return row?.ownDomain ? ownDomainProbe(k, s, row, row.ownDomain) : { ok: true, value: undefined };
-}
-
-/**
- * call_driver_probe's line for a probe that failed (-ENODEV only "rejects the match", at debug
- * level): pr_warn "<drv>: probe of <dev> failed with error N", without the device's metadata,
- * until 6.9 made it dev_err "probe with driver <drv> failed with error N" (probeFailureDevErr).
- */
-export function logProbeFailure(k: Kernel, s: DevState, errno: number): void {
-  const drv = s.out.driverAssumed ? ASSUMED_DRIVER_PREFIX : (s.out.driver ?? s.dev.bus);
-  if (k.has.probeFailureDevErr) k.log.emit("log", s.dev, "err", `probe with driver ${drv} failed with error ${errno}`, drv);
-  else k.log.emit("log", null, "warn", `probe of ${s.dev.name} failed with error ${errno}`, drv);
 }
 
 /** driver_deferred_probe_add: on the list until a trigger retries it. */
