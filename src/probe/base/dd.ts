@@ -136,7 +136,13 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
   }
   s.inProbe = true;
   k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_BIND_DRIVER");
-  const r = s.instance ? iommuProbeInstance(k.iommu, s.instance) : driverProbe(k, s);
+  // An IOMMU driver's probe ends with iommu_device_register (and, 6.15+, its bus walk).
+  let r = s.instance ? iommuProbeInstance(k.iommu, s.instance) : driverProbe(k, s);
+  let registerFailed = false;
+  if (r.ok && s.instance) {
+    r = iommuDeviceRegister(k.iommu, s.instance);
+    registerFailed = !r.ok;
+  }
   if (!r.ok && r.failure.errno === "-EPROBE_DEFER" && !s.instance) {
     // The driver's probe asked for deferral (a device it configures itself waits for its IOMMU).
     s.inProbe = false;
@@ -151,7 +157,8 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
     s.inProbe = false;
     s.out.state = "failed";
     s.out.stateReason = `probe failed: ${r.failure.errno}`;
-    k.log.failWith(s, r.failure, s.instance ? "err" : null);
+    // A failed registration's line is the driver's own ("Failed to register iommu"), not the master's failure.
+    k.log.failWith(s, r.failure, s.instance && !registerFailed ? "err" : null);
     logProbeFailure(k, s, ERRNO_VALUES[r.failure.errno]);
     k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_DRIVER_NOT_BOUND");
     platformDmaCleanup(s);
@@ -163,7 +170,6 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
   s.out.stateReason = undefined;
   s.inProbe = false;
   k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_BOUND_DRIVER");
-  if (s.instance) iommuDeviceRegister(k.iommu, s.instance);
   // The devices its probe created (of_platform_populate of its children, the PCI functions of a
   // host bridge). Most devices create none: no batch to allocate then.
   const created = k.graph.createdBy.get(s.dev);
