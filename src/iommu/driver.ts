@@ -101,6 +101,8 @@ export interface IommuDriver<S = unknown, G = unknown> {
   /** Its state shared by every instance, made at first use in a run. Default: none. */
   newDriverState?(): G;
 
+  /** The dev_err the driver's probe prints when iommu_device_register fails ("Failed to register iommu"). Default: none. */
+  readonly registerFailedLog?: string;
   /** The driver's probe up to iommu_device_register: checks the node, fills in limits. Default: ok. */
   probeInstance?(inst: IommuInstance<S>, core: IommuCoreApi): Result<void>;
   /** of_xlate: one `iommus` (or mapped) specifier into fwspec IDs. Default: -ENODEV (no of_xlate). */

@@ -37,6 +37,14 @@ export class KernelLog implements CoreLog {
     this.events.push(this.stage, kind, level, dev?.name ?? null, prefix ?? this.prefixFor(dev), message);
   }
 
+  /**
+   * A line about a struct device the model keeps no Device for (a composite driver's logical
+   * device on its own bus): dev_name and dev_driver_string given as they are.
+   */
+  emitNamed(kind: LogKind, devName: string | null, level: LogLevel, message: string, prefix: string): void {
+    this.events.push(this.stage, kind, level, devName, prefix, message);
+  }
+
   /** A model note on the device (and in the log). */
   note(s: IommuDev, message: string): void {
     addNote(s.out, message);

@@ -46,14 +46,23 @@ describe("drivers from the shipped tables", () => {
     await golden(r, "driver-binding.6.1");
   });
 
-  it("6.15 (add era, 6.12 table): the driverless NVJPG gets a group and context bank 0 before any driver binds", async () => {
+  it("6.15 (add era, 6.12 table): the walk groups the driverless NVJPG before any driver binds; out of context banks, the SMMU's registration fails", async () => {
     const r = run("driver-binding", { kernel: "6.15", hwFile });
     expect(r.config.kernelData).toMatchObject({ release: "6.12", exact: false });
     expect(r.config.kernelData.note).toMatch(/^no driver table for 6\.15; using 6\.12/);
-    const nvjpg = dev(r, "15380000.nvjpg");
-    expect([nvjpg.state, nvjpg.group !== null, nvjpg.errors]).toEqual(["no-driver", true, []]);
-    expect(r.domains.find((d) => d.devices.includes("15380000.nvjpg"))!.context).toBe(0);
-    expect(groupAdds(r).find((a) => a[2] === "15380000.nvjpg")).toEqual(["device_initcall", "platform", "15380000.nvjpg"]);
+    // bus_iommu_probe groups every master through its dma_configure, drivers or not...
+    expect(groupAdds(r)).toEqual([
+      ["device_initcall", "platform", "15380000.nvjpg"],
+      ["device_initcall", "platform", "3100000.serial"],
+      ["device_initcall", "platform", "702e2000.dma-controller"],
+      ["device_initcall", "platform", "7ff60000.hdlcd"],
+    ]);
+    // ...then sets up their default domains: two context banks for four groups. The third
+    // attach fails iommu_setup_default_domain, bus_iommu_probe returns -ENOSPC and
+    // iommu_device_register unregisters the SMMU (its groups go) and fails its probe.
+    expect([r.iommus[0]!.state, dev(r, "15000000.iommu").state, r.groups.length]).toEqual(["probe-failed", "failed", 0]);
+    expect(r.events.filter((e) => e.device === "15000000.iommu" && e.kind === "log" && e.level === "err").map((e) => e.message)).toEqual(["Failed to register iommu", "probe with driver arm-smmu failed with error -28"]);
+    expect([dev(r, "15380000.nvjpg").state, dev(r, "15380000.nvjpg").group, dev(r, "3100000.serial").dmaOps]).toEqual(["no-driver", null, "direct"]);
     await golden(r, "driver-binding.6.15");
   });
 

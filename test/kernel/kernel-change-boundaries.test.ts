@@ -69,9 +69,25 @@ describe("arm-smmu-v3 StreamIDs against each other", () => {
   it("6.15, and Debian's 6.1.y and 6.12.y with the backport: the repeat is skipped, the other master is named", () => {
     for (const kernel of ["6.1", "6.12", "6.15"]) {
       const r = runFixture("smmuv3-duplicate-sids", { kernel });
-      expect([dev(r, "7ffb0000.dma").errors, dev(r, "7ffb0000.dma").dmaOps], kernel).toEqual([[], "iommu"]);
+      if (kernel !== "6.15") expect([dev(r, "7ffb0000.dma").errors, dev(r, "7ffb0000.dma").dmaOps], kernel).toEqual([[], "iommu"]);
       expect(errors(r, "7ffe0000.crypto")[0], kernel).toEqual(["-EINVAL", "arm_smmu_insert_master", "stream 80 already in tree from dev 7ffc0000.ethernet"]);
     }
+  });
+
+  it("6.15: the refusal ends bus_iommu_probe's walk, so iommu_device_register fails and the SMMU's probe with it; arm_smmu_insert_master runs once", () => {
+    const r = runFixture("smmuv3-duplicate-sids", { kernel: "6.15" });
+    // probe_iommu_group passes -EINVAL on, bus_for_each_dev stops, iommu_device_unregister undoes the walk.
+    expect([r.iommus[0]!.state, dev(r, "2b400000.iommu").state]).toEqual(["probe-failed", "failed"]);
+    expect(r.groups).toEqual([]);
+    // Once, in the walk: at crypto's bind of_iommu_configure finds no registered SMMU (no replay, no second line).
+    expect(r.events.filter((e) => e.message.startsWith("stream 80 already in tree")).map((e) => [e.stage, e.prefix, e.device])).toEqual([["device_initcall", "platform", "7ffe0000.crypto"]]);
+    expect(errors(r, "7ffe0000.crypto").map((e) => e[1])).toEqual(["arm_smmu_insert_master", "driver_deferred_probe_check_state"]);
+    const smmuLines = r.events.filter((e) => e.device === "2b400000.iommu" && e.kind === "log").map((e) => [e.level, e.message]);
+    expect(smmuLines).toEqual([
+      ["err", "Failed to register iommu"],
+      ["err", "probe with driver arm-smmu-v3 failed with error -22"],
+    ]);
+    for (const n of ["7ffb0000.dma", "7ffc0000.ethernet", "7ffe0000.crypto"]) expect([n, dev(r, n).group, dev(r, n).dmaOps]).toEqual([n, null, "direct"]);
   });
 });
 

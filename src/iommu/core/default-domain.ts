@@ -2,7 +2,7 @@
 // iommu_setup_default_domain / iommu_group_alloc_default_domain with the DMA fallback), attaching
 // a device (__iommu_attach_device), the 1:1 mappings of IOMMU_RESV_DIRECT regions, and the DMA
 // API's use of the default domain (iommu_device_use_default_domain / _unuse_).
-import { DOMAIN_TYPE_VALUES, type DomainType, type Failure, type Result } from "../types.ts";
+import { DOMAIN_TYPE_VALUES, ok, type DomainType, type Failure, type Result } from "../types.ts";
 import type { IommuDomain, IommuGroup, IommuInstance } from "../driver.ts";
 import { allocDomain, opsOf } from "./domain.ts";
 import { addError } from "./outcome.ts";
@@ -52,7 +52,7 @@ export function groupDomainType(core: IommuCore, g: IommuGroup): DomainType | un
 }
 
 /** iommu_setup_default_domain / (6.1) iommu_alloc_default_domain + attach of every member. */
-export function setupDefaultDomain(core: IommuCore, g: IommuGroup): void {
+export function setupDefaultDomain(core: IommuCore, g: IommuGroup): Result<void> {
   const inst = g.instance;
   const ops = opsOf(inst);
   const config = core.config;
@@ -89,13 +89,20 @@ export function setupDefaultDomain(core: IommuCore, g: IommuGroup): void {
     // returns -ENODEV and __iommu_probe_device unwinds; before, the group simply had none.
     if (core.has.defaultDomainMandatory) {
       for (const d of [...g.devices]) iommuReleaseDevice(core, core.bus.stateOf(d));
+      return { ok: false, failure: failure ?? { errno: "-ENODEV", where: "iommu_setup_default_domain", message: `group ${g.id} has no default domain (${why})` } };
     }
-    return;
+    return ok(undefined);
   }
   g.defaultDomain = domain;
   g.domain = domain;
   for (const d of g.devices) directMappings(core, core.bus.stateOf(d), domain);
-  for (const d of [...g.devices]) attach(core, domain, core.bus.stateOf(d));
+  // The first member that cannot attach fails iommu_setup_default_domain (the others still attach here).
+  let result: Result<void> = ok(undefined);
+  for (const d of [...g.devices]) {
+    const a = attach(core, domain, core.bus.stateOf(d));
+    if (!a.ok && result.ok) result = a;
+  }
+  return result;
 }
 
 function supportedTypes(core: IommuCore, inst: IommuInstance): string {

@@ -9,11 +9,11 @@ import type { IommuDriver, IommuGroup, IommuInstance } from "../driver.ts";
 import { overridesFor, type HwOverrides } from "../hw.ts";
 import { opsOf } from "./domain.ts";
 import { iommuMatchForCompatible } from "../table.ts";
-import type { Limit, Result } from "../types.ts";
+import { ok, type Failure, type Limit, type Result } from "../types.ts";
 import { attach, directMappings, setupDefaultDomain } from "./default-domain.ts";
 import { pciDeviceGroup } from "./pci-group.ts";
 import { BusWalkIndex } from "./walk-index.ts";
-import { dropFwspec } from "./release.ts";
+import { dropFwspec, iommuReleaseDevice } from "./release.ts";
 import { deviceReservedRegions } from "./resv-regions.ts";
 import type { IommuBus, IommuCore, IommuCoreOptions, IommuDev } from "./state.ts";
 
@@ -155,29 +155,56 @@ function functionsOnBus(core: IommuCore, fn: PciFunction): readonly PciFunction[
   return buses.get(fn.bus) ?? [];
 }
 
-/** iommu_device_register: on the list, (6.15+) bus_iommu_probe over every device, then ready. */
-export function iommuDeviceRegister(core: IommuCore, inst: IommuInstance): void {
-  if (inst.registered) return;
+/**
+ * iommu_device_register: on the list, (6.15+) bus_iommu_probe over every device, then ready. It
+ * runs inside the IOMMU driver's probe: a failed walk unregisters the instance (its devices leave
+ * their groups) and the driver's probe fails with the walk's error.
+ */
+export function iommuDeviceRegister(core: IommuCore, inst: IommuInstance): Result<void> {
+  if (inst.registered) return ok(undefined);
   inst.state = "registered";
   inst.registered = true;
   if (core.config.era === "add") {
     core.notReady = inst;
+    let r: Result<void>;
     try {
-      busIommuProbe(core, inst);
+      r = busIommuProbe(core, inst);
     } finally {
       core.notReady = null;
     }
-    return;
+    if (!r.ok) iommuDeviceUnregister(core, inst, r.failure);
+    return r;
   }
   // bus_iommu_probe: 6.15+ for every IOMMU; before 6.8 also from bus_set_iommu /
   // iommu_device_register for drivers that probe without a fwspec (IommuCaps.probesAtAddUntil).
   const atAdd = core.config.era === "bind" && opsOf(inst).probesAtAdd(core);
   if (atAdd) core.addProbing = true;
   if (atAdd) busIommuProbe(core, inst, true);
+  return ok(undefined);
 }
 
-/** bus_iommu_probe: group every device on the bus, then set up the new groups' default domains. */
-function busIommuProbe(core: IommuCore, inst: IommuInstance, atAdd = false): void {
+/**
+ * iommu_device_register's failure path (iommu_device_unregister, remove_iommu_group): the devices
+ * the walk grouped on this instance are released, the instance leaves the list, and the driver
+ * prints its own line, if it has one, before its probe returns the error.
+ */
+function iommuDeviceUnregister(core: IommuCore, inst: IommuInstance, f: Failure): void {
+  for (const s of core.bus.devices) if (s.out.group?.instance === inst) iommuReleaseDevice(core, s);
+  inst.registered = false;
+  inst.state = "probe-failed";
+  inst.stateMessage = `${f.errno}: iommu_device_register failed: ${f.message}`;
+  const line = inst.driver?.registerFailedLog;
+  if (line) core.klog.emit("log", inst.device, "err", line);
+}
+
+/**
+ * bus_iommu_probe: group every device on the bus, then set up the new groups' default domains.
+ * probe_iommu_group passes on any error but -ENODEV, and bus_for_each_dev stops at the first:
+ * from 6.15 (bcb81ac6ae3c) the walk probes every master through its dma_configure, so one master
+ * that probe_device refuses ends the walk before any default domain is set up, and
+ * iommu_device_register fails. The older walks (probesAtAdd drivers) go on past a failure here.
+ */
+function busIommuProbe(core: IommuCore, inst: IommuInstance, atAdd = false): Result<void> {
   const bus = core.bus;
   if (core.config.era === "add") bus.beforeWalk(inst);
   const newGroups: IommuGroup[] = [];
@@ -210,12 +237,22 @@ function busIommuProbe(core: IommuCore, inst: IommuInstance, atAdd = false): voi
       }
     }
     if (s.fwspec.instance !== inst) continue;
-    const g = iommuProbeDevice(core, s, "bus");
-    if (g && !g.defaultDomain && !newGroups.includes(g)) newGroups.push(g);
+    const g = probeDevice(core, s, "bus");
+    if (!g.ok && g.failure.errno !== "-ENODEV" && core.config.era === "add") {
+      return { ok: false, failure: { errno: g.failure.errno, where: "bus_iommu_probe", message: `the walk stopped at ${s.dev.name}: ${g.failure.message} (${g.failure.where})` } };
+    }
+    if (g.ok && !g.value.defaultDomain && !newGroups.includes(g.value)) newGroups.push(g.value);
   }
   if (core.config.era === "add") bus.inWindow(inst, newGroups);
   // Default domains only after the whole bus was walked (cross-device agreement).
-  for (const g of newGroups) setupDefaultDomain(core, g);
+  // iommu_setup_default_domain's error (no default domain, 6.7+; a member's attach) ends it too.
+  for (const g of newGroups) {
+    const r = setupDefaultDomain(core, g);
+    if (!r.ok && core.config.era === "add") {
+      return { ok: false, failure: { errno: r.failure.errno, where: "bus_iommu_probe", message: `iommu_setup_default_domain failed for group ${g.id}: ${r.failure.message} (${r.failure.where})` } };
+    }
+  }
+  return ok(undefined);
 }
 
 /**
@@ -223,23 +260,33 @@ function busIommuProbe(core: IommuCore, inst: IommuInstance, atAdd = false): voi
  * of_iommu_configure at bind, the probe at device add, or bus_iommu_probe's walk (whose default
  * domains wait for the end of the walk).
  */
-export function iommuProbeDevice(core: IommuCore, s: IommuDev, mode: "replay" | "add" | "bus"): IommuGroup | null {
-  if (s.out.group) return s.out.group;
+export function iommuProbeDevice(core: IommuCore, s: IommuDev, mode: "replay" | "add" | "bus", afterInit?: () => void): IommuGroup | null {
+  const r = probeDevice(core, s, mode, afterInit);
+  return r.ok ? r.value : null;
+}
+
+/**
+ * __iommu_probe_device with its error (bus_iommu_probe's walk stops at one). `afterInit` runs
+ * where iommu_init_device has succeeded (probe_device and device_group), before the group add.
+ */
+function probeDevice(core: IommuCore, s: IommuDev, mode: "replay" | "add" | "bus", afterInit?: () => void): Result<IommuGroup> {
+  if (s.out.group) return ok(s.out.group);
   const fwspec = s.fwspec!;
   const ops = opsOf(fwspec.instance);
   const pd = ops.probeDevice(fwspec, s.dev, core);
   if (!pd.ok) {
     core.klog.failWith(s, pd.failure, "err");
     dropFwspec(s);
-    return null;
+    return pd;
   }
   const gr = ops.deviceGroup(fwspec, s.dev, core);
   if (!gr.ok) {
     ops.releaseDevice(fwspec, s.dev, core);
     core.klog.failWith(s, gr.failure, "err");
     dropFwspec(s);
-    return null;
+    return gr;
   }
+  afterInit?.();
   const g = gr.value;
   g.devices.push(s.dev);
   s.out.group = g;
@@ -252,12 +299,12 @@ export function iommuProbeDevice(core: IommuCore, s: IommuDev, mode: "replay" | 
   if (g.defaultDomain) directMappings(core, s, g.defaultDomain);
   if (g.domain) {
     const a = attach(core, g.domain, s);
-    if (!a.ok) return null;
+    if (!a.ok) return a;
   } else if (mode !== "bus" && !g.defaultDomain) {
     setupDefaultDomain(core, g);
-    if (!s.out.group) return null;
+    if (!s.out.group) return { ok: false, failure: s.out.errors[s.out.errors.length - 1] ?? { errno: "-ENODEV", where: "iommu_setup_default_domain", message: `${s.dev.name} left its group` } };
   }
-  return g;
+  return ok(g);
 }
 
 /** iommu_get_resv_regions -> iommu_dma_get_resv_regions -> of_iommu_get_resv_regions (6.3+). */

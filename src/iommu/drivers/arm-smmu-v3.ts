@@ -17,6 +17,8 @@ interface SmmuV3Globals {
 
 export const armSmmuV3: IommuDriver<SmmuV3State, SmmuV3Globals> = {
   name: "arm-smmu-v3",
+  // dev_err in the driver's probe when iommu_device_register fails.
+  registerFailedLog: "Failed to register iommu",
   initcall: "device",
   caps: {
     deferredFlush: true,

@@ -107,6 +107,8 @@ function findSme(s: SmmuState, id: number, mask: number): number | "ENOSPC" | "E
 
 export const armSmmu: IommuDriver<SmmuState> = {
   name: "arm-smmu",
+  // dev_err in the driver's probe when iommu_device_register fails.
+  registerFailedLog: "Failed to register iommu",
   initcall: "device",
   caps: {
     deferredFlush: true,

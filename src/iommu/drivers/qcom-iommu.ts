@@ -11,6 +11,8 @@ interface QcomIommuState {
 
 export const qcomIommu: IommuDriver<QcomIommuState> = {
   name: "qcom-iommu",
+  // dev_err in the driver's probe when iommu_device_register fails.
+  registerFailedLog: "Failed to register iommu",
   initcall: "device",
   caps: {
     ...PAGING_DRIVER_CAPS,

@@ -9,7 +9,10 @@ import { matchDriver, overrideDrivers, overrideMatch, type MatchContext } from "
 import { stateFor, type DevState, type InitcallLevel, type Kernel } from "../kernel.ts";
 import { ASSUMED_DRIVER_PREFIX } from "../log.ts";
 import { pciRegisterHostBridge, pciRemoveRootBus } from "../pci/host-bridge.ts";
+import { logProbeFailure } from "./dd-call-driver-probe.ts";
 import { platformDmaCleanup, platformDmaConfigure } from "./platform.ts";
+
+export { logProbeFailure };
 
 /**
  * driver_register for every driver of `level`, in the kernel's link order (do_initcalls runs one
@@ -147,7 +150,13 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
   }
   s.inProbe = true;
   k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_BIND_DRIVER");
-  const r = s.instance ? iommuProbeInstance(k.iommu, s.instance) : driverProbe(k, s);
+  // An IOMMU driver's probe ends with iommu_device_register (and, 6.15+, its bus walk).
+  let r = s.instance ? iommuProbeInstance(k.iommu, s.instance) : driverProbe(k, s);
+  let registerFailed = false;
+  if (r.ok && s.instance) {
+    r = iommuDeviceRegister(k.iommu, s.instance);
+    registerFailed = !r.ok;
+  }
   if (!r.ok && r.failure.errno === "-EPROBE_DEFER" && !s.instance) {
     // The driver's probe asked for deferral (a device it configures itself waits for its IOMMU).
     s.inProbe = false;
@@ -162,8 +171,9 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
     s.inProbe = false;
     s.out.state = "failed";
     s.out.stateReason = `probe failed: ${r.failure.errno}`;
-    k.log.failWith(s, r.failure, s.instance ? "err" : null);
-    if (r.failure.errno !== "-ENODEV") logProbeFailure(k, s, ERRNO_VALUES[r.failure.errno]);
+    // A failed registration's line is the driver's own ("Failed to register iommu"), not the master's failure.
+    k.log.failWith(s, r.failure, s.instance && !registerFailed ? "err" : null);
+    logProbeFailure(k, s, ERRNO_VALUES[r.failure.errno]);
     k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_DRIVER_NOT_BOUND");
     platformDmaCleanup(s);
     // device_unbind_cleanup -> arch_teardown_dma_ops: an arm mapping (or its reference) goes.
@@ -174,7 +184,6 @@ export function reallyProbe(k: Kernel, s: DevState): boolean {
   s.out.stateReason = undefined;
   s.inProbe = false;
   k.log.emit("notifier", s.dev, "debug", "BUS_NOTIFY_BOUND_DRIVER");
-  if (s.instance) iommuDeviceRegister(k.iommu, s.instance);
   // The devices its probe created (of_platform_populate of its children, the PCI functions of a
   // host bridge). Most devices create none: no batch to allocate then.
   const created = k.graph.createdBy.get(s.dev);
@@ -215,17 +224,6 @@ function driverProbe(k: Kernel, s: DevState): Result<void> {
   const host = pciRegisterHostBridge(k, s);
   if (!host.ok) return host;
   return row?.ownDomain ? ownDomainProbe(k, s, row, row.ownDomain) : { ok: true, value: undefined };
-}
-
-/**
- * call_driver_probe's line for a probe that failed (-ENODEV only "rejects the match", at debug
- * level): pr_warn "<drv>: probe of <dev> failed with error N", without the device's metadata,
- * until 6.9 made it dev_err "probe with driver <drv> failed with error N" (probeFailureDevErr).
- */
-export function logProbeFailure(k: Kernel, s: DevState, errno: number): void {
-  const drv = s.out.driverAssumed ? ASSUMED_DRIVER_PREFIX : (s.out.driver ?? s.dev.bus);
-  if (k.has.probeFailureDevErr) k.log.emit("log", s.dev, "err", `probe with driver ${drv} failed with error ${errno}`, drv);
-  else k.log.emit("log", null, "warn", `probe of ${s.dev.name} failed with error ${errno}`, drv);
 }
 
 /** driver_deferred_probe_add: on the list until a trigger retries it. */

@@ -6,10 +6,13 @@
 // Unbinding host1x or a subdevice tears the composite down (host1x_drm_remove: groups detach,
 // the domain is freed). The aggregate of the host1x row (tegra-host1x.ts). The composite's own
 // device, "drm" on the host1x bus (host1x_device_add), gets no dma_configure and sits on no bus the
-// IOMMU core probes: it has no group and no DMA of its own, so the model does not create it.
+// IOMMU core probes: it has no group and no DMA of its own, so the model does not create it. Its
+// probe is really_probe's all the same (call_driver_probe -> host1x_device_probe ->
+// host1x_drm_probe): a failure is logged by its name as call_driver_probe logs any device's.
 import type { Device } from "../../graph/index.ts";
 import { addError, allocDomain, attachGroup, detachGroup, ERRNO_VALUES, freeDomain, type IommuDomain, type IommuGroup, type IommuInstance } from "../../iommu/index.ts";
 import { ofChildren, ofCompatible, ofDeviceIsAvailable, ofGetParent, type OfNode } from "../../of/index.ts";
+import { logCallDriverProbeFailure } from "../base/dd-call-driver-probe.ts";
 import { armSharedUsers, releaseArmMappingAtProbe } from "../dma/arm-dma-mapping.ts";
 import { stateFor, type Aggregate, type DevState, type Kernel } from "../kernel.ts";
 
@@ -25,6 +28,8 @@ const SUBDEVS = new Set(
 /** Clients whose init calls host1x_client_iommu_attach (display controllers, hub, 2D/3D, VIC). */
 const ATTACHES = /^nvidia,tegra\d+-(dc|display|gr2d|gr3d|vic)$/;
 const HOST1X = /^nvidia,tegra\d+-host1x$/;
+/** host1x_drm_driver.driver.name, and the composite device's name (host1x_device_add names it after its driver). */
+const DRM = "drm";
 const HOST1X_PREFIX = "nvidia,tegra";
 /** host1x generations whose GATHER opcode addresses 32 bits (host1x_get_dma_mask <= 32 bits). */
 const HOST1X_32BIT = new Set(["nvidia,tegra20-host1x", "nvidia,tegra30-host1x", "nvidia,tegra114-host1x"]);
@@ -120,7 +125,7 @@ class TegraDrm implements Aggregate {
   }
 
   private event(message: string): void {
-    this.k.log.emit("note", null, "info", message, "drm");
+    this.k.log.emit("note", null, "info", message, DRM);
   }
 
   private wantsIommu(c: Composite): boolean {
@@ -170,6 +175,8 @@ class TegraDrm implements Aggregate {
       const r = attachGroup(k.iommu, domain, g);
       if (!r.ok) {
         k.log.emit("log", cs.dev, "err", `failed to attach to domain: ${ERRNO_VALUES[r.failure.errno]}`);
+        // host1x_device_init: the client's init failed, the composite's devices tear down.
+        k.log.emitNamed("log", DRM, "err", `failed to initialize ${cs.dev.name}: ${ERRNO_VALUES[r.failure.errno]}`, DRM);
         addError(cs.out, r.failure);
         this.fail(c, cs, r.failure.errno, r.failure.where, r.failure.message);
         return;
@@ -183,7 +190,8 @@ class TegraDrm implements Aggregate {
   /** A failed composite probe unwinds: detach what was attached, free the domain. */
   private fail(c: Composite, at: DevState, errno: keyof typeof ERRNO_VALUES, where: string, message: string): void {
     this.teardown(c);
-    this.k.log.emit("log", null, "warn", `probe of drm failed with error ${ERRNO_VALUES[errno]}`, "drm");
+    // really_probe -> call_driver_probe -> host1x_device_probe -> host1x_drm_probe.
+    logCallDriverProbeFailure(this.k, DRM, DRM, ERRNO_VALUES[errno]);
     this.k.log.note(at, `tegra-drm composite probe failed with ${errno} in ${where}: ${message}`);
   }
 

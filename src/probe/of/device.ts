@@ -12,8 +12,10 @@ export function ofDmaConfigure(k: Kernel, s: DevState, withDriver: boolean): "ok
   const r = ofIommuConfigure(k, s);
   if (r === "defer") return "defer";
   if (s.fwspec && !s.out.group) {
-    if (k.options.kernel.era === "add" && withDriver) k.log.emit("log", s.dev, "warn", "late IOMMU probe at driver bind, something fishy here!");
-    iommuProbeDevice(k.iommu, s, "replay");
+    // 6.15+ __iommu_probe_device: a replay at bind warns once iommu_init_device has succeeded (a
+    // master its IOMMU driver refuses fails before the warning, 73d2f10957f5).
+    const late = k.options.kernel.era === "add" && withDriver ? () => k.log.emit("log", s.dev, "warn", "late IOMMU probe at driver bind, something fishy here!") : undefined;
+    iommuProbeDevice(k.iommu, s, "replay", late);
   }
   return "ok";
 }
