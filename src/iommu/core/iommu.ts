@@ -3,7 +3,7 @@
 // device_group, the group, the reserved regions, the default domain), iommu_release_device, and
 // the group IDA. Domain allocation is in domain.ts, default domains and attach in
 // default-domain.ts, ownership and domain switches in ownership.ts, release in release.ts.
-import type { Device, PciFunction } from "../../graph/index.ts";
+import type { BusType, Device, PciFunction } from "../../graph/index.ts";
 import type { OfNode } from "../../of/index.ts";
 import type { IommuDriver, IommuGroup, IommuInstance } from "../driver.ts";
 import { overridesFor, type HwOverrides } from "../hw.ts";
@@ -168,7 +168,7 @@ export function iommuDeviceRegister(core: IommuCore, inst: IommuInstance): Resul
     core.notReady = inst;
     let r: Result<void>;
     try {
-      r = busIommuProbe(core, inst);
+      r = busIommuProbeAll(core, inst);
     } finally {
       core.notReady = null;
     }
@@ -179,7 +179,7 @@ export function iommuDeviceRegister(core: IommuCore, inst: IommuInstance): Resul
   // iommu_device_register for drivers that probe without a fwspec (IommuCaps.probesAtAddUntil).
   const atAdd = core.config.era === "bind" && opsOf(inst).probesAtAdd(core);
   if (atAdd) core.addProbing = true;
-  if (atAdd) busIommuProbe(core, inst, true);
+  if (atAdd) busIommuProbeAll(core, inst, true);
   return ok(undefined);
 }
 
@@ -198,22 +198,42 @@ function iommuDeviceUnregister(core: IommuCore, inst: IommuInstance, f: Failure)
 }
 
 /**
+ * iommu_buses[] (drivers/iommu/iommu.c): iommu_device_register runs bus_iommu_probe on each bus in
+ * this order (so a walk groups an IOMMU's platform devices, then its PCI functions, then its AMBA
+ * devices, each in the order they were added); before 6.2 the drivers' own bus_set_iommu calls
+ * went platform first, then PCI, too.
+ */
+const IOMMU_BUSES: readonly BusType[] = ["platform", "pci", "amba"];
+
+/**
+ * iommu_device_register's walks: bus_iommu_probe for each bus of iommu_buses[], the next only
+ * when the one before succeeded.
+ */
+function busIommuProbeAll(core: IommuCore, inst: IommuInstance, atAdd = false): Result<void> {
+  if (core.config.era === "add") core.bus.beforeWalk(inst);
+  // Only the devices a walk can change, in device order (walk-index.ts).
+  const index = (core.walkIndex ??= new BusWalkIndex<OfNode>(core.bus.devices.length));
+  index.release(inst.node);
+  for (const type of IOMMU_BUSES) {
+    const r = busIommuProbe(core, inst, type, index, atAdd);
+    if (!r.ok) return r;
+  }
+  return ok(undefined);
+}
+
+/**
  * bus_iommu_probe: group every device on the bus, then set up the new groups' default domains.
  * probe_iommu_group passes on any error but -ENODEV, and bus_for_each_dev stops at the first:
  * from 6.15 (bcb81ac6ae3c) the walk probes every master through its dma_configure, so one master
  * that probe_device refuses ends the walk before any default domain is set up, and
  * iommu_device_register fails. The older walks (probesAtAdd drivers) go on past a failure here.
  */
-function busIommuProbe(core: IommuCore, inst: IommuInstance, atAdd = false): Result<void> {
+function busIommuProbe(core: IommuCore, inst: IommuInstance, type: BusType, index: BusWalkIndex<OfNode>, atAdd: boolean): Result<void> {
   const bus = core.bus;
-  if (core.config.era === "add") bus.beforeWalk(inst);
   const newGroups: IommuGroup[] = [];
-  // Only the devices this walk can change, in device order (walk-index.ts).
-  const index = (core.walkIndex ??= new BusWalkIndex<OfNode>(bus.devices.length));
-  index.release(inst.node);
   for (let i = index.next(0), states = bus.devices; i >= 0; i = index.next(i + 1)) {
     const s = states[i]!;
-    if (!s.added) continue;
+    if (!s.added || s.dev.bus !== type) continue;
     if (s.out.group) {
       index.skip(i);
       continue;
