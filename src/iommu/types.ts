@@ -34,7 +34,15 @@ export interface Failure {
    * tree or --hw): the limit's name. The real hardware may have more.
    */
   readonly assumedLimit?: string;
+  /**
+   * How the kernel prints the failure where it arises: dev_err of `message` (absent), dev_warn, or
+   * nothing at all ("none": a silent error return; the report's errors[] still hold it).
+   */
+  readonly printk?: "warn" | "none";
 }
+
+/** The kernel log level of a failure's own line (Failure.printk), or null when it prints none. */
+export const printkLevel = (f: Failure): "err" | "warn" | null => (f.printk === "none" ? null : (f.printk ?? "err"));
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: Failure };
 

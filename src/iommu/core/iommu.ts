@@ -9,7 +9,7 @@ import type { IommuDriver, IommuGroup, IommuInstance } from "../driver.ts";
 import { overridesFor, type HwOverrides } from "../hw.ts";
 import { opsOf } from "./domain.ts";
 import { iommuMatchForCompatible } from "../table.ts";
-import { ok, type Failure, type Limit, type Result } from "../types.ts";
+import { ok, printkLevel, type Failure, type Limit, type Result } from "../types.ts";
 import { attach, directMappings, setupDefaultDomain } from "./default-domain.ts";
 import { pciDeviceGroup } from "./pci-group.ts";
 import { BusWalkIndex } from "./walk-index.ts";
@@ -295,14 +295,14 @@ function probeDevice(core: IommuCore, s: IommuDev, mode: "replay" | "add" | "bus
   const ops = opsOf(fwspec.instance);
   const pd = ops.probeDevice(fwspec, s.dev, core);
   if (!pd.ok) {
-    core.klog.failWith(s, pd.failure, "err");
+    core.klog.failWith(s, pd.failure, printkLevel(pd.failure));
     dropFwspec(s);
     return pd;
   }
   const gr = ops.deviceGroup(fwspec, s.dev, core);
   if (!gr.ok) {
     ops.releaseDevice(fwspec, s.dev, core);
-    core.klog.failWith(s, gr.failure, "err");
+    core.klog.failWith(s, gr.failure, printkLevel(gr.failure));
     dropFwspec(s);
     return gr;
   }
