@@ -3,7 +3,7 @@
 import type { Device } from "../../graph/index.ts";
 import type { IommuCoreApi, IommuDriver, IommuDriverEntry, IommuDomain } from "../driver.ts";
 import type { Result } from "../types.ts";
-import { apertureBits, bump, IdAllocator, limitFail, limitNumber, ok, pciOrGenericGroup, releaseDomainId, takeDomainId, xlateFirstCell } from "./common.ts";
+import { apertureBits, bump, IdAllocator, limitFail, limitNumber, ok, pciOrGenericGroup, releaseDomainId, silent, takeDomainId, xlateFirstCell } from "./common.ts";
 
 /** struct arm_smmu_device, the parts modelled: the stream table's owners. */
 interface SmmuV3State {
@@ -45,11 +45,8 @@ export const armSmmuV3: IommuDriver<SmmuV3State, SmmuV3Globals> = {
     const tree = core.has.armSmmuV3StreamTree;
     const where = tree ? "arm_smmu_insert_master" : "arm_smmu_probe_device";
     for (const sid of fwspec.ids) {
-      if (sid >= limit) {
-        // arm_smmu_init_sid_strtab / arm_smmu_probe_device return -ERANGE without a message.
-        const r = limitFail<void>(inst, "streamIdBits", "-ERANGE", where, `StreamID 0x${sid.toString(16)} is out of range (${limitNumber(inst, "streamIdBits")}-bit StreamIDs)`);
-        return r.ok ? r : { ok: false, failure: { ...r.failure, printk: "none" } };
-      }
+      // arm_smmu_init_sid_strtab / arm_smmu_probe_device return -ERANGE without a message.
+      if (sid >= limit) return silent(limitFail(inst, "streamIdBits", "-ERANGE", where, `StreamID 0x${sid.toString(16)} is out of range (${limitNumber(inst, "streamIdBits")}-bit StreamIDs)`));
       const other = owners.get(sid);
       if (!tree) {
         // Counted once (the "streams" in use); a StreamID another master holds stays its.

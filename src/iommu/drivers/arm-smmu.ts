@@ -5,7 +5,7 @@ import { atLeast, type KernelVersion } from "../../kernel/index.ts";
 import { ofIrqCount, ofPropertyPresent, ofPropertyReadU32 } from "../../of/index.ts";
 import type { IommuDriver, IommuDriverEntry, IommuMatch, IommuGroup, IommuInstance } from "../driver.ts";
 import type { LimitValue, Result } from "../types.ts";
-import { apertureBits, bitsFor, bump, fail, IdAllocator, isPaging, limitAssumed, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, recordNeed, releaseDomainId, takeDomainId, treeLimit } from "./common.ts";
+import { apertureBits, bitsFor, bump, fail, IdAllocator, isPaging, limitAssumed, limitFail, limitBool, limitNumber, ok, pciOrGenericGroup, recordNeed, releaseDomainId, silent, takeDomainId, treeLimit } from "./common.ts";
 
 const SMR_ID = 0xffff;
 
@@ -187,8 +187,9 @@ export const armSmmu: IommuDriver<SmmuState> = {
       }
       if (typeof idx === "string") {
         for (const i of taken) freeSme(s, inst, i);
-        if (idx === "ENOSPC") return limitFail(inst, "smrs", "-ENOSPC", "arm_smmu_find_sme", `no free stream map entry for stream 0x${sid.toString(16)} (all ${s.smrs!.length} SMRs in use)`);
-        return fail("-EINVAL", "arm_smmu_find_sme", `stream 0x${sid.toString(16)} mask 0x${mask.toString(16)} partially overlaps an existing SMR`);
+        // arm_smmu_master_alloc_smes returns arm_smmu_find_sme's error without a message.
+        if (idx === "ENOSPC") return silent(limitFail(inst, "smrs", "-ENOSPC", "arm_smmu_find_sme", `no free stream map entry for stream 0x${sid.toString(16)} (all ${s.smrs!.length} SMRs in use)`));
+        return silent(fail("-EINVAL", "arm_smmu_find_sme", `stream 0x${sid.toString(16)} mask 0x${mask.toString(16)} partially overlaps an existing SMR`));
       }
       let s2cr = s.s2crs.get(idx);
       if (!s2cr) {
@@ -217,7 +218,7 @@ export const armSmmu: IommuDriver<SmmuState> = {
     let group: IommuGroup | null = null;
     for (const idx of s.smendx.get(dev) ?? []) {
       const g = s.s2crs.get(idx)?.group ?? null;
-      if (group && g && group !== g) return fail("-EINVAL", "arm_smmu_device_group", "stream map entries belong to two different groups");
+      if (group && g && group !== g) return silent(fail("-EINVAL", "arm_smmu_device_group", "stream map entries belong to two different groups"));
       // arm_smmu_device_group: the last stream map entry decides, even when it has no group.
       group = g;
     }

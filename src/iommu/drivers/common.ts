@@ -170,6 +170,11 @@ export function recordNeed(inst: IommuInstance, name: string, n: number): void {
   if ((inst.needs[name] ?? 0) < n) inst.needs[name] = n;
 }
 
+/** A failure the driver returns without printing anything (Failure.printk "none"). */
+export function silent<T>(r: Result<T>): Result<T> {
+  return r.ok ? r : { ok: false, failure: { ...r.failure, printk: "none" } };
+}
+
 /** The bits a value needs (at least 1). */
 export const bitsFor = (v: number): number => Math.max(1, 32 - Math.clz32(v));
 
