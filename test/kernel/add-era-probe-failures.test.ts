@@ -5,31 +5,11 @@
 // dev->iommu; at its bind of_iommu_configure builds the fwspec again and replays
 // iommu_probe_device, which is refused again: arm_smmu_insert_master runs twice and warns twice.
 // The "late IOMMU probe at driver bind" WARN comes only after iommu_init_device succeeded.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadTree, runModel } from "./support/run.ts";
+import { fvpSmmuV3Board, runBoardSource } from "./support/fvp-board.ts";
 
 // host1x populates its engines when it binds, after the SMMU registered; the VIC claims host1x's StreamID.
-const DTS = `/dts-v1/;
-/ {
-	#address-cells = <2>;
-	#size-cells = <2>;
-	compatible = "arm,fvp-base-revc";
-	interrupt-parent = <&gic>;
-	gic: interrupt-controller@2f000000 {
-		compatible = "arm,gic-v3";
-		reg = <0 0x2f000000 0 0x10000>, <0 0x2f100000 0 0x200000>;
-		interrupt-controller;
-		#interrupt-cells = <3>;
-	};
-	smmu: iommu@2b400000 {
-		compatible = "arm,smmu-v3";
-		reg = <0 0x2b400000 0 0x100000>;
-		#iommu-cells = <1>;
-	};
-	host1x@13e00000 {
+const DTS = fvpSmmuV3Board(`	host1x@13e00000 {
 		compatible = "nvidia,tegra186-host1x";
 		reg = <0 0x13e00000 0 0x10000>;
 		iommus = <&smmu 0x10>;
@@ -42,19 +22,9 @@ const DTS = `/dts-v1/;
 			iommus = <&smmu 0x10>;
 		};
 	};
-};
-`;
+`);
 
-function run(kernel: string) {
-  const work = mkdtempSync(join(tmpdir(), "dtprobe-late-"));
-  try {
-    const path = join(work, "late-master.dts");
-    writeFileSync(path, DTS);
-    return runModel(loadTree(path), { input: "late-master.dts", assumeDrivers: true, kernel }).report;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
+const run = (kernel: string) => runBoardSource(DTS, "late-master.dts", kernel);
 
 describe("a master added after its SMMU registered, refused by arm_smmu_insert_master", () => {
   it("6.15: refused at device add and again at the bind's replay; the SMMU stays registered; no late-probe WARN", () => {
