@@ -28,10 +28,13 @@ import { isBlank, isIdChar, makeToken, T_NUMBER } from "./token.ts";
  * escape in a string, a stray `\`), no form feed, vertical tab or NUL (whitespace printed as a
  * space). Each line is matched by one deterministic path, so a line that fails costs time linear
  * in its length; a directive line ends the block at once (a run of #define lines would otherwise
- * be matched again after each).
+ * be matched again after each). At most BLOCK_LINES lines per match: V8 keeps backtracking state
+ * for each repetition, and a block of millions of lines (a generated 80 MB board) overflows it
+ * (RangeError); plainBlockEnd matches again where a full match ended.
  */
+const BLOCK_LINES = 4096;
 const PLAIN_BLOCK = new RegExp(
-  `(?:[ \\t]*(?:(?:#[ \\t]*(?!(?:${DIRECTIVE_NAMES.join("|")})(?![\\w$]))(?=[A-Za-z_$])|(?![#\\s]))[^\\n\\f\\v\\0\\\\/]*(?:\\/(?![/*])[^\\n\\f\\v\\0\\\\/]*)*)?\\n)+`,
+  `(?:[ \\t]*(?:(?:#[ \\t]*(?!(?:${DIRECTIVE_NAMES.join("|")})(?![\\w$]))(?=[A-Za-z_$])|(?![#\\s]))[^\\n\\f\\v\\0\\\\/]*(?:\\/(?![/*])[^\\n\\f\\v\\0\\\\/]*)*)?\\n){1,${BLOCK_LINES}}`,
   "y",
 );
 
@@ -146,8 +149,9 @@ export function copyPlainLines(engine: PlainLineEngine): void {
 function plainBlockEnd(memo: PlainBlock, file: FileState, pos: number): number {
   if (memo.file === file && pos >= memo.from && pos <= memo.end) return memo.end;
   const text = file.text;
-  PLAIN_BLOCK.lastIndex = pos;
-  const end = PLAIN_BLOCK.test(text) ? PLAIN_BLOCK.lastIndex : pos;
+  // A match that stopped short of BLOCK_LINES ended the block; the next one then fails at once.
+  let end = pos;
+  for (PLAIN_BLOCK.lastIndex = pos; PLAIN_BLOCK.test(text); ) end = PLAIN_BLOCK.lastIndex;
   memo.file = file;
   memo.from = pos;
   memo.end = end;

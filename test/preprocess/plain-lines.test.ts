@@ -104,6 +104,26 @@ describe("lines done in one piece", () => {
   });
 });
 
+describe("a block of plain lines longer than one match", () => {
+  // PLAIN_BLOCK matches at most 4,096 lines at a time (V8's backtracking state for a block of
+  // millions of lines overflows); the block goes on across matches, to the same text and origins.
+  const text = "#define M 7\n" + "\tp = <1 2>;\n".repeat(9000) + "\tq = <M>;\n" + "\tr;\n".repeat(9000);
+  const once = (memo: IncludeMemo | undefined) => {
+    const out = preprocess(new SourceFile("main.S", text), { host: memoryFileHost({}), includeDirs: [], defines: [], undefines: [], includeMemo: memo }, new DiagnosticSink())!;
+    const lineStarts: string[] = [];
+    for (let i = out.text.indexOf("\n"); i >= 0; i = out.text.indexOf("\n", i + 1)) lineStarts.push(JSON.stringify(out.origin?.positionAt(i + 1) ?? null));
+    return { text: out.text, lineStarts };
+  };
+
+  it("prints what the token path prints", () => {
+    const fast = once(undefined);
+    const tokenPath = once(new IncludeMemo([]));
+    expect(fast.text).toContain("\tq = <7>;\n");
+    expect(fast.text).toBe(tokenPath.text);
+    expect(fast.lineStarts).toEqual(tokenPath.lineStarts);
+  });
+});
+
 describe("lines done in one piece: linear work", () => {
   // Lines with no identifier (the search for the next one must stop at the line's end), a long
   // block of plain lines whose one-piece copy fails at its end (not retried after each line), and
