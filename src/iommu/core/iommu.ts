@@ -201,8 +201,8 @@ function iommuDeviceUnregister(core: IommuCore, inst: IommuInstance, f: Failure)
  * iommu_buses[] (drivers/iommu/iommu.c): iommu_device_register runs bus_iommu_probe on each bus in
  * this order (so a walk groups an IOMMU's platform devices, then its PCI functions, then its AMBA
  * devices, each in the order they were added). Before 6.1 ("iommu: Retire bus_set_iommu()") the
- * drivers set each bus themselves; tegra-smmu, the one whose walks the model runs then
- * (probesAtAddUntil), set the platform bus first, then PCI, too.
+ * drivers set each bus themselves; the one driver whose walks the model runs then
+ * (IommuCaps.probesAtAddUntil) set the platform bus first, then PCI, too.
  */
 const IOMMU_BUSES: readonly BusType[] = ["platform", "pci", "amba"];
 
