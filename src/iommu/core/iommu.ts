@@ -212,11 +212,14 @@ const IOMMU_BUSES: readonly BusType[] = ["platform", "pci", "amba"];
  */
 function busIommuProbeAll(core: IommuCore, inst: IommuInstance, atAdd = false): Result<void> {
   if (core.config.era === "add") core.bus.beforeWalk(inst);
-  // Only the devices a walk can change, in device order (walk-index.ts).
+  // Only the devices a walk can change, in device order (walk-index.ts), found in one pass and
+  // split by bus: every bus's walk then visits only its own.
   const index = (core.walkIndex ??= new BusWalkIndex<OfNode>(core.bus.devices.length));
   index.release(inst.node);
+  const onBus = new Map<BusType, number[]>(IOMMU_BUSES.map((type) => [type, []]));
+  for (let i = index.next(0), states = core.bus.devices; i >= 0; i = index.next(i + 1)) onBus.get(states[i]!.dev.bus)!.push(i);
   for (const type of IOMMU_BUSES) {
-    const r = busIommuProbe(core, inst, type, index, atAdd);
+    const r = busIommuProbe(core, inst, onBus.get(type)!, index, atAdd);
     if (!r.ok) return r;
   }
   return ok(undefined);
@@ -229,12 +232,12 @@ function busIommuProbeAll(core: IommuCore, inst: IommuInstance, atAdd = false): 
  * that probe_device refuses ends the walk before any default domain is set up, and
  * iommu_device_register fails. The older walks (probesAtAdd drivers) go on past a failure here.
  */
-function busIommuProbe(core: IommuCore, inst: IommuInstance, type: BusType, index: BusWalkIndex<OfNode>, atAdd: boolean): Result<void> {
+function busIommuProbe(core: IommuCore, inst: IommuInstance, ids: readonly number[], index: BusWalkIndex<OfNode>, atAdd: boolean): Result<void> {
   const bus = core.bus;
   const newGroups: IommuGroup[] = [];
-  for (let i = index.next(0), states = bus.devices; i >= 0; i = index.next(i + 1)) {
-    const s = states[i]!;
-    if (!s.added || s.dev.bus !== type) continue;
+  for (const i of ids) {
+    const s = bus.devices[i]!;
+    if (!s.added) continue;
     if (s.out.group) {
       index.skip(i);
       continue;
